@@ -1,0 +1,47 @@
+// The agent contract: who does a phase's work. Agents run *inside* the worker
+// (a container or a local child process), read the job's inputs and earlier
+// artifacts from the workspace, and write the phase's files into it.
+import type { JobInput, PhaseNumber } from '../artifacts.ts';
+
+export type AgentEventKind = 'log' | 'tool' | 'assistant' | 'usage' | 'error';
+
+/** One observable step of an agent; the worker prints it as a JSON line and the task stores it as a job event. */
+export interface AgentEvent {
+  kind: AgentEventKind;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: number;
+}
+
+export interface AgentContext {
+  phase: PhaseNumber;
+  jobId: number;
+  gameName: string;
+  /** Absolute path of the job's scratch workspace; the only place an agent writes. */
+  workspaceDir: string;
+  /** Absolute, read-only path of `framework/` (copied into `dist/` by the build phase). */
+  frameworkDir: string;
+  /** Absolute, read-only path of `prompts/`. */
+  promptsDir: string;
+  input: JobInput;
+  /** Aborted when the phase runs out of time. */
+  signal: AbortSignal;
+  emit(event: AgentEvent): void;
+  /** Checks the phase's outputs as the worker will; returns readable problems (empty = valid). */
+  validateOutputs(): Promise<string[]>;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface AgentResult {
+  usage?: Usage;
+}
+
+export interface Agent {
+  readonly name: 'builtin' | 'claude';
+  runPhase(ctx: AgentContext): Promise<AgentResult>;
+}

@@ -1,0 +1,106 @@
+// Artifact schemas: the single source of truth for what each phase must write.
+// The worker validates an agent's output against these before a phase counts as
+// done, the task validates again before chaining, and the LLM prompts embed the
+// JSON Schema generated from them (so prompts can never drift from validation).
+import { z } from 'zod';
+
+export const PHASES = { 1: 'idea', 2: 'design', 3: 'plan', 4: 'build', 5: 'repair' } as const;
+export const PhaseNumber = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]);
+export type PhaseNumber = z.infer<typeof PhaseNumber>;
+export const phaseName = (phase: PhaseNumber) => PHASES[phase];
+
+export const GENRES = ['arena-shooter', 'tower-defense', 'runner', 'breakout', 'snake', 'idle'] as const;
+export const Genre = z.enum(GENRES);
+export type Genre = z.infer<typeof Genre>;
+
+const HexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a #rrggbb colour');
+const ShortText = z.string().trim().min(1).max(200);
+const LongText = z.string().trim().min(1).max(4000);
+
+export const Palette = z.object({
+  background: HexColor,
+  primary: HexColor,
+  secondary: HexColor,
+  accent: HexColor,
+  text: HexColor,
+});
+
+/** Phase 1 output: `idea.json` (with a human-readable `idea.md` beside it). */
+export const Idea = z.object({
+  title: ShortText,
+  genre: Genre,
+  pitch: LongText,
+  coreLoop: z.array(ShortText).min(2).max(8),
+  controls: z.array(z.object({ input: ShortText, action: ShortText })).min(1).max(12),
+  theme: z.object({ mood: ShortText, setting: ShortText, palette: Palette }),
+});
+export type Idea = z.infer<typeof Idea>;
+
+/** Phase 2 output: `design.json` / `design.md`. */
+export const Design = z.object({
+  title: ShortText,
+  genre: Genre,
+  entities: z.array(z.object({ name: ShortText, role: z.enum(['player', 'enemy', 'pickup', 'obstacle', 'structure', 'projectile', 'other']), description: ShortText })).min(2).max(20),
+  mechanics: z.array(ShortText).min(2).max(20),
+  progression: z.object({
+    currency: ShortText,
+    upgrades: z.array(z.object({ id: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/), name: ShortText, effect: ShortText, baseCost: z.number().positive(), costGrowth: z.number().min(1).max(5) })).min(3).max(12),
+  }),
+  difficulty: z.object({ waves: z.number().int().min(1).max(100), curve: ShortText }),
+  winCondition: ShortText,
+  loseCondition: ShortText,
+  ui: z.array(ShortText).min(1).max(12),
+});
+export type Design = z.infer<typeof Design>;
+
+/** Phase 3 output: `plan.json` / `plan.md`. */
+export const Plan = z.object({
+  title: ShortText,
+  genre: Genre,
+  files: z.array(z.object({ path: z.string().regex(/^dist\/[A-Za-z0-9._\/-]+$/, 'must be a relative path under dist/'), purpose: ShortText })).min(1).max(60),
+  modules: z.array(ShortText).min(1).max(20),
+  frameworkApis: z.array(ShortText).min(1).max(40),
+  tuning: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  testPlan: z.array(ShortText).min(1).max(20),
+});
+export type Plan = z.infer<typeof Plan>;
+
+/** What a task writes into the workspace before a phase: the job's inputs. */
+export const JobInput = z.object({
+  jobId: z.number().int().positive(),
+  idea: z.string().max(10_000).nullable(),
+  genre: Genre.nullable(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  existingTitles: z.array(z.string()).max(200).default([]),
+  feedback: z.string().max(10_000).nullable().default(null),
+});
+export type JobInput = z.infer<typeof JobInput>;
+
+/** `status/<phase>.json`, written by the worker entrypoint. */
+export const PhaseStatus = z.object({
+  phase: PhaseNumber,
+  status: z.enum(['running', 'completed', 'failed', 'timeout']),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable().default(null),
+  error: z.string().nullable().default(null),
+  agent: z.string(),
+  agentMs: z.number().nonnegative().default(0),
+  usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number() }).partial().default({}),
+});
+export type PhaseStatus = z.infer<typeof PhaseStatus>;
+
+export const DIST_MAX_BYTES = 1024 * 1024;
+
+/** Which workspace files each phase must produce, and how they are checked. */
+export const PHASE_OUTPUTS: Record<PhaseNumber, { json?: { path: string; schema: z.ZodType }; required: string[] }> = {
+  1: { json: { path: 'idea.json', schema: Idea }, required: ['idea.json', 'idea.md'] },
+  2: { json: { path: 'design.json', schema: Design }, required: ['design.json', 'design.md'] },
+  3: { json: { path: 'plan.json', schema: Plan }, required: ['plan.json', 'plan.md'] },
+  4: { required: ['dist/index.html'] },
+  5: { required: ['dist/index.html'] },
+};
+
+/** Formats a zod error as one readable line per issue: `path: message`. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}

@@ -1,0 +1,77 @@
+// Configuration: every setting comes from the environment, validated once by zod.
+// The defaults are the zero-setup shape (embedded Postgres, local runtime, builtin agent).
+import path from 'node:path';
+import { z } from 'zod';
+import { describeZodError } from './artifacts.ts';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+const optionalText = z.string().trim().min(1).optional().catch(undefined);
+
+export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
+
+export const ConfigSchema = z.object({
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: optionalText,
+  DATA_DIR: z.string().default(path.join(ROOT_DIR, '.data')),
+  MAX_CONCURRENT: int(5, 1, 100),
+  SLOTS: int(10, 1, 100),
+  RUNTIME: z.enum(['auto', 'local', 'docker']).default('auto'),
+  AGENT: z.enum(['auto', 'builtin', 'claude']).default('auto'),
+  DEPLOY: z.enum(['auto', 'local', 'docker']).default('auto'),
+  PHASE_TIMEOUT_SECONDS: int(900, 1, 86_400),
+  API_TOKEN: optionalText,
+  DOMAIN: z.string().default('localhost'),
+  PUBLIC_URL: optionalText,
+  WORKER_IMAGE: z.string().default('gamepocgen-worker:latest'),
+  GAME_SERVER_IMAGE: z.string().default('nginx:alpine'),
+  DOCKER_NETWORK: z.string().default('traefik'),
+  WORKER_NETWORK: z.string().default('gamepocgen-egress'),
+  HOST_WORKSPACE_PATH: optionalText,
+  HOST_DEPLOY_DIR: optionalText,
+  LLM_BASE_URL: optionalText,
+  LLM_API_KEY: optionalText,
+  ZAI_BASE_URL: optionalText,
+  ZAI_API_KEY: optionalText,
+  ANTHROPIC_API_KEY: optionalText,
+  MODEL: z.string().default('glm-4.6'),
+  MAX_TURNS: int(40, 1, 500),
+  BUILD_FALLBACK: z.enum(['builtin', 'none']).default('builtin'),
+  ALLOW_UNSANDBOXED: bool.default(false),
+  DEAD_WORKER_SECONDS: int(120, 5, 86_400),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & {
+  workspaceDir: string;
+  deployDir: string;
+};
+
+export class ConfigError extends Error {
+  code = 'invalid_config';
+}
+
+/** Parses `env` (default: process.env). Throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeZodError(parsed.error)}`);
+  const c = parsed.data;
+  return {
+    ...c,
+    workspaceDir: path.resolve(env.WORKSPACE_ROOT ?? path.join(c.DATA_DIR, 'workspaces')),
+    deployDir: path.resolve(env.DEPLOY_DIR ?? path.join(c.DATA_DIR, 'games')),
+  };
+}
+
+/** The LLM credentials, whichever names the operator used (LLM_* wins over ZAI_*). */
+export function llmSettings(c: Config): { baseUrl?: string; apiKey?: string } {
+  return { baseUrl: c.LLM_BASE_URL ?? c.ZAI_BASE_URL, apiKey: c.LLM_API_KEY ?? c.ZAI_API_KEY ?? c.ANTHROPIC_API_KEY };
+}
+
+/** Values that must never reach logs, events or responses. */
+export function secretsOf(c: Config): string[] {
+  return [c.LLM_API_KEY, c.ZAI_API_KEY, c.ANTHROPIC_API_KEY, c.API_TOKEN].filter((s): s is string => !!s && s.length >= 4);
+}

@@ -1,0 +1,19 @@
+// The deployer contract: where a game is served. The slot pool (Postgres)
+// decides *which* slot; a deployer makes slot N serve a directory of files.
+
+export interface PublishRequest {
+  slot: number;
+  jobId: number;
+  /** Directory holding the game's dist/ contents (index.html at its root). */
+  sourceDir: string;
+}
+
+export interface Deployer {
+  readonly name: 'local' | 'docker';
+  /** Atomically replaces what slot N serves; returns the public URL. */
+  publish(request: PublishRequest): Promise<{ url: string }>;
+  /** Stops serving slot N (its files are removed). */
+  unpublish(slot: number): Promise<void>;
+  urlFor(slot: number): string;
+  describe(): string;
+}

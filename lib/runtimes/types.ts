@@ -1,0 +1,35 @@
+// The runtime contract: where a phase runs. Both runtimes start the same
+// `worker/entrypoint.ts` with the same env contract (see worker/env.ts) and
+// enforce the same timeout; the caller reads `status/<phase>.json` afterwards.
+import type { PhaseNumber } from '../artifacts.ts';
+
+/** A line the worker printed: a parsed JSON event, or plain text. */
+export type WorkerLine = { kind: string; message: string; data?: Record<string, unknown> };
+
+export interface PhaseRunRequest {
+  jobId: number;
+  phase: PhaseNumber;
+  gameName: string;
+  /** Absolute path of the job's workspace on this host. */
+  workspaceDir: string;
+  timeoutSeconds: number;
+  /** Extra env for the worker (agent settings); never logged. */
+  env: Record<string, string>;
+  onLine(line: WorkerLine): void;
+}
+
+export interface PhaseRunOutcome {
+  /** `timeout` when the runtime killed the worker; otherwise what the exit code says. */
+  status: 'completed' | 'failed' | 'timeout';
+  exitCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface Runtime {
+  readonly name: 'local' | 'docker';
+  runPhase(request: PhaseRunRequest): Promise<PhaseRunOutcome>;
+  /** One line for start-up and /health, e.g. "docker (image gamepocgen-worker:latest)". */
+  describe(): string;
+  close?(): Promise<void>;
+}
