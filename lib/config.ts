@@ -39,6 +39,7 @@ export const ConfigSchema = z.object({
   ANTHROPIC_API_KEY: optionalText,
   MODEL: z.string().default('glm-4.6'),
   MAX_TURNS: int(40, 1, 500),
+  AGENT_MODULE: optionalText,
   BUILD_FALLBACK: z.enum(['builtin', 'none']).default('builtin'),
   ALLOW_UNSANDBOXED: bool.default(false),
   DEAD_WORKER_SECONDS: int(120, 5, 86_400),

@@ -68,7 +68,7 @@ async function main() {
   }
 
   const validateOutputs = async () => validatePhaseOutputs(env.PHASE, await readTree(env.WORKSPACE_DIR, { skip: (p) => p.startsWith('status/') }));
-  const agent = await loadAgent(env.AGENT);
+  const agent = await loadAgent(env.AGENT, env.AGENT_MODULE);
   const agentStart = performance.now();
   try {
     const result = await agent.runPhase({

@@ -13,6 +13,7 @@ export const WorkerEnv = z.object({
   AGENT: z.enum(['builtin', 'claude']).default('builtin'),
   FRAMEWORK_DIR: z.string().default(path.join(ROOT_DIR, 'framework')),
   PROMPTS_DIR: z.string().default(path.join(ROOT_DIR, 'prompts')),
+  AGENT_MODULE: z.string().min(1).optional(),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
@@ -20,4 +21,4 @@ export type WorkerEnv = z.infer<typeof WorkerEnv>;
 export const EXIT = { completed: 0, failed: 1, badEnv: 2, timeout: 124 } as const;
 
 /** The names of the env vars a runtime passes through for the agent (secrets included, never logged). */
-export const AGENT_ENV_KEYS = ['LLM_BASE_URL', 'LLM_API_KEY', 'MODEL', 'MAX_TURNS', 'BUILD_FALLBACK', 'CLAUDE_BIN'] as const;
+export const AGENT_ENV_KEYS = ['LLM_BASE_URL', 'LLM_API_KEY', 'MODEL', 'MAX_TURNS', 'BUILD_FALLBACK', 'CLAUDE_BIN', 'AGENT_MODULE'] as const;

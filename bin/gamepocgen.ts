@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// The gamepocgen CLI: `start` (API + task runner), `migrate`, `generate`, `token`.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../lib/config.ts';
+import { createPool, resolveDatabase } from '../lib/db.ts';
+import { migrate } from '../lib/migrate.ts';
+import { startService } from './server.ts';
+import { generateCommand } from './generate-command.ts';
+
+const USAGE = `usage: gamepocgen <command>
+
+  start                      API + task runner in one process (embedded defaults)
+  migrate                    apply database migrations and exit
+  generate [idea] [--count N] [--genre G] [--seed S] [--no-wait]
+                             start games and show their progress
+  token                      print the API token
+`;
+
+async function main(argv: string[]) {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'start': {
+      const service = await startService(config, { log: (l) => console.log(l) });
+      const slotUrl = `http://gamedemo0.localhost:${service.port}/`;
+      console.log(`\nGamePocGen is running at ${service.url}/  (games at ${slotUrl} … gamedemo${config.SLOTS - 1})`);
+      console.log(`API token: ${service.apiToken}  (loopback callers need none unless API_TOKEN is set)`);
+      console.log(`try: curl -X POST ${service.url}/api/generate -d '{"idea":"a lighthouse keeper fighting sea monsters"}'\n`);
+      const stop = async (signal: string) => {
+        console.log(`\n${signal}: shutting down`);
+        await service.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+      return;
+    }
+    case 'migrate': {
+      const { url, embedded } = await resolveDatabase(config);
+      const pool = createPool(url, 2);
+      const ran = await migrate(pool);
+      console.log(ran.length ? `applied: ${ran.join(', ')}` : 'database is up to date');
+      await pool.end();
+      await embedded?.stop();
+      return;
+    }
+    case 'generate':
+      return generateCommand(config, parseArgs({ args: rest, allowPositionals: true, options: { count: { type: 'string' }, genre: { type: 'string' }, seed: { type: 'string' }, 'no-wait': { type: 'boolean' } } }));
+    case 'token': {
+      const { resolveApiToken } = await import('../lib/api-token.ts');
+      console.log((await resolveApiToken(config)).token);
+      return;
+    }
+    default:
+      process.stdout.write(USAGE);
+      process.exitCode = command ? 2 : 0;
+  }
+}
+
+main(process.argv.slice(2)).catch((e) => {
+  console.error(`gamepocgen: ${(e as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+// `gamepocgen generate`: starts games straight in Postgres and draws a progress
+// bar per job from the event stream (LISTEN/NOTIFY), until each is deployed or failed.
+import { GenerateRequest, generateGames } from '../lib/generate.ts';
+import { describeZodError } from '../lib/artifacts.ts';
+import type { Config } from '../lib/config.ts';
+import { createPool, resolveDatabase } from '../lib/db.ts';
+import { EventHub } from '../lib/events.ts';
+import { getJob, type JobRow } from '../lib/jobs.ts';
+
+type Parsed = { values: { count?: string; genre?: string; seed?: string; 'no-wait'?: boolean }; positionals: string[] };
+
+const STEPS = 5; // 4 phases + deploy
+const DONE = new Set(['deployed', 'failed', 'recycled', 'removed']);
+
+export async function generateCommand(config: Config, args: Parsed): Promise<void> {
+  const request = GenerateRequest.safeParse({
+    idea: args.positionals.join(' ') || null,
+    count: args.values.count === undefined ? 1 : Number(args.values.count),
+    genre: args.values.genre ?? null,
+    seed: args.values.seed === undefined ? null : Number(args.values.seed),
+  });
+  if (!request.success) throw new Error(describeZodError(request.error));
+  const { url, embedded } = await resolveDatabase(config);
+  const db = createPool(url, 3);
+  const hub = new EventHub(url);
+  try {
+    const ids = await generateGames(db, request.data);
+    console.log(`started job(s) ${ids.join(', ')}`);
+    if (args.values['no-wait']) return;
+    const { rows } = await db.query<{ n: number }>('select count(*)::int n from gamepocgen.worker_processes');
+    if (rows[0]!.n === 0) console.log('note: no task runner is registered; start one with `npm start` or `npx graphile-worker`');
+    await hub.start();
+    await new Promise<void>((resolve) => {
+      const jobs = new Map<number, JobRow>();
+      const redraw = async () => {
+        for (const id of ids) jobs.set(id, (await getJob(db, id))!);
+        process.stdout.write(render([...jobs.values()]));
+        if ([...jobs.values()].every((j) => DONE.has(j.status))) {
+          unsubscribe();
+          resolve();
+        }
+      };
+      let busy = Promise.resolve();
+      const unsubscribe = hub.subscribe((n) => {
+        if (ids.includes(n.jobId)) busy = busy.then(redraw);
+      });
+      busy = busy.then(redraw);
+    });
+    process.stdout.write('\n');
+  } finally {
+    await hub.stop();
+    await db.end();
+    await embedded?.stop();
+  }
+}
+
+let drawnLines = 0;
+function render(jobs: JobRow[]): string {
+  const tty = process.stdout.isTTY;
+  const lines = jobs.map((j) => {
+    const step = j.status === 'deployed' ? STEPS : j.status === 'deploying' ? STEPS - 1 : Math.max(0, j.phase - (j.status === 'running' ? 1 : 0));
+    const bar = '█'.repeat(step * 4).padEnd(STEPS * 4, '░');
+    const what = j.status === 'deployed' ? `deployed  ${j.url}` : j.status === 'failed' ? `failed: ${j.error}` : `${j.status}${j.phase ? ` (phase ${j.phase})` : ''}`;
+    return `job ${String(j.id).padStart(4)} ${bar} ${j.title ?? ''}  ${what}`;
+  });
+  const up = tty && drawnLines ? `\x1b[${drawnLines}A` : '';
+  drawnLines = lines.length;
+  return up + lines.map((l) => (tty ? `\x1b[2K${l}` : l)).join('\n') + '\n';
+}

@@ -1,0 +1,103 @@
+// Composes the whole service in one process: Postgres (embedded or DATABASE_URL),
+// migrations, the Hono API and the graphile-worker runner. Used by `npm start`
+// and by the tests, so they exercise exactly what users run.
+import { serve, type ServerType } from '@hono/node-server';
+import { run, type Runner } from 'graphile-worker';
+import path from 'node:path';
+import { createApp } from '../functions/app.ts';
+import { resolveApiToken } from '../lib/api-token.ts';
+import { ROOT_DIR, type Config } from '../lib/config.ts';
+import { createPool, resolveDatabase, type Db } from '../lib/db.ts';
+import { EventHub } from '../lib/events.ts';
+import { migrate } from '../lib/migrate.ts';
+import { presenceEvents } from '../lib/runner-events.ts';
+import { createTaskDeps, type TaskDeps } from '../lib/task-deps.ts';
+import { createTaskList } from './task-list.ts';
+
+export interface Service {
+  url: string;
+  port: number;
+  db: Db;
+  databaseUrl: string;
+  apiToken: string;
+  taskDeps: TaskDeps;
+  runner: Runner | null;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** false: API only (no task runner in this process). */
+  runner?: boolean;
+  /** Override parts of the task dependencies (tests). */
+  taskDeps?: Partial<TaskDeps>;
+  log?: (line: string) => void;
+  /** Use this database URL instead of resolving one from the config. */
+  databaseUrl?: string;
+}
+
+export async function startService(config: Config, opts: ServiceOptions = {}): Promise<Service> {
+  const log = opts.log ?? (() => {});
+  const database = opts.databaseUrl ? { url: opts.databaseUrl, embedded: null } : await resolveDatabase(config);
+  log(database.embedded ? `database: embedded PostgreSQL under ${path.relative(ROOT_DIR, config.DATA_DIR) || config.DATA_DIR}` : 'database: DATABASE_URL');
+  const db = createPool(database.url, 10);
+  for (const m of await migrate(db)) log(`applied migration ${m}`);
+
+  const taskDeps = await createTaskDeps(config, opts.taskDeps);
+  log(`runtime: ${taskDeps.runtime.describe()}; agent: ${taskDeps.agent}; deploy: ${taskDeps.deployer.describe()}`);
+
+  let runner: Runner | null = null;
+  if (opts.runner !== false) {
+    runner = await run({
+      connectionString: database.url,
+      concurrency: config.MAX_CONCURRENT,
+      maxPoolSize: config.MAX_CONCURRENT + 4,
+      taskList: createTaskList(taskDeps),
+      crontabFile: path.join(ROOT_DIR, 'crontab'),
+      noHandleSignals: true,
+      events: presenceEvents(database.url),
+      logger: undefined,
+    });
+  }
+
+  const events = new EventHub(database.url);
+  await events.start();
+  const token = await resolveApiToken(config);
+  const app = createApp({
+    db,
+    config,
+    events,
+    apiToken: token.token,
+    tokenConfigured: token.configured,
+    runtimeDescription: taskDeps.runtime.describe(),
+    startedAt: new Date(),
+  });
+  const server = await listen(app.fetch, config.PORT, config.HOST);
+  const port = (server.address() as { port: number }).port;
+
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    db,
+    databaseUrl: database.url,
+    apiToken: token.token,
+    taskDeps,
+    runner,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.(); // SSE streams never end on their own
+      await closed;
+      await events.stop();
+      await runner?.stop();
+      await taskDeps.runtime.close?.();
+      await db.end();
+      await database.embedded?.stop();
+    },
+  };
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server));
+    server.once('error', reject);
+  });
+}

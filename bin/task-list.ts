@@ -1,0 +1,17 @@
+// The task list for an in-process runner: the same task files the graphile-worker
+// CLI loads from tasks/, built with explicit dependencies.
+import type { TaskList } from 'graphile-worker';
+import type { TaskDeps } from '../lib/task-deps.ts';
+import { createDeployGameTask } from '../tasks/deploy-game.ts';
+import { createReapContainersTask } from '../tasks/reap-containers.ts';
+import { createRemoveGameTask } from '../tasks/remove-game.ts';
+import { createRunPhaseTask } from '../tasks/run-phase.ts';
+
+export function createTaskList(deps: TaskDeps): TaskList {
+  return {
+    'run-phase': createRunPhaseTask(deps),
+    'deploy-game': createDeployGameTask(deps),
+    'remove-game': createRemoveGameTask(deps),
+    'reap-containers': createReapContainersTask(deps),
+  };
+}

@@ -1,0 +1,339 @@
+// The game shell every generated game boots through: it wires the framework
+// modules together, runs the state machine (title → playing ⇄ paused → won/lost
+// → restart), owns the incremental layer (currency, upgrades, prestige, save)
+// and exposes `window.__game` for automated play-testing. Kits supply only the
+// genre's rules: see docs/framework.md for the kit contract.
+import { createLoop } from './core/loop.js';
+import { createRng, hashString } from './core/rng.js';
+import { createEventBus } from './core/events.js';
+import { createSaveStore } from './core/save.js';
+import { formatNumber } from './core/format.js';
+import { createInput } from './input/input.js';
+import { createRenderer } from './render/renderer.js';
+import { createParticles } from './render/particles.js';
+import { makeSprite } from './render/sprites.js';
+import { mix, withAlpha } from './render/color.js';
+import { createWorld } from './world/entities.js';
+import { createWallet } from './progression/wallet.js';
+import { createUpgrades } from './progression/upgrades.js';
+import { prestigeGain, prestigeMultiplier } from './progression/prestige.js';
+import { createHud } from './ui/hud.js';
+import { createOverlay } from './ui/overlay.js';
+import { createUpgradePanel } from './ui/upgrade-panel.js';
+import { createSfx } from './audio/sfx.js';
+
+export const WIDTH = 960;
+export const HEIGHT = 540;
+const SAVE_VERSION = 1;
+
+/**
+ * @param {object} options
+ * @param {any} options.config   the game's config (dist/config.js)
+ * @param {{id: string, create: (g: any) => any}} options.kit
+ * @param {HTMLCanvasElement} options.canvas
+ * @param {Document} [options.doc]
+ * @param {any} [options.win]   the window (for keys and `__game`)
+ */
+export function bootGame({ config, kit, canvas, doc = document, win = window }) {
+  const palette = config.palette;
+  const bus = createEventBus();
+  const sfx = createSfx();
+  const save = createSaveStore({ key: `gpg:${config.saveKey}`, version: SAVE_VERSION });
+  const wallet = createWallet(['main']);
+  const upgrades = createUpgrades(config.upgrades);
+
+  const { stage, hudRoot, shopRoot } = buildLayout(doc, canvas, palette);
+  doc.title = config.title;
+  const hud = createHud(doc, hudRoot);
+  const overlay = createOverlay(doc, stage);
+  const shop = createUpgradePanel(doc, shopRoot, { onBuy: (id) => buyUpgrade(id), format: formatNumber, currencyName: config.names.currency });
+  const renderer = createRenderer(canvas, { width: WIDTH, height: HEIGHT });
+  const particles = createParticles({ random: Math.random });
+  const world = createWorld();
+  /** @type {Array<{x: number, y: number, text: string, color: string, life: number}>} */
+  const floaters = [];
+
+  let state = 'title';
+  let score = 0;
+  let best = 0;
+  let runs = 0;
+  let prestigePoints = 0;
+  let time = 0;
+  let saveTimer = 0;
+
+  const input = createInput({
+    keyTarget: win,
+    surface: canvas,
+    width: WIDTH,
+    height: HEIGHT,
+    onGesture: () => sfx.unlock(),
+    onKey: (code) => onShortcut(code),
+  });
+
+  /** Everything a kit may use; see docs/framework.md ("The kit context"). */
+  const g = {
+    config,
+    palette,
+    names: config.names,
+    tuning: config.tuning,
+    width: WIDTH,
+    height: HEIGHT,
+    rng: createRng(config.seed),
+    input,
+    renderer,
+    particles,
+    world,
+    sfx,
+    bus,
+    wallet,
+    upgrades,
+    get time() {
+      return time;
+    },
+    /** Level of an upgrade by id (0 when not bought). @param {string} id */
+    level: (id) => upgrades.level(id),
+    /** @param {number} n */
+    addScore(n) {
+      score += n;
+    },
+    /** Earn currency, with a floating "+n" where it happened. @param {number} n @param {number} [x] @param {number} [y] */
+    earn(n, x, y) {
+      const gained = wallet.earn(n);
+      if (x !== undefined && y !== undefined) g.floatText(x, y, `+${formatNumber(Math.round(gained * 10) / 10)}`, palette.accent);
+      bus.emit('earn', gained);
+      return gained;
+    },
+    /** @param {number} x @param {number} y @param {string} text @param {string} [color] */
+    floatText(x, y, text, color = palette.text) {
+      if (floaters.length > 40) floaters.shift();
+      floaters.push({ x, y, text, color, life: 0.9 });
+    },
+    /** Cached procedural sprite for a role ('player', 'enemy', …). @param {string} role @param {string} color @param {number} size @param {'creature'|'ship'|'gem'|'block'} [shape] @param {number} [variant] */
+    sprite: (role, color, size, shape, variant = 0) => makeSprite({ seed: hashString(`${config.seed}:${role}:${variant}`), size, color, shape }),
+    win: () => endRun('won'),
+    lose: () => endRun('lost'),
+    format: formatNumber,
+  };
+  const game = kit.create(g);
+
+  function startRun() {
+    runs++;
+    score = 0;
+    time = 0;
+    g.rng = createRng((config.seed + runs * 7919) >>> 0);
+    world.clear();
+    particles.clear();
+    floaters.length = 0;
+    game.reset();
+    state = 'playing';
+    overlay.hide();
+    bus.emit('start', runs);
+  }
+
+  /** @param {'won' | 'lost'} outcome */
+  function endRun(outcome) {
+    if (state !== 'playing') return;
+    state = outcome;
+    best = Math.max(best, score);
+    sfx.play(outcome === 'won' ? 'win' : 'lose');
+    renderer.shake(outcome === 'won' ? 4 : 10, 0.5);
+    persist();
+    bus.emit('end', outcome);
+    showEndScreen(outcome);
+  }
+
+  function showEndScreen(/** @type {'won'|'lost'} */ outcome) {
+    const gain = prestigeGain(wallet.lifetime(), config.tuning.prestigeThreshold ?? 500);
+    /** @type {Array<{label: string, onClick: () => void, primary?: boolean}>} */
+    const buttons = [{ label: outcome === 'won' ? 'Play again (R)' : 'Try again (R)', onClick: startRun, primary: true }];
+    if (outcome === 'won' && gain > 0) buttons.push({ label: `Prestige: +${gain} ★`, onClick: () => doPrestige() });
+    overlay.show({
+      kind: outcome,
+      title: outcome === 'won' ? config.winTitle : config.loseTitle,
+      subtitle: `Score ${formatNumber(Math.floor(score))} · best ${formatNumber(Math.floor(best))}`,
+      lines: [
+        outcome === 'won' ? config.winText : config.loseText,
+        `You keep your ${config.names.currency} and upgrades: spend them below, then go again.`,
+      ],
+      buttons,
+    });
+  }
+
+  function showTitle() {
+    overlay.show({
+      kind: 'title',
+      title: config.title,
+      subtitle: config.tagline,
+      lines: config.howToPlay,
+      controls: config.controls.map((/** @type {any} */ c) => ({ key: c.input, text: c.action })),
+      buttons: [{ label: 'Play (Enter)', onClick: startRun, primary: true }],
+    });
+  }
+
+  function pause() {
+    if (state !== 'playing') return;
+    state = 'paused';
+    overlay.show({ kind: 'paused', title: 'Paused', lines: ['Take a breath.'], controls: config.controls.map((/** @type {any} */ c) => ({ key: c.input, text: c.action })), buttons: [{ label: 'Resume (P)', onClick: resume, primary: true }, { label: 'Restart (R)', onClick: startRun }] });
+  }
+  function resume() {
+    if (state !== 'paused') return;
+    state = 'playing';
+    overlay.hide();
+  }
+
+  function doPrestige() {
+    const gain = prestigeGain(wallet.lifetime(), config.tuning.prestigeThreshold ?? 500);
+    if (gain <= 0) return false;
+    prestigePoints += gain;
+    wallet.reset();
+    upgrades.reset();
+    wallet.multiplier = prestigeMultiplier(prestigePoints);
+    persist();
+    startRun();
+    return true;
+  }
+
+  /** @param {string} id */
+  function buyUpgrade(id) {
+    const ok = upgrades.buy(id, wallet);
+    if (ok) {
+      sfx.play('upgrade');
+      bus.emit('upgrade', id);
+      g.floatText(WIDTH / 2, HEIGHT - 30, `${upgrades.list().find((u) => u.id === id)?.name ?? id} ↑`, palette.accent);
+      persist();
+    }
+    return ok;
+  }
+
+  /** @param {string} code */
+  function onShortcut(code) {
+    const digit = /^(?:Digit|Numpad)([1-9])$/.exec(code);
+    if (digit) {
+      const u = config.upgrades[Number(digit[1]) - 1];
+      if (u) buyUpgrade(u.id);
+      return;
+    }
+    if (code === 'KeyM') sfx.toggleMute();
+    if (state === 'title' && (code === 'Enter' || code === 'Space' || code === 'NumpadEnter')) startRun();
+    else if (state === 'playing' && (code === 'KeyP' || code === 'Escape')) pause();
+    else if (state === 'paused' && (code === 'KeyP' || code === 'Escape')) resume();
+    else if (code === 'KeyR' && state !== 'title') startRun();
+    // Space is a play key in several kits, so only Enter/R leave an end screen.
+    else if ((state === 'won' || state === 'lost') && code === 'Enter') startRun();
+  }
+
+  function persist() {
+    save.save({ wallet: wallet.snapshot(), upgrades: upgrades.snapshot(), best, prestigePoints });
+  }
+  function restore() {
+    const data = save.load();
+    if (!data) return;
+    wallet.restore(data.wallet);
+    upgrades.restore(data.upgrades);
+    best = Number.isFinite(data.best) ? data.best : 0;
+    prestigePoints = Number.isInteger(data.prestigePoints) ? data.prestigePoints : 0;
+    wallet.multiplier = prestigeMultiplier(prestigePoints);
+  }
+
+  /** @param {number} dt */
+  function update(dt) {
+    renderer.update(dt);
+    particles.update(dt);
+    for (let i = floaters.length - 1; i >= 0; i--) {
+      floaters[i].life -= dt;
+      floaters[i].y -= 40 * dt;
+      if (floaters[i].life <= 0) floaters.splice(i, 1);
+    }
+    if (state === 'playing') {
+      time += dt;
+      game.update(dt);
+      world.sweep();
+      saveTimer += dt;
+      if (saveTimer > 5) {
+        saveTimer = 0;
+        persist();
+      }
+    }
+    input.endStep();
+  }
+
+  function render() {
+    renderer.begin(palette.background);
+    game.render(renderer);
+    renderer.draw(50, (ctx) => particles.draw(ctx));
+    renderer.draw(60, (ctx) => {
+      for (const f of floaters) {
+        ctx.globalAlpha = Math.min(1, f.life * 2);
+        renderer.text(ctx, f.text, f.x, f.y, { size: 15, color: f.color, align: 'center', outline: withAlpha(palette.background, 0.8) });
+      }
+      ctx.globalAlpha = 1;
+    });
+    renderer.end();
+    hud.set([
+      { id: 'title', label: '', value: config.title },
+      { id: 'score', label: 'Score', value: formatNumber(Math.floor(score)) },
+      { id: 'currency', label: config.names.currency, value: formatNumber(Math.floor(wallet.get())) },
+      ...game.hud(),
+      ...(prestigePoints ? [{ id: 'prestige', label: 'Stars', value: `${prestigePoints} ★` }] : []),
+    ]);
+    shop.update(upgrades.list(), wallet.get());
+  }
+
+  const loop = createLoop({ update, render });
+  restore();
+  game.reset();
+  showTitle();
+  doc.addEventListener('visibilitychange', () => {
+    if (doc.visibilityState === 'hidden') pause();
+  });
+  loop.start();
+
+  /** The play-testing surface (see docs/framework.md, "window.__game"). */
+  const api = {
+    get state() { return state; },
+    get score() { return score; },
+    get currency() { return wallet.get(); },
+    get best() { return best; },
+    get frames() { return loop.frames; },
+    get steps() { return loop.steps; },
+    get time() { return time; },
+    get kit() { return game.state; },
+    get upgrades() { return upgrades.list(); },
+    get prestigePoints() { return prestigePoints; },
+    get speed() { return loop.timeScale; },
+    set speed(v) { loop.timeScale = Math.max(0.1, Math.min(16, Number(v) || 1)); },
+    get muted() { return sfx.muted; },
+    info: { title: config.title, genre: config.genre, kit: kit.id, seed: config.seed },
+    start: () => state === 'title' && startRun(),
+    restart: startRun,
+    pause,
+    resume,
+    buyUpgrade,
+    prestige: doPrestige,
+  };
+  win.__game = api;
+  return api;
+}
+
+/** Wraps the page's canvas in the standard layout and sets palette variables. */
+function buildLayout(/** @type {Document} */ doc, /** @type {HTMLCanvasElement} */ canvas, /** @type {any} */ palette) {
+  const root = doc.createElement('div');
+  root.className = 'gpg-root';
+  const hudRoot = doc.createElement('div');
+  const stage = doc.createElement('div');
+  stage.className = 'gpg-stage';
+  const shopRoot = doc.createElement('div');
+  canvas.parentNode?.insertBefore(root, canvas);
+  stage.appendChild(canvas);
+  root.append(hudRoot, stage, shopRoot);
+  const vars = {
+    '--gpg-bg': palette.background,
+    '--gpg-text': palette.text,
+    '--gpg-primary': palette.primary,
+    '--gpg-accent': palette.accent,
+    '--gpg-panel': mix(palette.background, palette.primary, 0.12),
+    '--gpg-primary-dim': mix(palette.background, palette.primary, 0.35),
+  };
+  for (const [k, v] of Object.entries(vars)) doc.documentElement.style.setProperty(k, v);
+  return { stage, hudRoot, shopRoot };
+}

@@ -1,0 +1,28 @@
+// /api/games: the deployed games, and removing one (which frees its slot).
+import { Hono } from 'hono';
+import { listGames, removeGame } from '../lib/games.ts';
+import { jobView } from '../lib/job-view.ts';
+import { getJob } from '../lib/jobs.ts';
+import type { AppDeps } from './deps.ts';
+import { HttpError } from './errors.ts';
+import { pathId } from './validate.ts';
+
+export function createGameRoutes(deps: AppDeps) {
+  const app = new Hono();
+
+  app.get('/', async (c) => {
+    const games = await listGames(deps.db);
+    return c.json({ games: games.map((g) => ({ ...jobView(g), playUrl: `/play/${g.slot}/` })) });
+  });
+
+  app.delete('/:id', async (c) => {
+    const id = pathId(c);
+    const job = await getJob(deps.db, id);
+    if (!job) throw new HttpError(404, 'job_not_found', `job ${id} does not exist`);
+    if (job.status !== 'deployed') throw new HttpError(409, 'not_deployed', `job ${id} is ${job.status}, not a deployed game`);
+    const slot = await removeGame(deps.db, id);
+    return c.json({ removed: id, freedSlot: slot });
+  });
+
+  return app;
+}

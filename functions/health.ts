@@ -1,0 +1,44 @@
+// GET /health: database, runtime, live runner processes, queue depth, uptime.
+// 503 when the database does not answer, so a load balancer stops routing here.
+import { Hono } from 'hono';
+import { queueDepth } from '../lib/games.ts';
+import type { AppDeps } from './deps.ts';
+
+const DB_TIMEOUT_MS = 2000;
+
+export function createHealthRoutes(deps: AppDeps) {
+  const app = new Hono();
+  app.get('/', async (c) => {
+    const uptimeSeconds = Math.round((Date.now() - deps.startedAt.getTime()) / 1000);
+    try {
+      const [workers, depth] = await withTimeout(
+        Promise.all([
+          deps.db.query<{ n: number }>(
+            `select count(*)::int n from gamepocgen.worker_processes wp
+              where exists (select 1 from pg_stat_activity a where a.pid = wp.backend_pid and a.backend_start = wp.backend_start)`,
+          ),
+          queueDepth(deps.db),
+        ]),
+        DB_TIMEOUT_MS,
+      );
+      const liveWorkers = workers.rows[0]!.n;
+      return c.json({
+        status: liveWorkers > 0 ? 'ok' : 'degraded',
+        db: 'ok',
+        runtime: deps.runtimeDescription,
+        workers: { live: liveWorkers },
+        queueDepth: depth,
+        uptimeSeconds,
+      });
+    } catch (e) {
+      return c.json({ status: 'error', db: 'unreachable', error: (e as Error).message, runtime: deps.runtimeDescription, uptimeSeconds }, 503);
+    }
+  });
+  return app;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,95 @@
+// /api/generate and /api/jobs: start games, list and inspect jobs, read their
+// logs (or follow them live) and their artifacts.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { getArtifact, listArtifacts } from '../lib/artifact-store.ts';
+import { listEvents } from '../lib/events.ts';
+import { GenerateRequest, generateGames } from '../lib/generate.ts';
+import { jobView, phaseRunView } from '../lib/job-view.ts';
+import { JOB_STATUSES, getJob, listJobs, listPhaseRuns } from '../lib/jobs.ts';
+import type { AppDeps } from './deps.ts';
+import { HttpError } from './errors.ts';
+import { serializeEvent, streamJobEvents } from './sse.ts';
+import { jsonBody, pathId, query } from './validate.ts';
+import { contentTypeFor } from './content-types.ts';
+
+const ListQuery = z.object({
+  status: z.enum(JOB_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.coerce.number().int().positive().optional(),
+});
+
+const LogsQuery = z.object({
+  follow: z.enum(['0', '1', 'true', 'false']).optional(),
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+
+const FINISHED = new Set(['deployed', 'failed', 'recycled', 'removed']);
+
+export function createJobRoutes(deps: AppDeps) {
+  const app = new Hono();
+
+  const requireJob = async (id: number) => {
+    const job = await getJob(deps.db, id);
+    if (!job) throw new HttpError(404, 'job_not_found', `job ${id} does not exist`);
+    return job;
+  };
+
+  app.post('/generate', async (c) => {
+    const body = await jsonBody(c, GenerateRequest);
+    const jobIds = await generateGames(deps.db, body);
+    return c.json({ jobIds, jobs: jobIds.map((id) => ({ id, url: `/api/jobs/${id}` })) }, 201);
+  });
+
+  app.get('/jobs', async (c) => {
+    const q = query(c, ListQuery);
+    const rows = await listJobs(deps.db, { status: q.status, limit: q.limit, before: q.cursor });
+    const nextCursor = rows.length === q.limit ? String(rows.at(-1)!.id) : null;
+    return c.json({ jobs: rows.map(jobView), nextCursor });
+  });
+
+  app.get('/jobs/:id', async (c) => {
+    const job = await requireJob(pathId(c));
+    const [phases, artifacts] = await Promise.all([listPhaseRuns(deps.db, job.id), listArtifacts(deps.db, job.id)]);
+    return c.json({ job: { ...jobView(job), phases: phases.map(phaseRunView), artifacts: artifacts.map((a) => ({ path: a.path, size: a.size, sha256: a.sha256 })) } });
+  });
+
+  app.get('/jobs/:id/logs', async (c) => {
+    const job = await requireJob(pathId(c));
+    const q = query(c, LogsQuery);
+    if (q.follow === '1' || q.follow === 'true') {
+      const lastEventId = Number(c.req.header('last-event-id'));
+      return streamJobEvents(c, deps, {
+        jobId: job.id,
+        afterId: Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : q.after,
+        isFinished: async () => FINISHED.has((await getJob(deps.db, job.id))?.status ?? 'removed'),
+      });
+    }
+    const events = await listEvents(deps.db, { jobId: job.id, afterId: q.after, limit: q.limit });
+    return c.json({ events: events.map(serializeEvent) });
+  });
+
+  app.get('/jobs/:id/artifacts', async (c) => {
+    const job = await requireJob(pathId(c));
+    const artifacts = await listArtifacts(deps.db, job.id);
+    return c.json({ artifacts: artifacts.map((a) => ({ path: a.path, size: a.size, sha256: a.sha256, phase: a.phase })) });
+  });
+
+  app.get('/jobs/:id/artifacts/*', async (c) => {
+    const job = await requireJob(pathId(c));
+    const prefix = `/api/jobs/${job.id}/artifacts/`;
+    const path = decodeURIComponent(new URL(c.req.url).pathname).slice(prefix.length);
+    const artifact = path ? await getArtifact(deps.db, job.id, path) : null;
+    if (!artifact) throw new HttpError(404, 'artifact_not_found', `job ${job.id} has no artifact "${path.slice(0, 200)}"`);
+    // Served as downloads with a locked-down CSP: artifacts are untrusted content.
+    return c.body(new Uint8Array(artifact.bytes), 200, {
+      'content-type': contentTypeFor(path, true),
+      etag: `"${artifact.sha256}"`,
+      'content-security-policy': "default-src 'none'; sandbox",
+      'x-content-type-options': 'nosniff',
+    });
+  });
+
+  return app;
+}

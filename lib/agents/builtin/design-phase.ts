@@ -1,0 +1,98 @@
+// Phase 2: the design. Turns the pitch into entities, mechanics, an upgrade
+// tree with costs, a difficulty curve and win/lose rules, all named after the
+// idea's own nouns and numbered from the kit's tuning ranges.
+import type { Design, Idea, JobInput } from '../../artifacts.ts';
+import type { Concept } from './concept.ts';
+import type { KitMeta } from './kits.ts';
+import { textVars } from './idea-phase.ts';
+import { rngFor } from './random.ts';
+import { chooseTuning } from './tuning.ts';
+import { capitalize, fill, markdownText, singular, truncate } from './text.ts';
+
+export function buildDesign(idea: Idea, concept: Concept, kit: KitMeta, input: JobInput): Design {
+  const tuning = chooseTuning(kit, input.seed, concept.ideaText);
+  const vars = textVars(concept, tuning);
+  const rng = rngFor(input.seed, concept.ideaText, 'design');
+  const f = (s: string) => truncate(fill(s, vars), 200);
+  // Upgrade names: an adjective from the kit with, in turn, a word from the idea
+  // or the kit's own noun, so the shop reads as part of this game's world.
+  const extraNouns = concept.nouns.slice(3).concat(concept.nouns.slice(0, 3));
+  const upgrades = kit.upgrades.map((u, i) => {
+    const ideaNoun = extraNouns[i % Math.max(1, extraNouns.length)];
+    const noun = ideaNoun && i % 2 === 0 ? capitalize(singular(ideaNoun)) : u.noun;
+    return {
+      id: u.id,
+      name: truncate(`${rng.pick(u.adjectives)} ${noun}`, 60),
+      effect: f(u.effect),
+      baseCost: Math.round(rng.range(u.baseCost[0], u.baseCost[1])),
+      costGrowth: Math.round(rng.range(u.costGrowth[0], u.costGrowth[1]) * 100) / 100,
+    };
+  });
+  return {
+    title: idea.title,
+    genre: idea.genre,
+    entities: [
+      { name: concept.names.player, role: 'player', description: f(`The hero of ${concept.setting}, steered by the player`) },
+      { name: concept.names.enemy, role: 'enemy', description: f(`The common foe; ${kit.lose.toLowerCase()} is how a run ends`) },
+      { name: concept.names.boss, role: 'enemy', description: f('The toughest threat, saved for the final wave or level') },
+      { name: concept.names.currency, role: 'pickup', description: f('Earned through play, kept between runs, spent on upgrades') },
+      { name: concept.names.projectile, role: 'projectile', description: f("The {player}'s means of hitting back") },
+    ],
+    mechanics: kit.mechanics.map(f),
+    progression: { currency: concept.names.currency, upgrades },
+    difficulty: { waves: Math.max(1, Math.min(100, Math.round(tuning.waves ?? 10))), curve: f(kit.curve) },
+    winCondition: f(kit.win),
+    loseCondition: f(kit.lose),
+    ui: [
+      'HUD: title, score, currency, wave/level and health',
+      'Upgrade shop under the playfield: one button per upgrade with level and cost, keys 1–9',
+      'Title card with the how-to-play controls table',
+      'Pause (P / Esc), game-over and victory screens with restart (R / Enter)',
+    ],
+  };
+}
+
+export function designMarkdown(design: Design, idea: Idea, concept: Concept, kit: KitMeta): string {
+  const md = markdownText;
+  return [
+    `# ${md(design.title)}: design`,
+    '',
+    `A ${md(concept.mood)} ${kit.label} in ${md(concept.setting)}. ${md(idea.pitch.split('. ').slice(1).join('. ') || idea.pitch)}`,
+    '',
+    '## Player fantasy',
+    '',
+    `You are the ${md(concept.names.player)}. Every run is short and readable: ${md(design.loseCondition.toLowerCase())} ends it, and ${md(design.winCondition.toLowerCase())} wins it. What carries over is ${md(design.progression.currency)}: the incremental layer turns each loss into progress, so the next run goes further.`,
+    '',
+    '## Cast',
+    '',
+    '| Name | Role | Notes |',
+    '| --- | --- | --- |',
+    ...design.entities.map((e) => `| ${md(e.name)} | ${e.role} | ${md(e.description)} |`),
+    '',
+    '## Mechanics',
+    '',
+    ...design.mechanics.map((m) => `- ${md(m)}`),
+    '',
+    '## Progression',
+    '',
+    `Currency: **${md(design.progression.currency)}**. Costs grow geometrically (cost of level *n* = base × growth^n), so early levels come quickly and later ones are a goal.`,
+    '',
+    '| Upgrade | Effect | Base cost | Growth |',
+    '| --- | --- | --- | --- |',
+    ...design.progression.upgrades.map((u) => `| ${md(u.name)} | ${md(u.effect)} | ${u.baseCost} | ×${u.costGrowth} |`),
+    '',
+    `After a win, a prestige reset trades upgrades for stars that raise all future ${md(design.progression.currency)} income by 25% each.`,
+    '',
+    '## Difficulty',
+    '',
+    `${design.difficulty.waves} waves or levels. ${md(design.difficulty.curve)}.`,
+    '',
+    `- **Win:** ${md(design.winCondition)}.`,
+    `- **Lose:** ${md(design.loseCondition)}.`,
+    '',
+    '## Interface',
+    '',
+    ...design.ui.map((u) => `- ${md(u)}`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,51 @@
+// Deploying a built job: its dist/ artifacts go to a slot (row-locked), the
+// previous occupant is marked recycled, and the job becomes `deployed` — all in
+// one transaction with the publish, so a failed publish leaves the slot as it was.
+import { loadArtifacts } from './artifact-store.ts';
+import { inTransaction } from './db.ts';
+import { addEvent } from './events.ts';
+import { failJob, getJob, setJobStatus } from './jobs.ts';
+import type { WithClient } from './phase-runner.ts';
+import { MissingJobError } from './phase-runner.ts';
+import { allocateSlot, assignSlot, ensureSlots } from './slots.ts';
+import type { TaskDeps } from './task-deps.ts';
+import { makeScratchDir, removeDir, writeTree } from './workspace.ts';
+
+export async function deployJob(deps: TaskDeps, withClient: WithClient, jobId: number): Promise<{ slot: number; url: string } | null> {
+  const job = await withClient((c) => getJob(c, jobId));
+  if (!job) throw new MissingJobError(jobId);
+  if (job.status === 'deployed' && job.slot !== null && job.url) return { slot: job.slot, url: job.url };
+  if (job.status === 'failed' || job.status === 'removed') return null;
+
+  const dist = await withClient((c) => loadArtifacts(c, jobId, 'dist/'));
+  if (!dist.has('dist/index.html')) {
+    await withClient((c) => failJob(c, jobId, 'deploy failed: the build produced no dist/index.html'));
+    return null;
+  }
+  await withClient((c) => setJobStatus(c, jobId, 'deploying'));
+
+  const source = await makeScratchDir(deps.config.workspaceDir, `deploy-job${jobId}`);
+  try {
+    await writeTree(source, new Map([...dist].map(([p, b]) => [p.slice('dist/'.length), b])));
+    return await withClient((c) =>
+      inTransaction(c, async (tx) => {
+        await ensureSlots(tx, deps.config.SLOTS);
+        const { slot, previousJobId } = await allocateSlot(tx, jobId, deps.config.SLOTS);
+        const { url } = await deps.deployer.publish({ slot, jobId, sourceDir: source });
+        if (previousJobId !== null) {
+          await tx.query(`update gamepocgen.jobs set status = 'recycled', slot = null, url = null, updated_at = now() where id = $1`, [previousJobId]);
+          await addEvent(tx, { jobId: previousJobId, kind: 'log', message: `slot ${slot} was recycled for job ${jobId}` });
+        }
+        await assignSlot(tx, slot, jobId);
+        await tx.query(
+          `update gamepocgen.jobs set status = 'deployed', slot = $2, url = $3, deployed_at = now(), finished_at = now(), updated_at = now() where id = $1`,
+          [jobId, slot, url],
+        );
+        await addEvent(tx, { jobId, kind: 'deployed', message: `deployed to slot ${slot}: ${url}`, data: { slot, url } });
+        return { slot, url };
+      }),
+    );
+  } finally {
+    await removeDir(source);
+  }
+}

@@ -1,0 +1,21 @@
+// The local deployer: the app itself serves slot N at http://gamedemoN.localhost:PORT/
+// (and /play/N/), reading DEPLOY_DIR/gamedemoN/current (functions/play.ts).
+import type { Deployer } from './types.ts';
+import { publishRelease, removeSlot } from './releases.ts';
+
+export function createLocalDeployer(opts: { deployDir: string; port: number; publicBase?: string }): Deployer {
+  const urlFor = (slot: number) => {
+    if (opts.publicBase) return `${opts.publicBase.replace(/\/$/, '')}/play/${slot}/`;
+    return `http://gamedemo${slot}.localhost:${opts.port}/`;
+  };
+  return {
+    name: 'local',
+    describe: () => `local (served by the app from ${opts.deployDir})`,
+    urlFor,
+    async publish({ slot, jobId, sourceDir }) {
+      await publishRelease(opts.deployDir, slot, sourceDir, `${Date.now().toString(36)}-job${jobId}`);
+      return { url: urlFor(slot) };
+    },
+    unpublish: (slot) => removeSlot(opts.deployDir, slot),
+  };
+}

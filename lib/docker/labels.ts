@@ -1,0 +1,26 @@
+// The labels that tie containers to jobs, phases and slots. The reaper finds
+// everything it manages by these, so they are the contract between the
+// runtime/deployer that create containers and the reaper that removes them.
+
+export const LABEL = {
+  role: 'gamepocgen.role',
+  job: 'gamepocgen.job',
+  phase: 'gamepocgen.phase',
+  /** Epoch seconds after which a still-running worker is killed by the reaper. */
+  deadline: 'gamepocgen.deadline',
+  slot: 'gamepocgen.slot',
+} as const;
+
+export type Role = 'worker' | 'game';
+
+/** Docker label filters for `listContainers`: the role plus any extra `key=value` filters (tests isolate their runs this way). */
+export function roleFilter(role: Role, extra: Record<string, string> = {}): { label: string[] } {
+  return { label: [`${LABEL.role}=${role}`, ...Object.entries(extra).map(([k, v]) => `${k}=${v}`)] };
+}
+
+/** A label value as a non-negative integer, or null when missing/garbled. */
+export function intLabel(labels: Record<string, string> | undefined, key: string): number | null {
+  const raw = labels?.[key];
+  if (raw === undefined || !/^\d+$/.test(raw)) return null;
+  return Number(raw);
+}

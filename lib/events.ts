@@ -1,0 +1,90 @@
+// The job event stream: rows in gamepocgen.job_events, announced by a trigger
+// with NOTIFY in the writing transaction (migrations/001_schema.sql).
+import pg from 'pg';
+import type { Queryable } from './db.ts';
+import { redact } from './redact.ts';
+
+export const EVENTS_CHANNEL = 'gamepocgen_events';
+
+export interface JobEvent {
+  id: number;
+  job_id: number;
+  at: Date;
+  kind: string;
+  phase: number | null;
+  message: string;
+  data: Record<string, unknown> | null;
+}
+
+const MAX_MESSAGE = 2000;
+
+export async function addEvent(
+  db: Queryable,
+  event: { jobId: number; kind: string; message: string; phase?: number | null; data?: Record<string, unknown> | null },
+  secrets: string[] = [],
+): Promise<void> {
+  const message = redact(event.message, secrets).slice(0, MAX_MESSAGE);
+  const data = event.data ? JSON.parse(redact(JSON.stringify(event.data), secrets)) : null;
+  await db.query('insert into gamepocgen.job_events (job_id, kind, phase, message, data) values ($1, $2, $3, $4, $5)', [
+    event.jobId,
+    event.kind,
+    event.phase ?? null,
+    message,
+    data,
+  ]);
+}
+
+/** Events after `afterId` (for one job, or all jobs when jobId is null), oldest first. */
+export async function listEvents(db: Queryable, q: { jobId: number | null; afterId: number; limit: number }): Promise<JobEvent[]> {
+  const { rows } = await db.query<JobEvent>(
+    `select * from gamepocgen.job_events where ($1::bigint is null or job_id = $1) and id > $2 order by id limit $3`,
+    [q.jobId, q.afterId, q.limit],
+  );
+  return rows;
+}
+
+export type EventNotice = { id: number; jobId: number; kind: string };
+
+/**
+ * One LISTEN connection per process, fanned out to subscribers. Subscribers get
+ * the notice only; they read rows with listEvents, so nothing is lost between
+ * a reconnect and the next notice.
+ */
+export class EventHub {
+  private client: pg.Client | null = null;
+  private readonly subscribers = new Set<(n: EventNotice) => void>();
+  private readonly connectionString: string;
+
+  constructor(connectionString: string) {
+    this.connectionString = connectionString;
+  }
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'gamepocgen-events' });
+    client.on('error', () => {});
+    client.on('notification', (msg) => {
+      if (msg.channel !== EVENTS_CHANNEL || !msg.payload) return;
+      const notice = JSON.parse(msg.payload) as EventNotice;
+      for (const fn of this.subscribers) fn(notice);
+    });
+    await client.connect();
+    await client.query(`listen ${EVENTS_CHANNEL}`);
+    this.client = client;
+  }
+
+  subscribe(fn: (n: EventNotice) => void): () => void {
+    this.subscribers.add(fn);
+    return () => this.subscribers.delete(fn);
+  }
+
+  get listening(): boolean {
+    return this.client !== null;
+  }
+
+  async stop(): Promise<void> {
+    const c = this.client;
+    this.client = null;
+    this.subscribers.clear();
+    await c?.end().catch(() => {});
+  }
+}

@@ -1,0 +1,41 @@
+// The public JSON view of a job (what the API returns and the gallery shows).
+import { phaseName, type PhaseNumber } from './artifacts.ts';
+import type { JobRow, PhaseRunRow } from './jobs.ts';
+
+export function jobView(job: JobRow) {
+  return {
+    id: job.id,
+    idea: job.idea,
+    genre: job.genre,
+    seed: job.seed,
+    status: job.status,
+    phase: job.phase,
+    phaseName: job.phase ? phaseName(job.phase as PhaseNumber) : null,
+    title: job.title,
+    error: job.error,
+    agent: job.agent,
+    slot: job.slot,
+    url: job.url,
+    usage: job.usage,
+    createdAt: job.created_at,
+    startedAt: job.started_at,
+    deployedAt: job.deployed_at,
+    finishedAt: job.finished_at,
+  };
+}
+
+export function phaseRunView(run: PhaseRunRow) {
+  return {
+    phase: run.phase,
+    name: phaseName(run.phase as PhaseNumber),
+    status: run.status,
+    runtime: run.runtime,
+    agent: run.agent,
+    startedAt: run.started_at,
+    finishedAt: run.finished_at,
+    durationMs: run.duration_ms,
+    agentMs: run.agent_ms,
+    error: run.error,
+    usage: run.usage,
+  };
+}

@@ -1,0 +1,135 @@
+// The job repository: small named queries over gamepocgen.jobs and phase_runs.
+import type { PhaseNumber } from './artifacts.ts';
+import type { Queryable } from './db.ts';
+
+export const JOB_STATUSES = ['queued', 'running', 'deploying', 'deployed', 'failed', 'recycled', 'removed'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export interface JobRow {
+  id: number;
+  idea: string | null;
+  genre: string | null;
+  seed: number;
+  status: JobStatus;
+  phase: number;
+  game_name: string;
+  title: string | null;
+  error: string | null;
+  agent: string | null;
+  slot: number | null;
+  url: string | null;
+  usage: Record<string, number>;
+  created_at: Date;
+  updated_at: Date;
+  started_at: Date | null;
+  deployed_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface PhaseRunRow {
+  id: number;
+  job_id: number;
+  phase: number;
+  status: 'running' | 'completed' | 'failed' | 'timeout';
+  runtime: string;
+  agent: string | null;
+  worker_id: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  agent_ms: number | null;
+  error: string | null;
+  usage: Record<string, number>;
+}
+
+/** Creates a job and enqueues its phase 1 in the caller's transaction (via the SQL function psql users call too). */
+export async function createJob(db: Queryable, input: { idea: string | null; genre: string | null; seed: number | null }): Promise<number> {
+  const { rows } = await db.query<{ id: number }>('select gamepocgen.generate_game($1, $2, $3) as id', [input.idea, input.genre, input.seed]);
+  return rows[0]!.id;
+}
+
+export async function getJob(db: Queryable, id: number, opts: { forUpdate?: boolean } = {}): Promise<JobRow | null> {
+  const { rows } = await db.query<JobRow>(`select * from gamepocgen.jobs where id = $1${opts.forUpdate ? ' for update' : ''}`, [id]);
+  return rows[0] ?? null;
+}
+
+export async function listJobs(db: Queryable, q: { status?: JobStatus; limit: number; before?: number }): Promise<JobRow[]> {
+  const { rows } = await db.query<JobRow>(
+    `select * from gamepocgen.jobs
+      where ($1::text is null or status = $1) and ($2::bigint is null or id < $2)
+      order by id desc limit $3`,
+    [q.status ?? null, q.before ?? null, q.limit],
+  );
+  return rows;
+}
+
+export async function listPhaseRuns(db: Queryable, jobId: number): Promise<PhaseRunRow[]> {
+  const { rows } = await db.query<PhaseRunRow>('select * from gamepocgen.phase_runs where job_id = $1 order by id', [jobId]);
+  return rows;
+}
+
+export async function markJobRunning(db: Queryable, jobId: number, phase: PhaseNumber, agent: string): Promise<void> {
+  await db.query(
+    `update gamepocgen.jobs set status = 'running', phase = $2, agent = $3, error = null,
+       started_at = coalesce(started_at, now()), updated_at = now() where id = $1`,
+    [jobId, phase, agent],
+  );
+}
+
+export async function setJobStatus(db: Queryable, jobId: number, status: JobStatus, fields: { title?: string | null } = {}): Promise<void> {
+  await db.query(
+    `update gamepocgen.jobs set status = $2, title = coalesce($3, title), updated_at = now(),
+       finished_at = case when $2 in ('deployed', 'failed') then now() else finished_at end
+     where id = $1`,
+    [jobId, status, fields.title ?? null],
+  );
+}
+
+export async function failJob(db: Queryable, jobId: number, reason: string): Promise<void> {
+  await db.query(
+    `update gamepocgen.jobs set status = 'failed', error = $2, updated_at = now(), finished_at = now()
+      where id = $1 and status not in ('failed', 'removed')`,
+    [jobId, reason.slice(0, 4000)],
+  );
+}
+
+export async function addJobUsage(db: Queryable, jobId: number, usage: Record<string, number>): Promise<void> {
+  // Sums each numeric key into jobs.usage.
+  await db.query(
+    `update gamepocgen.jobs j set usage = (
+       select coalesce(jsonb_object_agg(k, coalesce((j.usage->>k)::numeric, 0) + coalesce((($2::jsonb)->>k)::numeric, 0)), '{}')
+         from (select jsonb_object_keys(j.usage || $2::jsonb) k) keys)
+     where id = $1`,
+    [jobId, JSON.stringify(usage)],
+  );
+}
+
+export async function startPhaseRun(db: Queryable, run: { jobId: number; phase: PhaseNumber; runtime: string; agent: string; workerId: string | null }): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `insert into gamepocgen.phase_runs (job_id, phase, status, runtime, agent, worker_id)
+     values ($1, $2, 'running', $3, $4, $5) returning id`,
+    [run.jobId, run.phase, run.runtime, run.agent, run.workerId],
+  );
+  return rows[0]!.id;
+}
+
+export async function finishPhaseRun(
+  db: Queryable,
+  id: number,
+  result: { status: 'completed' | 'failed' | 'timeout'; error: string | null; durationMs: number; agentMs: number; usage: Record<string, number> },
+): Promise<void> {
+  await db.query(
+    `update gamepocgen.phase_runs set status = $2, error = $3, duration_ms = $4, agent_ms = $5, usage = $6, finished_at = clock_timestamp()
+      where id = $1`,
+    [id, result.status, result.error, Math.round(result.durationMs), Math.round(result.agentMs), JSON.stringify(result.usage)],
+  );
+}
+
+/** Titles of games already made, so the next idea can avoid them. */
+export async function recentTitles(db: Queryable, limit = 50): Promise<string[]> {
+  const { rows } = await db.query<{ title: string }>(
+    `select title from gamepocgen.jobs where title is not null order by id desc limit $1`,
+    [limit],
+  );
+  return rows.map((r) => r.title);
+}

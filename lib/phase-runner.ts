@@ -1,0 +1,165 @@
+// One phase of one job, from the task's side: materialise the job's artifacts
+// into a scratch workspace, run the worker there (local child or container),
+// validate what changed, then record the result and chain the next step in one
+// transaction. Re-running a completed phase only re-chains (idempotent).
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Genre, JobInput, PhaseStatus, describeZodError, phaseName, type PhaseNumber } from './artifacts.ts';
+import { loadArtifacts, saveArtifacts } from './artifact-store.ts';
+import { inTransaction, type DbClient } from './db.ts';
+import { addEvent } from './events.ts';
+import { addJobUsage, failJob, finishPhaseRun, getJob, markJobRunning, recentTitles, setJobStatus, startPhaseRun, type JobRow } from './jobs.ts';
+import { validatePhaseOutputs } from './phase-outputs.ts';
+import { enqueueDeploy, enqueuePhase } from './queue.ts';
+import type { TaskDeps } from './task-deps.ts';
+import { changedFiles, makeScratchDir, readTree, removeDir, writeTree, type FileMap } from './workspace.ts';
+
+export type WithClient = <T>(fn: (client: DbClient) => Promise<T>) => Promise<T>;
+
+export interface PhaseRunResult {
+  status: 'completed' | 'failed' | 'timeout' | 'skipped';
+  error: string | null;
+}
+
+const SCRATCH_ONLY = (p: string) => p.startsWith('status/') || p === 'input.json';
+
+export async function runPhase(deps: TaskDeps, withClient: WithClient, jobId: number, phase: PhaseNumber, workerId: string | null): Promise<PhaseRunResult> {
+  const job = await withClient((c) => getJob(c, jobId));
+  if (!job) throw new MissingJobError(jobId);
+  if (job.status === 'failed' || job.status === 'removed') return { status: 'skipped', error: `job is ${job.status}` };
+  if (await phaseAlreadyCompleted(withClient, jobId, phase)) {
+    await withClient((c) => chainNext(c, jobId, phase));
+    return { status: 'skipped', error: null };
+  }
+
+  const input = await buildInput(withClient, job);
+  if ('error' in input) {
+    await withClient((c) => failJob(c, jobId, input.error));
+    return { status: 'failed', error: input.error };
+  }
+
+  const runId = await withClient((c) =>
+    inTransaction(c, async (tx) => {
+      await markJobRunning(tx, jobId, phase, deps.agent);
+      await addEvent(tx, { jobId, kind: 'phase_start', phase, message: `phase ${phase} (${phaseName(phase)}) started on ${deps.runtime.name}` });
+      return startPhaseRun(tx, { jobId, phase, runtime: deps.runtime.name, agent: deps.agent, workerId });
+    }),
+  );
+
+  const workspace = await makeScratchDir(deps.config.workspaceDir, `job${jobId}-p${phase}`);
+  try {
+    const before = await withClient((c) => loadArtifacts(c, jobId));
+    await writeTree(workspace, before);
+    await writeFile(path.join(workspace, 'input.json'), JSON.stringify(input.value, null, 2));
+
+    // Worker lines become events in order, while the phase runs.
+    let eventChain = Promise.resolve();
+    const outcome = await deps.runtime.runPhase({
+      jobId,
+      phase,
+      gameName: job.game_name,
+      workspaceDir: workspace,
+      timeoutSeconds: deps.config.PHASE_TIMEOUT_SECONDS,
+      env: deps.agentEnv,
+      onLine: (line) => {
+        eventChain = eventChain.then(() =>
+          withClient((c) => addEvent(c, { jobId, kind: line.kind === 'error' ? 'agent_error' : line.kind, phase, message: line.message, data: line.data ?? null }, deps.secrets)).catch(() => {}),
+        );
+      },
+    });
+    await eventChain;
+
+    const status = await readStatus(workspace, phase);
+    const after = await readTree(workspace, { skip: SCRATCH_ONLY });
+    const changed = changedFiles(before, after);
+    let error = outcome.error ?? status?.error ?? null;
+    let finalStatus = outcome.status;
+    if (finalStatus === 'completed') {
+      const problems = validatePhaseOutputs(phase, after);
+      if (problems.length) {
+        finalStatus = 'failed';
+        error = `invalid ${phaseName(phase)} output: ${problems.join('; ')}`;
+      }
+    }
+    const usage = numericUsage(status?.usage);
+    const agentMs = status?.agentMs ?? 0;
+
+    await withClient((c) =>
+      inTransaction(c, async (tx) => {
+        await finishPhaseRun(tx, runId, { status: finalStatus, error, durationMs: outcome.durationMs, agentMs, usage });
+        if (Object.keys(usage).length) await addJobUsage(tx, jobId, usage);
+        if (finalStatus !== 'completed') {
+          const reason = `phase ${phase} (${phaseName(phase)}) ${finalStatus === 'timeout' ? 'timed out' : 'failed'}: ${error ?? 'no reason given'}`;
+          await addEvent(tx, { jobId, kind: 'phase_end', phase, message: reason, data: { status: finalStatus } }, deps.secrets);
+          await failJob(tx, jobId, reason);
+          return;
+        }
+        await saveArtifacts(tx, jobId, phase, changed);
+        if (phase === 1) await setJobStatus(tx, jobId, 'running', { title: titleFrom(after) });
+        await addEvent(tx, {
+          jobId,
+          kind: 'phase_end',
+          phase,
+          message: `phase ${phase} (${phaseName(phase)}) completed: ${changed.size} file(s) in ${Math.round(outcome.durationMs)} ms`,
+          data: { status: 'completed', files: changed.size, durationMs: Math.round(outcome.durationMs), agentMs },
+        });
+        await chainNext(tx, jobId, phase);
+      }),
+    );
+    return { status: finalStatus, error };
+  } finally {
+    await removeDir(workspace);
+  }
+}
+
+export class MissingJobError extends Error {
+  code = 'job_not_found';
+  constructor(jobId: number) {
+    super(`job ${jobId} does not exist`);
+  }
+}
+
+async function chainNext(tx: DbClient, jobId: number, phase: PhaseNumber) {
+  if (phase < 4) await enqueuePhase(tx, jobId, (phase + 1) as PhaseNumber);
+  else await enqueueDeploy(tx, jobId);
+}
+
+async function phaseAlreadyCompleted(withClient: WithClient, jobId: number, phase: number): Promise<boolean> {
+  const { rows } = await withClient((c) =>
+    c.query(`select 1 from gamepocgen.phase_runs where job_id = $1 and phase = $2 and status = 'completed' limit 1`, [jobId, phase]),
+  );
+  return rows.length > 0;
+}
+
+async function buildInput(withClient: WithClient, job: JobRow): Promise<{ value: JobInput } | { error: string }> {
+  if (job.genre !== null && !Genre.safeParse(job.genre).success) {
+    return { error: `genre "${job.genre.slice(0, 40)}" is not one of: ${Genre.options.join(', ')}` };
+  }
+  const existingTitles = await withClient((c) => recentTitles(c));
+  const parsed = JobInput.safeParse({ jobId: job.id, idea: job.idea, genre: job.genre, seed: job.seed, existingTitles, feedback: null });
+  if (!parsed.success) return { error: `job input is invalid: ${describeZodError(parsed.error)}` };
+  return { value: parsed.data };
+}
+
+async function readStatus(workspace: string, phase: number): Promise<PhaseStatus | null> {
+  try {
+    const parsed = PhaseStatus.safeParse(JSON.parse(await readFile(path.join(workspace, 'status', `${phase}.json`), 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function titleFrom(files: FileMap): string | null {
+  try {
+    return JSON.parse(files.get('idea.json')!.toString('utf8')).title ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function numericUsage(usage: PhaseStatus['usage'] | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(usage ?? {})) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  return out;
+}

@@ -1,0 +1,34 @@
+// A runner process's presence: a row in gamepocgen.worker_processes tied to an
+// open Postgres session (see migrations/003_worker_processes.sql).
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import pg from 'pg';
+
+export interface Presence {
+  id: string;
+  /** Records a graphile-worker workerId as belonging to this process. */
+  addWorker(workerId: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function registerPresence(connectionString: string): Promise<Presence> {
+  const id = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const client = new pg.Client({ connectionString, application_name: 'gamepocgen-presence' });
+  client.on('error', () => {});
+  await client.connect();
+  await client.query(
+    `insert into gamepocgen.worker_processes (id, hostname, pid, backend_pid, backend_start)
+     select $1, $2, $3, pid, backend_start from pg_stat_activity where pid = pg_backend_pid()`,
+    [id, os.hostname(), process.pid],
+  );
+  return {
+    id,
+    async addWorker(workerId) {
+      await client.query('update gamepocgen.worker_processes set worker_ids = array_append(worker_ids, $2) where id = $1', [id, workerId]);
+    },
+    async stop() {
+      await client.query('delete from gamepocgen.worker_processes where id = $1', [id]).catch(() => {});
+      await client.end().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// Nothing waits on a dead process: jobs locked by runner processes whose
+// Postgres session is gone go back to the queue, and their running phase
+// records are closed. Phases are idempotent, so the re-run starts from the
+// stored artifacts.
+import type { DbClient, Queryable } from '../db.ts';
+import { inTransaction } from '../db.ts';
+import { addEvent } from '../events.ts';
+
+export interface DeadWorkerReport {
+  processes: string[];
+  unlockedJobs: number;
+  closedPhaseRuns: number;
+}
+
+export async function reapDeadWorkers(client: DbClient): Promise<DeadWorkerReport> {
+  return inTransaction(client, async (tx) => {
+    // skip locked: two reapers at once each take different rows.
+    const { rows: dead } = await tx.query<{ id: string; worker_ids: string[] }>(
+      `select id, worker_ids from gamepocgen.worker_processes wp
+        where not exists (select 1 from pg_stat_activity a where a.pid = wp.backend_pid and a.backend_start = wp.backend_start)
+        for update skip locked`,
+    );
+    if (!dead.length) return { processes: [], unlockedJobs: 0, closedPhaseRuns: 0 };
+    const workerIds = dead.flatMap((d) => d.worker_ids);
+    const { rowCount: unlockedJobs } = await tx.query(
+      `update graphile_worker._private_jobs set locked_at = null, locked_by = null, run_at = now()
+        where locked_by = any($1::text[])`,
+      [workerIds],
+    );
+    await tx.query('update graphile_worker._private_job_queues set locked_at = null, locked_by = null where locked_by = any($1::text[])', [workerIds]);
+    const closed = await closeOrphanedRuns(tx, workerIds);
+    await tx.query('delete from gamepocgen.worker_processes where id = any($1::text[])', [dead.map((d) => d.id)]);
+    // Wake idle workers now rather than at their next poll.
+    await tx.query(`select pg_notify('jobs:insert', '{"r":1}')`);
+    return { processes: dead.map((d) => d.id), unlockedJobs: unlockedJobs ?? 0, closedPhaseRuns: closed };
+  });
+}
+
+async function closeOrphanedRuns(tx: Queryable, workerIds: string[]): Promise<number> {
+  const { rows } = await tx.query<{ id: number; job_id: number; phase: number }>(
+    `update gamepocgen.phase_runs set status = 'failed', error = 'worker process died; phase returned to the queue', finished_at = clock_timestamp()
+      where status = 'running' and worker_id = any($1::text[]) returning id, job_id, phase`,
+    [workerIds],
+  );
+  for (const r of rows) {
+    await addEvent(tx, { jobId: r.job_id, kind: 'log', phase: r.phase, message: `worker died during phase ${r.phase}; the phase was returned to the queue` });
+  }
+  return rows.length;
+}

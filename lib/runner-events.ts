@@ -1,0 +1,18 @@
+// Hooks a runner's event emitter up to this process's presence row, so the
+// reaper can tell which graphile workerIds belong to a live process.
+import { EventEmitter } from 'node:events';
+import type { WorkerEvents } from 'graphile-worker';
+import { registerPresence, type Presence } from './presence.ts';
+
+export function presenceEvents(connectionString: string, events: WorkerEvents = new EventEmitter() as WorkerEvents): WorkerEvents {
+  let presence: Promise<Presence> | null = null;
+  const ready = () => (presence ??= registerPresence(connectionString));
+  events.on('worker:create', ({ worker }) => {
+    void ready().then((p) => p.addWorker(worker.workerId)).catch(() => {});
+  });
+  events.on('pool:release', () => {
+    void presence?.then((p) => p.stop()).catch(() => {});
+    presence = null;
+  });
+  return events;
+}

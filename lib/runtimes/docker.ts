@@ -1,0 +1,179 @@
+// The docker runtime: one hardened container per phase, running the same
+// worker/entrypoint.ts with the same env contract as the local runtime.
+// Output is streamed (attach before start, so no line is missed), completion
+// comes from container.wait() (no polling), and a phase that overruns its
+// timeout (plus a grace for the worker's own clean timeout exit) is killed.
+import type Docker from 'dockerode';
+import { toDocker, engineAnswers, imageExists, withTimeout, type DockerLike } from '../docker/client.ts';
+import { DockerPathError, engineMessage, isNotFound, tolerateGone } from '../docker/errors.ts';
+import { demuxLines, parseWorkerLine } from '../docker/lines.ts';
+import { ensureNetwork } from '../docker/networks.ts';
+import { makeWritableBy } from '../docker/ownership.ts';
+import { hostPathFor } from '../docker/paths.ts';
+import { CONTAINER_HOME, CONTAINER_WORKSPACE, WORKER_GID, WORKER_UID, workerContainerSpec, workerName, type WorkerSpecInput } from '../docker/worker-spec.ts';
+import type { PhaseRunOutcome, PhaseRunRequest, Runtime } from './types.ts';
+
+export interface DockerRuntimeOptions {
+  /** A dockerode instance, or a socket path; default: dockerode's default (DOCKER_HOST or /var/run/docker.sock). */
+  docker?: DockerLike;
+  /** WORKER_IMAGE; never pulled. */
+  image: string;
+  /** The workspaces' parent directory as this process sees it (config.workspaceDir). */
+  workspaceRoot: string;
+  /** The same directory as the Docker host sees it (HOST_WORKSPACE_PATH); default: workspaceRoot. */
+  hostWorkspaceRoot?: string;
+  /** The agent when the request's env does not name one. */
+  agent?: 'builtin' | 'claude';
+  /** WORKER_NETWORK: the egress-only network for LLM agents (created on first use). */
+  egressNetwork?: string;
+  /** What the container runs; default the image's worker entrypoint. */
+  command?: string[];
+  /** framework/ and prompts/ as the container sees them (baked into the image). */
+  frameworkDir?: string;
+  promptsDir?: string;
+  /** Extra read-only binds, host path → container path (e.g. a development framework/). */
+  readOnlyMounts?: Record<string, string>;
+  namePrefix?: string;
+  /** Extra labels on every worker container (tests tag their run with one). */
+  labels?: Record<string, string>;
+  /** Seconds past TIMEOUT_SECONDS before the runtime kills (the worker exits 124 by itself first). */
+  killGraceSeconds?: number;
+  limits?: WorkerSpecInput['limits'];
+  /** Remove each container once its outcome and logs are in hand (default true; the reaper handles leftovers). */
+  removeContainers?: boolean;
+  /** Values to redact from worker lines beyond the secrets found in the request env. */
+  secrets?: string[];
+  /** Epoch ms; used for the deadline label. */
+  now?: () => number;
+}
+
+export const DEFAULT_WORKER_COMMAND = ['node', '/app/worker/entrypoint.ts'];
+const SECRET_KEY = /KEY|TOKEN|SECRET|PASSWORD|AUTH/i;
+
+/** RUNTIME=auto: true when the engine answers and the worker image exists locally. */
+export async function dockerAvailable(docker: DockerLike, image: string): Promise<boolean> {
+  const client = toDocker(docker);
+  return (await engineAnswers(client)) && (await imageExists(client, image));
+}
+
+export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { readonly docker: Docker } {
+  const docker = toDocker(opts.docker);
+  const now = opts.now ?? Date.now;
+  const grace = opts.killGraceSeconds ?? 10;
+  const egress = opts.egressNetwork ?? 'gamepocgen-egress';
+  const inflight = new Set<Docker.Container>();
+
+  async function runPhase(request: PhaseRunRequest): Promise<PhaseRunOutcome> {
+    const t0 = performance.now();
+    const hostWorkspace = hostPathFor(request.workspaceDir, { localRoot: opts.workspaceRoot, hostRoot: opts.hostWorkspaceRoot });
+    await makeWritableBy(request.workspaceDir, WORKER_UID, WORKER_GID);
+    const requested = request.env.AGENT;
+    const agent = requested === 'claude' || requested === 'builtin' ? requested : (opts.agent ?? 'builtin');
+    // The builtin agent is offline by construction; an LLM agent gets egress but no route to Postgres.
+    const network = agent === 'claude' ? egress : 'none';
+    if (network !== 'none') await ensureNetwork(docker, network, { interContainer: false, labels: { 'gamepocgen.network': 'egress' } });
+    const secrets = [
+      ...Object.entries(request.env).filter(([k, v]) => SECRET_KEY.test(k) && v.length >= 4).map(([, v]) => v),
+      ...(opts.secrets ?? []),
+    ];
+    const env: Record<string, string> = {
+      ...request.env,
+      PHASE: String(request.phase),
+      JOB_ID: String(request.jobId),
+      GAME_NAME: request.gameName,
+      WORKSPACE_DIR: CONTAINER_WORKSPACE,
+      TIMEOUT_SECONDS: String(request.timeoutSeconds),
+      AGENT: agent,
+      FRAMEWORK_DIR: opts.frameworkDir ?? '/app/framework',
+      PROMPTS_DIR: opts.promptsDir ?? '/app/prompts',
+      HOME: CONTAINER_HOME,
+    };
+    const spec = workerContainerSpec({
+      image: opts.image,
+      name: workerName(opts.namePrefix ?? 'gamepocgen-', request.jobId, request.phase),
+      command: opts.command ?? DEFAULT_WORKER_COMMAND,
+      env,
+      jobId: request.jobId,
+      phase: request.phase,
+      deadline: Math.floor(now() / 1000) + request.timeoutSeconds + 2 * grace,
+      hostWorkspace,
+      readOnlyMounts: opts.readOnlyMounts,
+      network,
+      labels: opts.labels,
+      limits: opts.limits,
+    });
+
+    let container: Docker.Container;
+    try {
+      container = await docker.createContainer(spec);
+    } catch (e) {
+      const hint = isNotFound(e) ? `; build it: docker build -f Dockerfile.worker -t ${opts.image} .` : '';
+      throw new DockerPathError('docker_create_failed', `cannot create the phase ${request.phase} container from ${opts.image}: ${engineMessage(e)}${hint}`, { cause: e });
+    }
+    inflight.add(container);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      let lastError: string | null = null;
+      const stderrTail: string[] = [];
+      const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+      const drained = demuxLines(docker, stream, (text, from) => {
+        const line = parseWorkerLine(text, from, secrets);
+        if (!line) return;
+        if (line.kind === 'error') lastError = line.message;
+        if (from === 'stderr' && stderrTail.push(line.message) > 5) stderrTail.shift();
+        try {
+          request.onLine(line);
+        } catch {
+          // a failing sink must not kill the phase; the caller logs its own errors
+        }
+      });
+      try {
+        await container.start();
+      } catch (e) {
+        throw new DockerPathError('docker_start_failed', `cannot start the phase ${request.phase} container: ${engineMessage(e)}`, { cause: e });
+      }
+      let timedOut = false;
+      timer = setTimeout(() => {
+        timedOut = true;
+        void tolerateGone(() => container.kill()).catch(() => {});
+      }, (request.timeoutSeconds + grace) * 1000);
+      let exitCode: number | null = null;
+      let waitError: string | null = null;
+      try {
+        const result = (await container.wait()) as { StatusCode?: number };
+        exitCode = typeof result.StatusCode === 'number' ? result.StatusCode : null;
+      } catch (e) {
+        waitError = `lost the phase ${request.phase} container while waiting: ${engineMessage(e)}`;
+      }
+      clearTimeout(timer);
+      // The attach stream ends right after exit; don't hang on a daemon that forgets to close it.
+      await withTimeout(drained, 5000, 'log stream').catch(() => {});
+      const state = waitError ? null : await container.inspect().then((i) => i.State, () => null);
+      const status: PhaseRunOutcome['status'] = timedOut ? 'timeout' : exitCode === 0 ? 'completed' : exitCode === 124 ? 'timeout' : 'failed';
+      let error: string | null = null;
+      if (timedOut) error = `phase ${request.phase} exceeded its ${request.timeoutSeconds}s timeout; the container was killed`;
+      else if (waitError) error = waitError;
+      else if (status !== 'completed') {
+        error = state?.OOMKilled
+          ? `the worker ran out of memory (limit ${Math.round((spec.HostConfig?.Memory ?? 0) / 1024 ** 2)} MiB)`
+          : (lastError ?? `worker exited with code ${exitCode}${stderrTail.length ? `: ${stderrTail.join(' | ')}` : ''}`);
+      }
+      return { status, exitCode, error, durationMs: Math.round(performance.now() - t0) };
+    } finally {
+      clearTimeout(timer);
+      inflight.delete(container);
+      if (opts.removeContainers ?? true) await tolerateGone(() => container.remove({ force: true, v: true })).catch(() => {});
+    }
+  }
+
+  return {
+    name: 'docker',
+    docker,
+    runPhase,
+    describe: () => `docker (image ${opts.image}; builtin agent on network none, claude agent on ${egress})`,
+    /** Kills and removes containers of phases still running (a forced shutdown); their phases are retried. */
+    async close() {
+      await Promise.all([...inflight].map((c) => tolerateGone(() => c.remove({ force: true, v: true })).catch(() => {})));
+    },
+  };
+}

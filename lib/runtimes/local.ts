@@ -1,0 +1,85 @@
+// The local runtime: the worker entrypoint as a child process of this one, with
+// the same env contract, timeout and kill semantics as a container. It isolates
+// nothing, which is why an LLM agent is refused here unless the operator opts in.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { ROOT_DIR } from '../config.ts';
+import { EXIT } from '../../worker/env.ts';
+import { parseWorkerLine } from './worker-lines.ts';
+import type { PhaseRunOutcome, PhaseRunRequest, Runtime } from './types.ts';
+
+const ENTRYPOINT = path.join(ROOT_DIR, 'worker', 'entrypoint.ts');
+/** How long after its own deadline the worker gets to write `timeout` before it is killed. */
+const KILL_GRACE_MS = 2000;
+
+export function createLocalRuntime(opts: { agent: 'builtin' | 'claude'; nodeBinary?: string }): Runtime {
+  const nodeBinary = opts.nodeBinary ?? process.execPath;
+  return {
+    name: 'local',
+    describe: () => `local (child processes of ${path.basename(nodeBinary)} ${process.versions.node})`,
+    runPhase: (request) => runChild(nodeBinary, opts.agent, request),
+  };
+}
+
+function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Promise<PhaseRunOutcome> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(nodeBinary, ['--disable-warning=ExperimentalWarning', ENTRYPOINT], {
+      cwd: req.workspaceDir,
+      // Only the contract and the agent's settings: never the parent's DATABASE_URL or API_TOKEN.
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/tmp',
+        LANG: 'C.UTF-8',
+        PHASE: String(req.phase),
+        JOB_ID: String(req.jobId),
+        GAME_NAME: req.gameName,
+        WORKSPACE_DIR: req.workspaceDir,
+        TIMEOUT_SECONDS: String(req.timeoutSeconds),
+        AGENT: agent,
+        ...req.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so a kill reaches anything the agent started
+    });
+    let timedOut = false;
+    let lastError: string | null = null;
+    const onLine = (line: string) => {
+      const parsed = parseWorkerLine(line);
+      if (!parsed) return;
+      if (parsed.kind === 'error') lastError = parsed.message;
+      req.onLine(parsed);
+    };
+    createInterface({ input: child.stdout! }).on('line', onLine);
+    createInterface({ input: child.stderr! }).on('line', (l) => onLine(JSON.stringify({ kind: 'log', message: l, data: { stream: 'stderr' } })));
+    const killer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, req.timeoutSeconds * 1000 + KILL_GRACE_MS);
+    child.on('error', (e) => {
+      clearTimeout(killer);
+      resolve({ status: 'failed', exitCode: null, error: `could not start the worker: ${e.message}`, durationMs: performance.now() - started });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      const durationMs = performance.now() - started;
+      if (timedOut || code === EXIT.timeout) {
+        resolve({ status: 'timeout', exitCode: code, error: `phase ${req.phase} exceeded its ${req.timeoutSeconds}s timeout`, durationMs });
+      } else if (code === EXIT.completed) {
+        resolve({ status: 'completed', exitCode: 0, error: null, durationMs });
+      } else {
+        resolve({ status: 'failed', exitCode: code, error: lastError ?? `worker exited with ${code ?? signal}`, durationMs });
+      }
+    });
+  });
+}
+
+function killGroup(pid: number | undefined) {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}

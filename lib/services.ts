@@ -1,0 +1,80 @@
+// Picks the runtime, agent and deployer for this process from the config, and
+// says which. Tasks receive the result as their dependencies (lib/task-deps.ts).
+import { llmSettings, type Config } from './config.ts';
+import { createLocalDeployer } from './deployers/local.ts';
+import type { Deployer } from './deployers/types.ts';
+import { createLocalRuntime } from './runtimes/local.ts';
+import type { Runtime } from './runtimes/types.ts';
+
+export class SetupError extends Error {
+  code = 'setup_refused';
+}
+
+export function chooseAgent(config: Config): 'builtin' | 'claude' {
+  if (config.AGENT !== 'auto') return config.AGENT;
+  return llmSettings(config).apiKey ? 'claude' : 'builtin';
+}
+
+/** Env the worker needs for the agent (secrets included: passed to the worker, never logged). */
+export function agentEnv(config: Config): Record<string, string> {
+  const { baseUrl, apiKey } = llmSettings(config);
+  const env: Record<string, string> = { MODEL: config.MODEL, MAX_TURNS: String(config.MAX_TURNS), BUILD_FALLBACK: config.BUILD_FALLBACK };
+  if (baseUrl) env.LLM_BASE_URL = baseUrl;
+  if (apiKey) env.LLM_API_KEY = apiKey;
+  if (process.env.CLAUDE_BIN) env.CLAUDE_BIN = process.env.CLAUDE_BIN;
+  if (config.AGENT_MODULE) env.AGENT_MODULE = config.AGENT_MODULE;
+  return env;
+}
+
+async function dockerRuntimeIfAvailable(config: Config, agent: 'builtin' | 'claude', required: boolean): Promise<Runtime | null> {
+  try {
+    const docker = await import('./runtimes/docker.ts');
+    const Dockerode = (await import('dockerode')).default;
+    const client = new Dockerode();
+    if (!(await docker.dockerAvailable(client, config.WORKER_IMAGE))) {
+      if (required) throw new SetupError(`RUNTIME=docker but the Docker engine does not answer or image ${config.WORKER_IMAGE} is missing: start dockerd and build the worker image (see docs/deploy.md)`);
+      return null;
+    }
+    return docker.createDockerRuntime({
+      docker: client,
+      image: config.WORKER_IMAGE,
+      agent,
+      workspaceRoot: config.workspaceDir,
+      hostWorkspaceRoot: config.HOST_WORKSPACE_PATH,
+      network: config.WORKER_NETWORK,
+    });
+  } catch (e) {
+    if (required) throw e;
+    return null;
+  }
+}
+
+export async function chooseRuntime(config: Config, agent: 'builtin' | 'claude'): Promise<Runtime> {
+  if (config.RUNTIME !== 'local') {
+    const docker = await dockerRuntimeIfAvailable(config, agent, config.RUNTIME === 'docker');
+    if (docker) return docker;
+  }
+  if (agent === 'claude' && !config.ALLOW_UNSANDBOXED) {
+    throw new SetupError(
+      'the claude agent would run generated code on this machine without a sandbox (local runtime): start Docker and build the worker image, or set ALLOW_UNSANDBOXED=1 to accept the risk',
+    );
+  }
+  return createLocalRuntime({ agent });
+}
+
+export async function chooseDeployer(config: Config, runtime: Runtime): Promise<Deployer> {
+  const useDocker = config.DEPLOY === 'docker' || (config.DEPLOY === 'auto' && runtime.name === 'docker' && config.DOMAIN !== 'localhost');
+  if (useDocker) {
+    const { createDockerDeployer } = await import('./deployers/docker.ts');
+    const Dockerode = (await import('dockerode')).default;
+    return createDockerDeployer({
+      docker: new Dockerode(),
+      image: config.GAME_SERVER_IMAGE,
+      deployDir: config.deployDir,
+      hostDeployDir: config.HOST_DEPLOY_DIR,
+      domain: config.DOMAIN,
+      network: config.DOCKER_NETWORK,
+    });
+  }
+  return createLocalDeployer({ deployDir: config.deployDir, port: config.PORT, publicBase: config.PUBLIC_URL });
+}

@@ -1,0 +1,78 @@
+// What every task needs, passed in: the same task runs in the API process, the
+// graphile-worker CLI and tests. The CLI path builds them once per process from
+// the environment (defaultTaskDeps); everything else constructs them explicitly.
+import type { JobHelpers } from 'graphile-worker';
+import type { z } from 'zod';
+import { describeZodError } from './artifacts.ts';
+import { failJob } from './jobs.ts';
+import { loadConfig, secretsOf, type Config } from './config.ts';
+import type { Deployer } from './deployers/types.ts';
+import type { Runtime } from './runtimes/types.ts';
+import { agentEnv, chooseAgent, chooseDeployer, chooseRuntime } from './services.ts';
+
+export interface TaskDeps {
+  config: Config;
+  runtime: Runtime;
+  deployer: Deployer;
+  agent: 'builtin' | 'claude';
+  agentEnv: Record<string, string>;
+  secrets: string[];
+  now: () => Date;
+}
+
+export async function createTaskDeps(config: Config, overrides: Partial<TaskDeps> = {}): Promise<TaskDeps> {
+  const agent = overrides.agent ?? chooseAgent(config);
+  const runtime = overrides.runtime ?? (await chooseRuntime(config, agent));
+  const deployer = overrides.deployer ?? (await chooseDeployer(config, runtime));
+  return { config, runtime, deployer, agent, agentEnv: agentEnv(config), secrets: secretsOf(config), now: () => new Date(), ...overrides };
+}
+
+let cliDeps: Promise<TaskDeps> | null = null;
+/** For tasks loaded by the graphile-worker CLI from tasks/: built once per process from the environment. */
+export function defaultTaskDeps(): Promise<TaskDeps> {
+  cliDeps ??= createTaskDeps(loadConfig());
+  return cliDeps;
+}
+
+export type TaskFn<P> = (payload: P, helpers: JobHelpers) => Promise<void>;
+
+/** A readable, non-retryable task failure: the graphile job fails once with this message. */
+export class PermanentTaskError extends Error {
+  code = 'invalid_task';
+}
+
+/** Marks the running graphile job as out of attempts, then throws, so it fails exactly once. */
+export async function failPermanently(helpers: JobHelpers, message: string): Promise<never> {
+  await helpers.withPgClient((c) => c.query('update graphile_worker._private_jobs set max_attempts = attempts where id = $1', [helpers.job.id]));
+  helpers.logger.error(message);
+  throw new PermanentTaskError(message);
+}
+
+/**
+ * The shape every job-step task shares: validate the payload (a bad one fails
+ * the graphile job once, readably), run the step, and on the last failed
+ * attempt mark the GamePocGen job failed so nothing waits forever.
+ */
+export function defineJobTask<P extends { jobId: number }>(spec: {
+  name: string;
+  payload: z.ZodType<P>;
+  run: (deps: TaskDeps, payload: P, helpers: JobHelpers) => Promise<string | null>;
+  describeFailure: (payload: P) => string;
+}) {
+  return (deps: TaskDeps): TaskFn<unknown> =>
+    async (raw, helpers) => {
+      const parsed = spec.payload.safeParse(raw);
+      if (!parsed.success) return failPermanently(helpers, `${spec.name}: invalid payload ${JSON.stringify(raw)?.slice(0, 200)}: ${describeZodError(parsed.error)}`);
+      try {
+        const summary = await spec.run(deps, parsed.data, helpers);
+        if (summary) helpers.logger.info(summary);
+      } catch (e) {
+        if ((e as { code?: string }).code === 'job_not_found') return failPermanently(helpers, `${spec.name}: ${(e as Error).message}`);
+        if (helpers.job.attempts >= helpers.job.max_attempts) {
+          const reason = `${spec.describeFailure(parsed.data)} after ${helpers.job.attempts} attempts: ${(e as Error).message}`;
+          await helpers.withPgClient((c) => failJob(c, parsed.data.jobId, reason));
+        }
+        throw e;
+      }
+    };
+}

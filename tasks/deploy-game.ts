@@ -1,0 +1,17 @@
+// graphile-worker task `deploy-game` {jobId}: publishes a built job to a slot.
+import type { JobHelpers } from 'graphile-worker';
+import { deployJob } from '../lib/deploy.ts';
+import { JobIdPayload } from '../lib/queue.ts';
+import { defaultTaskDeps, defineJobTask } from '../lib/task-deps.ts';
+
+export const createDeployGameTask = defineJobTask({
+  name: 'deploy-game',
+  payload: JobIdPayload,
+  describeFailure: () => 'deploy failed',
+  async run(deps, { jobId }, helpers) {
+    const deployed = await deployJob(deps, helpers.withPgClient, jobId);
+    return deployed ? `job ${jobId} deployed to slot ${deployed.slot}: ${deployed.url}` : null;
+  },
+});
+
+export default async (payload: unknown, helpers: JobHelpers) => createDeployGameTask(await defaultTaskDeps())(payload, helpers);

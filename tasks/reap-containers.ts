@@ -1,0 +1,22 @@
+// graphile-worker task `reap-containers` (crontab, every minute): returns jobs
+// held by dead runner processes to the queue and, with Docker, removes exited
+// or overdue worker containers and stale game containers. Idempotent.
+import type { JobHelpers } from 'graphile-worker';
+import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
+import { reapDockerResources } from '../lib/reaper/docker-glue.ts';
+import { defaultTaskDeps, type TaskDeps } from '../lib/task-deps.ts';
+
+export function createReapContainersTask(deps: TaskDeps) {
+  return async (_payload: unknown, helpers: JobHelpers): Promise<void> => {
+    const workers = await helpers.withPgClient((c) => reapDeadWorkers(c));
+    if (workers.processes.length) {
+      helpers.logger.info(`reaper: ${workers.processes.length} dead runner process(es), ${workers.unlockedJobs} job(s) returned to the queue`);
+    }
+    if (deps.runtime.name === 'docker' || deps.deployer.name === 'docker') {
+      const summary = await reapDockerResources(deps, helpers.withPgClient);
+      if (summary) helpers.logger.info(`reaper: ${summary}`);
+    }
+  };
+}
+
+export default async (payload: unknown, helpers: JobHelpers) => createReapContainersTask(await defaultTaskDeps())(payload, helpers);

@@ -1,0 +1,39 @@
+// One real PostgreSQL for the whole run: DATABASE_URL when set, else an embedded
+// server in a temp dir. Each test file gets a database of its own (test/helpers/db.ts).
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../lib/embedded-postgres.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    adminDatabaseUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  if (process.env.DATABASE_URL) {
+    project.provide('adminDatabaseUrl', process.env.DATABASE_URL);
+    return;
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-test-pg-'));
+  const pg = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+  project.provide('adminDatabaseUrl', pg.url);
+  return async () => {
+    await pg.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}

@@ -1,0 +1,67 @@
+// Starts the real service (bin/server.ts: API + graphile-worker runner) on a
+// fresh database and temp dirs, with helpers to drive and await jobs.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startService, type Service, type ServiceOptions } from '../../bin/server.ts';
+import { loadConfig, type Config } from '../../lib/config.ts';
+import { EventHub } from '../../lib/events.ts';
+import { getJob, type JobRow } from '../../lib/jobs.ts';
+import { createTestDatabase } from './db.ts';
+
+export interface Harness {
+  service: Service;
+  config: Config;
+  dataDir: string;
+  /** fetch against the service (path like /api/jobs). */
+  api(pathname: string, init?: RequestInit): Promise<Response>;
+  /** Resolves when the job reaches one of `statuses` (woken by NOTIFY, not polling). */
+  waitForJob(id: number, statuses?: string[], timeoutMs?: number): Promise<JobRow>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(env: Record<string, string> = {}, opts: ServiceOptions = {}): Promise<Harness> {
+  const database = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-test-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, RUNTIME: 'local', AGENT: 'builtin', DEPLOY: 'local', DATABASE_URL: database.url, ...env });
+  const service = await startService(config, { databaseUrl: database.url, ...opts });
+  const hub = new EventHub(database.url);
+  await hub.start();
+
+  const waitForJob = (id: number, statuses = ['deployed', 'failed'], timeoutMs = 60_000) =>
+    new Promise<JobRow>((resolve, reject) => {
+      let settled = false;
+      const check = async () => {
+        const job = await getJob(service.db, id);
+        if (job && statuses.includes(job.status) && !settled) {
+          settled = true;
+          clearTimeout(timer);
+          unsubscribe();
+          resolve(job);
+        }
+      };
+      const timer = setTimeout(async () => {
+        unsubscribe();
+        const job = await getJob(service.db, id);
+        reject(new Error(`job ${id} did not reach ${statuses.join('/')} within ${timeoutMs} ms (status ${job?.status}, phase ${job?.phase}, error ${job?.error})`));
+      }, timeoutMs);
+      const unsubscribe = hub.subscribe((n) => {
+        if (n.jobId === id) void check();
+      });
+      void check();
+    });
+
+  return {
+    service,
+    config,
+    dataDir,
+    api: (pathname, init) => fetch(`${service.url}${pathname}`, init),
+    waitForJob,
+    async close() {
+      await hub.stop();
+      await service.close();
+      await database.drop().catch(() => {});
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
