@@ -21,6 +21,9 @@ missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 # (grep without -q: with pipefail, -q's early exit would fail the pipeline by SIGPIPE)
 if ! { [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -x httpd >/dev/null; }; then missing+=(busybox-static); fi
+# A compose CLI lets test/docker/compose.test.ts run `config` on docker-compose.yml.
+# Debian has no compose v2 plugin; its docker-compose (v1.29) reads the same file.
+if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then missing+=(docker-compose); fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} from Debian"
   as_root apt-get update -qq

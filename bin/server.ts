@@ -35,22 +35,30 @@ export interface ServiceOptions {
   databaseUrl?: string;
 }
 
-export async function startService(config: Config, opts: ServiceOptions = {}): Promise<Service> {
+export async function startService(initialConfig: Config, opts: ServiceOptions = {}): Promise<Service> {
+  let config = initialConfig;
   const log = opts.log ?? (() => {});
   const database = opts.databaseUrl ? { url: opts.databaseUrl, embedded: null } : await resolveDatabase(config);
   log(database.embedded ? `database: embedded PostgreSQL under ${path.relative(ROOT_DIR, config.DATA_DIR) || config.DATA_DIR}` : 'database: DATABASE_URL');
   const db = createPool(database.url, 10);
   for (const m of await migrate(db)) log(`applied migration ${m}`);
 
+  // Bind first, so PORT=0 (tests) resolves to a real port before deployers build URLs.
+  let handle: Fetch = () => new Response('starting', { status: 503 });
+  const server = await listen((req, env) => handle(req, env), config.PORT, config.HOST);
+  const port = (server.address() as { port: number }).port;
+  config = { ...config, PORT: port };
+
   const taskDeps = await createTaskDeps(config, opts.taskDeps);
   log(`runtime: ${taskDeps.runtime.describe()}; agent: ${taskDeps.agent}; deploy: ${taskDeps.deployer.describe()}`);
 
   let runner: Runner | null = null;
-  if (opts.runner !== false) {
+  // The runner's own pool, so its connections carry our error handlers and end with us.
+  const runnerPool = opts.runner === false ? null : createPool(database.url, config.MAX_CONCURRENT + 4);
+  if (runnerPool) {
     runner = await run({
-      connectionString: database.url,
+      pgPool: runnerPool,
       concurrency: config.MAX_CONCURRENT,
-      maxPoolSize: config.MAX_CONCURRENT + 4,
       taskList: createTaskList(taskDeps),
       crontabFile: path.join(ROOT_DIR, 'crontab'),
       noHandleSignals: true,
@@ -71,8 +79,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
     runtimeDescription: taskDeps.runtime.describe(),
     startedAt: new Date(),
   });
-  const server = await listen(app.fetch, config.PORT, config.HOST);
-  const port = (server.address() as { port: number }).port;
+  handle = app.fetch;
 
   return {
     url: `http://localhost:${port}`,
@@ -88,6 +95,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
       await closed;
       await events.stop();
       await runner?.stop();
+      await runnerPool?.end();
       await taskDeps.runtime.close?.();
       await db.end();
       await database.embedded?.stop();
@@ -95,7 +103,9 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   };
 }
 
-function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+type Fetch = (req: Request, env?: unknown) => Response | Promise<Response>;
+
+function listen(fetch: Fetch, port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port, hostname }, () => resolve(server));
     server.once('error', reject);

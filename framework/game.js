@@ -60,6 +60,7 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
   let prestigePoints = 0;
   let time = 0;
   let saveTimer = 0;
+  let firstFrameMs = -1;
 
   const input = createInput({
     keyTarget: win,
@@ -164,7 +165,7 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
       kind: 'title',
       title: config.title,
       subtitle: config.tagline,
-      lines: config.howToPlay,
+      lines: [...(config.idea ? [`“${config.idea}”`] : []), ...config.howToPlay],
       controls: config.controls.map((/** @type {any} */ c) => ({ key: c.input, text: c.action })),
       buttons: [{ label: 'Play (Enter)', onClick: startRun, primary: true }],
     });
@@ -258,6 +259,8 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
   }
 
   function render() {
+    // Milliseconds from navigation to the first drawn frame (performance.now's origin).
+    if (firstFrameMs < 0) firstFrameMs = globalThis.performance?.now() ?? 0;
     renderer.begin(palette.background);
     game.render(renderer);
     renderer.draw(50, (ctx) => particles.draw(ctx));
@@ -269,6 +272,8 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
       ctx.globalAlpha = 1;
     });
     renderer.end();
+    // The DOM is costlier than the canvas: refresh HUD and shop ~12 times a second.
+    if (loop.frames % 5 !== 0) return;
     hud.set([
       { id: 'title', label: '', value: config.title },
       { id: 'score', label: 'Score', value: formatNumber(Math.floor(score)) },
@@ -295,6 +300,7 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
     get currency() { return wallet.get(); },
     get best() { return best; },
     get frames() { return loop.frames; },
+    get firstFrameMs() { return firstFrameMs; },
     get steps() { return loop.steps; },
     get time() { return time; },
     get kit() { return game.state; },
@@ -303,7 +309,7 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
     get speed() { return loop.timeScale; },
     set speed(v) { loop.timeScale = Math.max(0.1, Math.min(16, Number(v) || 1)); },
     get muted() { return sfx.muted; },
-    info: { title: config.title, genre: config.genre, kit: kit.id, seed: config.seed },
+    info: { title: config.title, genre: config.genre, kit: kit.id, seed: config.seed, palette: { ...palette } },
     start: () => state === 'title' && startRun(),
     restart: startRun,
     pause,

@@ -92,7 +92,7 @@ async function baseVariables(ctx: PromptContext): Promise<Record<string, string>
     workspaceDir: ctx.workspaceDir,
     frameworkDir: ctx.frameworkDir,
     outputs: spec.required.map((f) => `- \`${f}\``).join('\n'),
-    inputs: inputs.length ? inputs.map((f) => `- \`${f}\``).join('\n') : '- (none: this is the first phase)',
+    inputs: inputs.length ? inputs.map((f) => `  - \`${f}\``).join('\n') : '  - (none: this is the first phase)',
     jsonFile: spec.json?.path ?? '',
     schema: schema ? '```json\n' + JSON.stringify(schema, null, 2) + '\n```' : '',
     genres: GENRES.map((g) => `\`${g}\``).join(', '),

@@ -15,7 +15,7 @@ export async function allocateSlot(db: Queryable, jobId: number, count: number):
   const { rows } = await db.query<{ slot: number; job_id: number | null }>(
     `select slot, job_id from gamepocgen.slots
       where slot < $2
-      order by (job_id = $1) desc nulls last, job_id is not null, deployed_at nulls first, slot
+      order by coalesce(job_id = $1, false) desc, job_id is not null, deployed_at nulls first, slot
       limit 1 for update skip locked`,
     [jobId, count],
   );

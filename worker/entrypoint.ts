@@ -55,7 +55,8 @@ async function main() {
     controller.abort();
     void finish('timeout', { error: `phase ${env.PHASE} exceeded its ${env.TIMEOUT_SECONDS}s timeout` }, EXIT.timeout);
   }, env.TIMEOUT_SECONDS * 1000);
-  timer.unref();
+  // Not unref'd: an agent awaiting something that never settles must still end in `timeout`.
+  void timer;
 
   let input: JobInput;
   try {

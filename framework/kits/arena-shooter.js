@@ -20,7 +20,7 @@ export const kit = {
 
     const fireInterval = () => t.fireInterval / (1 + 0.3 * g.level('fire-rate'));
     const damage = () => t.bulletDamage * (1 + 0.5 * g.level('damage'));
-    const magnetRadius = () => 28 + 45 * g.level('magnet');
+    const magnetRadius = () => 60 + 45 * g.level('magnet');
     const moveSpeed = () => t.playerSpeed * (1 + 0.12 * g.level('speed'));
 
     const waves = createWaves({
@@ -159,11 +159,13 @@ export const kit = {
     }
 
     function render(/** @type {any} */ r) {
-      r.draw(0, (/** @type {CanvasRenderingContext2D} */ ctx) => {
+      r.cached(0, 'arena', (/** @type {CanvasRenderingContext2D} */ ctx) => {
         ctx.strokeStyle = mix(P.background, P.primary, 0.12);
         ctx.lineWidth = 1;
-        for (let x = 0; x <= W; x += 48) { ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, H); ctx.stroke(); }
-        for (let y = 0; y <= H; y += 48) { ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(W, y); ctx.stroke(); }
+        ctx.beginPath();
+        for (let x = 0; x <= W; x += 48) { ctx.moveTo(x, 0); ctx.lineTo(x, H); }
+        for (let y = 0; y <= H; y += 48) { ctx.moveTo(0, y); ctx.lineTo(W, y); }
+        ctx.stroke();
         ctx.strokeStyle = mix(P.background, P.primary, 0.5);
         ctx.lineWidth = 4;
         ctx.strokeRect(2, 2, W - 4, H - 4);
@@ -194,6 +196,13 @@ export const kit = {
         }
       });
     }
+
+    // Armour bought mid-run takes effect at once: one more heart, filled.
+    g.bus.on('upgrade', (/** @type {string} */ id) => {
+      if (id !== 'armor') return;
+      player.maxHp++;
+      player.hp++;
+    });
 
     return {
       reset() {

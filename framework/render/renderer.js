@@ -18,6 +18,7 @@
  * @property {(layer: number, draw: (ctx: CanvasRenderingContext2D) => void) => void} draw  queue a world-space draw on a layer
  * @property {(layer: number, draw: (ctx: CanvasRenderingContext2D) => void) => void} drawScreen  queue a screen-space draw (ignores camera and shake)
  * @property {() => void} end    flushes layers in ascending order
+ * @property {(layer: number, key: string, paint: (ctx: CanvasRenderingContext2D) => void) => void} cached  world-space layer painted once per key, then blitted
  * @property {(intensity: number, seconds: number) => void} shake
  * @property {(dt: number) => void} update   advances shake decay
  * @property {(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, opts?: TextOptions) => void} text
@@ -40,9 +41,12 @@
  * @param {number} options.width   logical width
  * @param {number} options.height
  * @param {() => number} [options.random]  shake jitter source (defaults to Math.random; visual only)
+ * @param {(w: number, h: number) => any} [options.makeCanvas]  offscreen canvas factory (for cached layers)
  * @returns {Renderer}
  */
-export function createRenderer(canvas, { width, height, random = Math.random }) {
+export function createRenderer(canvas, { width, height, random = Math.random, makeCanvas = offscreen }) {
+  /** @type {Map<string, any>} */
+  const cache = new Map();
   canvas.width = width;
   canvas.height = height;
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
@@ -89,6 +93,18 @@ export function createRenderer(canvas, { width, height, random = Math.random }) 
       }
       queue = [];
     },
+    cached(layer, key, paint) {
+      // Static scenery (grids, checkerboards) costs hundreds of calls per frame;
+      // painting it once and blitting keeps frame time flat.
+      let surface = cache.get(key);
+      if (!surface) {
+        if (cache.size > 8) cache.clear();
+        surface = makeCanvas(width, height);
+        paint(surface.getContext('2d'));
+        cache.set(key, surface);
+      }
+      r.draw(layer, (ctx) => ctx.drawImage(surface, 0, 0));
+    },
     shake(intensity, seconds) {
       // Stronger shakes win; weaker ones do not cut a big one short.
       if (intensity * seconds >= shakePower * shakeLeft) {
@@ -116,4 +132,13 @@ export function createRenderer(canvas, { width, height, random = Math.random }) 
     },
   };
   return r;
+}
+
+/** @param {number} w @param {number} h */
+function offscreen(w, h) {
+  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(w, h);
+  const c = document.createElement('canvas');
+  c.width = w;
+  c.height = h;
+  return c;
 }

@@ -24,8 +24,8 @@ export interface DockerRuntimeOptions {
   hostWorkspaceRoot?: string;
   /** The agent when the request's env does not name one. */
   agent?: 'builtin' | 'claude';
-  /** WORKER_NETWORK: the egress-only network for LLM agents (created on first use). */
-  egressNetwork?: string;
+  /** WORKER_NETWORK: the egress-only network for LLM agents (created on first use). The builtin agent always gets `none`. */
+  network?: string;
   /** What the container runs; default the image's worker entrypoint. */
   command?: string[];
   /** framework/ and prompts/ as the container sees them (baked into the image). */
@@ -43,8 +43,8 @@ export interface DockerRuntimeOptions {
   removeContainers?: boolean;
   /** Values to redact from worker lines beyond the secrets found in the request env. */
   secrets?: string[];
-  /** Epoch ms; used for the deadline label. */
-  now?: () => number;
+  /** The clock (epoch ms or a Date); used for the deadline label. */
+  now?: () => number | Date;
 }
 
 export const DEFAULT_WORKER_COMMAND = ['node', '/app/worker/entrypoint.ts'];
@@ -58,9 +58,9 @@ export async function dockerAvailable(docker: DockerLike, image: string): Promis
 
 export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { readonly docker: Docker } {
   const docker = toDocker(opts.docker);
-  const now = opts.now ?? Date.now;
+  const now = () => Number(opts.now ? opts.now() : Date.now());
   const grace = opts.killGraceSeconds ?? 10;
-  const egress = opts.egressNetwork ?? 'gamepocgen-egress';
+  const egress = opts.network ?? 'gamepocgen-egress';
   const inflight = new Set<Docker.Container>();
 
   async function runPhase(request: PhaseRunRequest): Promise<PhaseRunOutcome> {

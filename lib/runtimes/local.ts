@@ -2,6 +2,7 @@
 // the same env contract, timeout and kill semantics as a container. It isolates
 // nothing, which is why an LLM agent is refused here unless the operator opts in.
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ROOT_DIR } from '../config.ts';
@@ -10,6 +11,7 @@ import { parseWorkerLine } from './worker-lines.ts';
 import type { PhaseRunOutcome, PhaseRunRequest, Runtime } from './types.ts';
 
 const ENTRYPOINT = path.join(ROOT_DIR, 'worker', 'entrypoint.ts');
+const COMPILE_CACHE_DIR = path.join(os.tmpdir(), 'gamepocgen-compile-cache');
 /** How long after its own deadline the worker gets to write `timeout` before it is killed. */
 const KILL_GRACE_MS = 2000;
 
@@ -32,6 +34,8 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: process.env.HOME ?? '/tmp',
         LANG: 'C.UTF-8',
+        // Caches compiled (and type-stripped) modules: halves each worker's start-up.
+        NODE_COMPILE_CACHE: COMPILE_CACHE_DIR,
         PHASE: String(req.phase),
         JOB_ID: String(req.jobId),
         GAME_NAME: req.gameName,

@@ -1,6 +1,7 @@
 // Starts the real service (bin/server.ts: API + graphile-worker runner) on a
 // fresh database and temp dirs, with helpers to drive and await jobs.
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startService, type Service, type ServiceOptions } from '../../bin/server.ts';
@@ -17,6 +18,8 @@ export interface Harness {
   api(pathname: string, init?: RequestInit): Promise<Response>;
   /** Resolves when the job reaches one of `statuses` (woken by NOTIFY, not polling). */
   waitForJob(id: number, statuses?: string[], timeoutMs?: number): Promise<JobRow>;
+  /** Fetches a slot's game as a browser would from http://gamedemoN.localhost:PORT/<path>. */
+  fetchSlot(slot: number, pathname?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
     config,
     dataDir,
     api: (pathname, init) => fetch(`${service.url}${pathname}`, init),
+    fetchSlot: (slot, pathname = '/') => getWithHost(service.port, `gamedemo${slot}.localhost:${service.port}`, pathname),
     waitForJob,
     async close() {
       await hub.stop();
@@ -64,4 +68,16 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** fetch() can't set Host; *.localhost resolution outside browsers isn't guaranteed either. */
+function getWithHost(port: number, host: string, pathname: string) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: pathname, headers: { host } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+  });
 }

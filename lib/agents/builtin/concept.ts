@@ -3,9 +3,9 @@
 // kits' metadata, so each phase can recompute it and agree with the others.
 import type { Genre, JobInput } from '../../artifacts.ts';
 import type { KitMeta } from './kits.ts';
-import { ACTION_WORDS, MOODS, PLACES, RANDOM_FOES, RANDOM_HEROES, RANDOM_LOOT, RANDOM_MOODS, RANDOM_PLACES } from './lexicon.ts';
+import { ACTION_WORDS, FOE_WORDS, MOODS, PLACES, RANDOM_FOES, RANDOM_HEROES, RANDOM_LOOT, RANDOM_MOODS, RANDOM_PLACES } from './lexicon.ts';
 import { createRng, hashString, rngFor } from './random.ts';
-import { capitalize, contentWords, plural, singular, titleCase, truncate } from './text.ts';
+import { article, capitalize, contentWords, plural, singular, titleCase, truncate } from './text.ts';
 
 export interface Names {
   player: string;
@@ -32,11 +32,22 @@ export interface Concept {
 }
 
 /** Invents a coherent one-line idea from a seed (used when the job has none). */
-export function inventIdea(seed: number, metas: Map<Genre, KitMeta>, genre: Genre | null): { text: string; genre: Genre } {
+export interface InventedIdea {
+  text: string;
+  genre: Genre;
+  mood: string;
+  hero: string;
+  foes: string;
+  place: string;
+  loot: string;
+}
+
+export function inventIdea(seed: number, metas: Map<Genre, KitMeta>, genre: Genre | null): InventedIdea {
   const rng = createRng(hashString(`invent:${seed}`));
   const kit = metas.get(genre ?? rng.pick([...metas.keys()])) ?? [...metas.values()][0]!;
-  const text = `A ${rng.pick(RANDOM_MOODS)} ${kit.label} where a ${rng.pick(RANDOM_HEROES)} ${rng.pick(kit.verbs)} ${rng.pick(RANDOM_FOES)} in the ${rng.pick(RANDOM_PLACES)} and hoards ${rng.pick(RANDOM_LOOT)}`;
-  return { text, genre: kit.id };
+  const parts = { mood: rng.pick(RANDOM_MOODS), hero: rng.pick(RANDOM_HEROES), verb: rng.pick(kit.verbs), foes: rng.pick(RANDOM_FOES), place: rng.pick(RANDOM_PLACES), loot: rng.pick(RANDOM_LOOT) };
+  const text = `${capitalize(article(parts.mood))} ${kit.label} where ${article(parts.hero)} ${parts.verb} ${parts.foes} in the ${parts.place} and hoards ${parts.loot}`;
+  return { text, genre: kit.id, mood: parts.mood, hero: parts.hero, foes: parts.foes, place: parts.place, loot: parts.loot };
 }
 
 /** Scores each kit by how many of the idea's words its keywords match. */
@@ -68,27 +79,30 @@ export function resolveConcept(input: JobInput, metas: Map<Genre, KitMeta>): Con
   const chosen = chooseGenre(words, metas);
   if (input.genre && metas.has(input.genre)) {
     genre = input.genre;
-    genreReason = invented ? `invented from seed ${input.seed} as a ${metas.get(genre)!.label}` : `genre requested explicitly (${genre})`;
+    genreReason = invented ? `invented from seed ${input.seed} as ${article(metas.get(genre)!.label)}` : `genre requested explicitly (${genre})`;
   } else if (invented) {
     genre = invented.genre;
-    genreReason = `invented from seed ${input.seed} as a ${metas.get(genre)!.label}`;
+    genreReason = `invented from seed ${input.seed} as ${article(metas.get(genre)!.label)}`;
   } else if (chosen.genre) {
     genre = chosen.genre;
-    genreReason = `the idea's words point to a ${metas.get(genre)!.label}: ${chosen.matched.slice(0, 5).join(', ')}`;
+    genreReason = `the idea's words point to ${article(metas.get(genre)!.label)}: ${chosen.matched.slice(0, 5).join(', ')}`;
   } else {
     genre = [...metas.keys()][hashString(`${ideaText}:${input.seed}`) % metas.size]!;
-    genreReason = `no genre words in the idea, so the seed chose a ${metas.get(genre)!.label}`;
+    genreReason = `no genre words in the idea, so the seed chose ${article(metas.get(genre)!.label)}`;
   }
   const kit = metas.get(genre)!;
 
-  const moodWord = words.find((w) => w in MOODS) ?? null;
+  // An invented idea knows its own parts; a typed one is read word by word.
+  const moodWord = invented ? invented.mood : (words.find((w) => w in MOODS) ?? null);
   const randomMood = rng.pick(RANDOM_MOODS);
   const moodEntry = MOODS[moodWord ?? randomMood]!;
   const hue = moodWord ? moodEntry.hue : hashString(`${ideaText}:${input.seed}:hue`) % 360;
-  const place = words.find((w) => PLACES.has(w) || PLACES.has(singular(w)));
+  const place = invented ? invented.place : words.find((w) => PLACES.has(w) || PLACES.has(singular(w)));
   const setting = place ? `the ${singular(place)}` : rng.pick(kit.settings);
-  const nouns = words
-    .filter((w) => !(w in MOODS) && !PLACES.has(w) && !PLACES.has(singular(w)) && !ACTION_WORDS.has(w) && !/.{4}ing$/.test(w) && !/.{3}ly$/.test(w))
+  const nouns = invented
+    ? [invented.hero, singular(invented.foes), singular(invented.loot)]
+    : words
+    .filter((w) => !(w in MOODS) && !PLACES.has(w) && !PLACES.has(singular(w)) && !ACTION_WORDS.has(w) && !ACTION_WORDS.has(singular(w)) && !/.{4}ing$/.test(w) && !/.{3}ly$/.test(w))
     .map(singular)
     .filter((w, i, all) => all.indexOf(w) === i);
 
@@ -96,10 +110,13 @@ export function resolveConcept(input: JobInput, metas: Map<Genre, KitMeta>): Con
 }
 
 function makeNames(nouns: string[], kit: KitMeta, rng: ReturnType<typeof createRng>, place: string | null): Names {
-  const word = (i: number, fallback: string) => titleCase(truncate(nouns[i] ?? fallback, 24));
-  const player = word(0, rng.pick(RANDOM_HEROES));
-  const enemy = word(1, singular(rng.pick(RANDOM_FOES)));
-  const lootWord = nouns[2] ?? place ?? singular(rng.pick(RANDOM_LOOT));
+  const name = (w: string) => titleCase(truncate(w, 24));
+  // Threat-like words name the enemies; the first other noun names the hero.
+  const foe = nouns.find((n) => FOE_WORDS.has(n));
+  const others = nouns.filter((n) => n !== foe);
+  const player = name(others[0] ?? rng.pick(RANDOM_HEROES));
+  const enemy = name(foe ?? others[1] ?? singular(rng.pick(RANDOM_FOES)));
+  const lootWord = others[foe ? 1 : 2] ?? place ?? singular(rng.pick(RANDOM_LOOT));
   return {
     player,
     enemy,

@@ -7,7 +7,7 @@ import type { KitMeta } from './kits.ts';
 import { textVars } from './idea-phase.ts';
 import { rngFor } from './random.ts';
 import { chooseTuning } from './tuning.ts';
-import { capitalize, fill, markdownText, singular, truncate } from './text.ts';
+import { article, capitalize, fill, markdownText, singular, truncate } from './text.ts';
 
 export function buildDesign(idea: Idea, concept: Concept, kit: KitMeta, input: JobInput): Design {
   const tuning = chooseTuning(kit, input.seed, concept.ideaText);
@@ -16,10 +16,12 @@ export function buildDesign(idea: Idea, concept: Concept, kit: KitMeta, input: J
   const f = (s: string) => truncate(fill(s, vars), 200);
   // Upgrade names: an adjective from the kit with, in turn, a word from the idea
   // or the kit's own noun, so the shop reads as part of this game's world.
-  const extraNouns = concept.nouns.slice(3).concat(concept.nouns.slice(0, 3));
+  // Idea words not already naming the cast, each used once; then the kit's own nouns.
+  const cast = new Set([concept.names.player, concept.names.enemy, concept.names.currency.split(' ')[0]!].map((n) => n.toLowerCase()));
+  const spare = concept.nouns.filter((n) => !cast.has(n.toLowerCase()));
   const upgrades = kit.upgrades.map((u, i) => {
-    const ideaNoun = extraNouns[i % Math.max(1, extraNouns.length)];
-    const noun = ideaNoun && i % 2 === 0 ? capitalize(singular(ideaNoun)) : u.noun;
+    const ideaNoun = i % 2 === 0 ? spare[i / 2] : undefined;
+    const noun = ideaNoun ? capitalize(singular(ideaNoun)) : u.noun;
     return {
       id: u.id,
       name: truncate(`${rng.pick(u.adjectives)} ${noun}`, 60),
@@ -57,7 +59,7 @@ export function designMarkdown(design: Design, idea: Idea, concept: Concept, kit
   return [
     `# ${md(design.title)}: design`,
     '',
-    `A ${md(concept.mood)} ${kit.label} in ${md(concept.setting)}. ${md(idea.pitch.split('. ').slice(1).join('. ') || idea.pitch)}`,
+    `${md(article(concept.mood).replace(/^a/, 'A'))} ${kit.label} in ${md(concept.setting)}. ${md(idea.pitch.split('. ').slice(1).join('. ') || idea.pitch)}`,
     '',
     '## Player fantasy',
     '',

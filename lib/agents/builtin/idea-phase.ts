@@ -5,7 +5,7 @@ import type { Concept } from './concept.ts';
 import type { KitMeta } from './kits.ts';
 import { makePalette } from './palette.ts';
 import { rngFor } from './random.ts';
-import { fill, markdownText, truncate } from './text.ts';
+import { article, fill, markdownText, truncate } from './text.ts';
 
 const TITLE_TEMPLATES = [
   '{Enemies} of {Setting}',
@@ -35,13 +35,14 @@ export function makeTitle(concept: Concept, input: JobInput): string {
 }
 
 function titleVars(c: Concept): Record<string, string> {
-  const setting = c.setting.replace(/^the /, '');
+  // Titles capitalise the setting's words but keep "the"/"of" small: "Zombies of the Sunken Mall".
+  const setting = c.setting.replace(/\p{L}+/gu, (w) => (/^(the|of|a|an|and|in|on)$/.test(w) ? w : w.charAt(0).toLocaleUpperCase('en') + w.slice(1)));
   return {
     Player: c.names.player,
     Enemies: c.names.enemies,
     Boss: c.names.boss,
     Currency: c.names.currency.split(' ')[0]!,
-    Setting: setting.charAt(0).toLocaleUpperCase('en') + setting.slice(1),
+    Setting: setting,
     Mood: c.moodWord ? c.moodWord.charAt(0).toUpperCase() + c.moodWord.slice(1) : 'Brave',
   };
 }
@@ -68,7 +69,7 @@ export function buildIdea(concept: Concept, kit: KitMeta, input: JobInput): Idea
     title: makeTitle(concept, input),
     genre: concept.genre,
     pitch: truncate(
-      `${concept.generated ? 'Invented idea' : 'Idea'}: "${quoted}". A ${concept.mood} ${kit.label} set in ${concept.setting}: the ${concept.names.player} ${kit.verbs[0]} the ${concept.names.enemies}, earns ${concept.names.currency} through play and spends them on upgrades that change how each run feels.`,
+      `${concept.generated ? 'Invented idea' : 'Idea'}: "${quoted}". ${capitalizeFirst(article(concept.mood))} ${kit.label} set in ${concept.setting}: the ${concept.names.player} ${kit.verbs[0]} the ${concept.names.enemies}, earns ${concept.names.currency} through play and spends them on upgrades that change how each run feels.`,
       3900,
     ),
     coreLoop: kit.coreLoop.map((s) => truncate(fill(s, vars), 200)),
@@ -83,7 +84,7 @@ export function ideaMarkdown(idea: Idea, concept: Concept, kit: KitMeta): string
   return [
     `# ${md(idea.title)}`,
     '',
-    `*A ${md(concept.mood)} ${kit.label}.*`,
+    `*${md(capitalizeFirst(article(concept.mood)))} ${kit.label}.*`,
     '',
     '## The idea',
     '',
@@ -95,7 +96,7 @@ export function ideaMarkdown(idea: Idea, concept: Concept, kit: KitMeta): string
     '',
     md(idea.pitch),
     '',
-    `**Why a ${kit.label}:** ${md(concept.genreReason)}.`,
+    `**Why this kit:** ${md(concept.genreReason)}.`,
     '',
     '## Core loop',
     '',
@@ -114,4 +115,8 @@ export function ideaMarkdown(idea: Idea, concept: Concept, kit: KitMeta): string
     `- Palette: background \`${p.background}\`, primary \`${p.primary}\`, secondary \`${p.secondary}\`, accent \`${p.accent}\`, text \`${p.text}\``,
     '',
   ].join('\n');
+}
+
+function capitalizeFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

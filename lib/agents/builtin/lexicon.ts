@@ -37,7 +37,12 @@ export const ACTION_WORDS = new Set(
   build building tap tapping click clicking idle incremental survive surviving survival dodge dodging fight fighting battle break breaking
   bounce bouncing eat eating chase chasing escape escaping protect protecting stop stopping save saving catch catching roguelite roguelike
   clicker simulator sim tycoon platformer arcade endless action adventure puzzle strategy casual fun cool epic awesome brutal tower-defense
-  breakout snake shooter's tries try trying must need needs want wants loves love hate hates game-like themed theme inspired mix`
+  attack attacks attacking invade invades invading destroy destroys kill kills hunt hunts explore explores steal steals raid raids
+  defends guard guards fly flies eat eats rise rises steal steals dodge dodges swim swims dig digs climb climbs fall falls roll rolls
+  bounce bounces hide hides sneak sneaks find finds become becomes turn turns keep keeps take takes give gives go goes come comes
+  fortify fortifies tend tends builds nurture nurtures grows hold holds race races leap leaps outrun outruns slither slithers
+  gobble gobbles wind winds outgrow outgrows shatter shatters knock knocks blast blasts fend fends outlast outlasts hoard hoards dash dashes swing swings throw throws launch launches smash smashes
+  breakout shooter's tries try trying must need needs want wants loves love hate hates game-like themed theme inspired mix`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -47,3 +52,13 @@ export const RANDOM_HEROES = ['fox', 'otter', 'knight', 'robot', 'witch', 'bee',
 export const RANDOM_FOES = ['slugs', 'ghosts', 'drones', 'goblins', 'wasps', 'crabs', 'shadows', 'moths', 'bandits', 'gremlins', 'spores', 'wraiths', 'rats', 'imps', 'meteors', 'jellies'];
 export const RANDOM_PLACES = ['garden', 'city', 'reef', 'library', 'volcano', 'moon', 'bakery', 'swamp', 'orbit', 'castle', 'carnival', 'canyon', 'tundra', 'lighthouse'];
 export const RANDOM_LOOT = ['acorns', 'sparks', 'pearls', 'coins', 'crystals', 'embers', 'petals', 'runes', 'bolts', 'honey', 'stars', 'shells'];
+
+/** Words for things that are usually the threat, so they name enemies rather than the hero. */
+export const FOE_WORDS = new Set(
+  `zombie alien ghost monster invader demon slime bug insect goblin orc troll skeleton vampire bandit pirate drone spider wasp rat slug
+  pest virus germ enemy creep horde swarm undead mummy meteor asteroid spore weed locust termite ant mosquito shadow wraith imp gremlin
+  mutant raider marauder beast creature kraken shark wolf crow bat robot-army invasion cultist witch-hunter pigeon raccoon mole blob
+  ooze parasite critter fiend specter spectre phantom poltergeist ghoul werewolf dragon storm tide block brick`
+    .split(/\s+/)
+    .filter(Boolean),
+);

@@ -8,7 +8,8 @@ const STOPWORDS = new Set(
   you your yours we our they their them he she his her i me my mine some any all each every no not only also more most less few many much
   make makes made get gets got has have had do does did can could should would will shall may might must let lets one two three
   new old big small little tiny huge where there here up down out off again against between through during before after above below
-  lot lots thing things stuff kind sort way ways set sets using use uses based style version type`
+  lot lots thing things stuff kind sort way ways set sets using use uses based style version type
+  across along around while through toward towards behind beyond among inside outside until since despite via per onto upon within`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -27,7 +28,10 @@ export function contentWords(text: string): string[] {
 }
 
 /** A crude singular form, good enough for names ("zombies" → "zombie"). */
+const IE_WORDS = /(zomb|cook|pix|rook|mov|goal|brown|hipp|self|gen|bird|beast|smooth|hott|sweet|kelp)ies$/;
+
 export function singular(word: string): string {
+  if (IE_WORDS.test(word)) return word.slice(0, -1);
   if (/ies$/.test(word) && word.length > 4) return word.slice(0, -3) + 'y';
   if (/(ss|us|is)$/.test(word)) return word;
   if (/(ches|shes|xes)$/.test(word)) return word.slice(0, -2);
@@ -39,6 +43,11 @@ export function plural(word: string): string {
   if (/[^aeiou]y$/i.test(word)) return word.slice(0, -1) + 'ies';
   if (/(s|x|z|ch|sh)$/i.test(word)) return word + 'es';
   return word + 's';
+}
+
+/** "a" or "an" before a word (by its first letter; good enough for English). */
+export function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`;
 }
 
 export function capitalize(word: string): string {

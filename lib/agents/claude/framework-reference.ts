@@ -99,6 +99,8 @@ export async function frameworkReference(frameworkDir: string): Promise<string> 
   for (const m of modules) {
     parts.push(`#### framework/${m.path}\n\n${m.summary || '(no summary)'}\n\n` + (m.api.length ? '```js\n' + m.api.join('\n\n') + '\n```' : '(no exports)'));
   }
+  const kits = await kitMetas(frameworkDir);
+  if (kits.length) parts.push('### Genre kits (generated from framework/kits/*.meta.json)', ...kits);
   return parts.join('\n\n');
 }
 
@@ -112,6 +114,38 @@ export async function frameworkSummary(frameworkDir: string): Promise<string> {
 /** Genre kits shipped in framework/kits/, by file name. */
 export async function frameworkKits(frameworkDir: string): Promise<string[]> {
   return (await readFrameworkModules(frameworkDir)).filter((m) => m.path.startsWith('kits/')).map((m) => m.path.slice('kits/'.length).replace(/\.m?js$/, ''));
+}
+
+/** One section per kit: its tuning keys (ranges, meaning) and upgrade ids, which plans and builds must use verbatim. */
+async function kitMetas(frameworkDir: string): Promise<string[]> {
+  const dir = path.join(frameworkDir, 'kits');
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.meta.json')).sort();
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const name of names) {
+    let meta: Record<string, any>;
+    try {
+      meta = JSON.parse(await readFile(path.join(dir, name), 'utf8'));
+    } catch {
+      continue; // a malformed meta file is the framework's test suite's problem, not the prompt's
+    }
+    const lines = [`#### kit \`${meta.id ?? name.replace('.meta.json', '')}\`${meta.label ? ` (${meta.label})` : ''}: \`framework/kits/${name.replace('.meta.json', '.js')}\``];
+    if (meta.roles && typeof meta.roles === 'object') lines.push(`Roles: ${Object.entries(meta.roles).map(([k, v]) => `${k} = ${v}`).join(', ')}.`);
+    if (meta.tuning && typeof meta.tuning === 'object') {
+      lines.push('Tuning keys:');
+      for (const [key, t] of Object.entries<any>(meta.tuning)) lines.push(`- \`${key}\`: ${t?.min ?? '?'}–${t?.max ?? '?'}${t?.integer ? ' (integer)' : ''}${t?.about ? `, ${t.about}` : ''}`);
+    }
+    if (Array.isArray(meta.upgrades)) {
+      lines.push('Upgrade ids:');
+      for (const u of meta.upgrades) lines.push(`- \`${u?.id}\`: ${u?.effect ?? ''}${u?.maxLevel ? ` (max level ${u.maxLevel})` : ''}${u?.requires ? ` (requires ${u.requires.id} ≥ ${u.requires.level})` : ''}`);
+    }
+    out.push(lines.join('\n'));
+  }
+  return out;
 }
 
 async function readGuide(frameworkDir: string): Promise<string | null> {

@@ -1,0 +1,108 @@
+// Container-phase overhead: what one phase costs on the docker runtime
+// (create → attach → start → wait → logs delivered → inspect → remove) against
+// `docker run --rm` of the same image, command and mounts, measured
+// alternately in the same run so both see the same engine state.
+// Target: the runtime's median within 1.2× of `docker run --rm`'s.
+// Run directly: node bench/docker-overhead.ts [--iterations N]
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import Docker from 'dockerode';
+import { createDockerRuntime } from '../lib/runtimes/docker.ts';
+import type { WorkerLine } from '../lib/runtimes/types.ts';
+import { ensureTestImages, WORKER_TEST_IMAGE } from '../test/fixtures/docker/build-images.ts';
+
+const run = promisify(execFile);
+const COMMAND = ['node', '/app/test/fixtures/docker/fake-worker.mjs'];
+
+export interface Figures {
+  medianMs: number;
+  meanMs: number;
+  p90Ms: number;
+  minMs: number;
+}
+
+export interface DockerOverheadResult {
+  image: string;
+  iterations: number;
+  runtime: Figures;
+  dockerRunRm: Figures;
+  /** runtime median / docker run --rm median. */
+  ratio: number;
+  target: number;
+  withinTarget: boolean;
+}
+
+function figures(samples: number[]): Figures {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return { medianMs: round(at(0.5)), meanMs: round(s.reduce((a, b) => a + b, 0) / s.length), p90Ms: round(at(0.9)), minMs: round(s[0]) };
+}
+
+export async function measureDockerOverhead(opts: { docker?: Docker; image?: string; iterations?: number; log?: (line: string) => void } = {}): Promise<DockerOverheadResult> {
+  const docker = opts.docker ?? new Docker();
+  const iterations = opts.iterations ?? 10;
+  const log = opts.log ?? (() => {});
+  let image = opts.image;
+  if (!image) {
+    await ensureTestImages({ log });
+    image = WORKER_TEST_IMAGE;
+  }
+  const root = await mkdtemp(path.join(os.tmpdir(), 'gpg-bench-docker-'));
+  const runtime = createDockerRuntime({ docker, image, workspaceRoot: root, command: COMMAND, namePrefix: 'gpg-bench-', labels: { 'gamepocgen.bench': 'docker-overhead' } });
+  const viaRuntime: number[] = [];
+  const viaCli: number[] = [];
+  try {
+    let job = 1;
+    const phase = async () => {
+      const ws = path.join(root, `job-${job}`);
+      await mkdir(ws);
+      const stored: WorkerLine[] = [];
+      const t0 = performance.now();
+      const outcome = await runtime.runPhase({ jobId: job++, phase: 1, gameName: 'bench', workspaceDir: ws, timeoutSeconds: 60, env: { FAKE_MODE: 'quick' }, onLine: (l) => stored.push(l) });
+      const ms = performance.now() - t0;
+      if (outcome.status !== 'completed' || stored.length !== 1) throw new Error(`bench phase failed: ${JSON.stringify(outcome)} lines=${stored.length}`);
+      return ms;
+    };
+    const dockerRun = async () => {
+      const ws = path.join(root, `cli-${job++}`);
+      await mkdir(ws);
+      const t0 = performance.now();
+      const { stdout } = await run('docker', ['run', '--rm', '--network', 'none', '-v', `${ws}:/workspace`, '-e', 'FAKE_MODE=quick', '-e', 'WORKSPACE_DIR=/workspace', image, ...COMMAND]);
+      const ms = performance.now() - t0;
+      if (!stdout.includes('"quick"')) throw new Error(`docker run printed ${stdout}`);
+      return ms;
+    };
+    // Warm-up: first create of an image on vfs pays one-off costs.
+    await phase();
+    await dockerRun();
+    for (let i = 0; i < iterations; i++) {
+      // Alternate the order so neither side always runs on a freshly-idle engine.
+      if (i % 2 === 0) {
+        viaRuntime.push(await phase());
+        viaCli.push(await dockerRun());
+      } else {
+        viaCli.push(await dockerRun());
+        viaRuntime.push(await phase());
+      }
+      log(`iteration ${i + 1}/${iterations}: runtime ${viaRuntime.at(-1)!.toFixed(0)} ms, docker run --rm ${viaCli.at(-1)!.toFixed(0)} ms`);
+    }
+  } finally {
+    await runtime.close?.();
+    await rm(root, { recursive: true, force: true });
+  }
+  const rt = figures(viaRuntime);
+  const cli = figures(viaCli);
+  const ratio = Math.round((rt.medianMs / cli.medianMs) * 100) / 100;
+  return { image, iterations, runtime: rt, dockerRunRm: cli, ratio, target: 1.2, withinTarget: ratio <= 1.2 };
+}
+
+if (import.meta.main) {
+  const i = process.argv.indexOf('--iterations');
+  const result = await measureDockerOverhead({ iterations: i > 0 ? Number(process.argv[i + 1]) : undefined, log: (l) => console.error(`[docker-overhead] ${l}`) });
+  console.log(JSON.stringify(result, null, 2));
+  process.exitCode = result.withinTarget ? 0 : 1;
+}

@@ -1,0 +1,51 @@
+// Provider specs for comparing models (`POST /api/generate {compare: ["zai:glm-4.6",
+// "anthropic:claude-sonnet-4-5"]}`): each spec becomes the agent env of the jobs
+// that run on it, so one worker image serves every provider and the key for a
+// provider is only handed to that provider's jobs.
+import { z } from 'zod';
+import { ClaudeAgentError } from './errors.ts';
+
+export const PROVIDERS = ['zai', 'anthropic', 'llm'] as const;
+/** z.ai's Anthropic-compatible endpoint (what its Claude Code guide configures). */
+export const ZAI_DEFAULT_BASE_URL = 'https://api.z.ai/api/anthropic';
+
+export const ProviderSpec = z
+  .string()
+  .trim()
+  .regex(/^(zai|anthropic|llm):[A-Za-z0-9][A-Za-z0-9._:@\/-]{0,99}$/, 'must be "<provider>:<model>" with provider zai, anthropic or llm (e.g. "zai:glm-4.6")')
+  .transform((s) => {
+    const at = s.indexOf(':');
+    return { provider: s.slice(0, at) as (typeof PROVIDERS)[number], model: s.slice(at + 1), spec: s };
+  });
+export type ProviderSpec = z.output<typeof ProviderSpec>;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The worker env overrides for `spec` (LLM_BASE_URL, LLM_API_KEY, LLM_AUTH_HEADER, MODEL),
+ * from the operator's env. Throws llm_not_configured naming the missing variable.
+ */
+export function providerEnv(spec: ProviderSpec, env: Env): Record<string, string> {
+  const need = (value: string | undefined, name: string) => {
+    if (!value) throw new ClaudeAgentError('llm_not_configured', `compare provider "${spec.spec}" needs ${name}; set it or leave ${spec.provider} out of compare`);
+    return value;
+  };
+  const out: Record<string, string> = { MODEL: spec.model };
+  switch (spec.provider) {
+    case 'zai':
+      out.LLM_BASE_URL = env.ZAI_BASE_URL ?? ZAI_DEFAULT_BASE_URL;
+      out.LLM_API_KEY = need(env.ZAI_API_KEY, 'ZAI_API_KEY');
+      out.LLM_AUTH_HEADER = 'bearer';
+      break;
+    case 'anthropic':
+      if (env.ANTHROPIC_BASE_URL) out.LLM_BASE_URL = env.ANTHROPIC_BASE_URL;
+      out.LLM_API_KEY = need(env.ANTHROPIC_API_KEY, 'ANTHROPIC_API_KEY');
+      out.LLM_AUTH_HEADER = 'x-api-key';
+      break;
+    case 'llm':
+      if (env.LLM_BASE_URL) out.LLM_BASE_URL = env.LLM_BASE_URL;
+      out.LLM_API_KEY = need(env.LLM_API_KEY, 'LLM_API_KEY');
+      break;
+  }
+  return out;
+}
