@@ -24,7 +24,7 @@ async function main(argv: string[]) {
       const service = await startService(config, { log: (l) => console.log(l) });
       const slotUrl = `http://gamedemo0.localhost:${service.port}/`;
       console.log(`\nGamePocGen is running at ${service.url}/  (games at ${slotUrl} … gamedemo${config.SLOTS - 1})`);
-      console.log(`API token: ${service.apiToken}  (loopback callers need none unless API_TOKEN is set)`);
+      if (!service.tokenConfigured) console.log(`login URL for other machines: ${service.url}/#token=${service.apiToken}  (callers on this machine need no token unless API_TOKEN is set)`);
       console.log(`try: curl -X POST ${service.url}/api/generate -d '{"idea":"a lighthouse keeper fighting sea monsters"}'\n`);
       const stop = async (signal: string) => {
         console.log(`\n${signal}: shutting down`);

@@ -20,6 +20,7 @@ export interface Service {
   db: Db;
   databaseUrl: string;
   apiToken: string;
+  tokenConfigured: boolean;
   taskDeps: TaskDeps;
   runner: Runner | null;
   close(): Promise<void>;
@@ -87,6 +88,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     db,
     databaseUrl: database.url,
     apiToken: token.token,
+    tokenConfigured: token.configured,
     taskDeps,
     runner,
     async close() {

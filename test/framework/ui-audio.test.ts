@@ -55,7 +55,7 @@ describe('ui/upgrade-panel', () => {
       { id: 'd', name: 'Done', effect: '', level: 5, maxLevel: 5, cost: 1, unlocked: true, maxed: true },
     ];
     panel.update(views, 10);
-    const buttons = panel.root.findAll('button');
+    const buttons: FakeElement[] = panel.root.findAll('button');
     expect(buttons.map((b) => b.disabled)).toEqual([false, true, true, true]);
     expect(buttons[0]!.textContent).toContain('5 Gems');
     expect(buttons[2]!.textContent).toContain('locked');

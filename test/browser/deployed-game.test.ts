@@ -1,0 +1,64 @@
+// Issue 2's promise end to end: an idea posted to the running service becomes a
+// game at http://gamedemoN.localhost:PORT/ that draws on its canvas and responds
+// to input in real Chromium, with no console errors and no network requests.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { createHarness, type Harness } from '../helpers/harness.ts';
+import { chromiumAvailable, launchChromium } from './harness.ts';
+
+const runIt = chromiumAvailable() ? it : it.skip;
+let h: Harness;
+let browser: Browser;
+
+beforeAll(async () => {
+  h = await createHarness();
+  if (chromiumAvailable()) browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+runIt('plays the deployed game in Chromium', async () => {
+  const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea: 'a lighthouse keeper fighting sea monsters' }) });
+  const job = await h.waitForJob(((await res.json()) as { jobIds: number[] }).jobIds[0]!);
+  expect(job.status).toBe('deployed');
+  const origin = new URL(job.url!).origin;
+
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  const foreignRequests: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
+  page.on('request', (r) => !r.url().startsWith(origin) && !r.url().startsWith('data:') && foreignRequests.push(r.url()));
+
+  await page.goto(job.url!);
+  await page.waitForFunction(() => (window as unknown as { __game?: { frames: number } }).__game?.frames! > 2);
+  const painted = await page.evaluate(() => {
+    const canvas = document.querySelector('canvas')!;
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    const seen = new Set<number>();
+    for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+    return seen.size;
+  });
+  expect(painted).toBeGreaterThan(3); // more than a flat background
+
+  const before = await page.locator('canvas').screenshot();
+  const box = (await page.locator('canvas').boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2); // pointer input; also the gesture that unmutes audio
+  await page.keyboard.press('Enter');
+  await page.evaluate(() => (window as unknown as { __game: { start(): void } }).__game.start());
+  for (const key of ['ArrowLeft', 'ArrowUp', 'Space', 'ArrowRight', 'KeyD', 'KeyW']) {
+    await page.keyboard.down(key);
+    await page.waitForTimeout(150);
+    await page.keyboard.up(key);
+  }
+  const state = await page.evaluate(() => (window as unknown as { __game: { state: string; frames: number } }).__game.state);
+  expect(['playing', 'paused', 'won', 'lost']).toContain(state);
+  const after = await page.locator('canvas').screenshot();
+  expect(Buffer.compare(before, after)).not.toBe(0);
+
+  expect(problems).toEqual([]);
+  expect(foreignRequests).toEqual([]);
+  await page.close();
+});
