@@ -30,6 +30,11 @@ export async function measureGameFps(opts: { kits?: readonly Genre[]; loads?: nu
   const browser = await launchChromium();
   const perKit: KitFps[] = [];
   try {
+    // Warm the browser process once (a visitor's browser is already running);
+    // every measured load still gets a fresh context with a cold cache.
+    const warm = await browser.newPage();
+    await warm.goto('about:blank');
+    await warm.close();
     for (const kit of kits) {
       const built = await generateGame({ idea: null, genre: kit, seed: 2024 });
       const server = await serveDist(path.join(built.dir, 'dist'));

@@ -12,7 +12,8 @@ import { createInput } from './input/input.js';
 import { createRenderer } from './render/renderer.js';
 import { createParticles } from './render/particles.js';
 import { makeSprite } from './render/sprites.js';
-import { mix, withAlpha } from './render/color.js';
+import { createFloaters } from './render/floaters.js';
+import { withAlpha } from './render/color.js';
 import { createWorld } from './world/entities.js';
 import { createWallet } from './progression/wallet.js';
 import { createUpgrades } from './progression/upgrades.js';
@@ -20,6 +21,7 @@ import { prestigeGain, prestigeMultiplier } from './progression/prestige.js';
 import { createHud } from './ui/hud.js';
 import { createOverlay } from './ui/overlay.js';
 import { createUpgradePanel } from './ui/upgrade-panel.js';
+import { buildLayout } from './ui/layout.js';
 import { createSfx } from './audio/sfx.js';
 
 export const WIDTH = 960;
@@ -50,8 +52,7 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
   const renderer = createRenderer(canvas, { width: WIDTH, height: HEIGHT });
   const particles = createParticles({ random: Math.random });
   const world = createWorld();
-  /** @type {Array<{x: number, y: number, text: string, color: string, life: number}>} */
-  const floaters = [];
+  const floaters = createFloaters();
 
   let state = 'title';
   let score = 0;
@@ -106,8 +107,7 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
     },
     /** @param {number} x @param {number} y @param {string} text @param {string} [color] */
     floatText(x, y, text, color = palette.text) {
-      if (floaters.length > 40) floaters.shift();
-      floaters.push({ x, y, text, color, life: 0.9 });
+      floaters.add(x, y, text, color);
     },
     /** Cached procedural sprite for a role ('player', 'enemy', …). @param {string} role @param {string} color @param {number} size @param {'creature'|'ship'|'gem'|'block'} [shape] @param {number} [variant] */
     sprite: (role, color, size, shape, variant = 0) => makeSprite({ seed: hashString(`${config.seed}:${role}:${variant}`), size, color, shape }),
@@ -124,7 +124,7 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
     g.rng = createRng((config.seed + runs * 7919) >>> 0);
     world.clear();
     particles.clear();
-    floaters.length = 0;
+    floaters.clear();
     game.reset();
     state = 'playing';
     overlay.hide();
@@ -240,11 +240,7 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
   function update(dt) {
     renderer.update(dt);
     particles.update(dt);
-    for (let i = floaters.length - 1; i >= 0; i--) {
-      floaters[i].life -= dt;
-      floaters[i].y -= 40 * dt;
-      if (floaters[i].life <= 0) floaters.splice(i, 1);
-    }
+    floaters.update(dt);
     if (state === 'playing') {
       time += dt;
       game.update(dt);
@@ -264,13 +260,7 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
     renderer.begin(palette.background);
     game.render(renderer);
     renderer.draw(50, (ctx) => particles.draw(ctx));
-    renderer.draw(60, (ctx) => {
-      for (const f of floaters) {
-        ctx.globalAlpha = Math.min(1, f.life * 2);
-        renderer.text(ctx, f.text, f.x, f.y, { size: 15, color: f.color, align: 'center', outline: withAlpha(palette.background, 0.8) });
-      }
-      ctx.globalAlpha = 1;
-    });
+    renderer.draw(60, (ctx) => floaters.draw(ctx, renderer, withAlpha(palette.background, 0.8)));
     renderer.end();
     // The DOM is costlier than the canvas: refresh HUD and shop ~12 times a second.
     if (loop.frames % 5 !== 0) return;
@@ -284,6 +274,20 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
     shop.update(upgrades.list(), wallet.get());
   }
 
+  // Phones have no P key: a small pause button beside the HUD.
+  const pauseButton = doc.createElement('button');
+  pauseButton.className = 'gpg-pause';
+  pauseButton.type = 'button';
+  pauseButton.textContent = 'Pause';
+  pauseButton.addEventListener('click', () => (state === 'paused' ? resume() : pause()));
+  hudRoot.appendChild(pauseButton);
+
+  // On the title card a tap anywhere starts (phones have no Enter key).
+  overlay.root.addEventListener('click', () => {
+    sfx.unlock();
+    if (state === 'title') startRun();
+  });
+
   const loop = createLoop({ update, render });
   restore();
   game.reset();
@@ -291,6 +295,9 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
   doc.addEventListener('visibilitychange', () => {
     if (doc.visibilityState === 'hidden') pause();
   });
+  // Draw the first frame now rather than at the next animation frame: the
+  // title card appears as soon as the script has run.
+  render();
   loop.start();
 
   /** The play-testing surface (see docs/framework.md, "window.__game"). */
@@ -319,27 +326,4 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
   };
   win.__game = api;
   return api;
-}
-
-/** Wraps the page's canvas in the standard layout and sets palette variables. */
-function buildLayout(/** @type {Document} */ doc, /** @type {HTMLCanvasElement} */ canvas, /** @type {any} */ palette) {
-  const root = doc.createElement('div');
-  root.className = 'gpg-root';
-  const hudRoot = doc.createElement('div');
-  const stage = doc.createElement('div');
-  stage.className = 'gpg-stage';
-  const shopRoot = doc.createElement('div');
-  canvas.parentNode?.insertBefore(root, canvas);
-  stage.appendChild(canvas);
-  root.append(hudRoot, stage, shopRoot);
-  const vars = {
-    '--gpg-bg': palette.background,
-    '--gpg-text': palette.text,
-    '--gpg-primary': palette.primary,
-    '--gpg-accent': palette.accent,
-    '--gpg-panel': mix(palette.background, palette.primary, 0.12),
-    '--gpg-primary-dim': mix(palette.background, palette.primary, 0.35),
-  };
-  for (const [k, v] of Object.entries(vars)) doc.documentElement.style.setProperty(k, v);
-  return { stage, hudRoot, shopRoot };
 }

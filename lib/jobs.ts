@@ -53,6 +53,18 @@ export async function getJob(db: Queryable, id: number, opts: { forUpdate?: bool
   return rows[0] ?? null;
 }
 
+/** The job and whether `phase` already completed for it (one round trip, on the hot path). */
+export async function getJobForPhase(db: Queryable, id: number, phase: number): Promise<{ job: JobRow; phaseDone: boolean } | null> {
+  const { rows } = await db.query<JobRow & { phase_done: boolean }>(
+    `select j.*, exists (select 1 from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed') as phase_done
+       from gamepocgen.jobs j where j.id = $1`,
+    [id, phase],
+  );
+  if (!rows[0]) return null;
+  const { phase_done, ...job } = rows[0];
+  return { job, phaseDone: phase_done };
+}
+
 export async function listJobs(db: Queryable, q: { status?: JobStatus; limit: number; before?: number }): Promise<JobRow[]> {
   const { rows } = await db.query<JobRow>(
     `select * from gamepocgen.jobs

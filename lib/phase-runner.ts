@@ -8,7 +8,7 @@ import { Genre, JobInput, PhaseStatus, describeZodError, phaseName, type PhaseNu
 import { loadArtifacts, saveArtifacts } from './artifact-store.ts';
 import { inTransaction, type DbClient } from './db.ts';
 import { addEvent } from './events.ts';
-import { addJobUsage, failJob, finishPhaseRun, getJob, markJobRunning, recentTitles, setJobStatus, startPhaseRun, type JobRow } from './jobs.ts';
+import { addJobUsage, failJob, finishPhaseRun, getJobForPhase, markJobRunning, recentTitles, setJobStatus, startPhaseRun, type JobRow } from './jobs.ts';
 import { validatePhaseOutputs } from './phase-outputs.ts';
 import { enqueueDeploy, enqueuePhase } from './queue.ts';
 import type { TaskDeps } from './task-deps.ts';
@@ -24,27 +24,35 @@ export interface PhaseRunResult {
 const SCRATCH_ONLY = (p: string) => p.startsWith('status/') || p === 'input.json';
 
 export async function runPhase(deps: TaskDeps, withClient: WithClient, jobId: number, phase: PhaseNumber, workerId: string | null): Promise<PhaseRunResult> {
-  const job = await withClient((c) => getJob(c, jobId));
-  if (!job) throw new MissingJobError(jobId);
+  const found = await withClient((c) => getJobForPhase(c, jobId, phase));
+  if (!found) throw new MissingJobError(jobId);
+  const { job, phaseDone } = found;
   if (job.status === 'failed' || job.status === 'removed') return { status: 'skipped', error: `job is ${job.status}` };
-  if (await phaseAlreadyCompleted(withClient, jobId, phase)) {
+  if (phaseDone) {
     await withClient((c) => chainNext(c, jobId, phase));
     return { status: 'skipped', error: null };
   }
 
-  const input = await buildInput(withClient, job);
-  if ('error' in input) {
-    await withClient((c) => failJob(c, jobId, input.error));
-    return { status: 'failed', error: input.error };
-  }
-
+  // The phase run is the first write, so its started_at measures pickup latency.
   const runId = await withClient((c) =>
     inTransaction(c, async (tx) => {
+      const id = await startPhaseRun(tx, { jobId, phase, runtime: deps.runtime.name, agent: deps.agent, workerId });
       await markJobRunning(tx, jobId, phase, deps.agent);
       await addEvent(tx, { jobId, kind: 'phase_start', phase, message: `phase ${phase} (${phaseName(phase)}) started on ${deps.runtime.name}` });
-      return startPhaseRun(tx, { jobId, phase, runtime: deps.runtime.name, agent: deps.agent, workerId });
+      return id;
     }),
   );
+
+  const input = await buildInput(withClient, job);
+  if ('error' in input) {
+    await withClient((c) =>
+      inTransaction(c, async (tx) => {
+        await finishPhaseRun(tx, runId, { status: 'failed', error: input.error, durationMs: 0, agentMs: 0, usage: {} });
+        await failJob(tx, jobId, input.error);
+      }),
+    );
+    return { status: 'failed', error: input.error };
+  }
 
   const workspace = await makeScratchDir(deps.config.workspaceDir, `job${jobId}-p${phase}`);
   try {
@@ -86,12 +94,13 @@ export async function runPhase(deps: TaskDeps, withClient: WithClient, jobId: nu
 
     await withClient((c) =>
       inTransaction(c, async (tx) => {
-        await finishPhaseRun(tx, runId, { status: finalStatus, error, durationMs: outcome.durationMs, agentMs, usage });
+        const finish = () => finishPhaseRun(tx, runId, { status: finalStatus, error, durationMs: outcome.durationMs, agentMs, usage });
         if (Object.keys(usage).length) await addJobUsage(tx, jobId, usage);
         if (finalStatus !== 'completed') {
           const reason = `phase ${phase} (${phaseName(phase)}) ${finalStatus === 'timeout' ? 'timed out' : 'failed'}: ${error ?? 'no reason given'}`;
           await addEvent(tx, { jobId, kind: 'phase_end', phase, message: reason, data: { status: finalStatus } }, deps.secrets);
           await failJob(tx, jobId, reason);
+          await finish();
           return;
         }
         await saveArtifacts(tx, jobId, phase, changed);
@@ -103,6 +112,8 @@ export async function runPhase(deps: TaskDeps, withClient: WithClient, jobId: nu
           message: `phase ${phase} (${phaseName(phase)}) completed: ${changed.size} file(s) in ${Math.round(outcome.durationMs)} ms`,
           data: { status: 'completed', files: changed.size, durationMs: Math.round(outcome.durationMs), agentMs },
         });
+        // Last before commit: finished_at then marks the hand-off to the next step.
+        await finish();
         await chainNext(tx, jobId, phase);
       }),
     );
@@ -122,13 +133,6 @@ export class MissingJobError extends Error {
 async function chainNext(tx: DbClient, jobId: number, phase: PhaseNumber) {
   if (phase < 4) await enqueuePhase(tx, jobId, (phase + 1) as PhaseNumber);
   else await enqueueDeploy(tx, jobId);
-}
-
-async function phaseAlreadyCompleted(withClient: WithClient, jobId: number, phase: number): Promise<boolean> {
-  const { rows } = await withClient((c) =>
-    c.query(`select 1 from gamepocgen.phase_runs where job_id = $1 and phase = $2 and status = 'completed' limit 1`, [jobId, phase]),
-  );
-  return rows.length > 0;
 }
 
 async function buildInput(withClient: WithClient, job: JobRow): Promise<{ value: JobInput } | { error: string }> {

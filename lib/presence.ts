@@ -21,12 +21,17 @@ export async function registerPresence(connectionString: string): Promise<Presen
      select $1, $2, $3, pid, backend_start from pg_stat_activity where pid = pg_backend_pid()`,
     [id, os.hostname(), process.pid],
   );
+  // One client, so its queries go one after another.
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     id,
-    async addWorker(workerId) {
-      await client.query('update gamepocgen.worker_processes set worker_ids = array_append(worker_ids, $2) where id = $1', [id, workerId]);
+    addWorker(workerId) {
+      const next = queue.then(() => client.query('update gamepocgen.worker_processes set worker_ids = array_append(worker_ids, $2) where id = $1', [id, workerId]));
+      queue = next.catch(() => {});
+      return next.then(() => {});
     },
     async stop() {
+      await queue;
       await client.query('delete from gamepocgen.worker_processes where id = $1', [id]).catch(() => {});
       await client.end().catch(() => {});
     },

@@ -6,6 +6,8 @@ import type { Deployer } from './deployers/types.ts';
 import { createLocalRuntime } from './runtimes/local.ts';
 import type { Runtime } from './runtimes/types.ts';
 
+const PASS_THROUGH_ENV = ['CLAUDE_BIN', 'LLM_MAX_RETRIES', 'LLM_TIMEOUT_MS', 'SMALL_MODEL', 'LLM_AUTH_HEADER', 'CLAUDE_RUN_AS'] as const;
+
 export class SetupError extends Error {
   code = 'setup_refused';
 }
@@ -21,7 +23,8 @@ export function agentEnv(config: Config): Record<string, string> {
   const env: Record<string, string> = { MODEL: config.MODEL, MAX_TURNS: String(config.MAX_TURNS), BUILD_FALLBACK: config.BUILD_FALLBACK };
   if (baseUrl) env.LLM_BASE_URL = baseUrl;
   if (apiKey) env.LLM_API_KEY = apiKey;
-  if (process.env.CLAUDE_BIN) env.CLAUDE_BIN = process.env.CLAUDE_BIN;
+  // Optional agent tuning, passed through as the operator set it.
+  for (const key of PASS_THROUGH_ENV) if (process.env[key]) env[key] = process.env[key]!;
   if (config.AGENT_MODULE) env.AGENT_MODULE = config.AGENT_MODULE;
   return env;
 }

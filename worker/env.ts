@@ -20,5 +20,3 @@ export type WorkerEnv = z.infer<typeof WorkerEnv>;
 /** Exit codes the runtimes interpret. */
 export const EXIT = { completed: 0, failed: 1, badEnv: 2, timeout: 124 } as const;
 
-/** The names of the env vars a runtime passes through for the agent (secrets included, never logged). */
-export const AGENT_ENV_KEYS = ['LLM_BASE_URL', 'LLM_API_KEY', 'MODEL', 'MAX_TURNS', 'BUILD_FALLBACK', 'CLAUDE_BIN', 'AGENT_MODULE'] as const;

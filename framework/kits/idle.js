@@ -183,7 +183,7 @@ export const kit = {
 
     /** @param {any} r */
     function render(r) {
-      r.draw(0, (/** @type {CanvasRenderingContext2D} */ ctx) => {
+      r.cached(0, `rings-${age}`, (/** @type {CanvasRenderingContext2D} */ ctx) => {
         // Concentric rings of "settled land" grow with each age.
         for (let i = age + 2; i > 0; i--) {
           ctx.fillStyle = mix(P.background, P.primary, 0.04 * i);

@@ -6,6 +6,9 @@ import { mix, withAlpha } from '../render/color.js';
 
 const GROUND = 450;
 const GRAVITY = 2200;
+const HILL_TILE = 960;
+/** Parallax bands: [scroll factor, shade, height]. */
+const HILLS = [[0.2, 0.1, 160], [0.5, 0.2, 90]];
 
 export const kit = {
   id: 'runner',
@@ -127,19 +130,19 @@ export const kit = {
 
     /** @param {any} r */
     function render(r) {
-      r.draw(0, (/** @type {CanvasRenderingContext2D} */ ctx) => {
-        // Two parallax hill bands in palette shades sell the speed.
-        for (const [k, shade, height] of [[0.2, 0.1, 160], [0.5, 0.2, 90]]) {
+      // Two parallax hill bands sell the speed. Each is a seamless tile painted
+      // once and blitted at its own scroll offset.
+      HILLS.forEach(([k, shade, height], band) => {
+        r.cached(0, `hills-${band}`, (/** @type {CanvasRenderingContext2D} */ ctx) => {
           ctx.fillStyle = mix(P.background, P.primary, shade);
           ctx.beginPath();
           ctx.moveTo(0, GROUND);
-          for (let x = 0; x <= W; x += 20) {
-            const wx = x + scroll * k;
-            ctx.lineTo(x, GROUND - height * (0.55 + 0.3 * Math.sin(wx / 140) + 0.15 * Math.sin(wx / 47)));
-          }
-          ctx.lineTo(W, GROUND);
+          for (let x = 0; x <= HILL_TILE; x += 20) ctx.lineTo(x, GROUND - height * (0.55 + 0.3 * Math.sin((x / HILL_TILE) * Math.PI * 2 * 2) + 0.15 * Math.sin((x / HILL_TILE) * Math.PI * 2 * 7)));
+          ctx.lineTo(HILL_TILE, GROUND);
           ctx.fill();
-        }
+        }, -((scroll * k) % HILL_TILE), 2);
+      });
+      r.draw(0, (/** @type {CanvasRenderingContext2D} */ ctx) => {
         ctx.fillStyle = mix(P.background, P.secondary, 0.35);
         ctx.fillRect(0, GROUND, W, H - GROUND);
         ctx.fillStyle = mix(P.background, P.secondary, 0.55);

@@ -18,7 +18,8 @@
  * @property {(layer: number, draw: (ctx: CanvasRenderingContext2D) => void) => void} draw  queue a world-space draw on a layer
  * @property {(layer: number, draw: (ctx: CanvasRenderingContext2D) => void) => void} drawScreen  queue a screen-space draw (ignores camera and shake)
  * @property {() => void} end    flushes layers in ascending order
- * @property {(layer: number, key: string, paint: (ctx: CanvasRenderingContext2D) => void) => void} cached  world-space layer painted once per key, then blitted
+ * @property {(layer: number, key: string, paint: (ctx: CanvasRenderingContext2D) => void, offsetX?: number, repeat?: number) => void} cached
+ *   world-space layer painted once per key, then blitted (at `offsetX`, `repeat` times side by side, for scrolling tiles)
  * @property {(intensity: number, seconds: number) => void} shake
  * @property {(dt: number) => void} update   advances shake decay
  * @property {(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, opts?: TextOptions) => void} text
@@ -93,7 +94,7 @@ export function createRenderer(canvas, { width, height, random = Math.random, ma
       }
       queue = [];
     },
-    cached(layer, key, paint) {
+    cached(layer, key, paint, offsetX = 0, repeat = 1) {
       // Static scenery (grids, checkerboards) costs hundreds of calls per frame;
       // painting it once and blitting keeps frame time flat.
       let surface = cache.get(key);
@@ -103,7 +104,9 @@ export function createRenderer(canvas, { width, height, random = Math.random, ma
         paint(surface.getContext('2d'));
         cache.set(key, surface);
       }
-      r.draw(layer, (ctx) => ctx.drawImage(surface, 0, 0));
+      r.draw(layer, (ctx) => {
+        for (let i = 0; i < repeat; i++) ctx.drawImage(surface, offsetX + i * width, 0);
+      });
     },
     shake(intensity, seconds) {
       // Stronger shakes win; weaker ones do not cut a big one short.

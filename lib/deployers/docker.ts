@@ -127,6 +127,17 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
       await tolerateGone(() => successor.remove({ force: true })).catch(() => {});
       throw new DockerPathError('deploy_conflict', `slot ${slot} was redeployed concurrently: ${engineMessage(e)}; retry the deploy`, { cause: e });
     }
+    // A successor a crashed publish left behind would keep serving beside this one: drop it.
+    for (const c of await slotContainers(slot)) {
+      if (c.Id !== successor.id && c.Names.some((n) => n.startsWith(`/${name}-next-`))) await tolerateGone(() => docker.getContainer(c.Id).remove({ force: true }));
+    }
+  }
+
+  /** Every container of this slot: `gamedemoN` and any `gamedemoN-next-*` successor. */
+  async function slotContainers(slot: number): Promise<Docker.ContainerInfo[]> {
+    const name = containerName(slot);
+    const listed = await docker.listContainers({ all: true, filters: roleFilter('game', { ...opts.labels, [LABEL.slot]: String(slot) }) });
+    return listed.filter((c) => c.Names.some((n) => n === `/${name}` || n.startsWith(`/${name}-next-`)));
   }
 
   async function publish(request: PublishRequest): Promise<{ url: string }> {
@@ -141,10 +152,7 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
   async function unpublish(slot: number): Promise<void> {
     checkSlot(slot);
     // Every container of this slot, including a successor a crashed publish left behind.
-    const filters = roleFilter('game', { ...opts.labels, [LABEL.slot]: String(slot) });
-    const listed = await docker.listContainers({ all: true, filters });
-    const ours = listed.filter((c) => c.Names.some((n) => n === `/${containerName(slot)}` || n.startsWith(`/${containerName(slot)}-next-`)));
-    await Promise.all(ours.map((c) => tolerateGone(() => docker.getContainer(c.Id).remove({ force: true }))));
+    await Promise.all((await slotContainers(slot)).map((c) => tolerateGone(() => docker.getContainer(c.Id).remove({ force: true }))));
     await rm(slotDir(slot), { recursive: true, force: true });
   }
 

@@ -41,6 +41,8 @@ export interface DockerRuntimeOptions {
   limits?: WorkerSpecInput['limits'];
   /** Remove each container once its outcome and logs are in hand (default true; the reaper handles leftovers). */
   removeContainers?: boolean;
+  /** Return from runPhase only after the container is removed (default false: removal finishes in the background). */
+  awaitRemoval?: boolean;
   /** Values to redact from worker lines beyond the secrets found in the request env. */
   secrets?: string[];
   /** The clock (epoch ms or a Date); used for the deadline label. */
@@ -62,6 +64,7 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
   const grace = opts.killGraceSeconds ?? 10;
   const egress = opts.network ?? 'gamepocgen-egress';
   const inflight = new Set<Docker.Container>();
+  const removals = new Set<Promise<void>>();
 
   async function runPhase(request: PhaseRunRequest): Promise<PhaseRunOutcome> {
     const t0 = performance.now();
@@ -146,10 +149,13 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
         waitError = `lost the phase ${request.phase} container while waiting: ${engineMessage(e)}`;
       }
       clearTimeout(timer);
-      // The attach stream ends right after exit; don't hang on a daemon that forgets to close it.
-      await withTimeout(drained, 5000, 'log stream').catch(() => {});
-      const state = waitError ? null : await container.inspect().then((i) => i.State, () => null);
       const status: PhaseRunOutcome['status'] = timedOut ? 'timeout' : exitCode === 0 ? 'completed' : exitCode === 124 ? 'timeout' : 'failed';
+      // The attach stream ends right after exit (don't hang on a daemon that forgets to close it);
+      // a failure may be an OOM kill, which only inspect tells.
+      const [, state] = await Promise.all([
+        withTimeout(drained, 5000, 'log stream').catch(() => {}),
+        status === 'failed' && !waitError ? container.inspect().then((i) => i.State, () => null) : null,
+      ]);
       let error: string | null = null;
       if (timedOut) error = `phase ${request.phase} exceeded its ${request.timeoutSeconds}s timeout; the container was killed`;
       else if (waitError) error = waitError;
@@ -162,7 +168,14 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
     } finally {
       clearTimeout(timer);
       inflight.delete(container);
-      if (opts.removeContainers ?? true) await tolerateGone(() => container.remove({ force: true, v: true })).catch(() => {});
+      if (opts.removeContainers ?? true) {
+        // The outcome and every line are in hand: removal (slow on some storage drivers) need not
+        // delay the next step. close() waits for pending removals; the reaper catches any left.
+        const removal = tolerateGone(() => container.remove({ force: true, v: true })).then(() => {}, () => {});
+        removals.add(removal);
+        void removal.finally(() => removals.delete(removal));
+        if (opts.awaitRemoval) await removal;
+      }
     }
   }
 
@@ -171,9 +184,10 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
     docker,
     runPhase,
     describe: () => `docker (image ${opts.image}; builtin agent on network none, claude agent on ${egress})`,
-    /** Kills and removes containers of phases still running (a forced shutdown); their phases are retried. */
+    /** Kills and removes containers of phases still running (a forced shutdown; their phases are retried) and finishes pending removals. */
     async close() {
       await Promise.all([...inflight].map((c) => tolerateGone(() => c.remove({ force: true, v: true })).catch(() => {})));
+      await Promise.all([...removals]);
     },
   };
 }

@@ -27,7 +27,8 @@ export function createLocalRuntime(opts: { agent: 'builtin' | 'claude'; nodeBina
 function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Promise<PhaseRunOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(nodeBinary, ['--disable-warning=ExperimentalWarning', ENTRYPOINT], {
+    // A larger young generation: a short-lived worker then spends far less time in GC.
+    const child = spawn(nodeBinary, ['--disable-warning=ExperimentalWarning', '--max-semi-space-size=32', ENTRYPOINT], {
       cwd: req.workspaceDir,
       // Only the contract and the agent's settings: never the parent's DATABASE_URL or API_TOKEN.
       env: {

@@ -10,7 +10,7 @@ import { readTree } from '../../lib/workspace.ts';
 import { startModelServer, type MessagesBody, type ModelServer } from '../fixtures/model-server.ts';
 import { happy } from '../fixtures/scenarios/index.ts';
 import { DESIGN, IDEA, PLAN } from '../fixtures/scenarios/artifacts.ts';
-import { API_KEY, HAVE_CLAUDE, makeWorkspace, processesIn, readJson, runAgentPhase, type PhaseRun, type ProcInfo } from './helpers.ts';
+import { API_KEY, HAVE_CLAUDE, cleanupTempDirs, makeWorkspace, processesIn, readJson, runAgentPhase, type PhaseRun, type ProcInfo } from './helpers.ts';
 
 describe.skipIf(!HAVE_CLAUDE)('claude agent, four phases with the real CLI', () => {
   let server: ModelServer;
@@ -31,7 +31,10 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent, four phases with the real CLI', () 
       if (run.error) throw run.error;
     }
   }, 120_000);
-  afterAll(() => server?.close());
+  afterAll(async () => {
+    await server?.close();
+    await cleanupTempDirs();
+  });
 
   it('writes valid artifacts for every phase', async () => {
     const files = await readTree(ws, { skip: (p) => p.startsWith('status/') });

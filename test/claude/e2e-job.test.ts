@@ -3,7 +3,6 @@
 // against the scripted model server through all four phases; the game deploys
 // to a slot and plays in Chromium; the key is nowhere the service keeps or shows.
 import { readdir, readlink } from 'node:fs/promises';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../browser/harness.ts';
@@ -11,7 +10,7 @@ import { createHarness, type Harness } from '../helpers/harness.ts';
 import { startModelServer, type ModelServer } from '../fixtures/model-server.ts';
 import { happy } from '../fixtures/scenarios/index.ts';
 import { IDEA } from '../fixtures/scenarios/artifacts.ts';
-import { API_KEY, HAVE_CLAUDE, makeWorkspace } from './helpers.ts';
+import { API_KEY, HAVE_CLAUDE, cleanupTempDirs, tempDir } from './helpers.ts';
 
 /** Chromium is required in CI (chromiumAvailable throws there); locally its absence skips the play check. */
 const HAVE_CHROMIUM = chromiumAvailable();
@@ -30,7 +29,7 @@ describe.skipIf(!HAVE_CLAUDE)('a whole job with AGENT=claude and the scripted mo
   beforeAll(async () => {
     server = await startModelServer({ scenario: happy });
     // Workspaces under a world-traversable dir: as root, the CLI runs as an unprivileged user.
-    workspaceRoot = path.join(path.dirname(await makeWorkspace()), 'e2e');
+    workspaceRoot = await tempDir('e2e');
     h = await createHarness({
       AGENT: 'claude',
       RUNTIME: 'local',
@@ -57,6 +56,7 @@ describe.skipIf(!HAVE_CLAUDE)('a whole job with AGENT=claude and the scripted mo
   afterAll(async () => {
     await h?.close();
     await server?.close();
+    await cleanupTempDirs();
   });
 
   it('completes all four phases with the artifacts the CLI wrote, and deploys', () => {

@@ -3,7 +3,7 @@
 // call of claudeAgent.runPhase with the worker's validation, and /proc probes
 // for the CLI processes of a workspace.
 import { accessSync, constants } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, readdir, readlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { JobInput, PhaseNumber } from '../../lib/artifacts.ts';
@@ -33,14 +33,29 @@ if (!HAVE_CLAUDE && process.env.CI) throw new Error(`the Claude Code CLI is requ
 
 export const INPUT: JobInput = { jobId: 1, idea: 'a lantern that breaks fog bricks', genre: null, seed: 7, existingTitles: ['Moss Runner', 'Tidal Towers'], feedback: null };
 
-/** A workspace under a world-traversable temp dir (the CLI runs as an unprivileged user when we are root). */
-export async function makeWorkspace(input: JobInput = INPUT): Promise<string> {
+const created: string[] = [];
+
+/** A temp dir under a world-traversable root (the CLI runs as an unprivileged user when we are root); removed by cleanupTempDirs(). */
+export async function tempDir(prefix: string): Promise<string> {
   const root = path.join(os.tmpdir(), 'gamepocgen-claude-tests');
   await mkdir(root, { recursive: true });
   await chmod(root, 0o755);
-  const ws = await mkdtemp(path.join(root, 'ws-'));
+  const dir = await mkdtemp(path.join(root, `${prefix}-`));
+  await chmod(dir, 0o755); // mkdtemp makes it 0700: the CLI's user must be able to pass through
+  created.push(dir);
+  return dir;
+}
+
+/** A workspace holding the job's input.json, as the task materialises it. */
+export async function makeWorkspace(input: JobInput = INPUT): Promise<string> {
+  const ws = await tempDir('ws');
   await writeFile(path.join(ws, 'input.json'), JSON.stringify(input, null, 2));
   return ws;
+}
+
+/** Call from afterAll in every file that made temp dirs. */
+export async function cleanupTempDirs(): Promise<void> {
+  await Promise.all(created.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }
 
 export interface PhaseRun {

@@ -1,11 +1,11 @@
 // Provider specs for model comparison, and how each provider's key reaches the
 // endpoint through the real CLI (bearer for z.ai-style endpoints, x-api-key for Anthropic).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { resolveClaudeSettings } from '../../lib/agents/claude/config.ts';
 import { ProviderSpec, ZAI_DEFAULT_BASE_URL, providerEnv } from '../../lib/agents/claude/providers.ts';
 import { startModelServer, type MessagesBody, type ModelServer } from '../fixtures/model-server.ts';
 import { happy } from '../fixtures/scenarios/index.ts';
-import { HAVE_CLAUDE, makeWorkspace, runAgentPhase } from './helpers.ts';
+import { HAVE_CLAUDE, cleanupTempDirs, makeWorkspace, runAgentPhase } from './helpers.ts';
 
 describe('provider specs', () => {
   it('parses "<provider>:<model>" and rejects anything else', () => {
@@ -35,6 +35,7 @@ describe('provider specs', () => {
 describe.skipIf(!HAVE_CLAUDE)('provider env through the real CLI', () => {
   let server: ModelServer | undefined;
   afterEach(() => server?.close());
+  afterAll(cleanupTempDirs);
 
   it.each([
     ['zai:glm-4.6', 'ZAI', (url: string) => ({ ZAI_BASE_URL: url, ZAI_API_KEY: 'zk-test-0123456789' }), { authorization: 'Bearer zk-test-0123456789' }],

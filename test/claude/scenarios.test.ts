@@ -3,24 +3,24 @@
 // endpoint, a model that never answers, writes outside the workspace, and a
 // build that stays broken (builtin fallback).
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdtemp, readFile } from 'node:fs/promises';
+import { chmod, cp, readFile } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Idea, type PhaseNumber } from '../../lib/artifacts.ts';
 import { builtinAgent } from '../../lib/agents/builtin/index.ts';
 import { validatePhaseOutputs } from '../../lib/phase-outputs.ts';
 import { readTree } from '../../lib/workspace.ts';
 import { startModelServer, type ModelServer, type Scenario } from '../fixtures/model-server.ts';
 import { alwaysInvalid, brokenBuild, failForever, hang, invalidJsonFirst, leakKeyViaBash, rateLimitedOnce, readOutside, writeOutside } from '../fixtures/scenarios/index.ts';
-import { API_KEY, FRAMEWORK_DIR, HAVE_CLAUDE, INPUT, PROMPTS_DIR, makeWorkspace, processesIn, readJson, runAgentPhase } from './helpers.ts';
+import { API_KEY, FRAMEWORK_DIR, HAVE_CLAUDE, INPUT, PROMPTS_DIR, cleanupTempDirs, makeWorkspace, processesIn, readJson, runAgentPhase, tempDir } from './helpers.ts';
 
 let server: ModelServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
+afterAll(cleanupTempDirs);
 
 async function start(scenario: Scenario) {
   server = await startModelServer({ scenario });
@@ -103,7 +103,7 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent scenarios (real CLI)', () => {
   });
 
   it.each([1, 4] as const)('phase %i: a Write outside the workspace is refused by the CLI, even where the OS would allow it', async (phase) => {
-    const outsideDir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-outside-'));
+    const outsideDir = await tempDir('outside');
     await chmod(outsideDir, 0o777); // world-writable: only the CLI's policy can stop the write
     const target = path.join(outsideDir, 'escaped.txt');
     const srv = await start(writeOutside(target, phase));
@@ -121,7 +121,7 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent scenarios (real CLI)', () => {
 
   it('the framework directory the agent may read (--add-dir) stays read-only, by the settings written to its HOME', async () => {
     // A world-writable copy: only the deny rule in ~/.claude/settings.json stands in the way.
-    const fw = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-fw-'));
+    const fw = await tempDir('framework');
     await cp(path.join(import.meta.dirname, 'fixtures', 'framework'), fw, { recursive: true });
     for (const p of [fw, path.join(fw, 'core')]) await chmod(p, 0o777);
     await chmod(path.join(fw, 'core', 'loop.js'), 0o666);

@@ -5,19 +5,20 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PhaseStatus } from '../../lib/artifacts.ts';
 import { ROOT_DIR } from '../../lib/config.ts';
 import { EXIT } from '../../worker/env.ts';
 import { startModelServer, type ModelServer, type Scenario } from '../fixtures/model-server.ts';
 import { failForever, hang, happy } from '../fixtures/scenarios/index.ts';
-import { API_KEY, CLAUDE_BIN, FRAMEWORK_DIR, HAVE_CLAUDE, PROMPTS_DIR, makeWorkspace, processesIn } from './helpers.ts';
+import { API_KEY, CLAUDE_BIN, FRAMEWORK_DIR, HAVE_CLAUDE, PROMPTS_DIR, cleanupTempDirs, makeWorkspace, processesIn } from './helpers.ts';
 
 let server: ModelServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
+afterAll(cleanupTempDirs);
 
 interface WorkerRun {
   code: number | null;

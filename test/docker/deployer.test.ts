@@ -5,7 +5,7 @@ import { mkdir, readdir, readlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerDeployer, type DockerDeployer } from '../../lib/deployers/docker.ts';
-import { BUSYBOX_PROFILE, GAME_CSP, NGINX_PROFILE, profileForImage } from '../../lib/docker/game-spec.ts';
+import { BUSYBOX_PROFILE, GAME_CSP, gameContainerSpec, NGINX_PROFILE, profileForImage } from '../../lib/docker/game-spec.ts';
 import { containersOf, eventually, fetchText, probeEngine, startRun, STATIC_TEST_IMAGE, type TestRun } from './helpers.ts';
 
 const engine = await probeEngine();
@@ -130,6 +130,11 @@ describe.skipIf(!engine.available)('docker deployer (real engine)', () => {
   });
 
   it('a slot that changes hands gets a successor container labelled for the new job; one container per slot remains', async () => {
+    // A successor a crashed publish left behind, still serving: it must not survive the next swap.
+    const stray = await docker.createContainer(
+      gameContainerSpec({ containerName: `${prefix}3-next-stray`, routeName: `${prefix}3`, image: STATIC_TEST_IMAGE, profile: BUSYBOX_PROFILE, hostSlotDir: deployer.slotDir(3), slot: 3, jobId: 41, domain: 'games.example.test', network, labels: run.labels }),
+    );
+    await stray.start();
     await deployer.publish({ slot: 3, jobId: 42, sourceDir: await gameDir('v3', '<h1>job 42</h1>') });
     const slot3 = await containersOf(docker, run, ['gamepocgen.slot=3']);
     expect(slot3).toHaveLength(1);

@@ -102,12 +102,15 @@ describe.skipIf(!engine.available)('docker runtime (real engine)', () => {
 
   it('kills a phase that sleeps past its timeout and reports timeout; the container is gone', async () => {
     const { req, jobId } = await request('sleep', { timeoutSeconds: 1 });
-    const outcome = await runtime().runPhase(req);
+    const rt = runtime();
+    const outcome = await rt.runPhase(req);
     expect(outcome.status).toBe('timeout');
     expect(outcome.exitCode).toBe(137); // SIGKILL from the runtime
     expect(outcome.error).toMatch(/exceeded its 1s timeout; the container was killed/);
     expect(outcome.durationMs).toBeGreaterThanOrEqual(2000); // timeout + 1s grace
     expect(outcome.durationMs).toBeLessThan(15_000);
+    // Removal finishes in the background; close() waits for it.
+    await rt.close?.();
     expect(await containersOf(docker, run, [`gamepocgen.job=${jobId}`])).toEqual([]);
   });
 

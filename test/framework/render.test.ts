@@ -129,3 +129,21 @@ describe('render/particles', () => {
     expect(p.count).toBe(0);
   });
 });
+
+describe('render/floaters', () => {
+  it('rises, fades out and caps its count', async () => {
+    const { createFloaters } = await fw('render/floaters.js');
+    const f = createFloaters(3);
+    for (let i = 0; i < 5; i++) f.add(0, 100, `+${i}`, '#fff');
+    expect(f.count).toBe(3);
+    const drawn: Array<[string, number]> = [];
+    f.draw({ globalAlpha: 1 }, { text: (_c: unknown, t: string, _x: number, y: number) => drawn.push([t, y]) }, '#000');
+    expect(drawn.map(([t]) => t)).toEqual(['+2', '+3', '+4']);
+    f.update(0.5);
+    drawn.length = 0;
+    f.draw({ globalAlpha: 1 }, { text: (_c: unknown, t: string, _x: number, y: number) => drawn.push([t, y]) }, '#000');
+    expect(drawn[0]![1]).toBeLessThan(100);
+    f.update(1);
+    expect(f.count).toBe(0);
+  });
+});

@@ -35,7 +35,7 @@ export function buildDesign(idea: Idea, concept: Concept, kit: KitMeta, input: J
     genre: idea.genre,
     entities: [
       { name: concept.names.player, role: 'player', description: f(`The hero of ${concept.setting}, steered by the player`) },
-      { name: concept.names.enemy, role: 'enemy', description: f(`The common foe; ${kit.lose.toLowerCase()} is how a run ends`) },
+      { name: concept.names.enemy, role: 'enemy', description: f('The common foe, coming in rising numbers wave after wave') },
       { name: concept.names.boss, role: 'enemy', description: f('The toughest threat, saved for the final wave or level') },
       { name: concept.names.currency, role: 'pickup', description: f('Earned through play, kept between runs, spent on upgrades') },
       { name: concept.names.projectile, role: 'projectile', description: f("The {player}'s means of hitting back") },
@@ -59,11 +59,16 @@ export function designMarkdown(design: Design, idea: Idea, concept: Concept, kit
   return [
     `# ${md(design.title)}: design`,
     '',
-    `${md(article(concept.mood).replace(/^a/, 'A'))} ${kit.label} in ${md(concept.setting)}. ${md(idea.pitch.split('. ').slice(1).join('. ') || idea.pitch)}`,
+    `${md(capitalizeFirst(article(concept.mood)))} ${kit.label} in ${md(concept.setting)}: the ${md(concept.names.player)} ${md(kit.verbs[0]!)} the ${md(concept.names.enemies)}, earns ${md(design.progression.currency)} by playing well and spends them on upgrades that change how the next run plays.`,
+    '',
+    `Idea: ${md(truncate(concept.ideaText, 300))}`,
     '',
     '## Player fantasy',
     '',
-    `You are the ${md(concept.names.player)}. Every run is short and readable: ${md(design.loseCondition.toLowerCase())} ends it, and ${md(design.winCondition.toLowerCase())} wins it. What carries over is ${md(design.progression.currency)}: the incremental layer turns each loss into progress, so the next run goes further.`,
+    `You are the ${md(concept.names.player)}. Runs are short and readable, and what carries over is ${md(design.progression.currency)}: the incremental layer turns each loss into progress, so the next run goes further.`,
+    '',
+    `- **Goal:** ${md(design.winCondition)}.`,
+    `- **Danger:** ${md(design.loseCondition)}.`,
     '',
     '## Cast',
     '',
@@ -89,12 +94,13 @@ export function designMarkdown(design: Design, idea: Idea, concept: Concept, kit
     '',
     `${design.difficulty.waves} waves or levels. ${md(design.difficulty.curve)}.`,
     '',
-    `- **Win:** ${md(design.winCondition)}.`,
-    `- **Lose:** ${md(design.loseCondition)}.`,
-    '',
     '## Interface',
     '',
     ...design.ui.map((u) => `- ${md(u)}`),
     '',
   ].join('\n');
+}
+
+function capitalizeFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -73,7 +73,8 @@ export function markdownText(text: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}\[\]()#+!|~])/g, '\\$1')
+    // Only what could form links, emphasis, code, headings or table cells.
+    .replace(/([\\`*_\[\]#|])/g, '\\$1')
     .replace(/\s+/g, ' ')
     .trim();
 }

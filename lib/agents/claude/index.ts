@@ -3,6 +3,7 @@
 // corrective turn (same session, the problems fed back), and an invalid build
 // can fall back to the builtin agent (BUILD_FALLBACK=builtin). Endpoint errors
 // are retried by the CLI itself and then fail the phase naming the HTTP status.
+import { rmSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { phaseName } from '../../artifacts.ts';
@@ -37,6 +38,15 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
   const runAs = await resolveRunAs(settings.runAs);
   await grantWorkspace(ctx.workspaceDir, runAs);
   const home = await makeHome(runAs, userSettings(ctx.phase, ctx.frameworkDir));
+  // On a timeout the worker exits without unwinding this function: remove the HOME (session transcripts) on the way out.
+  const removeHomeSync = () => {
+    try {
+      rmSync(home, { recursive: true, force: true, maxRetries: 2 });
+    } catch {
+      // best effort: it lives in the (container's) temp dir
+    }
+  };
+  process.once('exit', removeHomeSync);
   const promptCtx: PromptContext = { phase: ctx.phase, workspaceDir: ctx.workspaceDir, frameworkDir: ctx.frameworkDir, promptsDir: ctx.promptsDir, input: ctx.input, playtest: ctx.phase === 5 ? await readPlaytest(ctx.workspaceDir) : undefined };
   let usage: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   const once = async (prompt: string, resume?: string) => {
@@ -68,6 +78,7 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
     throw e;
   } finally {
     emit({ kind: 'usage', message: `phase ${ctx.phase}: ${usage.inputTokens} input + ${usage.outputTokens} output tokens, $${(usage.costUsd ?? 0).toFixed(4)}`, data: { ...usage } });
+    process.removeListener('exit', removeHomeSync);
     await rm(home, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,177 @@
+// Pipeline benchmarks against the real service (embedded or DATABASE_URL Postgres,
+// local runtime, builtin agent): pickup latency vs raw graphile-worker, per-game
+// orchestration overhead, and games per minute at 1 and MAX_CONCURRENT workers.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { run } from 'graphile-worker';
+import { startService, type Service } from '../bin/server.ts';
+import { loadConfig } from '../lib/config.ts';
+import { EventHub } from '../lib/events.ts';
+import { percentile } from './stats.ts';
+
+export interface BenchDb {
+  adminUrl: string;
+  database(name: string): Promise<string>;
+}
+
+/** Creates a fresh database `name` on the server behind adminUrl and returns its URL. */
+export function benchDatabases(adminUrl: string): BenchDb {
+  return {
+    adminUrl,
+    async database(name) {
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.query(`create database ${name}`);
+      await admin.end();
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      return url.toString();
+    },
+  };
+}
+
+/** Raw graphile-worker: add_job → task start for a no-op task, one job at a time. */
+export async function rawPickupLatency(databaseUrl: string, jobs = 300): Promise<number[]> {
+  const samples: number[] = [];
+  let resolveStarted: (() => void) | null = null;
+  const runner = await run({
+    connectionString: databaseUrl,
+    concurrency: 5,
+    noHandleSignals: true,
+    taskList: {
+      noop: async (payload) => {
+        samples.push(performance.now() - (payload as { t: number }).t);
+        resolveStarted?.();
+      },
+    },
+    logger: undefined,
+  });
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  for (let i = 0; i < jobs; i++) {
+    const started = new Promise<void>((r) => (resolveStarted = r));
+    await client.query(`select graphile_worker.add_job('noop', json_build_object('t', $1::float8))`, [performance.now()]);
+    await started;
+  }
+  await client.end();
+  await runner.stop();
+  return samples;
+}
+
+interface Service_ {
+  service: Service;
+  hub: EventHub;
+  close(): Promise<void>;
+}
+
+async function startBenchService(databaseUrl: string, maxConcurrent: number, slots = 10): Promise<Service_> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-bench-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, RUNTIME: 'local', AGENT: 'builtin', DEPLOY: 'local', MAX_CONCURRENT: String(maxConcurrent), SLOTS: String(slots), DATABASE_URL: databaseUrl });
+  const service = await startService(config, { databaseUrl });
+  const hub = new EventHub(databaseUrl);
+  await hub.start();
+  return {
+    service,
+    hub,
+    async close() {
+      await hub.stop();
+      await service.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resolves when every job in `ids` is deployed or failed (woken by NOTIFY). */
+function allFinished(s: Service_, ids: number[]): Promise<void> {
+  return new Promise((resolve) => {
+    const check = async () => {
+      const { rows } = await s.service.db.query<{ n: number }>(`select count(*)::int n from gamepocgen.jobs where id = any($1) and status in ('deployed', 'failed', 'recycled')`, [ids]);
+      if (rows[0]!.n === ids.length) {
+        unsubscribe();
+        resolve();
+      }
+    };
+    let chain = Promise.resolve();
+    const unsubscribe = s.hub.subscribe((n) => {
+      if (n.kind === 'status' && ids.includes(n.jobId)) chain = chain.then(check);
+    });
+    chain = chain.then(check);
+  });
+}
+
+async function generate(s: Service_, count: number, seed: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (let left = count; left > 0; left -= 10) {
+    const res = await fetch(`${s.service.url}/api/generate`, { method: 'POST', body: JSON.stringify({ count: Math.min(10, left), seed: seed + ids.length }) });
+    ids.push(...((await res.json()) as { jobIds: number[] }).jobIds);
+  }
+  return ids;
+}
+
+export interface SequentialFigures {
+  pickupMs: number[];
+  totalMs: number[];
+  agentMs: number[];
+  workerMs: number[];
+  failed: number;
+}
+
+/** Games one at a time: chain pickup latencies and where each game's time goes. */
+export async function sequentialGames(databaseUrl: string, games: number, maxConcurrent: number): Promise<SequentialFigures> {
+  const s = await startBenchService(databaseUrl, maxConcurrent, games);
+  try {
+    const ids: number[] = [];
+    for (let i = 0; i < games; i++) {
+      const [id] = await generate(s, 1, 1000 + i);
+      await allFinished(s, [id!]);
+      ids.push(id!);
+    }
+    const db = s.service.db;
+    // Handoffs measured on Postgres's clock: commit of the step before → start of the next.
+    const pickups = await db.query<{ ms: number }>(`
+      select extract(epoch from (r.started_at - coalesce(prev.finished_at, j.created_at))) * 1000 as ms
+        from gamepocgen.phase_runs r
+        join gamepocgen.jobs j on j.id = r.job_id
+        left join gamepocgen.phase_runs prev on prev.job_id = r.job_id and prev.phase = r.phase - 1 and prev.status = 'completed'
+       where r.job_id = any($1)
+      union all
+      select extract(epoch from (e.at - r.finished_at)) * 1000
+        from gamepocgen.phase_runs r join gamepocgen.job_events e on e.job_id = r.job_id and e.kind = 'status' and e.message = 'deploying'
+       where r.phase = 4 and r.job_id = any($1)`, [ids]);
+    const perGame = await db.query<{ total: number; agent: number; worker: number; status: string }>(`
+      select extract(epoch from (j.deployed_at - j.created_at)) * 1000 as total,
+             sum(r.agent_ms)::float8 as agent, sum(r.duration_ms)::float8 as worker, j.status
+        from gamepocgen.jobs j join gamepocgen.phase_runs r on r.job_id = j.id
+       where j.id = any($1) group by j.id`, [ids]);
+    const ok = perGame.rows.filter((r) => r.status !== 'failed');
+    return {
+      pickupMs: pickups.rows.map((r) => Number(r.ms)),
+      totalMs: ok.map((r) => Number(r.total)),
+      agentMs: ok.map((r) => r.agent),
+      workerMs: ok.map((r) => r.worker),
+      failed: perGame.rows.length - ok.length,
+    };
+  } finally {
+    await s.close();
+  }
+}
+
+/** Games posted all at once: throughput in games per minute. */
+export async function throughput(databaseUrl: string, games: number, maxConcurrent: number): Promise<{ gamesPerMinute: number; seconds: number; failed: number }> {
+  const s = await startBenchService(databaseUrl, maxConcurrent, Math.max(10, games));
+  try {
+    const t0 = performance.now();
+    const ids = await generate(s, games, 5000);
+    await allFinished(s, ids);
+    const seconds = (performance.now() - t0) / 1000;
+    const { rows } = await s.service.db.query<{ n: number }>(`select count(*)::int n from gamepocgen.jobs where id = any($1) and status = 'failed'`, [ids]);
+    return { gamesPerMinute: (games / seconds) * 60, seconds, failed: rows[0]!.n };
+  } finally {
+    await s.close();
+  }
+}
+
+export const summarize = (values: number[]) => ({ p50: percentile(values, 50), p99: percentile(values, 99), n: values.length });

@@ -1,0 +1,9 @@
+// Small helpers for benchmark figures.
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
