@@ -17,6 +17,21 @@ import { ensureTestImages, WORKER_TEST_IMAGE } from '../test/fixtures/docker/bui
 
 const run = promisify(execFile);
 const COMMAND = ['node', '/app/test/fixtures/docker/fake-worker.mjs'];
+/** The runtime's container settings (lib/docker/worker-spec.ts) as CLI flags, so both sides start the same container. */
+const HARDENING = [
+  '--network', 'none',
+  '--user', '1001:1001',
+  '--read-only',
+  '--tmpfs', '/tmp:rw,nosuid,nodev,size=512m,mode=1777',
+  '--tmpfs', '/home/claude:rw,nosuid,nodev,size=256m,uid=1001,gid=1001,mode=0700',
+  '--cap-drop', 'ALL',
+  '--security-opt', 'no-new-privileges:true',
+  '--memory', '2g', '--memory-swap', '2g',
+  '--cpus', '1',
+  '--pids-limit', '512',
+  '--ipc', 'private',
+  '--log-driver', 'json-file', '--log-opt', 'max-size=20m', '--log-opt', 'max-file=1',
+];
 
 export interface Figures {
   medianMs: number;
@@ -50,7 +65,7 @@ function figures(samples: number[]): Figures {
 
 export async function measureDockerOverhead(opts: { docker?: Docker; image?: string; iterations?: number; log?: (line: string) => void } = {}): Promise<DockerOverheadResult> {
   const docker = opts.docker ?? new Docker();
-  const iterations = opts.iterations ?? 10;
+  const iterations = opts.iterations ?? 15;
   const log = opts.log ?? (() => {});
   let image = opts.image;
   if (!image) {
@@ -80,7 +95,7 @@ export async function measureDockerOverhead(opts: { docker?: Docker; image?: str
       const ws = path.join(root, `cli-${job++}`);
       await mkdir(ws);
       const t0 = performance.now();
-      const { stdout } = await run('docker', ['run', '--rm', '--network', 'none', '-v', `${ws}:/workspace`, '-e', 'FAKE_MODE=quick', '-e', 'WORKSPACE_DIR=/workspace', image, ...COMMAND]);
+      const { stdout } = await run('docker', ['run', '--rm', ...HARDENING, '-v', `${ws}:/workspace:rw`, '-e', 'FAKE_MODE=quick', '-e', 'WORKSPACE_DIR=/workspace', image, ...COMMAND]);
       const ms = performance.now() - t0;
       if (!stdout.includes('"quick"')) throw new Error(`docker run printed ${stdout}`);
       return ms;

@@ -13,7 +13,7 @@ export function streamJobEvents(c: Context, deps: AppDeps, opts: { jobId: number
     let wake: (() => void) | null = null;
     let pending = true;
     const unsubscribe = deps.events.subscribe((n) => {
-      if (opts.jobId !== null && n.jobId !== opts.jobId) return;
+      if (opts.jobId !== null && n.jobId !== opts.jobId && n.kind !== 'reconnected') return;
       pending = true;
       wake?.();
     });

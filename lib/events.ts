@@ -52,6 +52,8 @@ export type EventNotice = { id: number; jobId: number; kind: string };
  */
 export class EventHub {
   private client: pg.Client | null = null;
+  private stopped = false;
+  private retryMs = 250;
   private readonly subscribers = new Set<(n: EventNotice) => void>();
   private readonly connectionString: string;
 
@@ -60,16 +62,41 @@ export class EventHub {
   }
 
   async start(): Promise<void> {
+    this.stopped = false;
     const client = new pg.Client({ connectionString: this.connectionString, application_name: 'gamepocgen-events' });
-    client.on('error', () => {});
     client.on('notification', (msg) => {
       if (msg.channel !== EVENTS_CHANNEL || !msg.payload) return;
-      const notice = JSON.parse(msg.payload) as EventNotice;
-      for (const fn of this.subscribers) fn(notice);
+      this.publish(JSON.parse(msg.payload) as EventNotice);
     });
+    // A lost connection (Postgres restart) reconnects with backoff; subscribers
+    // then re-read from their last id, so nothing committed meanwhile is missed.
+    const lost = () => {
+      if (this.client !== client || this.stopped) return;
+      this.client = null;
+      setTimeout(() => void this.reconnect(), this.retryMs).unref();
+      this.retryMs = Math.min(this.retryMs * 2, 10_000);
+    };
+    client.on('error', lost);
+    client.on('end', lost);
     await client.connect();
     await client.query(`listen ${EVENTS_CHANNEL}`);
     this.client = client;
+    this.retryMs = 250;
+  }
+
+  private async reconnect() {
+    if (this.stopped) return;
+    try {
+      await this.start();
+      this.publish({ id: 0, jobId: 0, kind: 'reconnected' });
+    } catch {
+      setTimeout(() => void this.reconnect(), this.retryMs).unref();
+      this.retryMs = Math.min(this.retryMs * 2, 10_000);
+    }
+  }
+
+  private publish(notice: EventNotice) {
+    for (const fn of this.subscribers) fn(notice);
   }
 
   subscribe(fn: (n: EventNotice) => void): () => void {
@@ -82,6 +109,7 @@ export class EventHub {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     const c = this.client;
     this.client = null;
     this.subscribers.clear();

@@ -6,8 +6,8 @@ import pg from 'pg';
 
 export interface Presence {
   id: string;
-  /** Records a graphile-worker workerId as belonging to this process. */
-  addWorker(workerId: string): Promise<void>;
+  /** Records a graphile-worker pool id (what it writes to locked_by) as belonging to this process. */
+  addWorkerPool(workerId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -25,8 +25,8 @@ export async function registerPresence(connectionString: string): Promise<Presen
   let queue: Promise<unknown> = Promise.resolve();
   return {
     id,
-    addWorker(workerId) {
-      const next = queue.then(() => client.query('update gamepocgen.worker_processes set worker_ids = array_append(worker_ids, $2) where id = $1', [id, workerId]));
+    addWorkerPool(poolId) {
+      const next = queue.then(() => client.query('update gamepocgen.worker_processes set worker_ids = array_append(worker_ids, $2) where id = $1', [id, poolId]));
       queue = next.catch(() => {});
       return next.then(() => {});
     },

@@ -7,8 +7,9 @@ import { registerPresence, type Presence } from './presence.ts';
 export function presenceEvents(connectionString: string, events: WorkerEvents = new EventEmitter() as WorkerEvents): WorkerEvents {
   let presence: Promise<Presence> | null = null;
   const ready = () => (presence ??= registerPresence(connectionString));
-  events.on('worker:create', ({ worker }) => {
-    void ready().then((p) => p.addWorker(worker.workerId)).catch(() => {});
+  // graphile-worker 0.18 locks jobs with the pool's id (locked_by); record it.
+  events.on('pool:create', ({ workerPool }) => {
+    void ready().then((p) => p.addWorkerPool(workerPool.id)).catch(() => {});
   });
   events.on('pool:release', () => {
     void presence?.then((p) => p.stop()).catch(() => {});

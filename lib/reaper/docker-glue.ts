@@ -1,6 +1,7 @@
 // Connects the container reaper (lib/reaper/containers.ts) to the job records:
-// overdue workers fail their phase as `timeout`, exited workers' logs become job
-// events, and game containers are checked against the slot table.
+// orphaned workers' output becomes job events before removal, game containers
+// are checked against the slot table, and each action is reported in the job log.
+// (A worker orphaned by a dead runner is re-run: lib/reaper/jobs.ts returns its job to the queue.)
 import type { WithClient } from '../phase-runner.ts';
 import type { TaskDeps } from '../task-deps.ts';
 import { addEvent } from '../events.ts';
@@ -12,14 +13,26 @@ export async function reapDockerResources(deps: TaskDeps, withClient: WithClient
   const report = await reapContainers({
     docker: new Dockerode(),
     now: deps.now,
-    slotOwner: (slot: number) => withClient((c) => slotOwner(c, slot)),
-    storeLogs: (jobId: number, phase: number | null, lines: string[]) =>
+    secrets: deps.secrets,
+    slotOwner: (slot) => withClient((c) => slotOwner(c, slot)),
+    storeLogs: (logs) =>
       withClient(async (c) => {
-        for (const line of lines) await addEvent(c, { jobId, kind: 'log', phase, message: line, data: { source: 'reaper' } }, deps.secrets);
+        if (logs.jobId === null) return;
+        for (const line of logs.lines) {
+          await addEvent(c, { jobId: logs.jobId, kind: line.kind === 'error' ? 'agent_error' : line.kind, phase: logs.phase, message: line.message, data: { ...line.data, source: logs.name } }, deps.secrets);
+        }
       }),
   });
-  const parts = Object.entries(report as unknown as Record<string, unknown[]>)
-    .filter(([, v]) => Array.isArray(v) && v.length)
-    .map(([k, v]) => `${k}: ${v.length}`);
-  return parts.length ? parts.join(', ') : null;
+  for (const a of report.actions) {
+    if (a.jobId === null) continue;
+    const message =
+      a.action === 'killed-overdue'
+        ? `reaper killed worker ${a.name}: past its deadline`
+        : a.action === 'removed-worker'
+          ? `reaper removed exited worker ${a.name} (exit ${a.exitCode}, ${a.logLines} log lines stored)`
+          : `reaper removed game container ${a.name}: slot ${a.slot} now belongs to ${a.slotOwner ?? 'nobody'}`;
+    await withClient((c) => addEvent(c, { jobId: a.jobId!, kind: 'log', phase: 'phase' in a ? a.phase : null, message, data: { source: 'reaper' } }));
+  }
+  const errors = report.errors.map((e) => `${e.name}: ${e.message}`);
+  return report.actions.length || errors.length ? `${report.actions.length} container action(s)${errors.length ? `; errors: ${errors.join('; ')}` : ''}` : null;
 }
