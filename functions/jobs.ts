@@ -2,7 +2,10 @@
 // logs (or follow them live) and their artifacts.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { providerEnv } from '../lib/agents/claude/providers.ts';
 import { getArtifact, listArtifacts } from '../lib/artifact-store.ts';
+import { comparisonOf } from '../lib/compare.ts';
+import { providerSettings } from '../lib/config.ts';
 import { listEvents } from '../lib/events.ts';
 import { GenerateRequest, generateGames } from '../lib/generate.ts';
 import { jobView, phaseRunView } from '../lib/job-view.ts';
@@ -38,6 +41,13 @@ export function createJobRoutes(deps: AppDeps) {
 
   app.post('/generate', async (c) => {
     const body = await jsonBody(c, GenerateRequest);
+    for (const spec of body.compare ?? []) {
+      try {
+        providerEnv(spec, providerSettings(deps.config));
+      } catch (e) {
+        throw new HttpError(400, 'llm_not_configured', (e as Error).message);
+      }
+    }
     const jobIds = await generateGames(deps.db, body);
     return c.json({ jobIds, jobs: jobIds.map((id) => ({ id, url: `/api/jobs/${id}` })) }, 201);
   });
@@ -51,8 +61,14 @@ export function createJobRoutes(deps: AppDeps) {
 
   app.get('/jobs/:id', async (c) => {
     const job = await requireJob(pathId(c));
-    const [phases, artifacts] = await Promise.all([listPhaseRuns(deps.db, job.id), listArtifacts(deps.db, job.id)]);
-    return c.json({ job: { ...jobView(job), phases: phases.map(phaseRunView), artifacts: artifacts.map((a) => ({ path: a.path, size: a.size, sha256: a.sha256 })) } });
+    const [phases, artifacts, comparison] = await Promise.all([
+      listPhaseRuns(deps.db, job.id),
+      listArtifacts(deps.db, job.id),
+      job.compare_group ? comparisonOf(deps.db, job.compare_group) : [],
+    ]);
+    return c.json({
+      job: { ...jobView(job), phases: phases.map(phaseRunView), artifacts: artifacts.map((a) => ({ path: a.path, size: a.size, sha256: a.sha256 })), comparison },
+    });
   });
 
   app.get('/jobs/:id/logs', async (c) => {

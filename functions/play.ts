@@ -37,7 +37,15 @@ export function createPlayRoutes(deps: AppDeps) {
 }
 
 async function serveSlotFile(c: Context, deps: AppDeps, slot: number, urlPath: string, csp: string) {
-  const headers = { 'content-security-policy': csp, 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache', 'referrer-policy': 'no-referrer' };
+  const headers = {
+    'content-security-policy': csp,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-cache',
+    'referrer-policy': 'no-referrer',
+    // A sandboxed page has an opaque origin and fetches module scripts in CORS mode;
+    // these are public static files, so any origin may read them.
+    'access-control-allow-origin': '*',
+  };
   if (slot >= deps.config.SLOTS) return c.text(`no slot ${slot} (this server has ${deps.config.SLOTS})`, 404, headers);
   const root = path.join(slotDir(deps.config.deployDir, slot), 'current');
   let rel = decodeURIComponent(urlPath).replace(/^\/+/, '');

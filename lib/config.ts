@@ -37,12 +37,16 @@ export const ConfigSchema = z.object({
   ZAI_BASE_URL: optionalText,
   ZAI_API_KEY: optionalText,
   ANTHROPIC_API_KEY: optionalText,
+  ANTHROPIC_BASE_URL: optionalText,
   MODEL: z.string().default('glm-4.6'),
   MAX_TURNS: int(40, 1, 500),
   AGENT_MODULE: optionalText,
   BUILD_FALLBACK: z.enum(['builtin', 'none']).default('builtin'),
   ALLOW_UNSANDBOXED: bool.default(false),
   DEAD_WORKER_SECONDS: int(120, 5, 86_400),
+  PLAYTEST: z.enum(['on', 'off']).default('on'),
+  // Where the play-tester opens slot N when the public URL isn't reachable from the worker, e.g. http://gamedemo{slot}:8080/.
+  PLAYTEST_URL: z.union([z.literal(''), z.string().regex(/^https?:\/\/.*\{slot\}/, 'must be an http(s) URL template containing {slot}')]).optional().transform((v) => v || undefined),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -70,6 +74,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** The LLM credentials, whichever names the operator used (LLM_* wins over ZAI_*). */
 export function llmSettings(c: Config): { baseUrl?: string; apiKey?: string } {
   return { baseUrl: c.LLM_BASE_URL ?? c.ZAI_BASE_URL, apiKey: c.LLM_API_KEY ?? c.ZAI_API_KEY ?? c.ANTHROPIC_API_KEY };
+}
+
+/** The operator's provider settings, for comparison jobs (lib/agents/claude/providers.ts). */
+export function providerSettings(c: Config): Record<string, string | undefined> {
+  return {
+    ZAI_BASE_URL: c.ZAI_BASE_URL,
+    ZAI_API_KEY: c.ZAI_API_KEY,
+    ANTHROPIC_BASE_URL: c.ANTHROPIC_BASE_URL,
+    ANTHROPIC_API_KEY: c.ANTHROPIC_API_KEY,
+    LLM_BASE_URL: c.LLM_BASE_URL,
+    LLM_API_KEY: c.LLM_API_KEY,
+  };
 }
 
 /** Values that must never reach logs, events or responses. */

@@ -16,6 +16,8 @@ export function jobView(job: JobRow) {
     agent: job.agent,
     slot: job.slot,
     url: job.url,
+    provider: job.provider,
+    compareGroup: job.compare_group,
     usage: job.usage,
     createdAt: job.created_at,
     startedAt: job.started_at,

@@ -18,6 +18,8 @@ export interface JobRow {
   agent: string | null;
   slot: number | null;
   url: string | null;
+  provider: string | null;
+  compare_group: number | null;
   usage: Record<string, number>;
   created_at: Date;
   updated_at: Date;

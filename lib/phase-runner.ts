@@ -6,6 +6,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Genre, JobInput, PhaseStatus, describeZodError, phaseName, type PhaseNumber } from './artifacts.ts';
 import { loadArtifacts, saveArtifacts } from './artifact-store.ts';
+import { ProviderSpec, providerEnv } from './agents/claude/providers.ts';
+import { failComparisonSiblings, forkComparison } from './compare.ts';
+import { providerSettings } from './config.ts';
 import { inTransaction, type DbClient } from './db.ts';
 import { addEvent } from './events.ts';
 import { addJobUsage, failJob, finishPhaseRun, getJobForPhase, markJobRunning, recentTitles, setJobStatus, startPhaseRun, type JobRow } from './jobs.ts';
@@ -31,6 +34,14 @@ export async function runPhase(deps: TaskDeps, withClient: WithClient, jobId: nu
   if (phaseDone) {
     await withClient((c) => chainNext(c, jobId, phase));
     return { status: 'skipped', error: null };
+  }
+
+  let agentEnv: Record<string, string>;
+  try {
+    agentEnv = phaseAgentEnv(deps, job);
+  } catch (e) {
+    await withClient((c) => failJob(c, jobId, `phase ${phase} (${phaseName(phase)}) cannot start: ${(e as Error).message}`));
+    return { status: 'failed', error: (e as Error).message };
   }
 
   // The phase run is the first write, so its started_at measures pickup latency.
@@ -68,7 +79,7 @@ export async function runPhase(deps: TaskDeps, withClient: WithClient, jobId: nu
       gameName: job.game_name,
       workspaceDir: workspace,
       timeoutSeconds: deps.config.PHASE_TIMEOUT_SECONDS,
-      env: deps.agentEnv,
+      env: agentEnv,
       onLine: (line) => {
         eventChain = eventChain.then(() =>
           withClient((c) => addEvent(c, { jobId, kind: line.kind === 'error' ? 'agent_error' : line.kind, phase, message: line.message, data: line.data ?? null }, deps.secrets)).catch(() => {}),
@@ -100,11 +111,16 @@ export async function runPhase(deps: TaskDeps, withClient: WithClient, jobId: nu
           const reason = `phase ${phase} (${phaseName(phase)}) ${finalStatus === 'timeout' ? 'timed out' : 'failed'}: ${error ?? 'no reason given'}`;
           await addEvent(tx, { jobId, kind: 'phase_end', phase, message: reason, data: { status: finalStatus } }, deps.secrets);
           await failJob(tx, jobId, reason);
+          if (phase === 1 && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);
           await finish();
           return;
         }
         await saveArtifacts(tx, jobId, phase, changed);
         if (phase === 1) await setJobStatus(tx, jobId, 'running', { title: titleFrom(after) });
+        if (phase === 1 && job.compare_group === jobId) {
+          const siblings = await forkComparison(tx, jobId);
+          if (siblings.length) await addEvent(tx, { jobId, kind: 'log', phase, message: `phase 1 shared with comparison job(s) ${siblings.join(', ')}` });
+        }
         await addEvent(tx, {
           jobId,
           kind: 'phase_end',
@@ -128,6 +144,12 @@ export class MissingJobError extends Error {
   constructor(jobId: number) {
     super(`job ${jobId} does not exist`);
   }
+}
+
+/** A comparison job runs on its own provider; others on the operator's agent settings. */
+function phaseAgentEnv(deps: TaskDeps, job: JobRow): Record<string, string> {
+  if (!job.provider) return deps.agentEnv;
+  return { ...deps.agentEnv, ...providerEnv(ProviderSpec.parse(job.provider), providerSettings(deps.config)) };
 }
 
 async function chainNext(tx: DbClient, jobId: number, phase: PhaseNumber) {
