@@ -8,6 +8,11 @@ ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app
 
+# Chromium for the play-tester (lib/playtest opens /usr/bin/chromium through playwright-core).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-liberation ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first (cached while only sources change). Dev dependencies
 # (TypeScript, vitest, the Claude CLI, the `node` binary package) stay out.
 COPY package.json package-lock.json ./

@@ -97,6 +97,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       await closed;
       await events.stop();
       await runner?.stop();
+      await taskDeps.playtestBrowser.close(); // after the runner: no play-test is using it any more
       await runnerPool?.end();
       await taskDeps.runtime.close?.();
       await db.end();

@@ -3,6 +3,7 @@
 import type { TaskList } from 'graphile-worker';
 import type { TaskDeps } from '../lib/task-deps.ts';
 import { createDeployGameTask } from '../tasks/deploy-game.ts';
+import { createPlaytestGameTask } from '../tasks/playtest-game.ts';
 import { createReapContainersTask } from '../tasks/reap-containers.ts';
 import { createRemoveGameTask } from '../tasks/remove-game.ts';
 import { createRunPhaseTask } from '../tasks/run-phase.ts';
@@ -11,6 +12,7 @@ export function createTaskList(deps: TaskDeps): TaskList {
   return {
     'run-phase': createRunPhaseTask(deps),
     'deploy-game': createDeployGameTask(deps),
+    'playtest-game': createPlaytestGameTask(deps),
     'remove-game': createRemoveGameTask(deps),
     'reap-containers': createReapContainersTask(deps),
   };

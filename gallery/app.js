@@ -19,7 +19,7 @@ async function render() {
   const [{ games }, { jobs }] = await Promise.all([getJson('/api/games'), getJson('/api/jobs?limit=50')]);
   $('games').replaceChildren(
     ...(games.length
-      ? games.map((g) => el('li', {}, el('a', { href: g.url, target: '_blank', rel: 'noopener' }, g.title ?? `game ${g.id}`), el('div', { className: 'muted' }, `${g.genre ?? ''} · slot ${g.slot}`), el('div', {}, g.idea ?? '')))
+      ? games.map((g) => el('li', {}, el('a', { href: g.url, target: '_blank', rel: 'noopener' }, g.title ?? `game ${g.id}`), el('div', { className: 'muted' }, `${g.genre ? `${g.genre} · ` : ''}slot ${g.slot}`), el('div', {}, g.idea ?? '')))
       : [el('li', { className: 'muted' }, 'No games yet: type an idea above.')]),
   );
   $('jobs').replaceChildren(

@@ -12,7 +12,8 @@ export interface ArtifactInfo {
   updated_at: Date;
 }
 
-export async function saveArtifacts(db: Queryable, jobId: number, phase: number, files: FileMap): Promise<void> {
+/** `phase` is the phase that produced the files; null for files written outside a phase (the play-test's). */
+export async function saveArtifacts(db: Queryable, jobId: number, phase: number | null, files: FileMap): Promise<void> {
   if (files.size === 0) return;
   const paths: string[] = [];
   const bytes: Buffer[] = [];
@@ -28,6 +29,11 @@ export async function saveArtifacts(db: Queryable, jobId: number, phase: number,
      on conflict (job_id, path) do update set bytes = excluded.bytes, sha256 = excluded.sha256, phase = excluded.phase, updated_at = now()`,
     [jobId, paths, bytes, hashes, phase],
   );
+}
+
+export async function deleteArtifacts(db: Queryable, jobId: number, paths: string[]): Promise<void> {
+  if (paths.length === 0) return;
+  await db.query('delete from gamepocgen.artifacts where job_id = $1 and path = any($2::text[])', [jobId, paths]);
 }
 
 /** All of a job's files (optionally only those under `prefix`). */

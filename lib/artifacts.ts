@@ -122,6 +122,10 @@ export const Playtest = z.object({
 });
 export type Playtest = z.infer<typeof Playtest>;
 
+/** The latest play-test as kept on the job row (`jobs.playtest`) and shown by the API. */
+export const PlaytestSummary = Playtest.pick({ round: true, score: true, passed: true, at: true }).extend({ failed: z.array(PlaytestCheckId) });
+export type PlaytestSummary = z.infer<typeof PlaytestSummary>;
+
 /** `status/<phase>.json`, written by the worker entrypoint. */
 export const PhaseStatus = z.object({
   phase: PhaseNumber,

@@ -7,6 +7,7 @@ import { addEvent } from './events.ts';
 import { failJob, getJob, setJobStatus } from './jobs.ts';
 import type { WithClient } from './phase-runner.ts';
 import { MissingJobError } from './phase-runner.ts';
+import { enqueuePlaytest } from './playtest/store.ts';
 import { allocateSlot, assignSlot, ensureSlots } from './slots.ts';
 import type { TaskDeps } from './task-deps.ts';
 import { makeScratchDir, removeDir, writeTree } from './workspace.ts';
@@ -42,6 +43,7 @@ export async function deployJob(deps: TaskDeps, withClient: WithClient, jobId: n
           [jobId, slot, url],
         );
         await addEvent(tx, { jobId, kind: 'deployed', message: `deployed to slot ${slot}: ${url}`, data: { slot, url } });
+        if (deps.config.PLAYTEST === 'on') await enqueuePlaytest(tx, jobId);
         return { slot, url };
       }),
     );

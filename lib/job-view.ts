@@ -19,6 +19,7 @@ export function jobView(job: JobRow) {
     provider: job.provider,
     compareGroup: job.compare_group,
     usage: job.usage,
+    playtest: job.playtest, // {round, score, passed, at, failed}; the full result is the playtest.json artifact
     createdAt: job.created_at,
     startedAt: job.started_at,
     deployedAt: job.deployed_at,

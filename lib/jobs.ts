@@ -1,5 +1,5 @@
 // The job repository: small named queries over gamepocgen.jobs and phase_runs.
-import type { PhaseNumber } from './artifacts.ts';
+import type { PhaseNumber, PlaytestSummary } from './artifacts.ts';
 import type { Queryable } from './db.ts';
 
 export const JOB_STATUSES = ['queued', 'running', 'deploying', 'deployed', 'failed', 'recycled', 'removed'] as const;
@@ -21,6 +21,9 @@ export interface JobRow {
   provider: string | null;
   compare_group: number | null;
   usage: Record<string, number>;
+  /** The latest play-test (migrations/005_playtest.sql); null until one ran. */
+  playtest_score: number | null;
+  playtest: PlaytestSummary | null;
   created_at: Date;
   updated_at: Date;
   started_at: Date | null;

@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Genre, JobInput, PhaseStatus, describeZodError, phaseName, type PhaseNumber } from './artifacts.ts';
-import { loadArtifacts, saveArtifacts } from './artifact-store.ts';
+import { deleteArtifacts, loadArtifacts, saveArtifacts } from './artifact-store.ts';
 import { ProviderSpec, providerEnv } from './agents/claude/providers.ts';
 import { failComparisonSiblings, forkComparison } from './compare.ts';
 import { providerSettings } from './config.ts';
@@ -13,6 +13,7 @@ import { inTransaction, type DbClient } from './db.ts';
 import { addEvent } from './events.ts';
 import { addJobUsage, failJob, finishPhaseRun, getJobForPhase, markJobRunning, recentTitles, setJobStatus, startPhaseRun, type JobRow } from './jobs.ts';
 import { validatePhaseOutputs } from './phase-outputs.ts';
+import { repairFeedback } from './playtest/feedback.ts';
 import { enqueueDeploy, enqueuePhase } from './queue.ts';
 import type { TaskDeps } from './task-deps.ts';
 import { changedFiles, makeScratchDir, readTree, removeDir, writeTree, type FileMap } from './workspace.ts';
@@ -54,7 +55,7 @@ export async function runPhase(deps: TaskDeps, withClient: WithClient, jobId: nu
     }),
   );
 
-  const input = await buildInput(withClient, job);
+  const input = await buildInput(withClient, job, phase);
   if ('error' in input) {
     await withClient((c) =>
       inTransaction(c, async (tx) => {
@@ -116,6 +117,8 @@ export async function runPhase(deps: TaskDeps, withClient: WithClient, jobId: nu
           return;
         }
         await saveArtifacts(tx, jobId, phase, changed);
+        // A build or repair owns dist/: a file it removed (e.g. the broken one a repair replaced) must not be deployed again.
+        if (phase >= 4) await deleteArtifacts(tx, jobId, [...before.keys()].filter((p) => p.startsWith('dist/') && !after.has(p)));
         if (phase === 1) await setJobStatus(tx, jobId, 'running', { title: titleFrom(after) });
         if (phase === 1 && job.compare_group === jobId) {
           const siblings = await forkComparison(tx, jobId);
@@ -157,12 +160,14 @@ async function chainNext(tx: DbClient, jobId: number, phase: PhaseNumber) {
   else await enqueueDeploy(tx, jobId);
 }
 
-async function buildInput(withClient: WithClient, job: JobRow): Promise<{ value: JobInput } | { error: string }> {
+async function buildInput(withClient: WithClient, job: JobRow, phase: PhaseNumber): Promise<{ value: JobInput } | { error: string }> {
   if (job.genre !== null && !Genre.safeParse(job.genre).success) {
     return { error: `genre "${job.genre.slice(0, 40)}" is not one of: ${Genre.options.join(', ')}` };
   }
   const existingTitles = await withClient((c) => recentTitles(c));
-  const parsed = JobInput.safeParse({ jobId: job.id, idea: job.idea, genre: job.genre, seed: job.seed, existingTitles, feedback: null });
+  // The repair works from the play-test's defect report (and playtest.json, materialised with the other artifacts).
+  const feedback = phase === 5 ? await withClient((c) => repairFeedback(c, job.id)) : null;
+  const parsed = JobInput.safeParse({ jobId: job.id, idea: job.idea, genre: job.genre, seed: job.seed, existingTitles, feedback });
   if (!parsed.success) return { error: `job input is invalid: ${describeZodError(parsed.error)}` };
   return { value: parsed.data };
 }

@@ -7,6 +7,7 @@ import { describeZodError } from './artifacts.ts';
 import { failJob } from './jobs.ts';
 import { loadConfig, secretsOf, type Config } from './config.ts';
 import type { Deployer } from './deployers/types.ts';
+import { sharedBrowser, type BrowserProvider } from './playtest/browser.ts';
 import type { Runtime } from './runtimes/types.ts';
 import { agentEnv, chooseAgent, chooseDeployer, chooseRuntime } from './services.ts';
 
@@ -18,13 +19,15 @@ export interface TaskDeps {
   agentEnv: Record<string, string>;
   secrets: string[];
   now: () => Date;
+  /** The play-tester's Chromium; whoever builds the deps closes it (bin/server.ts close()). */
+  playtestBrowser: BrowserProvider;
 }
 
 export async function createTaskDeps(config: Config, overrides: Partial<TaskDeps> = {}): Promise<TaskDeps> {
   const agent = overrides.agent ?? chooseAgent(config);
   const runtime = overrides.runtime ?? (await chooseRuntime(config, agent));
   const deployer = overrides.deployer ?? (await chooseDeployer(config, runtime));
-  return { config, runtime, deployer, agent, agentEnv: agentEnv(config), secrets: secretsOf(config), now: () => new Date(), ...overrides };
+  return { config, runtime, deployer, agent, agentEnv: agentEnv(config), secrets: secretsOf(config), now: () => new Date(), playtestBrowser: sharedBrowser(), ...overrides };
 }
 
 let cliDeps: Promise<TaskDeps> | null = null;

@@ -153,6 +153,10 @@ async function playScripted(page: Page, obs: Observations, playMs: number): Prom
     await holdKey(page, 'ArrowRight', 250);
     obs.inputChangedState = kitBefore !== (await kitState(page));
   }
+  // A moment of play keys too: some kits show the same scene on the title card and at the start of a run.
+  await holdKey(page, 'ArrowRight', 250);
+  await page.keyboard.press('Space');
+  await page.waitForTimeout(200);
   obs.inputChangedPicture = (await sampleCanvas(page)).hash !== pictureBefore.hash;
   // Input didn't start it: start through the API so the progress check still means something.
   if (after?.state === 'title') await page.evaluate(() => (window as unknown as { __game: { start(): void } }).__game.start());
@@ -212,8 +216,8 @@ function sampleCanvas(page: Page): Promise<{ colours: number; hash: number }> {
     const canvas = canvases.sort((a, b) => b.width * b.height - a.width * a.height)[0];
     if (!canvas) return { colours: 0, hash: 0 };
     const small = document.createElement('canvas');
-    small.width = 192;
-    small.height = 108;
+    small.width = 480;
+    small.height = 270;
     const ctx = small.getContext('2d', { willReadFrequently: true })!;
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(canvas, 0, 0, small.width, small.height);

@@ -84,15 +84,3 @@ export function scorePlaytest(obs: Observations, meta: { round: number; at: Date
   if (!parsed.success) throw Object.assign(new Error(`play-test result is invalid: ${describeZodError(parsed.error)}`), { code: 'invalid_playtest' });
   return parsed.data;
 }
-
-/** The defect report phase 5 (repair) reads as `input.json` `feedback`. */
-export function playtestFeedback(p: Playtest): string {
-  const lines = [
-    `The deployed game failed its headless play-test (round ${p.round}, score ${p.score}/100, ${p.url}). Fix these defects:`,
-    ...p.defects.map((d) => `- ${d}`),
-  ];
-  if (p.errors.length) lines.push('', 'Errors the browser reported:', ...p.errors.slice(0, 20).map((e) => `- ${e}`));
-  if (p.foreignRequests.length) lines.push('', 'Requests that left the game origin (forbidden):', ...p.foreignRequests.slice(0, 10).map((u) => `- ${u}`));
-  lines.push('', 'The full result is playtest.json in the workspace; playtest.png is a screenshot taken after play.');
-  return lines.join('\n').slice(0, 10_000);
-}

@@ -1,0 +1,71 @@
+// Shared by the play-test suites: waiting for a play-test round (woken by the
+// event stream's NOTIFY, not polling), reading a job's events and queued work.
+import type pg from 'pg';
+import { Playtest } from '../lib/artifacts.ts';
+import type { DbClient } from '../lib/db.ts';
+import { EventHub } from '../lib/events.ts';
+import type { Harness } from './helpers/harness.ts';
+
+export type EventRow = { id: number; kind: string; message: string; phase: number | null; data: Record<string, any> | null };
+
+export async function jobEvents(h: Harness, jobId: number): Promise<EventRow[]> {
+  const { rows } = await h.service.db.query<EventRow>('select id, kind, message, phase, data from gamepocgen.job_events where job_id = $1 order by id', [jobId]);
+  return rows;
+}
+
+/** Resolves with the 'playtest' event that recorded `round`'s result; rejects on a skip or after `timeoutMs`. */
+export async function waitForPlaytest(h: Harness, jobId: number, round: number, timeoutMs = 60_000): Promise<EventRow> {
+  const hub = new EventHub(h.service.databaseUrl);
+  await hub.start();
+  try {
+    let timer: NodeJS.Timeout | undefined;
+    return await new Promise<EventRow>((resolve, reject) => {
+      const check = async () => {
+        const events = (await jobEvents(h, jobId)).filter((e) => e.kind === 'playtest');
+        const skipped = events.find((e) => e.data?.skipped);
+        if (skipped) return reject(new Error(`play-test of job ${jobId} was skipped: ${skipped.message}`));
+        const done = events.find((e) => e.data?.round === round && typeof e.data?.score === 'number');
+        if (done) resolve(done);
+      };
+      timer = setTimeout(async () => {
+        const events = await jobEvents(h, jobId);
+        reject(new Error(`no play-test round ${round} for job ${jobId} within ${timeoutMs} ms; events: ${events.map((e) => `${e.kind}: ${e.message}`).join(' / ').slice(-1500)}`));
+      }, timeoutMs);
+      hub.subscribe((n) => n.jobId === jobId && void check().catch(reject));
+      void check().catch(reject);
+    }).finally(() => clearTimeout(timer));
+  } finally {
+    await hub.stop();
+  }
+}
+
+export async function storedPlaytest(h: Harness, jobId: number): Promise<Playtest> {
+  const res = await h.api(`/api/jobs/${jobId}/artifacts/playtest.json`);
+  if (res.status !== 200) throw new Error(`playtest.json: HTTP ${res.status}`);
+  return Playtest.parse(await res.json());
+}
+
+/** graphile-worker jobs still queued or running for this GamePocGen job (by job_key). */
+export async function queuedSteps(h: Harness, jobId: number): Promise<string[]> {
+  const { rows } = await h.service.db.query<{ key: string }>(`select key from graphile_worker._private_jobs where key like $1 order by id`, [`job:${jobId}:%`]);
+  return rows.map((r) => r.key);
+}
+
+/** A client-checkout wrapper like graphile's withPgClient, for calling lib/ code directly. */
+export function withClientOf(pool: pg.Pool) {
+  return async <T>(fn: (c: DbClient) => Promise<T>): Promise<T> => {
+    const c = await pool.connect();
+    try {
+      return await fn(c);
+    } finally {
+      c.release();
+    }
+  };
+}
+
+/** Width and height from a PNG's IHDR chunk; throws unless the bytes start like a PNG. */
+export function pngSize(bytes: Buffer): { width: number; height: number } {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (!bytes.subarray(0, 8).equals(signature) || bytes.toString('latin1', 12, 16) !== 'IHDR') throw new Error('not a PNG');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}

@@ -1,0 +1,122 @@
+// The repair loop on the real service with real Chromium: a build that throws on
+// load fails its play-test with the error listed, the defects reach the repair
+// agent (input.json feedback + playtest.json), phase 5 rebuilds, the chain
+// redeploys and play-tests again. A second failure is recorded, never repaired twice.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Playtest } from '../lib/artifacts.ts';
+import { getJob, listPhaseRuns } from '../lib/jobs.ts';
+import { chromiumAvailable } from './browser/harness.ts';
+import { BROKEN_MESSAGE } from './fixtures/agents/broken-build-agent.ts';
+import { createHarness, type Harness } from './helpers/harness.ts';
+import { jobEvents, queuedSteps, storedPlaytest, waitForPlaytest, type EventRow } from './playtest-helpers.ts';
+
+const describeBrowser = chromiumAvailable() ? describe : describe.skip; // throws in CI when missing
+let h: Harness;
+
+beforeAll(async () => {
+  h = await createHarness({ AGENT_MODULE: path.join(import.meta.dirname, 'fixtures', 'agents', 'broken-build-agent.ts'), MAX_CONCURRENT: '4' });
+});
+afterAll(() => h?.close());
+
+async function generate(idea: string): Promise<number> {
+  const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea, seed: 11 }) });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { jobIds: number[] }).jobIds[0]!;
+}
+
+/** Round 1's stored result, read back from the repair agent's own report of its inputs. */
+function repairInputs(events: EventRow[]) {
+  const logged = events.find((e) => e.kind === 'log' && e.phase === 5 && e.message === 'repair inputs');
+  return logged?.data as { feedback: string | null; playtest: unknown; pngBytes: number } | undefined;
+}
+
+describeBrowser('a build that throws on load', () => {
+  let jobId: number;
+  let round1: EventRow;
+  let round2: EventRow;
+
+  beforeAll(async () => {
+    jobId = await generate('a lighthouse keeper fighting sea monsters');
+    round1 = await waitForPlaytest(h, jobId, 1);
+    round2 = await waitForPlaytest(h, jobId, 2, 90_000);
+  }, 150_000);
+
+  it('fails round 1 with the uncaught error listed', () => {
+    expect(round1.data).toMatchObject({ round: 1, passed: false });
+    expect(round1.data!.failed).toEqual(expect.arrayContaining(['loads', 'boots', 'painted']));
+    expect(round1.message).toContain(BROKEN_MESSAGE);
+    expect(round1.message).toMatch(/repair \(phase 5\) queued$/);
+    expect(round1.data!.score).toBeLessThan(50);
+  });
+
+  it('gives the repair agent the defects in input.json feedback and playtest.json / playtest.png in its workspace', async () => {
+    const inputs = repairInputs(await jobEvents(h, jobId));
+    expect(inputs, 'the phase 5 agent logged its inputs').toBeDefined();
+    expect(inputs!.feedback).toMatch(/^The deployed game failed its headless play-test \(round 1, score \d+\/100/);
+    expect(inputs!.feedback).toContain(`page: Error: ${BROKEN_MESSAGE}`);
+    expect(inputs!.feedback).toContain('the page loads without uncaught errors');
+    const seen = Playtest.parse(inputs!.playtest);
+    expect(seen).toMatchObject({ round: 1, passed: false });
+    expect(seen.errors.join('\n')).toContain(BROKEN_MESSAGE);
+    expect(inputs!.pngBytes).toBeGreaterThan(100);
+  });
+
+  it('repairs once, redeploys to the same slot and passes round 2', async () => {
+    expect(round2.data).toMatchObject({ round: 2, passed: true });
+    expect(round2.data!.score).toBeGreaterThanOrEqual(85);
+    const stored = await storedPlaytest(h, jobId);
+    expect(stored).toMatchObject({ round: 2, passed: true, errors: [] });
+    const runs = await listPhaseRuns(h.service.db, jobId);
+    expect(runs.map((r) => [r.phase, r.status])).toEqual([[1, 'completed'], [2, 'completed'], [3, 'completed'], [4, 'completed'], [5, 'completed']]);
+    const job = (await getJob(h.service.db, jobId))!;
+    expect(job).toMatchObject({ status: 'deployed', playtest_score: stored.score, error: null });
+    expect(job.playtest).toMatchObject({ round: 2, passed: true });
+    const deploys = (await jobEvents(h, jobId)).filter((e) => e.kind === 'deployed');
+    expect(deploys).toHaveLength(2);
+    expect(deploys[1]!.data).toEqual(deploys[0]!.data); // same slot, same URL
+  });
+
+  it('deploys the repaired files only: the broken script is gone from the artifacts and the slot', async () => {
+    const { artifacts } = (await (await h.api(`/api/jobs/${jobId}/artifacts`)).json()) as { artifacts: { path: string; phase: number | null }[] };
+    expect(artifacts.map((a) => a.path)).not.toContain('dist/main.js');
+    expect(artifacts.find((a) => a.path === 'dist/index.html')!.phase).toBe(5);
+    expect(artifacts.find((a) => a.path === 'playtest.json')!.phase).toBeNull();
+    const job = (await getJob(h.service.db, jobId))!;
+    expect((await h.fetchSlot(job.slot!, '/main.js')).status).toBe(404);
+  });
+
+  it('went deployed → running (repair) → deploying → deployed, with the play-test events in order', async () => {
+    const events = await jobEvents(h, jobId);
+    const statuses = events.filter((e) => e.kind === 'status').map((e) => e.message);
+    expect(statuses.slice(statuses.indexOf('deployed'))).toEqual(['deployed', 'running', 'deploying', 'deployed']);
+    const playtests = events.filter((e) => e.kind === 'playtest').map((e) => e.message.replace(/:.*/, ''));
+    expect(playtests).toEqual(['play-test round 1 started', 'play-test round 1', 'play-test round 2 started', 'play-test round 2']);
+    expect(await queuedSteps(h, jobId)).toEqual([]);
+  });
+});
+
+describeBrowser('a build the repair cannot fix', () => {
+  let jobId: number;
+  let round2: EventRow;
+
+  beforeAll(async () => {
+    jobId = await generate('an [unrepairable] snake that eats stars');
+    await waitForPlaytest(h, jobId, 1);
+    round2 = await waitForPlaytest(h, jobId, 2, 90_000);
+  }, 150_000);
+
+  it('records the second failure and does not repair again', async () => {
+    expect(round2.data).toMatchObject({ round: 2, passed: false });
+    expect(round2.message).toMatch(/failed again after the repair \(not repaired twice\)/);
+    expect(round2.message).toContain(BROKEN_MESSAGE);
+    // The recording transaction is where a repair would be queued: nothing is left to run.
+    expect(await queuedSteps(h, jobId)).toEqual([]);
+    const runs = await listPhaseRuns(h.service.db, jobId);
+    expect(runs.filter((r) => r.phase === 5)).toHaveLength(1);
+    const job = (await getJob(h.service.db, jobId))!;
+    expect(job).toMatchObject({ status: 'deployed', error: null });
+    expect(job.playtest).toMatchObject({ round: 2, passed: false });
+    expect((await jobEvents(h, jobId)).filter((e) => e.kind === 'playtest' && e.data?.score !== undefined)).toHaveLength(2);
+  });
+});
