@@ -10,6 +10,7 @@ import { generateCommand } from './generate-command.ts';
 const USAGE = `usage: gamepocgen <command>
 
   start                      API + task runner in one process (embedded defaults)
+  api                        the API alone (tasks run elsewhere: \`npx graphile-worker\`)
   migrate                    apply database migrations and exit
   generate [idea] [--count N] [--genre G] [--seed S] [--no-wait]
                              start games and show their progress
@@ -33,6 +34,17 @@ async function main(argv: string[]) {
       };
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
+      return;
+    }
+    case 'api': {
+      const service = await startService(config, { tasks: false, log: (l) => console.log(l) });
+      console.log(`GamePocGen API at ${service.url}/ (tasks run in a separate graphile-worker process)`);
+      const stop = async () => {
+        await service.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
       return;
     }
     case 'migrate': {

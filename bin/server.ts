@@ -21,14 +21,17 @@ export interface Service {
   databaseUrl: string;
   apiToken: string;
   tokenConfigured: boolean;
-  taskDeps: TaskDeps;
+  /** null when this process runs no tasks (`gamepocgen api`). */
+  taskDeps: TaskDeps | null;
   runner: Runner | null;
   close(): Promise<void>;
 }
 
 export interface ServiceOptions {
-  /** false: API only (no task runner in this process). */
+  /** false: no task runner in this process (tasks still get built, e.g. for tests that call them). */
   runner?: boolean;
+  /** false: the API alone — no runner and no runtime/deployer (the compose `api` service: no Docker socket). */
+  tasks?: boolean;
   /** Override parts of the task dependencies (tests). */
   taskDeps?: Partial<TaskDeps>;
   log?: (line: string) => void;
@@ -50,13 +53,14 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
   const port = (server.address() as { port: number }).port;
   config = { ...config, PORT: port };
 
-  const taskDeps = await createTaskDeps(config, opts.taskDeps);
-  log(`runtime: ${taskDeps.runtime.describe()}; agent: ${taskDeps.agent}; deploy: ${taskDeps.deployer.describe()}`);
+  const taskDeps = opts.tasks === false ? null : await createTaskDeps(config, opts.taskDeps);
+  const runtimeDescription = taskDeps ? taskDeps.runtime.describe() : 'none in this process (tasks run in the worker service)';
+  log(taskDeps ? `runtime: ${runtimeDescription}; agent: ${taskDeps.agent}; deploy: ${taskDeps.deployer.describe()}` : 'tasks: none in this process');
 
   let runner: Runner | null = null;
   // The runner's own pool, so its connections carry our error handlers and end with us.
-  const runnerPool = opts.runner === false ? null : createPool(database.url, config.MAX_CONCURRENT + 4);
-  if (runnerPool) {
+  const runnerPool = opts.runner === false || !taskDeps ? null : createPool(database.url, config.MAX_CONCURRENT + 4);
+  if (runnerPool && taskDeps) {
     runner = await run({
       pgPool: runnerPool,
       concurrency: config.MAX_CONCURRENT,
@@ -77,7 +81,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     events,
     apiToken: token.token,
     tokenConfigured: token.configured,
-    runtimeDescription: taskDeps.runtime.describe(),
+    runtimeDescription,
     startedAt: new Date(),
   });
   handle = app.fetch;
@@ -97,9 +101,9 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       await closed;
       await events.stop();
       await runner?.stop();
-      await taskDeps.playtestBrowser.close(); // after the runner: no play-test is using it any more
+      await taskDeps?.playtestBrowser.close(); // after the runner: no play-test is using it any more
       await runnerPool?.end();
-      await taskDeps.runtime.close?.();
+      await taskDeps?.runtime.close?.();
       await db.end();
       await database.embedded?.stop();
     },

@@ -42,3 +42,40 @@ it('takes a job from generate_game to deployed with `graphile-worker --once`', {
     await client.end();
   }
 });
+
+it('serves the API alone (`gamepocgen api`) while the worker CLI runs the tasks: the production shape', { timeout: 120_000 }, async () => {
+  const env = {
+    PATH: `${path.join(ROOT_DIR, 'node_modules', '.bin')}:${process.env.PATH}`,
+    HOME: process.env.HOME ?? '/tmp',
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    // The api service has no Docker socket: it must not even try to build a runtime.
+    RUNTIME: 'docker',
+    WORKER_IMAGE: 'gamepocgen-no-such-image:none',
+  };
+  const { spawn } = await import('node:child_process');
+  const api = spawn(path.join(ROOT_DIR, 'node_modules', '.bin', 'node'), ['bin/gamepocgen.ts', 'api'], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      api.stdout!.on('data', (d) => {
+        out += d;
+        const m = /API at (http:\/\/localhost:\d+)\//.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      api.once('exit', (code) => reject(new Error(`api exited with ${code}: ${out}`)));
+    });
+    const health = (await (await fetch(`${url}/health`)).json()) as { runtime: string; db: string };
+    expect(health).toMatchObject({ db: 'ok', runtime: expect.stringMatching(/^none in this process/) });
+    const res = await fetch(`${url}/api/generate`, { method: 'POST', body: JSON.stringify({ idea: 'api and worker apart' }) });
+    expect(res.status).toBe(201);
+    const jobId = ((await res.json()) as { jobIds: number[] }).jobIds[0];
+    await run(path.join(ROOT_DIR, 'node_modules', '.bin', 'graphile-worker'), ['--once'], { cwd: ROOT_DIR, env: { ...env, RUNTIME: 'local', AGENT: 'builtin' } });
+    const job = (await (await fetch(`${url}/api/jobs/${jobId}`)).json()) as { job: { status: string } };
+    expect(job.job.status).toBe('deployed');
+  } finally {
+    api.kill('SIGTERM');
+  }
+});

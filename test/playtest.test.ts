@@ -98,7 +98,7 @@ describeBrowser('a normal job', () => {
   });
 
   it('records "skipped: no browser" without failing the job when Chromium is missing', async () => {
-    const deps = { ...h.service.taskDeps, playtestBrowser: sharedBrowser('/nonexistent/chromium') };
+    const deps = { ...h.service.taskDeps!, playtestBrowser: sharedBrowser('/nonexistent/chromium') };
     const summary = await playtestJob(deps, withClientOf(h.service.db), jobId);
     expect(summary).toMatch(/skipped, no browser/);
     const last = (await jobEvents(h, jobId)).at(-1)!;
@@ -108,7 +108,7 @@ describeBrowser('a normal job', () => {
 
   it('records an unreachable game as skipped, not as a defect to repair', async () => {
     const port = await closedPort();
-    const deps = { ...h.service.taskDeps, config: { ...h.service.taskDeps.config, PLAYTEST_URL: `http://gamedemo{slot}.localhost:${port}/` } };
+    const deps = { ...h.service.taskDeps!, config: { ...h.service.taskDeps!.config, PLAYTEST_URL: `http://gamedemo{slot}.localhost:${port}/` } };
     await playtestJob(deps, withClientOf(h.service.db), jobId);
     const last = (await jobEvents(h, jobId)).at(-1)!;
     expect(last.kind).toBe('playtest');
