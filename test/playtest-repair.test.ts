@@ -15,7 +15,7 @@ const describeBrowser = chromiumAvailable() ? describe : describe.skip; // throw
 let h: Harness;
 
 beforeAll(async () => {
-  h = await createHarness({ AGENT_MODULE: path.join(import.meta.dirname, 'fixtures', 'agents', 'broken-build-agent.ts'), MAX_CONCURRENT: '4' });
+  h = await createHarness({ AGENT_MODULE: path.join(import.meta.dirname, 'fixtures', 'agents', 'broken-build-agent.ts'), MAX_CONCURRENT: '4', PLAYTEST: 'on' });
 });
 afterAll(() => h?.close());
 

@@ -37,7 +37,7 @@ describeBrowser('a normal job', () => {
   let result: Playtest;
 
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({ PLAYTEST: 'on' });
     jobId = await generate(h, 'a lighthouse keeper fighting sea monsters');
     expect((await h.waitForJob(jobId)).status).toBe('deployed');
     await waitForPlaytest(h, jobId, 1);

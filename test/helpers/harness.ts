@@ -26,7 +26,8 @@ export interface Harness {
 export async function createHarness(env: Record<string, string> = {}, opts: ServiceOptions = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-test-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, RUNTIME: 'local', AGENT: 'builtin', DEPLOY: 'local', DATABASE_URL: database.url, ...env });
+  // Play-testing launches Chromium after every deploy: only the suites about it turn it on.
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, RUNTIME: 'local', AGENT: 'builtin', DEPLOY: 'local', PLAYTEST: 'off', DATABASE_URL: database.url, ...env });
   const service = await startService(config, { databaseUrl: database.url, ...opts });
   const hub = new EventHub(database.url);
   await hub.start();
