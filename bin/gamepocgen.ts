@@ -71,6 +71,8 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((e) => {
-  console.error(`gamepocgen: ${(e as Error).message}`);
+  const err = e as Error & { code?: string; port?: number };
+  if (err.code === 'EADDRINUSE') console.error(`gamepocgen: port ${err.port} is already in use: stop the other server or set PORT (e.g. PORT=3001 npm start)`);
+  else console.error(`gamepocgen: ${err.message}`);
   process.exit(1);
 });

@@ -10,6 +10,7 @@ import { ROOT_DIR, type Config } from '../lib/config.ts';
 import { createPool, resolveDatabase, type Db } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
 import { migrate } from '../lib/migrate.ts';
+import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
 import { presenceEvents } from '../lib/runner-events.ts';
 import { createTaskDeps, type TaskDeps } from '../lib/task-deps.ts';
 import { createTaskList } from './task-list.ts';
@@ -46,6 +47,9 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
   log(database.embedded ? `database: embedded PostgreSQL under ${path.relative(ROOT_DIR, config.DATA_DIR) || config.DATA_DIR}` : 'database: DATABASE_URL');
   const db = createPool(database.url, 10);
   for (const m of await migrate(db)) log(`applied migration ${m}`);
+  // Jobs a previous run was holding when it stopped resume now, not at the reaper's next minute.
+  const reaped = await db.connect().then((c) => reapDeadWorkers(c).finally(() => c.release()));
+  if (reaped.unlockedJobs) log(`resumed ${reaped.unlockedJobs} job(s) left by a stopped process`);
 
   // Bind first, so PORT=0 (tests) resolves to a real port before deployers build URLs.
   let handle: Fetch = () => new Response('starting', { status: 503 });
