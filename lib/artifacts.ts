@@ -78,7 +78,7 @@ export type JobInput = z.infer<typeof JobInput>;
 
 /** The play-test's checks, in the order they are reported; weights sum to 100. */
 export const PLAYTEST_CHECKS = {
-  loads: { weight: 20, required: true, label: 'the page loads without uncaught errors' },
+  loads: { weight: 20, required: true, label: 'the page loads and keeps responding, without uncaught errors' },
   noConsoleErrors: { weight: 10, required: true, label: 'no console errors' },
   boots: { weight: 15, required: true, label: 'the framework boots (window.__game runs frames)' },
   painted: { weight: 15, required: true, label: 'the canvas is painted (several distinct colours)' },

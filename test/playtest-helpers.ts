@@ -45,9 +45,13 @@ export async function storedPlaytest(h: Harness, jobId: number): Promise<Playtes
   return Playtest.parse(await res.json());
 }
 
-/** graphile-worker jobs still queued or running for this GamePocGen job (by job_key). */
+/**
+ * graphile-worker jobs queued or running for this GamePocGen job (by job_key),
+ * besides play-tests: a play-test's own row outlives the transaction that
+ * recorded its result (and would have queued a repair) until its task returns.
+ */
 export async function queuedSteps(h: Harness, jobId: number): Promise<string[]> {
-  const { rows } = await h.service.db.query<{ key: string }>(`select key from graphile_worker._private_jobs where key like $1 order by id`, [`job:${jobId}:%`]);
+  const { rows } = await h.service.db.query<{ key: string }>(`select key from graphile_worker._private_jobs where key like $1 and key not like '%:playtest:%' order by id`, [`job:${jobId}:%`]);
   return rows.map((r) => r.key);
 }
 

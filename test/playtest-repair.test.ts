@@ -55,7 +55,7 @@ describeBrowser('a build that throws on load', () => {
     expect(inputs, 'the phase 5 agent logged its inputs').toBeDefined();
     expect(inputs!.feedback).toMatch(/^The deployed game failed its headless play-test \(round 1, score \d+\/100/);
     expect(inputs!.feedback).toContain(`page: Error: ${BROKEN_MESSAGE}`);
-    expect(inputs!.feedback).toContain('the page loads without uncaught errors');
+    expect(inputs!.feedback).toContain('the page loads and keeps responding, without uncaught errors');
     const seen = Playtest.parse(inputs!.playtest);
     expect(seen).toMatchObject({ round: 1, passed: false });
     expect(seen.errors.join('\n')).toContain(BROKEN_MESSAGE);

@@ -2,12 +2,14 @@
 // played headless, scored, its playtest.json / playtest.png stored and its score
 // shown by the API, while the job stays `deployed`. Conditions that say nothing
 // about the game (no browser, unreachable URL, PLAYTEST=off) never fail a job.
+import type { JobHelpers } from 'graphile-worker';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLAYTEST_CHECKS, Playtest } from '../lib/artifacts.ts';
+import { GENRES, PLAYTEST_CHECKS, Playtest } from '../lib/artifacts.ts';
 import { getJob } from '../lib/jobs.ts';
-import { sharedBrowser } from '../lib/playtest/browser.ts';
+import { oneShotBrowser, sharedBrowser } from '../lib/playtest/browser.ts';
 import { playtestJob } from '../lib/playtest/playtest-job.ts';
+import { createPlaytestGameTask } from '../tasks/playtest-game.ts';
 import { chromiumAvailable } from './browser/harness.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 import { jobEvents, pngSize, queuedSteps, storedPlaytest, waitForPlaytest, withClientOf } from './playtest-helpers.ts';
@@ -25,8 +27,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function generate(h: Harness, idea: string, seed = 7): Promise<number> {
-  const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea, seed }) });
+async function generate(h: Harness, idea: string, seed = 7, genre?: string): Promise<number> {
+  const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea, seed, genre }) });
   expect(res.status).toBe(201);
   return ((await res.json()) as { jobIds: number[] }).jobIds[0]!;
 }
@@ -36,9 +38,13 @@ describeBrowser('a normal job', () => {
   let jobId: number;
   let result: Playtest;
 
+  const kitJobs = new Map<string, number>();
+
   beforeAll(async () => {
     h = await createHarness({ PLAYTEST: 'on' });
     jobId = await generate(h, 'a lighthouse keeper fighting sea monsters');
+    // One game per genre kit too, play-tested alongside: the play-tester must not flag a working kit.
+    for (const genre of GENRES) kitJobs.set(genre, await generate(h, `a ${genre} game about owls`, 3, genre));
     expect((await h.waitForJob(jobId)).status).toBe('deployed');
     await waitForPlaytest(h, jobId, 1);
     result = await storedPlaytest(h, jobId);
@@ -59,6 +65,17 @@ describeBrowser('a normal job', () => {
     expect(result.metrics.firstFrameMs).toBeGreaterThan(0);
     expect(result.metrics.playMs).toBeGreaterThanOrEqual(5000);
     expect(result.round).toBe(1);
+  });
+
+  it('passes the required checks for a game of every genre kit', { timeout: 90_000 }, async () => {
+    const verdicts: Record<string, string> = {};
+    for (const [genre, id] of kitJobs) {
+      await waitForPlaytest(h, id, 1, 80_000);
+      const p = await storedPlaytest(h, id);
+      verdicts[genre] = p.checks.filter((c) => c.required && !c.passed).map((c) => `${c.id}: ${c.detail}`).join('; ') || 'passed';
+      expect(p.score, genre).toBeGreaterThanOrEqual(PASS_SCORE);
+    }
+    expect(verdicts).toEqual(Object.fromEntries(GENRES.map((g) => [g, 'passed'])));
   });
 
   it('played the URL the job was deployed to', async () => {
@@ -106,6 +123,27 @@ describeBrowser('a normal job', () => {
     expect((await getJob(h.service.db, jobId))!).toMatchObject({ status: 'deployed', playtest_score: result.score });
   });
 
+  it('stops when the runner shuts down (abort signal) and records nothing, so the task is retried', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 1500);
+    const before = (await jobEvents(h, jobId)).length;
+    await expect(playtestJob(h.service.taskDeps!, withClientOf(h.service.db), jobId, { signal: controller.signal })).rejects.toMatchObject({ code: 'playtest_aborted' });
+    const added = (await jobEvents(h, jobId)).slice(before);
+    expect(added.map((e) => e.message)).toEqual([`play-test round 1 started: ${result.url}`]);
+    expect((await getJob(h.service.db, jobId))!.playtest).toMatchObject({ round: 1, score: result.score });
+  });
+
+  it('retries a crashed play-test, and after the last attempt records it without failing the job', async () => {
+    const crashing = { ...h.service.taskDeps!, playtestBrowser: { use: async () => Promise.reject(new Error('Target crashed')), close: async () => {} } };
+    const task = createPlaytestGameTask(crashing);
+    const helpers = (attempts: number) =>
+      ({ job: { id: 0, attempts, max_attempts: 3 }, withPgClient: withClientOf(h.service.db), logger: { info() {}, error() {} }, abortSignal: new AbortController().signal }) as unknown as JobHelpers;
+    await expect(task({ jobId }, helpers(1))).rejects.toThrow('Target crashed'); // graphile-worker retries it
+    await task({ jobId }, helpers(3));
+    expect((await jobEvents(h, jobId)).at(-1)).toMatchObject({ kind: 'playtest', message: 'play-test gave up after 3 attempts: Target crashed' });
+    expect((await getJob(h.service.db, jobId))!).toMatchObject({ status: 'deployed', error: null });
+  });
+
   it('records an unreachable game as skipped, not as a defect to repair', async () => {
     const port = await closedPort();
     const deps = { ...h.service.taskDeps!, config: { ...h.service.taskDeps!.config, PLAYTEST_URL: `http://gamedemo{slot}.localhost:${port}/` } };
@@ -115,6 +153,30 @@ describeBrowser('a normal job', () => {
     expect(last.message).toMatch(new RegExp(String.raw`^play-test skipped: game unreachable from this worker \(could not load http:\/\/gamedemo\d+\.localhost:${port}\/: .*ERR_CONNECTION_REFUSED`));
     expect((await getJob(h.service.db, jobId))!).toMatchObject({ status: 'deployed', playtest_score: result.score });
     expect(await queuedSteps(h, jobId)).toEqual([]);
+  });
+});
+
+describeBrowser('the play-test browser', () => {
+  it('is shared, relaunched after a crash, and refused once closed', async () => {
+    const provider = sharedBrowser();
+    const first = await provider.use(async (b) => b!);
+    expect(await provider.use(async (b) => b)).toBe(first);
+    await first.close(); // as if Chromium died
+    const second = await provider.use(async (b) => b!);
+    expect(second).not.toBe(first);
+    expect(second.isConnected()).toBe(true);
+    await provider.close();
+    expect(second.isConnected()).toBe(false);
+    await expect(provider.use(async () => 1)).rejects.toThrow(/closed/);
+  });
+
+  it('one-shot (the CLI path): a browser per use, closed afterwards', async () => {
+    const provider = oneShotBrowser();
+    const used = await provider.use(async (b) => {
+      expect(b!.isConnected()).toBe(true);
+      return b!;
+    });
+    expect(used.isConnected()).toBe(false);
   });
 });
 

@@ -10,6 +10,8 @@ export interface PlaytestOptions {
   playMs?: number;
   /** How long the framework may take to run its first frames (default 10 s). */
   bootTimeoutMs?: number;
+  /** The whole session's limit; a page still not answering then counts as hung (default: the other limits + 20 s). */
+  deadlineMs?: number;
   /** Aborts the session (the runner is shutting down). */
   signal?: AbortSignal;
 }
@@ -19,6 +21,8 @@ export interface Observations {
   pageErrors: string[];
   consoleErrors: string[];
   foreignRequests: string[];
+  /** Why the page counts as unresponsive (never finished loading, main thread blocked), else null. */
+  unresponsive: string | null;
   /** window.__game exists and ran frames. */
   booted: boolean;
   frames: number;
@@ -47,21 +51,30 @@ export class PlaytestAbortedError extends Error {
 const LOGICAL = { width: 960, height: 540 };
 const MOVE_KEYS = ['ArrowRight', 'ArrowUp', 'ArrowLeft', 'ArrowDown', 'KeyD', 'KeyW', 'KeyA', 'KeyS'];
 const MAX_FINDINGS = 50;
+const LOAD_TIMEOUT_MS = 15_000;
 const clip = (s: string) => (s.length > 480 ? `${s.slice(0, 477)}...` : s);
 
 export async function runPlaytest(browser: Browser, url: string, opts: PlaytestOptions = {}): Promise<Observations> {
   const { playMs = 6000, bootTimeoutMs = 10_000, signal } = opts;
+  const deadlineMs = opts.deadlineMs ?? LOAD_TIMEOUT_MS + bootTimeoutMs + playMs + 20_000;
   if (signal?.aborted) throw new PlaytestAbortedError('play-test aborted before it started');
   const origin = new URL(url).origin;
+  const obs: Observations = {
+    url, pageErrors: [], consoleErrors: [], foreignRequests: [], unresponsive: null, booted: false, frames: 0, firstFrameMs: null, distinctColours: 0,
+    stateBefore: null, stateAfterInput: null, inputChangedState: false, inputChangedPicture: false, scoreGained: 0, currencyGained: 0, playMs: 0, screenshot: null,
+  };
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, serviceWorkers: 'block' });
   const onAbort = () => void context.close().catch(() => {});
   signal?.addEventListener('abort', onAbort, { once: true });
+  // Untrusted code can block the page's main thread, and then no evaluate() ever returns:
+  // the watchdog closes the context, which is a finding about the game, not a task failure.
+  let hung = false;
+  const watchdog = setTimeout(() => {
+    hung = true;
+    void context.close().catch(() => {});
+  }, deadlineMs);
   try {
     const page = await context.newPage();
-    const obs: Observations = {
-      url, pageErrors: [], consoleErrors: [], foreignRequests: [], booted: false, frames: 0, firstFrameMs: null, distinctColours: 0,
-      stateBefore: null, stateAfterInput: null, inputChangedState: false, inputChangedPicture: false, scoreGained: 0, currencyGained: 0, playMs: 0, screenshot: null,
-    };
     const note = (list: string[], s: string) => list.length < MAX_FINDINGS && list.push(clip(s));
     page.on('pageerror', (e) => note(obs.pageErrors, `${e.name}: ${e.message}${firstStackFrame(e.stack)}`));
     page.on('console', (m) => {
@@ -73,14 +86,17 @@ export async function runPlaytest(browser: Browser, url: string, opts: PlaytestO
       if (!u.startsWith('data:') && !u.startsWith('blob:') && originOf(u) !== origin) note(obs.foreignRequests, u);
     });
 
+    // 'commit' separates "nothing serves this URL" (not the game's fault) from "the page never finishes loading" (its fault).
     let status: number | null = null;
     try {
-      status = (await page.goto(url, { waitUntil: 'load', timeout: 20_000 }))?.status() ?? null;
+      status = (await page.goto(url, { waitUntil: 'commit', timeout: LOAD_TIMEOUT_MS }))?.status() ?? null;
     } catch (e) {
       if (signal?.aborted) throw new PlaytestAbortedError('play-test aborted while loading the game');
       throw new PlaytestUnreachableError(`could not load ${url}: ${(e as Error).message.split('\n')[0]}`);
     }
     if (status === null || status >= 400) throw new PlaytestUnreachableError(`${url} answered HTTP ${status}: the game is not served there`);
+    const loaded = await page.waitForLoadState('load', { timeout: LOAD_TIMEOUT_MS }).then(() => true, () => false);
+    if (!loaded && !hung) obs.unresponsive = `the load event did not fire within ${LOAD_TIMEOUT_MS} ms`;
 
     obs.booted = await waitForBoot(page, obs.pageErrors, bootTimeoutMs);
     if (obs.booted) await playScripted(page, obs, playMs);
@@ -92,8 +108,13 @@ export async function runPlaytest(browser: Browser, url: string, opts: PlaytestO
     return obs;
   } catch (e) {
     if (signal?.aborted && !(e instanceof PlaytestAbortedError)) throw new PlaytestAbortedError('play-test aborted: the task runner is stopping');
+    if (hung && !(e instanceof PlaytestUnreachableError)) {
+      obs.unresponsive = `the page stopped responding: the session got no answer within ${deadlineMs} ms (a script blocking the main thread?)`;
+      return obs;
+    }
     throw e;
   } finally {
+    clearTimeout(watchdog);
     signal?.removeEventListener('abort', onAbort);
     await context.close().catch(() => {});
   }

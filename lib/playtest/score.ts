@@ -15,7 +15,11 @@ const list = (items: string[], n = 3) => items.slice(0, n).join(' | ') + (items.
 function judge(obs: Observations): Record<PlaytestCheckId, { passed: boolean; detail: string }> {
   const input = obs.inputChangedState && obs.inputChangedPicture;
   return {
-    loads: obs.pageErrors.length ? { passed: false, detail: `uncaught error(s): ${list(obs.pageErrors)}` } : { passed: true, detail: 'no uncaught errors' },
+    loads: obs.unresponsive
+      ? { passed: false, detail: obs.unresponsive + (obs.pageErrors.length ? `; uncaught error(s): ${list(obs.pageErrors)}` : '') }
+      : obs.pageErrors.length
+        ? { passed: false, detail: `uncaught error(s): ${list(obs.pageErrors)}` }
+        : { passed: true, detail: 'loaded, no uncaught errors' },
     noConsoleErrors: obs.consoleErrors.length ? { passed: false, detail: `console error(s): ${list(obs.consoleErrors)}` } : { passed: true, detail: 'none' },
     boots: obs.booted
       ? { passed: true, detail: `${obs.frames} frames` }
