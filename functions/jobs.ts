@@ -9,7 +9,7 @@ import { providerSettings } from '../lib/config.ts';
 import { listEvents } from '../lib/events.ts';
 import { GenerateRequest, generateGames } from '../lib/generate.ts';
 import { jobView, phaseRunView } from '../lib/job-view.ts';
-import { JOB_STATUSES, getJob, listJobs, listPhaseRuns } from '../lib/jobs.ts';
+import { JOB_STATUSES, getJob, isSettled, listJobs, listPhaseRuns } from '../lib/jobs.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 import { serializeEvent, streamJobEvents } from './sse.ts';
@@ -28,7 +28,7 @@ const LogsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
 
-const FINISHED = new Set(['deployed', 'failed', 'recycled', 'removed']);
+const ENDED = new Set(['failed', 'recycled', 'removed']);
 
 export function createJobRoutes(deps: AppDeps) {
   const app = new Hono();
@@ -79,7 +79,11 @@ export function createJobRoutes(deps: AppDeps) {
       return streamJobEvents(c, deps, {
         jobId: job.id,
         afterId: Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : q.after,
-        isFinished: async () => FINISHED.has((await getJob(deps.db, job.id))?.status ?? 'removed'),
+        // Finished: a status nothing follows, or a deployed game whose chain (play-test, repair) has settled.
+        isFinished: async () => {
+          const status = (await getJob(deps.db, job.id))?.status ?? 'removed';
+          return ENDED.has(status) || (status === 'deployed' && (await isSettled(deps.db, job.id)));
+        },
       });
     }
     const events = await listEvents(deps.db, { jobId: job.id, afterId: q.after, limit: q.limit });

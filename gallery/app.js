@@ -19,7 +19,7 @@ async function render() {
   const [{ games }, { jobs }] = await Promise.all([getJson('/api/games'), getJson('/api/jobs?limit=50')]);
   $('games').replaceChildren(
     ...(games.length
-      ? games.map((g) => el('li', {}, el('a', { href: g.url, target: '_blank', rel: 'noopener' }, g.title ?? `game ${g.id}`), el('div', { className: 'muted' }, `${g.genre ? `${g.genre} · ` : ''}slot ${g.slot}`), el('div', {}, g.idea ?? '')))
+      ? games.map((g) => el('li', {}, el('a', { href: g.url, target: '_blank', rel: 'noopener' }, g.title ?? `game ${g.id}`), el('div', { className: 'muted' }, [g.genre, `slot ${g.slot}`, g.playtest && `play-test ${g.playtest.score}/100`].filter(Boolean).join(' · ')), el('div', {}, g.idea ?? '')))
       : [el('li', { className: 'muted' }, 'No games yet: type an idea above.')]),
   );
   $('jobs').replaceChildren(
@@ -47,7 +47,7 @@ function scheduleRender() {
 const events = new EventSource('/api/events');
 events.onopen = () => $('live').classList.add('on');
 events.onerror = () => $('live').classList.remove('on');
-for (const kind of ['status', 'phase_start', 'phase_end', 'deployed']) events.addEventListener(kind, scheduleRender);
+for (const kind of ['status', 'phase_start', 'phase_end', 'deployed', 'playtest']) events.addEventListener(kind, scheduleRender);
 
 $('generate').addEventListener('submit', async (e) => {
   e.preventDefault();

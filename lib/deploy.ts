@@ -4,7 +4,7 @@
 import { loadArtifacts } from './artifact-store.ts';
 import { inTransaction } from './db.ts';
 import { addEvent } from './events.ts';
-import { failJob, getJob, setJobStatus } from './jobs.ts';
+import { failJob, getJob, hasUndeployedBuild, setJobStatus } from './jobs.ts';
 import type { WithClient } from './phase-runner.ts';
 import { MissingJobError } from './phase-runner.ts';
 import { enqueuePlaytest } from './playtest/store.ts';
@@ -15,7 +15,8 @@ import { makeScratchDir, removeDir, writeTree } from './workspace.ts';
 export async function deployJob(deps: TaskDeps, withClient: WithClient, jobId: number): Promise<{ slot: number; url: string } | null> {
   const job = await withClient((c) => getJob(c, jobId));
   if (!job) throw new MissingJobError(jobId);
-  if (job.status === 'deployed' && job.slot !== null && job.url) return { slot: job.slot, url: job.url };
+  const redeploy = job.status === 'deployed' && job.slot !== null && job.url !== null;
+  if (redeploy && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) return { slot: job.slot!, url: job.url! };
   if (job.status === 'failed' || job.status === 'removed') return null;
 
   const dist = await withClient((c) => loadArtifacts(c, jobId, 'dist/'));
@@ -23,7 +24,8 @@ export async function deployJob(deps: TaskDeps, withClient: WithClient, jobId: n
     await withClient((c) => failJob(c, jobId, 'deploy failed: the build produced no dist/index.html'));
     return null;
   }
-  await withClient((c) => setJobStatus(c, jobId, 'deploying'));
+  // A repaired game stays listed as deployed while its new build is published.
+  if (!redeploy) await withClient((c) => setJobStatus(c, jobId, 'deploying'));
 
   const source = await makeScratchDir(deps.config.workspaceDir, `deploy-job${jobId}`);
   try {

@@ -87,10 +87,39 @@ export async function listPhaseRuns(db: Queryable, jobId: number): Promise<Phase
 
 export async function markJobRunning(db: Queryable, jobId: number, phase: PhaseNumber, agent: string): Promise<void> {
   await db.query(
-    `update gamepocgen.jobs set status = 'running', phase = $2, agent = $3, error = null,
+    // A deployed game being repaired stays deployed (and playable) meanwhile.
+    `update gamepocgen.jobs set status = case when status = 'deployed' then 'deployed' else 'running' end, phase = $2, agent = $3, error = null,
        started_at = coalesce(started_at, now()), updated_at = now() where id = $1`,
     [jobId, phase, agent],
   );
+}
+
+/** Whether a build (phase 4 or a repair) finished after the job was last deployed. */
+export async function hasUndeployedBuild(db: Queryable, jobId: number): Promise<boolean> {
+  const { rows } = await db.query<{ newer: boolean }>(
+    `select exists (
+       select 1 from gamepocgen.phase_runs r join gamepocgen.jobs j on j.id = r.job_id
+        where r.job_id = $1 and r.phase in (4, 5) and r.status = 'completed'
+          and r.finished_at > coalesce(j.deployed_at, '-infinity')) as newer`,
+    [jobId],
+  );
+  return rows[0]!.newer;
+}
+
+/** Whether any graphile job for this job (a phase, deploy, play-test…) other than `exceptKey` is queued or running. */
+export async function hasPendingSteps(db: Queryable, jobId: number, exceptKey: string | null = null): Promise<boolean> {
+  const { rows } = await db.query<{ pending: boolean }>(
+    `select exists (select 1 from graphile_worker._private_jobs
+                     where key like $1 and key is distinct from $2 and attempts < max_attempts) as pending`,
+    [`job:${jobId}:%`, exceptKey],
+  );
+  return rows[0]!.pending;
+}
+
+/** Whether the job's newest event is `done` (see lib/task-deps.ts defineJobTask). */
+export async function isSettled(db: Queryable, jobId: number): Promise<boolean> {
+  const { rows } = await db.query<{ kind: string }>('select kind from gamepocgen.job_events where job_id = $1 order by id desc limit 1', [jobId]);
+  return rows[0]?.kind === 'done';
 }
 
 export async function setJobStatus(db: Queryable, jobId: number, status: JobStatus, fields: { title?: string | null } = {}): Promise<void> {

@@ -111,7 +111,9 @@ export async function runPhase(deps: TaskDeps, withClient: WithClient, jobId: nu
         if (finalStatus !== 'completed') {
           const reason = `phase ${phase} (${phaseName(phase)}) ${finalStatus === 'timeout' ? 'timed out' : 'failed'}: ${error ?? 'no reason given'}`;
           await addEvent(tx, { jobId, kind: 'phase_end', phase, message: reason, data: { status: finalStatus } }, deps.secrets);
-          await failJob(tx, jobId, reason);
+          // A failed repair leaves the earlier build deployed and playable.
+          if (phase === 5 && job.status === 'deployed') await addEvent(tx, { jobId, kind: 'log', phase, message: 'the repair failed; the earlier build stays deployed' });
+          else await failJob(tx, jobId, reason);
           if (phase === 1 && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);
           await finish();
           return;

@@ -4,7 +4,8 @@
 import type { JobHelpers } from 'graphile-worker';
 import type { z } from 'zod';
 import { describeZodError } from './artifacts.ts';
-import { failJob } from './jobs.ts';
+import { addEvent } from './events.ts';
+import { failJob, hasPendingSteps } from './jobs.ts';
 import { loadConfig, secretsOf, type Config } from './config.ts';
 import type { Deployer } from './deployers/types.ts';
 import { sharedBrowser, type BrowserProvider } from './playtest/browser.ts';
@@ -69,6 +70,11 @@ export function defineJobTask<P extends { jobId: number }>(spec: {
       try {
         const summary = await spec.run(deps, parsed.data, helpers);
         if (summary) helpers.logger.info(summary);
+        // The last step of a chain says so, so followers (SSE, CLI) know nothing more will happen.
+        const jobId = parsed.data.jobId;
+        await helpers.withPgClient(async (c) => {
+          if (!(await hasPendingSteps(c, jobId, helpers.job.key))) await addEvent(c, { jobId, kind: 'done', message: 'nothing left to do for this job' });
+        });
       } catch (e) {
         if ((e as { code?: string }).code === 'job_not_found') return failPermanently(helpers, `${spec.name}: ${(e as Error).message}`);
         if (helpers.job.attempts >= helpers.job.max_attempts) {

@@ -1,6 +1,6 @@
 // /health reports 503 when the database is gone; /api/events streams every job's
 // events live (NOTIFY-driven) and a reconnecting client resumes from Last-Event-ID.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../functions/app.ts';
 import { createPool } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
@@ -40,7 +40,13 @@ describe('the live event stream', () => {
   afterAll(() => h?.close());
 
   it('health is ok with a live runner', async () => {
-    const body = (await (await h.api('/health')).json()) as { status: string; workers: { live: number }; runtime: string; uptimeSeconds: number };
+    type Health = { status: string; workers: { live: number }; runtime: string; uptimeSeconds: number };
+    // The runner registers its presence just after it starts.
+    const body = await vi.waitFor(async () => {
+      const health = (await (await h.api('/health')).json()) as Health;
+      if (health.workers.live < 1) throw new Error('runner not registered yet');
+      return health;
+    });
     expect(body.status).toBe('ok');
     expect(body.workers.live).toBe(1);
     expect(body.runtime).toMatch(/^local/);

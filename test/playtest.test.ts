@@ -140,7 +140,9 @@ describeBrowser('a normal job', () => {
       ({ job: { id: 0, attempts, max_attempts: 3 }, withPgClient: withClientOf(h.service.db), logger: { info() {}, error() {} }, abortSignal: new AbortController().signal }) as unknown as JobHelpers;
     await expect(task({ jobId }, helpers(1))).rejects.toThrow('Target crashed'); // graphile-worker retries it
     await task({ jobId }, helpers(3));
-    expect((await jobEvents(h, jobId)).at(-1)).toMatchObject({ kind: 'playtest', message: 'play-test gave up after 3 attempts: Target crashed' });
+    const events = await jobEvents(h, jobId);
+    expect(events.at(-2)).toMatchObject({ kind: 'playtest', message: 'play-test gave up after 3 attempts: Target crashed' });
+    expect(events.at(-1)).toMatchObject({ kind: 'done' }); // the chain has settled
     expect((await getJob(h.service.db, jobId))!).toMatchObject({ status: 'deployed', error: null });
   });
 
