@@ -69,7 +69,8 @@ interface Service_ {
 
 async function startBenchService(databaseUrl: string, maxConcurrent: number, slots = 10): Promise<Service_> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-bench-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, RUNTIME: 'local', AGENT: 'builtin', DEPLOY: 'local', MAX_CONCURRENT: String(maxConcurrent), SLOTS: String(slots), DATABASE_URL: databaseUrl });
+  // Measures the pipeline up to deployed; play-testing (Chromium) would compete for the same 2 cores.
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, RUNTIME: 'local', AGENT: 'builtin', DEPLOY: 'local', PLAYTEST: 'off', MAX_CONCURRENT: String(maxConcurrent), SLOTS: String(slots), DATABASE_URL: databaseUrl });
   const service = await startService(config, { databaseUrl });
   const hub = new EventHub(databaseUrl);
   await hub.start();
