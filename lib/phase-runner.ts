@@ -67,81 +67,106 @@ export async function runPhase(deps: TaskDeps, withClient: WithClient, jobId: nu
   }
 
   const workspace = await makeScratchDir(deps.config.workspaceDir, `job${jobId}-p${phase}`);
+  let ran: WorkspaceRun;
   try {
-    const before = await withClient((c) => loadArtifacts(c, jobId));
-    await writeTree(workspace, before);
-    await writeFile(path.join(workspace, 'input.json'), JSON.stringify(input.value, null, 2));
-
-    // Worker lines become events in order, while the phase runs.
-    let eventChain = Promise.resolve();
-    const outcome = await deps.runtime.runPhase({
-      jobId,
-      phase,
-      gameName: job.game_name,
-      workspaceDir: workspace,
-      timeoutSeconds: deps.config.PHASE_TIMEOUT_SECONDS,
-      env: agentEnv,
-      onLine: (line) => {
-        eventChain = eventChain.then(() =>
-          withClient((c) => addEvent(c, { jobId, kind: line.kind === 'error' ? 'agent_error' : line.kind, phase, message: line.message, data: line.data ?? null }, deps.secrets)).catch(() => {}),
-        );
-      },
-    });
-    await eventChain;
-
-    const status = await readStatus(workspace, phase);
-    const after = await readTree(workspace, { skip: SCRATCH_ONLY });
-    const changed = changedFiles(before, after);
-    let error = outcome.error ?? status?.error ?? null;
-    let finalStatus = outcome.status;
-    if (finalStatus === 'completed') {
-      const problems = validatePhaseOutputs(phase, after);
-      if (problems.length) {
-        finalStatus = 'failed';
-        error = `invalid ${phaseName(phase)} output: ${problems.join('; ')}`;
-      }
-    }
-    const usage = numericUsage(status?.usage);
-    const agentMs = status?.agentMs ?? 0;
-
-    await withClient((c) =>
-      inTransaction(c, async (tx) => {
-        const finish = () => finishPhaseRun(tx, runId, { status: finalStatus, error, durationMs: outcome.durationMs, agentMs, usage });
-        if (Object.keys(usage).length) await addJobUsage(tx, jobId, usage);
-        if (finalStatus !== 'completed') {
-          const reason = `phase ${phase} (${phaseName(phase)}) ${finalStatus === 'timeout' ? 'timed out' : 'failed'}: ${error ?? 'no reason given'}`;
-          await addEvent(tx, { jobId, kind: 'phase_end', phase, message: reason, data: { status: finalStatus } }, deps.secrets);
-          // A failed repair leaves the earlier build deployed and playable.
-          if (phase === 5 && job.status === 'deployed') await addEvent(tx, { jobId, kind: 'log', phase, message: 'the repair failed; the earlier build stays deployed' });
-          else await failJob(tx, jobId, reason);
-          if (phase === 1 && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);
-          await finish();
-          return;
-        }
-        await saveArtifacts(tx, jobId, phase, changed);
-        // A build or repair owns dist/: a file it removed (e.g. the broken one a repair replaced) must not be deployed again.
-        if (phase >= 4) await deleteArtifacts(tx, jobId, [...before.keys()].filter((p) => p.startsWith('dist/') && !after.has(p)));
-        if (phase === 1) await setJobStatus(tx, jobId, 'running', { title: titleFrom(after) });
-        if (phase === 1 && job.compare_group === jobId) {
-          const siblings = await forkComparison(tx, jobId);
-          if (siblings.length) await addEvent(tx, { jobId, kind: 'log', phase, message: `phase 1 shared with comparison job(s) ${siblings.join(', ')}` });
-        }
-        await addEvent(tx, {
-          jobId,
-          kind: 'phase_end',
-          phase,
-          message: `phase ${phase} (${phaseName(phase)}) completed: ${changed.size} file(s) in ${Math.round(outcome.durationMs)} ms`,
-          data: { status: 'completed', files: changed.size, durationMs: Math.round(outcome.durationMs), agentMs },
-        });
-        // Last before commit: finished_at then marks the hand-off to the next step.
-        await finish();
-        await chainNext(tx, jobId, phase);
-      }),
-    );
-    return { status: finalStatus, error };
+    ran = await runInWorkspace(deps, withClient, { job, phase, input: input.value, agentEnv, workspace });
+  } catch (e) {
+    // The runtime itself failed (e.g. Docker refused the container): close this run; the task retries.
+    await withClient((c) => finishPhaseRun(c, runId, { status: 'failed', error: `the runtime could not run the phase: ${(e as Error).message}`, durationMs: 0, agentMs: 0, usage: {} }));
+    throw e;
   } finally {
     await removeDir(workspace);
   }
+  await withClient((c) => inTransaction(c, (tx) => recordOutcome(deps, tx, job, phase, runId, ran)));
+  return { status: ran.status, error: ran.error };
+}
+
+interface WorkspaceRun {
+  status: 'completed' | 'failed' | 'timeout';
+  error: string | null;
+  before: FileMap;
+  after: FileMap;
+  changed: FileMap;
+  durationMs: number;
+  agentMs: number;
+  usage: Record<string, number>;
+}
+
+/** Materialises the job's artifacts, runs the worker there, and reads back what it produced. */
+async function runInWorkspace(
+  deps: TaskDeps,
+  withClient: WithClient,
+  run: { job: JobRow; phase: PhaseNumber; input: JobInput; agentEnv: Record<string, string>; workspace: string },
+): Promise<WorkspaceRun> {
+  const { job, phase, workspace } = run;
+  const before = await withClient((c) => loadArtifacts(c, job.id));
+  await writeTree(workspace, before);
+  await writeFile(path.join(workspace, 'input.json'), JSON.stringify(run.input, null, 2));
+
+  // Worker lines become events in order, while the phase runs.
+  let eventChain = Promise.resolve();
+  const outcome = await deps.runtime.runPhase({
+    jobId: job.id,
+    phase,
+    gameName: job.game_name,
+    workspaceDir: workspace,
+    timeoutSeconds: deps.config.PHASE_TIMEOUT_SECONDS,
+    env: run.agentEnv,
+    onLine: (line) => {
+      eventChain = eventChain.then(() =>
+        withClient((c) => addEvent(c, { jobId: job.id, kind: line.kind === 'error' ? 'agent_error' : line.kind, phase, message: line.message, data: line.data ?? null }, deps.secrets)).catch(() => {}),
+      );
+    },
+  });
+  await eventChain;
+
+  const status = await readStatus(workspace, phase);
+  const after = await readTree(workspace, { skip: SCRATCH_ONLY });
+  let error = outcome.error ?? status?.error ?? null;
+  let finalStatus = outcome.status;
+  if (finalStatus === 'completed') {
+    const problems = validatePhaseOutputs(phase, after);
+    if (problems.length) {
+      finalStatus = 'failed';
+      error = `invalid ${phaseName(phase)} output: ${problems.join('; ')}`;
+    }
+  }
+  return { status: finalStatus, error, before, after, changed: changedFiles(before, after), durationMs: outcome.durationMs, agentMs: status?.agentMs ?? 0, usage: numericUsage(status?.usage) };
+}
+
+/** Records a phase's outcome and, when it completed, stores its files and chains the next step (one transaction). */
+async function recordOutcome(deps: TaskDeps, tx: DbClient, job: JobRow, phase: PhaseNumber, runId: number, ran: WorkspaceRun): Promise<void> {
+  const jobId = job.id;
+  const finish = () => finishPhaseRun(tx, runId, { status: ran.status, error: ran.error, durationMs: ran.durationMs, agentMs: ran.agentMs, usage: ran.usage });
+  if (Object.keys(ran.usage).length) await addJobUsage(tx, jobId, ran.usage);
+  if (ran.status !== 'completed') {
+    const reason = `phase ${phase} (${phaseName(phase)}) ${ran.status === 'timeout' ? 'timed out' : 'failed'}: ${ran.error ?? 'no reason given'}`;
+    await addEvent(tx, { jobId, kind: 'phase_end', phase, message: reason, data: { status: ran.status } }, deps.secrets);
+    // A failed repair leaves the earlier build deployed and playable.
+    if (phase === 5 && job.status === 'deployed') await addEvent(tx, { jobId, kind: 'log', phase, message: 'the repair failed; the earlier build stays deployed' });
+    else await failJob(tx, jobId, reason);
+    if (phase === 1 && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);
+    await finish();
+    return;
+  }
+  await saveArtifacts(tx, jobId, phase, ran.changed);
+  // A build or repair owns dist/: a file it removed (e.g. the broken one a repair replaced) must not be deployed again.
+  if (phase >= 4) await deleteArtifacts(tx, jobId, [...ran.before.keys()].filter((p) => p.startsWith('dist/') && !ran.after.has(p)));
+  if (phase === 1) await setJobStatus(tx, jobId, 'running', { title: titleFrom(ran.after) });
+  if (phase === 1 && job.compare_group === jobId) {
+    const siblings = await forkComparison(tx, jobId);
+    if (siblings.length) await addEvent(tx, { jobId, kind: 'log', phase, message: `phase 1 shared with comparison job(s) ${siblings.join(', ')}` });
+  }
+  await addEvent(tx, {
+    jobId,
+    kind: 'phase_end',
+    phase,
+    message: `phase ${phase} (${phaseName(phase)}) completed: ${ran.changed.size} file(s) in ${Math.round(ran.durationMs)} ms`,
+    data: { status: 'completed', files: ran.changed.size, durationMs: Math.round(ran.durationMs), agentMs: ran.agentMs },
+  });
+  // Last before commit: finished_at then marks the hand-off to the next step.
+  await finish();
+  await chainNext(tx, jobId, phase);
 }
 
 export class MissingJobError extends Error {
