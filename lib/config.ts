@@ -43,11 +43,9 @@ export const ConfigSchema = z.object({
   AGENT_MODULE: optionalText,
   BUILD_FALLBACK: z.enum(['builtin', 'none']).default('builtin'),
   ALLOW_UNSANDBOXED: bool.default(false),
-  DEAD_WORKER_SECONDS: int(120, 5, 86_400),
   PLAYTEST: z.enum(['on', 'off']).default('on'),
   // Where the play-tester opens slot N when the public URL isn't reachable from the worker, e.g. http://gamedemo{slot}/ (the slot container).
   PLAYTEST_URL: z.union([z.literal(''), z.string().regex(/^https?:\/\/.*\{slot\}/, 'must be an http(s) URL template containing {slot}')]).optional().transform((v) => v || undefined),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
