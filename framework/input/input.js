@@ -109,13 +109,17 @@ export function createInput({ keyTarget, surface, width, height, bindings = DEFA
     pointer.down = false;
   };
 
-  keyTarget.addEventListener('keydown', onKeyDown);
-  keyTarget.addEventListener('keyup', onKeyUp);
-  keyTarget.addEventListener('blur', onBlur);
-  surface.addEventListener('pointerdown', onPointerDown);
-  surface.addEventListener('pointermove', onPointerMove);
-  surface.addEventListener('pointerup', onPointerUp);
-  surface.addEventListener('pointercancel', onPointerUp);
+  /** @type {Array<[EventTarget, string, (e: any) => void]>} every listener, so dispose() removes exactly these */
+  const listeners = [
+    [keyTarget, 'keydown', onKeyDown],
+    [keyTarget, 'keyup', onKeyUp],
+    [keyTarget, 'blur', onBlur],
+    [surface, 'pointerdown', onPointerDown],
+    [surface, 'pointermove', onPointerMove],
+    [surface, 'pointerup', onPointerUp],
+    [surface, 'pointercancel', onPointerUp],
+  ];
+  for (const [target, type, fn] of listeners) target.addEventListener(type, fn);
 
   return {
     pointer,
@@ -133,13 +137,7 @@ export function createInput({ keyTarget, surface, width, height, bindings = DEFA
     },
     feedKey,
     dispose() {
-      keyTarget.removeEventListener('keydown', onKeyDown);
-      keyTarget.removeEventListener('keyup', onKeyUp);
-      keyTarget.removeEventListener('blur', onBlur);
-      surface.removeEventListener('pointerdown', onPointerDown);
-      surface.removeEventListener('pointermove', onPointerMove);
-      surface.removeEventListener('pointerup', onPointerUp);
-      surface.removeEventListener('pointercancel', onPointerUp);
+      for (const [target, type, fn] of listeners) target.removeEventListener(type, fn);
     },
   };
 }
