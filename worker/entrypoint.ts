@@ -2,7 +2,9 @@
 // Runs one phase of one job inside a worker (container or local child process):
 // validates its env, runs the agent, validates the outputs, writes
 // status/<phase>.json and exits with a code the runtime understands (worker/env.ts).
-// Progress goes to stdout as one JSON object per line.
+// Progress goes to stdout as one JSON object per line. Secrets (the LLM key)
+// arrive on stdin, never in the environment (worker/env.ts, SECRETS_FLAG), and
+// stay in this process's memory: the agent gets them in ctx.env.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { JobInput, describeZodError, phaseName, type PhaseStatus } from '../lib/artifacts.ts';
@@ -10,7 +12,7 @@ import { loadAgent } from '../lib/agents/index.ts';
 import type { AgentEvent } from '../lib/agents/types.ts';
 import { validatePhaseOutputs } from '../lib/phase-outputs.ts';
 import { readTree } from '../lib/workspace.ts';
-import { EXIT, WorkerEnv } from './env.ts';
+import { EXIT, SECRETS_FLAG, WorkerEnv, readSecretsLine } from './env.ts';
 
 const emit = (event: AgentEvent) => process.stdout.write(JSON.stringify(event) + '\n');
 
@@ -20,6 +22,17 @@ if (!parsedEnv.success) {
   process.exit(EXIT.badEnv);
 }
 const env = parsedEnv.data;
+/** How long the runtime has to write the secrets line after starting the worker. */
+const SECRETS_WAIT_MS = 15_000;
+let secrets: Record<string, string> = {};
+if (process.env[SECRETS_FLAG] === '1') {
+  try {
+    secrets = await readSecretsLine(process.stdin, SECRETS_WAIT_MS);
+  } catch (e) {
+    emit({ kind: 'error', message: `worker env invalid: ${(e as Error).message}` });
+    process.exit(EXIT.badEnv);
+  }
+}
 const statusPath = path.join(env.WORKSPACE_DIR, 'status', `${env.PHASE}.json`);
 const startedAt = new Date();
 let finished = false;
@@ -83,7 +96,8 @@ async function main() {
       signal: controller.signal,
       emit,
       validateOutputs,
-      env: process.env,
+      // In memory only: never written back to process.env, which a child could inherit.
+      env: { ...process.env, ...secrets },
     });
     const agentMs = Math.round(performance.now() - agentStart);
     const problems = await validateOutputs();

@@ -34,6 +34,10 @@ export interface AgentContext {
   emit(event: AgentEvent): void;
   /** Checks the phase's outputs as the worker will; returns readable problems (empty = valid). */
   validateOutputs(): Promise<string[]>;
+  /**
+   * The worker's env plus the secrets the runtime handed over on stdin (worker/env.ts,
+   * SECRET_ENV_KEY): held in memory only, so never pass it whole to a child process.
+   */
   env: Readonly<Record<string, string | undefined>>;
 }
 

@@ -31,6 +31,8 @@ export interface WorkerSpecInput {
   /** 'none' for the offline builtin agent; the egress network for an LLM agent. */
   network: string;
   labels?: Record<string, string>;
+  /** The runtime writes the secrets to the worker's stdin (once, then closes it). */
+  stdin?: boolean;
   limits?: Partial<{ memoryBytes: number; nanoCpus: number; pids: number }>;
 }
 
@@ -49,12 +51,14 @@ export function workerContainerSpec(input: WorkerSpecInput): Docker.ContainerCre
     name: input.name,
     Image: input.image,
     Cmd: input.command,
-    // Env is visible to `docker inspect` on this host only; it is never logged by us.
+    // Env is visible to `docker inspect` (and /proc inside): secrets are never in it, they go to stdin.
     Env: Object.entries(input.env).map(([k, v]) => `${k}=${v}`),
     User: `${WORKER_UID}:${WORKER_GID}`,
     Tty: false,
-    OpenStdin: false,
-    AttachStdin: false,
+    OpenStdin: !!input.stdin,
+    // Docker closes the worker's stdin when the runtime's attach ends: the secrets line is all it gets.
+    StdinOnce: !!input.stdin,
+    AttachStdin: !!input.stdin,
     AttachStdout: true,
     AttachStderr: true,
     Labels: {

@@ -3,6 +3,8 @@
 // Output is streamed (attach before start, so no line is missed), completion
 // comes from container.wait() (no polling), and a phase that overruns its
 // timeout (plus a grace for the worker's own clean timeout exit) is killed.
+// Secrets never enter the container's Env (visible to `docker inspect` and to
+// anything in the container via /proc): they are written to its stdin.
 import type Docker from 'dockerode';
 import { toDocker, engineAnswers, imageExists, withTimeout, type DockerLike } from '../docker/client.ts';
 import { DockerPathError, engineMessage, isNotFound, tolerateGone } from '../docker/errors.ts';
@@ -11,6 +13,7 @@ import { ensureNetwork } from '../docker/networks.ts';
 import { makeWritableBy } from '../docker/ownership.ts';
 import { hostPathFor } from '../docker/paths.ts';
 import { CONTAINER_HOME, CONTAINER_WORKSPACE, WORKER_GID, WORKER_UID, workerContainerSpec, workerName, type WorkerSpecInput } from '../docker/worker-spec.ts';
+import { SECRET_ENV_KEY, SECRETS_FLAG, secretsLine, splitSecretEnv } from '../../worker/env.ts';
 import type { PhaseRunOutcome, PhaseRunRequest, Runtime } from './types.ts';
 
 export interface DockerRuntimeOptions {
@@ -50,7 +53,6 @@ export interface DockerRuntimeOptions {
 }
 
 export const DEFAULT_WORKER_COMMAND = ['node', '/app/worker/entrypoint.ts'];
-const SECRET_KEY = /KEY|TOKEN|SECRET|PASSWORD|AUTH/i;
 
 /** RUNTIME=auto: true when the engine answers and the worker image exists locally. */
 export async function dockerAvailable(docker: DockerLike, image: string): Promise<boolean> {
@@ -76,11 +78,14 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
     const network = agent === 'claude' ? egress : 'none';
     if (network !== 'none') await ensureNetwork(docker, network, { interContainer: false, labels: { 'gamepocgen.network': 'egress' } });
     const secrets = [
-      ...Object.entries(request.env).filter(([k, v]) => SECRET_KEY.test(k) && v.length >= 4).map(([, v]) => v),
+      ...Object.entries(request.env).filter(([k, v]) => SECRET_ENV_KEY.test(k) && v.length >= 4).map(([, v]) => v),
       ...(opts.secrets ?? []),
     ];
+    const split = splitSecretEnv(request.env);
+    const stdinSecrets = Object.keys(split.secrets).length ? split.secrets : null;
     const env: Record<string, string> = {
-      ...request.env,
+      ...split.plain,
+      ...(stdinSecrets ? { [SECRETS_FLAG]: '1' } : {}),
       PHASE: String(request.phase),
       JOB_ID: String(request.jobId),
       GAME_NAME: request.gameName,
@@ -103,6 +108,7 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
       readOnlyMounts: opts.readOnlyMounts,
       network,
       labels: opts.labels,
+      stdin: !!stdinSecrets,
       limits: opts.limits,
     });
 
@@ -118,7 +124,8 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
     try {
       let lastError: string | null = null;
       const stderrTail: string[] = [];
-      const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+      // With secrets: a hijacked (two-way) attach, so the same connection carries the stdin line.
+      const stream = await container.attach({ stream: true, stdout: true, stderr: true, ...(stdinSecrets ? { stdin: true, hijack: true } : {}) });
       const drained = demuxLines(docker, stream, (text, from) => {
         const line = parseWorkerLine(text, from, secrets);
         if (!line) return;
@@ -134,6 +141,12 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
         await container.start();
       } catch (e) {
         throw new DockerPathError('docker_start_failed', `cannot start the phase ${request.phase} container: ${engineMessage(e)}`, { cause: e });
+      }
+      if (stdinSecrets) {
+        // Half-close after the line: with StdinOnce the worker's stdin then ends, while its output keeps streaming.
+        const duplex = stream as NodeJS.ReadWriteStream;
+        duplex.on('error', () => {}); // a worker that exits first; its exit code tells the story
+        duplex.end(secretsLine(stdinSecrets));
       }
       let timedOut = false;
       timer = setTimeout(() => {

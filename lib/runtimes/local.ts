@@ -1,12 +1,13 @@
 // The local runtime: the worker entrypoint as a child process of this one, with
 // the same env contract, timeout and kill semantics as a container. It isolates
 // nothing, which is why an LLM agent is refused here unless the operator opts in.
+// Secrets (worker/env.ts SECRET_ENV_KEY) go to the child's stdin, never its env.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ROOT_DIR } from '../config.ts';
-import { EXIT } from '../../worker/env.ts';
+import { EXIT, SECRETS_FLAG, secretsLine, splitSecretEnv } from '../../worker/env.ts';
 import { parseWorkerLine } from './worker-lines.ts';
 import type { PhaseRunOutcome, PhaseRunRequest, Runtime } from './types.ts';
 
@@ -26,6 +27,8 @@ export function createLocalRuntime(opts: { agent: 'builtin' | 'claude'; nodeBina
 
 function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Promise<PhaseRunOutcome> {
   const started = performance.now();
+  const { plain, secrets } = splitSecretEnv(req.env);
+  const hasSecrets = Object.keys(secrets).length > 0;
   return new Promise((resolve) => {
     // A larger young generation: a short-lived worker then spends far less time in GC.
     const child = spawn(nodeBinary, ['--disable-warning=ExperimentalWarning', '--max-semi-space-size=32', ENTRYPOINT], {
@@ -43,11 +46,16 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
         WORKSPACE_DIR: req.workspaceDir,
         TIMEOUT_SECONDS: String(req.timeoutSeconds),
         AGENT: agent,
-        ...req.env,
+        ...plain,
+        ...(hasSecrets ? { [SECRETS_FLAG]: '1' } : {}),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [hasSecrets ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       detached: true, // its own process group, so a kill reaches anything the agent started
     });
+    if (hasSecrets) {
+      child.stdin!.on('error', () => {}); // EPIPE if the worker died first; its exit tells the story
+      child.stdin!.end(secretsLine(secrets));
+    }
     let timedOut = false;
     let lastError: string | null = null;
     const onLine = (line: string) => {

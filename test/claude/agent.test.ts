@@ -83,16 +83,28 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent, four phases with the real CLI', () 
     expect(first.turn!.workspace).toBe(ws);
   });
 
-  it('never puts the key on the command line, while it does reach the CLI through its env', () => {
+  it("never gives the CLI the key: not on its command line, not in its env, which holds the key proxy's URL and a per-phase token", () => {
     expect(seen.length).toBeGreaterThan(0);
     for (const p of seen) {
       expect(p.argv.join(' ')).not.toContain(API_KEY);
       expect(p.argv.some((a) => /claude/.test(a))).toBe(true);
+      expect(p.environ).not.toContain(API_KEY);
+      // Where the key would be, the CLI has the proxy on loopback (not the endpoint) and a throwaway token.
+      expect(p.environ).toMatch(/(^|\0)ANTHROPIC_BASE_URL=http:\/\/127\.0\.0\.1:\d+(\0|$)/);
+      expect(p.environ).not.toContain(`ANTHROPIC_BASE_URL=${server.url}`);
+      expect(p.environ).toMatch(/(^|\0)ANTHROPIC_AUTH_TOKEN=gpg-proxy-[0-9a-f]{48}(\0|$)/);
     }
-    // Positive control: the process we inspected is the one holding the key.
-    expect(seen.some((p) => p.environ.includes(`ANTHROPIC_AUTH_TOKEN=${API_KEY}`))).toBe(true);
+    // One proxy per phase: each phase's CLI got its own token.
+    const tokens = new Set(seen.map((p) => /ANTHROPIC_AUTH_TOKEN=([^\0]+)/.exec(p.environ)![1]));
+    expect(tokens.size).toBe(4);
     // …and none of the worker's other env leaks in.
     for (const p of seen) expect(p.environ).not.toMatch(/(^|\0)(LLM_API_KEY|DATABASE_URL|API_TOKEN)=/);
+    // The endpoint got the real key on every request (the proxy put it there), never a proxy token.
+    expect(server.requests.length).toBeGreaterThan(0);
+    for (const r of server.requests) {
+      expect(r.headers.authorization, `${r.method} ${r.path}`).toBe(`Bearer ${API_KEY}`);
+      expect(JSON.stringify(r.headers)).not.toContain('gpg-proxy-');
+    }
   });
 
   it('never emits the key, and reports usage per phase', async () => {

@@ -3,12 +3,13 @@
 // endpoint, a model that never answers, writes outside the workspace, and a
 // build that stays broken (builtin fallback).
 import { existsSync } from 'node:fs';
-import { chmod, cp, readFile } from 'node:fs/promises';
+import { chmod, cp, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Idea, type PhaseNumber } from '../../lib/artifacts.ts';
 import { builtinAgent } from '../../lib/agents/builtin/index.ts';
+import { scrubSecrets } from '../../lib/agents/claude/scrub.ts';
 import { validatePhaseOutputs } from '../../lib/phase-outputs.ts';
 import { readTree } from '../../lib/workspace.ts';
 import { startModelServer, type ModelServer, type Scenario } from '../fixtures/model-server.ts';
@@ -148,16 +149,31 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent scenarios (real CLI)', () => {
     }
   });
 
-  it('a key the model copies into the workspace with the shell is scrubbed before anything stores it', async () => {
+  it('a shell that copies every env it can read finds only the proxy token, never the key', async () => {
     const ws = await makeWorkspace();
     const srv = await start(leakKeyViaBash);
     const run = await runAgentPhase({ phase: 4, workspaceDir: ws, baseUrl: srv.url });
     expect(run.error).toBeUndefined();
     const leak = await readFile(path.join(ws, 'dist/leak.txt'), 'utf8');
-    expect(leak).toContain('ANTHROPIC_AUTH_TOKEN=[redacted]'); // the shell did copy it…
-    expect(leak).not.toContain(API_KEY); // …and the agent removed it
-    expect(run.events).toContainEqual(expect.objectContaining({ kind: 'error', message: 'dist/leak.txt contained the LLM API key; replaced it with [redacted]' }));
+    expect(leak).toMatch(/^ANTHROPIC_AUTH_TOKEN=gpg-proxy-[0-9a-f]{48}$/m); // the shell did copy its credentials…
+    expect(leak).toMatch(/^ANTHROPIC_BASE_URL=http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(leak).not.toContain(API_KEY); // …and the key was never among them
+    expect(leak).not.toContain('[redacted]'); // (not scrubbed afterwards: there was nothing to scrub)
+    expect(run.events.some((e) => e.message.includes('contained the LLM API key'))).toBe(false);
+    // The token is worthless once the phase is over: its proxy is closed.
+    const token = /ANTHROPIC_AUTH_TOKEN=(\S+)/.exec(leak)![1];
+    const proxyUrl = /ANTHROPIC_BASE_URL=(\S+)/.exec(leak)![1];
+    await expect(fetch(`${proxyUrl}/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' })).rejects.toThrow();
+    // The endpoint itself always got the real key.
+    expect(srv.messageRequests().every((r) => r.headers.authorization === `Bearer ${API_KEY}`)).toBe(true);
     noKey(run.events);
+  });
+
+  it('the scrub stays as a last line of defence: a key in a workspace file is replaced after the run', async () => {
+    const ws = await makeWorkspace();
+    await writeFile(path.join(ws, 'copied.txt'), `key=${API_KEY}\n`);
+    expect(await scrubSecrets(ws, [API_KEY])).toEqual(['copied.txt']);
+    expect(await readFile(path.join(ws, 'copied.txt'), 'utf8')).toBe('key=[redacted]\n');
   });
 
   it('a build still broken after the corrective turn falls back to the builtin build (BUILD_FALLBACK=builtin)', async () => {

@@ -84,7 +84,11 @@ describe.skipIf(!engine.available)('docker runtime (real engine)', () => {
     const deadline = Number(info.Config.Labels['gamepocgen.deadline']);
     expect(deadline).toBeGreaterThanOrEqual(before + 30);
     expect(deadline).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 30 + 2 * 1 + 1);
-    expect(info.Config.Env).toEqual(expect.arrayContaining(['PHASE=1', `JOB_ID=${jobId}`, 'WORKSPACE_DIR=/workspace', 'TIMEOUT_SECONDS=30', 'AGENT=builtin']));
+    expect(info.Config.Env).toEqual(expect.arrayContaining(['PHASE=1', `JOB_ID=${jobId}`, 'WORKSPACE_DIR=/workspace', 'TIMEOUT_SECONDS=30', 'AGENT=builtin', 'SECRETS_ON_STDIN=1']));
+    // The key went to stdin: nothing in the container's config (docker inspect, /proc inside) holds it.
+    expect(info.Config.Env.filter((e: string) => e.startsWith('LLM_API_KEY='))).toEqual([]);
+    expect(JSON.stringify(info)).not.toContain('sk-never-logged-1234');
+    expect(info.Config).toMatchObject({ OpenStdin: true, StdinOnce: true });
   });
 
   it('a worker that tries to write outside its workspace fails (read-only rootfs, nothing leaks to the host)', async () => {
@@ -126,11 +130,12 @@ describe.skipIf(!engine.available)('docker runtime (real engine)', () => {
     expect(crashed.error).toContain('worker exited with code 7: TypeError: boom');
   });
 
-  it('passes secrets in the env but redacts them from every streamed line', async () => {
+  it('hands secrets to the worker on stdin, not in its env, and redacts them from every streamed line', async () => {
     const secret = 'sk-live-abcdef123456';
     const { req, lines } = await request('secret', { env: { FAKE_MODE: 'secret', LLM_API_KEY: secret } });
     expect((await runtime().runPhase(req)).status).toBe('completed');
-    expect(lines.map((l) => l.message)).toEqual(['my key is [redacted]', 'plain [redacted]']);
+    expect(lines.find((l) => l.message === 'secret arrived')?.data).toEqual({ viaStdin: true, inEnv: false, length: secret.length });
+    expect(lines.map((l) => l.message)).toEqual(['secret arrived', 'my key is [redacted]', 'plain [redacted]']);
     expect(JSON.stringify(lines)).not.toContain(secret);
   });
 
@@ -169,7 +174,8 @@ describe.skipIf(!engine.available)('docker runtime (real engine)', () => {
 
   it('runs the real worker/entrypoint.ts in the image: a missing input.json fails with a readable reason', async () => {
     const rt = runtime({ command: undefined });
-    const { req, lines, workspaceDir } = await request('unused');
+    // With a key: the entrypoint reads it from stdin first (a missing line would fail with exit 2 instead).
+    const { req, lines, workspaceDir } = await request('unused', { env: { LLM_API_KEY: 'sk-entrypoint-stdin-5678' } });
     const outcome = await rt.runPhase(req);
     expect(outcome.status).toBe('failed');
     expect(outcome.exitCode).toBe(1);

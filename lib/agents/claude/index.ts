@@ -3,6 +3,8 @@
 // corrective turn (same session, the problems fed back), and an invalid build
 // can fall back to the builtin agent (BUILD_FALLBACK=builtin). Endpoint errors
 // are retried by the CLI itself and then fail the phase naming the HTTP status.
+// The CLI talks to the endpoint through a key proxy in this process
+// (key-proxy.ts), so the key never reaches the CLI or anything it starts.
 import { rmSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,6 +15,7 @@ import type { Agent, AgentContext, AgentEvent, AgentResult, Usage } from '../typ
 import { runCli } from './cli.ts';
 import { resolveClaudeSettings, type ClaudeSettings } from './config.ts';
 import { ClaudeAgentError } from './errors.ts';
+import { startKeyProxy, type KeyProxy } from './key-proxy.ts';
 import { cliArgs, cliEnv, userSettings } from './policy.ts';
 import { grantWorkspace, makeHome, resolveRunAs, type RunAs } from './run-as.ts';
 import { scrubSecrets } from './scrub.ts';
@@ -49,11 +52,17 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
   process.once('exit', removeHomeSync);
   const promptCtx: PromptContext = { phase: ctx.phase, workspaceDir: ctx.workspaceDir, frameworkDir: ctx.frameworkDir, promptsDir: ctx.promptsDir, input: ctx.input, playtest: ctx.phase === 5 ? await readPlaytest(ctx.workspaceDir) : undefined };
   let usage: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  // One proxy (and token) per phase, closed in the finally below (an abort ends runCli, so it unwinds there too).
+  const proxy = await startKeyProxy({ upstream: settings.baseUrl ?? ANTHROPIC_API, apiKey: settings.apiKey, keyHeader: settings.keyHeader }).catch((e: unknown) => {
+    process.removeListener('exit', removeHomeSync);
+    removeHomeSync();
+    throw e;
+  });
   const once = async (prompt: string, resume?: string) => {
-    const run = await runOnce(ctx, settings, runAs, home, emit, prompt, resume);
+    const run = await runOnce(ctx, settings, proxy, runAs, home, emit, prompt, resume);
     usage = addUsage(usage, run.usage);
     for (const file of await scrubSecrets(ctx.workspaceDir, [settings.apiKey])) emit({ kind: 'error', message: `${file} contained the LLM API key; replaced it with [redacted]`, data: { file } });
-    failIfEndpointError(run, settings, usage);
+    failIfEndpointError(run, settings, usage, proxy.lastUpstreamError());
     return run;
   };
   try {
@@ -79,16 +88,17 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
   } finally {
     emit({ kind: 'usage', message: `phase ${ctx.phase}: ${usage.inputTokens} input + ${usage.outputTokens} output tokens, $${(usage.costUsd ?? 0).toFixed(4)}`, data: { ...usage } });
     process.removeListener('exit', removeHomeSync);
+    await proxy.close();
     await rm(home, { recursive: true, force: true });
   }
 }
 
-async function runOnce(ctx: AgentContext, settings: ClaudeSettings, runAs: RunAs | null, home: string, emit: (e: AgentEvent) => void, prompt: string, resume?: string): Promise<Run> {
+async function runOnce(ctx: AgentContext, settings: ClaudeSettings, proxy: KeyProxy, runAs: RunAs | null, home: string, emit: (e: AgentEvent) => void, prompt: string, resume?: string): Promise<Run> {
   const translator = new StreamTranslator(emit, ctx.workspaceDir);
   const exit = await runCli({
     bin: settings.bin,
     args: cliArgs({ phase: ctx.phase, settings, frameworkDir: ctx.frameworkDir, resume }),
-    env: cliEnv(settings, home, ctx.env.PATH, path.dirname(process.execPath)),
+    env: cliEnv(settings, { baseUrl: proxy.url, token: proxy.token }, home, ctx.env.PATH, path.dirname(process.execPath)),
     cwd: ctx.workspaceDir,
     prompt,
     runAs,
@@ -105,8 +115,11 @@ async function runOnce(ctx: AgentContext, settings: ClaudeSettings, runAs: RunAs
   return { sessionId: translator.sessionId ?? result.session_id ?? null, result, usage: u };
 }
 
+/** Where the proxy forwards to when no LLM_BASE_URL is set: Anthropic's own API, as the CLI would. */
+const ANTHROPIC_API = 'https://api.anthropic.com';
+
 /** API failures end the phase with a reason that names the endpoint's answer; other CLI errors too. Max-turns is left to validation. */
-function failIfEndpointError(run: Run, settings: ClaudeSettings, usage: Usage) {
+function failIfEndpointError(run: Run, settings: ClaudeSettings, usage: Usage, upstreamError: string | null) {
   const r = run.result!;
   if (!r.is_error || r.subtype === 'error_max_turns' || r.terminal_reason === 'max_turns') return;
   const where = settings.baseUrl ? new URL(settings.baseUrl).host : 'api.anthropic.com';
@@ -115,7 +128,9 @@ function failIfEndpointError(run: Run, settings: ClaudeSettings, usage: Usage) {
     throw new ClaudeAgentError('llm_endpoint_error', `LLM endpoint ${where} answered HTTP ${r.api_error_status}${r.api_error_type ? ` (${r.api_error_type})` : ''} after ${retries(settings)}: ${detail}`, usage);
   }
   if (r.terminal_reason === 'api_error' || r.api_error) {
-    throw new ClaudeAgentError('llm_unreachable', `LLM endpoint ${where} unreachable after ${retries(settings)}: ${detail}`, usage);
+    // The CLI only saw the proxy drop its connection; the proxy knows why the endpoint failed.
+    const cause = upstreamError ? ` (${truncate(upstreamError, 200)})` : '';
+    throw new ClaudeAgentError('llm_unreachable', `LLM endpoint ${where} unreachable after ${retries(settings)}: ${detail}${cause}`, usage);
   }
   throw new ClaudeAgentError('cli_failed', `Claude CLI run failed (${r.subtype ?? 'error'}${r.terminal_reason ? `, ${r.terminal_reason}` : ''}): ${detail}`, usage);
 }

@@ -76,11 +76,18 @@ export function userSettings(phase: PhaseNumber, frameworkDir: string): Record<s
   };
 }
 
+/** Where the CLI sends its requests: the worker's key proxy (key-proxy.ts) and its throwaway token. */
+export interface CliEndpoint {
+  baseUrl: string;
+  token: string;
+}
+
 /**
  * The CLI's entire environment. Built from scratch, not inherited, so nothing of
- * the worker's env leaks in; the key travels only here (never argv, never a file).
+ * the worker's env leaks in. It never holds the real key: only the key proxy's
+ * loopback URL and a throwaway per-phase token (never argv, never a file).
  */
-export function cliEnv(s: ClaudeSettings, home: string, basePath: string | undefined, nodeDir: string): Record<string, string> {
+export function cliEnv(s: ClaudeSettings, endpoint: CliEndpoint, home: string, basePath: string | undefined, nodeDir: string): Record<string, string> {
   const env: Record<string, string> = {
     HOME: home,
     PATH: [nodeDir, basePath || '/usr/local/bin:/usr/bin:/bin'].join(':'),
@@ -99,9 +106,10 @@ export function cliEnv(s: ClaudeSettings, home: string, basePath: string | undef
     DISABLE_ERROR_REPORTING: '1',
     DISABLE_AUTOUPDATER: '1',
   };
-  if (s.baseUrl) env.ANTHROPIC_BASE_URL = s.baseUrl;
+  env.ANTHROPIC_BASE_URL = endpoint.baseUrl;
   if (s.timeoutMs) env.API_TIMEOUT_MS = String(s.timeoutMs);
-  if (s.keyHeader === 'bearer') env.ANTHROPIC_AUTH_TOKEN = s.apiKey;
-  else env.ANTHROPIC_API_KEY = s.apiKey;
+  // The same variable as the real key would use, so the CLI behaves as it would against the endpoint.
+  if (s.keyHeader === 'bearer') env.ANTHROPIC_AUTH_TOKEN = endpoint.token;
+  else env.ANTHROPIC_API_KEY = endpoint.token;
   return env;
 }

@@ -1,8 +1,9 @@
-// Last line of defence for the key: the CLI needs it in its env, and in the
-// build phase the model has a shell, so a prompt-injected or careless model can
-// copy it into a file (`env > dist/x`). Every file the phase leaves behind is
-// checked after each CLI run and any copy of the key is replaced before the
-// task stores the workspace as artifacts.
+// Last line of defence for the key. The CLI never holds it (it talks to the
+// endpoint through key-proxy.ts with a throwaway token), but the key is in this
+// process's memory, and a copy that got into the workspace anyway (a future
+// code path, a custom agent) must not be stored. Every file the phase leaves
+// behind is checked after each CLI run and any copy of the key is replaced
+// before the task stores the workspace as artifacts.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readTree } from '../../workspace.ts';
