@@ -46,7 +46,7 @@ describe('the live event stream', () => {
       const health = (await (await h.api('/health')).json()) as Health;
       if (health.workers.live < 1) throw new Error('runner not registered yet');
       return health;
-    });
+    }, { timeout: 10_000, interval: 50 });
     expect(body.status).toBe('ok');
     expect(body.workers.live).toBe(1);
     expect(body.runtime).toMatch(/^local/);
