@@ -9,6 +9,7 @@ import { createEventBus } from './core/events.js';
 import { createSaveStore } from './core/save.js';
 import { formatNumber } from './core/format.js';
 import { createInput } from './input/input.js';
+import { shortcutFor } from './input/shortcuts.js';
 import { createRenderer } from './render/renderer.js';
 import { createParticles } from './render/particles.js';
 import { makeSprite } from './render/sprites.js';
@@ -22,6 +23,7 @@ import { createHud } from './ui/hud.js';
 import { createOverlay } from './ui/overlay.js';
 import { createUpgradePanel } from './ui/upgrade-panel.js';
 import { buildLayout } from './ui/layout.js';
+import { addPauseButton, showEndScreen as showEndScreenFor, showPauseScreen, showTitleScreen } from './ui/screens.js';
 import { createSfx } from './audio/sfx.js';
 
 export const WIDTH = 960;
@@ -145,36 +147,15 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
 
   function showEndScreen(/** @type {'won'|'lost'} */ outcome) {
     const gain = prestigeGain(wallet.lifetime(), config.tuning.prestigeThreshold ?? 500);
-    /** @type {Array<{label: string, onClick: () => void, primary?: boolean}>} */
-    const buttons = [{ label: outcome === 'won' ? 'Play again (R)' : 'Try again (R)', onClick: startRun, primary: true }];
-    if (outcome === 'won' && gain > 0) buttons.push({ label: `Prestige: +${gain} ★`, onClick: () => doPrestige() });
-    overlay.show({
-      kind: outcome,
-      title: outcome === 'won' ? config.winTitle : config.loseTitle,
-      subtitle: `Score ${formatNumber(Math.floor(score))} · best ${formatNumber(Math.floor(best))}`,
-      lines: [
-        outcome === 'won' ? config.winText : config.loseText,
-        `You keep your ${config.names.currency} and upgrades: spend them below, then go again.`,
-      ],
-      buttons,
-    });
+    showEndScreenFor(overlay, config, { outcome, score, best, prestigeGain: gain, onAgain: startRun, onPrestige: () => doPrestige() });
   }
 
-  function showTitle() {
-    overlay.show({
-      kind: 'title',
-      title: config.title,
-      subtitle: config.tagline,
-      lines: [...(config.idea ? [`“${config.idea}”`] : []), ...config.howToPlay],
-      controls: config.controls.map((/** @type {any} */ c) => ({ key: c.input, text: c.action })),
-      buttons: [{ label: 'Play (Enter)', onClick: startRun, primary: true }],
-    });
-  }
+  const showTitle = () => showTitleScreen(overlay, config, { onPlay: startRun });
 
   function pause() {
     if (state !== 'playing') return;
     state = 'paused';
-    overlay.show({ kind: 'paused', title: 'Paused', lines: ['Take a breath.'], controls: config.controls.map((/** @type {any} */ c) => ({ key: c.input, text: c.action })), buttons: [{ label: 'Resume (P)', onClick: resume, primary: true }, { label: 'Restart (R)', onClick: startRun }] });
+    showPauseScreen(overlay, config, { onResume: resume, onRestart: startRun });
   }
   function resume() {
     if (state !== 'paused') return;
@@ -208,19 +189,15 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
 
   /** @param {string} code */
   function onShortcut(code) {
-    const digit = /^(?:Digit|Numpad)([1-9])$/.exec(code);
-    if (digit) {
-      const u = config.upgrades[Number(digit[1]) - 1];
+    const action = shortcutFor(code, state);
+    if (!action) return;
+    if (action.type === 'buy') {
+      const u = config.upgrades[action.index];
       if (u) buyUpgrade(u.id);
-      return;
-    }
-    if (code === 'KeyM') sfx.toggleMute();
-    if (state === 'title' && (code === 'Enter' || code === 'Space' || code === 'NumpadEnter')) startRun();
-    else if (state === 'playing' && (code === 'KeyP' || code === 'Escape')) pause();
-    else if (state === 'paused' && (code === 'KeyP' || code === 'Escape')) resume();
-    else if (code === 'KeyR' && state !== 'title') startRun();
-    // Space is a play key in several kits, so only Enter/R leave an end screen.
-    else if ((state === 'won' || state === 'lost') && code === 'Enter') startRun();
+    } else if (action.type === 'mute') sfx.toggleMute();
+    else if (action.type === 'pause') pause();
+    else if (action.type === 'resume') resume();
+    else startRun(); // start or restart
   }
 
   function persist() {
@@ -274,13 +251,7 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
     shop.update(upgrades.list(), wallet.get());
   }
 
-  // Phones have no P key: a small pause button beside the HUD.
-  const pauseButton = doc.createElement('button');
-  pauseButton.className = 'gpg-pause';
-  pauseButton.type = 'button';
-  pauseButton.textContent = 'Pause';
-  pauseButton.addEventListener('click', () => (state === 'paused' ? resume() : pause()));
-  hudRoot.appendChild(pauseButton);
+  addPauseButton(doc, hudRoot, () => (state === 'paused' ? resume() : pause()));
 
   // On the title card a tap anywhere starts (phones have no Enter key).
   overlay.root.addEventListener('click', () => {
