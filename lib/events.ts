@@ -104,10 +104,6 @@ export class EventHub {
     return () => this.subscribers.delete(fn);
   }
 
-  get listening(): boolean {
-    return this.client !== null;
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
     const c = this.client;

@@ -15,6 +15,7 @@ import { addJobUsage, failJob, finishPhaseRun, getJobForPhase, markJobRunning, r
 import { validatePhaseOutputs } from './phase-outputs.ts';
 import { repairFeedback } from './playtest/feedback.ts';
 import { enqueueDeploy, enqueuePhase } from './queue.ts';
+import { workerLineEvent } from './runtimes/worker-lines.ts';
 import type { TaskDeps } from './task-deps.ts';
 import { changedFiles, makeScratchDir, readTree, removeDir, writeTree, type FileMap } from './workspace.ts';
 
@@ -114,7 +115,7 @@ async function runInWorkspace(
     env: run.agentEnv,
     onLine: (line) => {
       eventChain = eventChain.then(() =>
-        withClient((c) => addEvent(c, { jobId: job.id, kind: line.kind === 'error' ? 'agent_error' : line.kind, phase, message: line.message, data: line.data ?? null }, deps.secrets)).catch(() => {}),
+        withClient((c) => addEvent(c, workerLineEvent(job.id, phase, line), deps.secrets)).catch(() => {}),
       );
     },
   });

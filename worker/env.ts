@@ -20,7 +20,6 @@ export type WorkerEnv = z.infer<typeof WorkerEnv>;
 /** Exit codes the runtimes interpret. */
 export const EXIT = { completed: 0, failed: 1, badEnv: 2, timeout: 124 } as const;
 
-
 /**
  * Env keys whose values are secrets (the same rule the runtimes redact by). The
  * runtimes never put these into a worker's environment: a process environment

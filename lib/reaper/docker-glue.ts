@@ -5,6 +5,7 @@
 import type { WithClient } from '../phase-runner.ts';
 import type { TaskDeps } from '../task-deps.ts';
 import { addEvent } from '../events.ts';
+import { workerLineEvent } from '../runtimes/worker-lines.ts';
 import { slotOwner } from '../slots.ts';
 
 export async function reapDockerResources(deps: TaskDeps, withClient: WithClient): Promise<string | null> {
@@ -19,7 +20,7 @@ export async function reapDockerResources(deps: TaskDeps, withClient: WithClient
       withClient(async (c) => {
         if (logs.jobId === null) return;
         for (const line of logs.lines) {
-          await addEvent(c, { jobId: logs.jobId, kind: line.kind === 'error' ? 'agent_error' : line.kind, phase: logs.phase, message: line.message, data: { ...line.data, source: logs.name } }, deps.secrets);
+          await addEvent(c, workerLineEvent(logs.jobId, logs.phase, line, { source: logs.name }), deps.secrets);
         }
       }),
   });

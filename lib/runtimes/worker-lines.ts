@@ -2,6 +2,12 @@
 // else (a stray console.log) is kept as a plain log line.
 import type { WorkerLine } from './types.ts';
 
+/** The job event a worker line becomes (an agent's `error` line is an `agent_error` event). */
+export function workerLineEvent(jobId: number, phase: number | null, line: WorkerLine, extraData: Record<string, unknown> = {}) {
+  const data = line.data || Object.keys(extraData).length ? { ...line.data, ...extraData } : null;
+  return { jobId, kind: line.kind === 'error' ? 'agent_error' : line.kind, phase, message: line.message, data };
+}
+
 export function parseWorkerLine(line: string): WorkerLine | null {
   const text = line.trim();
   if (!text) return null;
