@@ -192,7 +192,8 @@ async function buildInput(withClient: WithClient, job: JobRow, phase: PhaseNumbe
   if (job.genre !== null && !Genre.safeParse(job.genre).success) {
     return { error: `genre "${job.genre.slice(0, 40)}" is not one of: ${Genre.options.join(', ')}` };
   }
-  const existingTitles = await withClient((c) => recentTitles(c));
+  // Only the idea phase picks a title, so only it needs the titles already taken.
+  const existingTitles = phase === 1 ? await withClient((c) => recentTitles(c)) : [];
   // The repair works from the play-test's defect report (and playtest.json, materialised with the other artifacts).
   const feedback = phase === 5 ? await withClient((c) => repairFeedback(c, job.id)) : null;
   const parsed = JobInput.safeParse({ jobId: job.id, idea: job.idea, genre: job.genre, seed: job.seed, existingTitles, feedback });
