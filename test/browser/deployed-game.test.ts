@@ -1,25 +1,13 @@
 // Issue 2's promise end to end: an idea posted to the running service becomes a
 // game at http://gamedemoN.localhost:PORT/ that draws on its canvas and responds
 // to input in real Chromium, with no console errors and no network requests.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { createHarness, type Harness } from '../helpers/harness.ts';
-import { chromiumAvailable, launchChromium } from './harness.ts';
+import { expect } from 'vitest';
+import { itWithBrowser, useServiceAndBrowser } from './service-browser.ts';
 
-const runIt = chromiumAvailable() ? it : it.skip;
-let h: Harness;
-let browser: Browser;
+const ctx = useServiceAndBrowser();
 
-beforeAll(async () => {
-  h = await createHarness();
-  if (chromiumAvailable()) browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await h?.close();
-});
-
-runIt('plays the deployed game in Chromium', async () => {
+itWithBrowser('plays the deployed game in Chromium', async () => {
+  const { h, browser } = ctx;
   const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea: 'a lighthouse keeper fighting sea monsters' }) });
   const job = await h.waitForJob(((await res.json()) as { jobIds: number[] }).jobIds[0]!);
   expect(job.status).toBe('deployed');

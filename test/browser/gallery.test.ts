@@ -1,25 +1,13 @@
 // The gallery at /: lists games with play links and jobs with their phase, and
 // a game started from its form appears and reaches `deployed` live (SSE), with
 // no console errors.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../helpers/harness.ts';
-import { chromiumAvailable, launchChromium } from './harness.ts';
+import { expect } from 'vitest';
+import { itWithBrowser, useServiceAndBrowser } from './service-browser.ts';
 
-const runIt = chromiumAvailable() ? it : it.skip;
-let h: Harness;
-let browser: Browser;
+const ctx = useServiceAndBrowser();
 
-beforeAll(async () => {
-  h = await createHarness();
-  if (chromiumAvailable()) browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await h?.close();
-});
-
-runIt('lists games and jobs, and shows a new game arriving live', async () => {
+itWithBrowser('lists games and jobs, and shows a new game arriving live', async () => {
+  const { h, browser } = ctx;
   const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea: 'a lighthouse keeper fighting sea monsters', seed: 11 }) });
   const first = await h.waitForJob(((await res.json()) as { jobIds: number[] }).jobIds[0]!);
 
