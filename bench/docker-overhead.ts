@@ -19,18 +19,35 @@ const run = promisify(execFile);
 const COMMAND = ['node', '/app/test/fixtures/docker/fake-worker.mjs'];
 /** The runtime's container settings (lib/docker/worker-spec.ts) as CLI flags, so both sides start the same container. */
 const HARDENING = [
-  '--network', 'none',
-  '--user', '1001:1001',
+  '--network',
+  'none',
+  '--user',
+  '1001:1001',
   '--read-only',
-  '--tmpfs', '/tmp:rw,nosuid,nodev,size=512m,mode=1777',
-  '--tmpfs', '/home/claude:rw,nosuid,nodev,size=256m,uid=1001,gid=1001,mode=0700',
-  '--cap-drop', 'ALL',
-  '--security-opt', 'no-new-privileges:true',
-  '--memory', '2g', '--memory-swap', '2g',
-  '--cpus', '1',
-  '--pids-limit', '512',
-  '--ipc', 'private',
-  '--log-driver', 'json-file', '--log-opt', 'max-size=20m', '--log-opt', 'max-file=1',
+  '--tmpfs',
+  '/tmp:rw,nosuid,nodev,size=512m,mode=1777',
+  '--tmpfs',
+  '/home/claude:rw,nosuid,nodev,size=256m,uid=1001,gid=1001,mode=0700',
+  '--cap-drop',
+  'ALL',
+  '--security-opt',
+  'no-new-privileges:true',
+  '--memory',
+  '2g',
+  '--memory-swap',
+  '2g',
+  '--cpus',
+  '1',
+  '--pids-limit',
+  '512',
+  '--ipc',
+  'private',
+  '--log-driver',
+  'json-file',
+  '--log-opt',
+  'max-size=20m',
+  '--log-opt',
+  'max-file=1',
 ];
 
 export interface Figures {
@@ -60,10 +77,17 @@ function figures(samples: number[]): Figures {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
   const round = (n: number) => Math.round(n * 10) / 10;
-  return { medianMs: round(at(0.5)), meanMs: round(s.reduce((a, b) => a + b, 0) / s.length), p90Ms: round(at(0.9)), minMs: round(s[0]) };
+  return {
+    medianMs: round(at(0.5)),
+    meanMs: round(s.reduce((a, b) => a + b, 0) / s.length),
+    p90Ms: round(at(0.9)),
+    minMs: round(s[0]),
+  };
 }
 
-export async function measureDockerOverhead(opts: { docker?: Docker; image?: string; iterations?: number; log?: (line: string) => void } = {}): Promise<DockerOverheadResult> {
+export async function measureDockerOverhead(
+  opts: { docker?: Docker; image?: string; iterations?: number; log?: (line: string) => void } = {},
+): Promise<DockerOverheadResult> {
   const docker = opts.docker ?? new Docker();
   const iterations = opts.iterations ?? 15;
   const log = opts.log ?? (() => {});
@@ -73,7 +97,14 @@ export async function measureDockerOverhead(opts: { docker?: Docker; image?: str
     image = WORKER_TEST_IMAGE;
   }
   const root = await mkdtemp(path.join(os.tmpdir(), 'gpg-bench-docker-'));
-  const base = { docker, image, workspaceRoot: root, command: COMMAND, namePrefix: 'gpg-bench-', labels: { 'gamepocgen.bench': 'docker-overhead' } };
+  const base = {
+    docker,
+    image,
+    workspaceRoot: root,
+    command: COMMAND,
+    namePrefix: 'gpg-bench-',
+    labels: { 'gamepocgen.bench': 'docker-overhead' },
+  };
   const runtime = createDockerRuntime(base);
   const runtimeAwaiting = createDockerRuntime({ ...base, awaitRemoval: true });
   const viaRuntime: number[] = [];
@@ -86,16 +117,37 @@ export async function measureDockerOverhead(opts: { docker?: Docker; image?: str
       await mkdir(ws);
       const stored: WorkerLine[] = [];
       const t0 = performance.now();
-      const outcome = await rt.runPhase({ jobId: job++, phase: 1, gameName: 'bench', workspaceDir: ws, timeoutSeconds: 60, env: { FAKE_MODE: 'quick' }, onLine: (l) => stored.push(l) });
+      const outcome = await rt.runPhase({
+        jobId: job++,
+        phase: 1,
+        gameName: 'bench',
+        workspaceDir: ws,
+        timeoutSeconds: 60,
+        env: { FAKE_MODE: 'quick' },
+        onLine: (l) => stored.push(l),
+      });
       const ms = performance.now() - t0;
-      if (outcome.status !== 'completed' || stored.length !== 1) throw new Error(`bench phase failed: ${JSON.stringify(outcome)} lines=${stored.length}`);
+      if (outcome.status !== 'completed' || stored.length !== 1)
+        throw new Error(`bench phase failed: ${JSON.stringify(outcome)} lines=${stored.length}`);
       return ms;
     };
     const dockerRun = async () => {
       const ws = path.join(root, `cli-${job++}`);
       await mkdir(ws);
       const t0 = performance.now();
-      const { stdout } = await run('docker', ['run', '--rm', ...HARDENING, '-v', `${ws}:/workspace:rw`, '-e', 'FAKE_MODE=quick', '-e', 'WORKSPACE_DIR=/workspace', image, ...COMMAND]);
+      const { stdout } = await run('docker', [
+        'run',
+        '--rm',
+        ...HARDENING,
+        '-v',
+        `${ws}:/workspace:rw`,
+        '-e',
+        'FAKE_MODE=quick',
+        '-e',
+        'WORKSPACE_DIR=/workspace',
+        image,
+        ...COMMAND,
+      ]);
       const ms = performance.now() - t0;
       if (!stdout.includes('"quick"')) throw new Error(`docker run printed ${stdout}`);
       return ms;
@@ -112,7 +164,9 @@ export async function measureDockerOverhead(opts: { docker?: Docker; image?: str
       // Rotate the order so no side always runs on a freshly-idle engine.
       for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]();
       await runtime.close?.(); // settle background removals outside the timed sections
-      log(`iteration ${i + 1}/${iterations}: runtime ${viaRuntime.at(-1)!.toFixed(0)} ms, with removal ${viaRuntimeRemoved.at(-1)!.toFixed(0)} ms, docker run --rm ${viaCli.at(-1)!.toFixed(0)} ms`);
+      log(
+        `iteration ${i + 1}/${iterations}: runtime ${viaRuntime.at(-1)!.toFixed(0)} ms, with removal ${viaRuntimeRemoved.at(-1)!.toFixed(0)} ms, docker run --rm ${viaCli.at(-1)!.toFixed(0)} ms`,
+      );
     }
   } finally {
     await runtime.close?.();
@@ -123,12 +177,25 @@ export async function measureDockerOverhead(opts: { docker?: Docker; image?: str
   const cli = figures(viaCli);
   const ratio = Math.round((rt.medianMs / cli.medianMs) * 100) / 100;
   const ratioWithRemoval = Math.round((rtRemoved.medianMs / cli.medianMs) * 100) / 100;
-  return { image, iterations, runtime: rt, runtimeWithRemoval: rtRemoved, dockerRunRm: cli, ratio, ratioWithRemoval, target: 1.2, withinTarget: ratio <= 1.2 };
+  return {
+    image,
+    iterations,
+    runtime: rt,
+    runtimeWithRemoval: rtRemoved,
+    dockerRunRm: cli,
+    ratio,
+    ratioWithRemoval,
+    target: 1.2,
+    withinTarget: ratio <= 1.2,
+  };
 }
 
 if (import.meta.main) {
   const i = process.argv.indexOf('--iterations');
-  const result = await measureDockerOverhead({ iterations: i > 0 ? Number(process.argv[i + 1]) : undefined, log: (l) => console.error(`[docker-overhead] ${l}`) });
+  const result = await measureDockerOverhead({
+    iterations: i > 0 ? Number(process.argv[i + 1]) : undefined,
+    log: (l) => console.error(`[docker-overhead] ${l}`),
+  });
   console.log(JSON.stringify(result, null, 2));
   process.exitCode = result.withinTarget ? 0 : 1;
 }

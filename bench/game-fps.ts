@@ -23,7 +23,9 @@ export interface GameFpsResult {
   perKit: KitFps[];
 }
 
-export async function measureGameFps(opts: { kits?: readonly Genre[]; loads?: number; seconds?: number } = {}): Promise<GameFpsResult> {
+export async function measureGameFps(
+  opts: { kits?: readonly Genre[]; loads?: number; seconds?: number } = {},
+): Promise<GameFpsResult> {
   const kits = opts.kits ?? GENRES;
   const loads = opts.loads ?? 3;
   const seconds = opts.seconds ?? 3;
@@ -71,15 +73,28 @@ export async function measureGameFps(opts: { kits?: readonly Genre[]; loads?: nu
   } finally {
     await browser.close();
   }
-  return { firstFrameMs: Math.max(...perKit.map((k) => k.firstFrameMs)), fps: Math.min(...perKit.map((k) => k.fps)), perKit };
+  return {
+    firstFrameMs: Math.max(...perKit.map((k) => k.firstFrameMs)),
+    fps: Math.min(...perKit.map((k) => k.fps)),
+    perKit,
+  };
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { loads: { type: 'string' }, seconds: { type: 'string' }, kit: { type: 'string', multiple: true } } });
+  const { values } = parseArgs({
+    options: { loads: { type: 'string' }, seconds: { type: 'string' }, kit: { type: 'string', multiple: true } },
+  });
   const kits = values.kit?.length ? (values.kit as Genre[]) : undefined;
-  const result = await measureGameFps({ kits, loads: values.loads ? Number(values.loads) : undefined, seconds: values.seconds ? Number(values.seconds) : undefined });
-  for (const k of result.perKit) console.log(`${k.kit.padEnd(14)} first frame ${String(k.firstFrameMs).padStart(6)} ms   ${String(k.fps).padStart(5)} fps`);
+  const result = await measureGameFps({
+    kits,
+    loads: values.loads ? Number(values.loads) : undefined,
+    seconds: values.seconds ? Number(values.seconds) : undefined,
+  });
+  for (const k of result.perKit)
+    console.log(
+      `${k.kit.padEnd(14)} first frame ${String(k.firstFrameMs).padStart(6)} ms   ${String(k.fps).padStart(5)} fps`,
+    );
   console.log(`worst: first frame ${result.firstFrameMs} ms (target ≤ 300), ${result.fps} fps (target ≥ 55)`);
 }

@@ -53,7 +53,9 @@ export async function rawPickupLatency(databaseUrl: string, jobs = 300): Promise
   await client.connect();
   for (let i = 0; i < jobs; i++) {
     const started = new Promise<void>((r) => (resolveStarted = r));
-    await client.query(`select graphile_worker.add_job('noop', json_build_object('t', $1::float8))`, [performance.now()]);
+    await client.query(`select graphile_worker.add_job('noop', json_build_object('t', $1::float8))`, [
+      performance.now(),
+    ]);
     await started;
   }
   await client.end();
@@ -70,7 +72,18 @@ interface Service_ {
 async function startBenchService(databaseUrl: string, maxConcurrent: number, slots = 10): Promise<Service_> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-bench-'));
   // Measures the pipeline up to deployed; play-testing (Chromium) would compete for the same 2 cores.
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, RUNTIME: 'local', AGENT: 'builtin', DEPLOY: 'local', PLAYTEST: 'off', MAX_CONCURRENT: String(maxConcurrent), SLOTS: String(slots), DATABASE_URL: databaseUrl });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    RUNTIME: 'local',
+    AGENT: 'builtin',
+    DEPLOY: 'local',
+    PLAYTEST: 'off',
+    MAX_CONCURRENT: String(maxConcurrent),
+    SLOTS: String(slots),
+    DATABASE_URL: databaseUrl,
+  });
   const service = await startService(config, { databaseUrl });
   const hub = new EventHub(databaseUrl);
   await hub.start();
@@ -89,7 +102,10 @@ async function startBenchService(databaseUrl: string, maxConcurrent: number, slo
 function allFinished(s: Service_, ids: number[]): Promise<void> {
   return new Promise((resolve) => {
     const check = async () => {
-      const { rows } = await s.service.db.query<{ n: number }>(`select count(*)::int n from gamepocgen.jobs where id = any($1) and status in ('deployed', 'failed', 'recycled')`, [ids]);
+      const { rows } = await s.service.db.query<{ n: number }>(
+        `select count(*)::int n from gamepocgen.jobs where id = any($1) and status in ('deployed', 'failed', 'recycled')`,
+        [ids],
+      );
       if (rows[0]!.n === ids.length) {
         unsubscribe();
         resolve();
@@ -106,7 +122,10 @@ function allFinished(s: Service_, ids: number[]): Promise<void> {
 async function generate(s: Service_, count: number, seed: number): Promise<number[]> {
   const ids: number[] = [];
   for (let left = count; left > 0; left -= 10) {
-    const res = await fetch(`${s.service.url}/api/generate`, { method: 'POST', body: JSON.stringify({ count: Math.min(10, left), seed: seed + ids.length }) });
+    const res = await fetch(`${s.service.url}/api/generate`, {
+      method: 'POST',
+      body: JSON.stringify({ count: Math.min(10, left), seed: seed + ids.length }),
+    });
     ids.push(...((await res.json()) as { jobIds: number[] }).jobIds);
   }
   return ids;
@@ -121,7 +140,11 @@ export interface SequentialFigures {
 }
 
 /** Games one at a time: chain pickup latencies and where each game's time goes. */
-export async function sequentialGames(databaseUrl: string, games: number, maxConcurrent: number): Promise<SequentialFigures> {
+export async function sequentialGames(
+  databaseUrl: string,
+  games: number,
+  maxConcurrent: number,
+): Promise<SequentialFigures> {
   const s = await startBenchService(databaseUrl, maxConcurrent, games);
   try {
     const ids: number[] = [];
@@ -132,7 +155,8 @@ export async function sequentialGames(databaseUrl: string, games: number, maxCon
     }
     const db = s.service.db;
     // Handoffs measured on Postgres's clock: commit of the step before → start of the next.
-    const pickups = await db.query<{ ms: number }>(`
+    const pickups = await db.query<{ ms: number }>(
+      `
       select extract(epoch from (r.started_at - coalesce(prev.finished_at, j.created_at))) * 1000 as ms
         from gamepocgen.phase_runs r
         join gamepocgen.jobs j on j.id = r.job_id
@@ -141,12 +165,17 @@ export async function sequentialGames(databaseUrl: string, games: number, maxCon
       union all
       select extract(epoch from (e.at - r.finished_at)) * 1000
         from gamepocgen.phase_runs r join gamepocgen.job_events e on e.job_id = r.job_id and e.kind = 'status' and e.message = 'deploying'
-       where r.phase = 4 and r.job_id = any($1)`, [ids]);
-    const perGame = await db.query<{ total: number; agent: number; worker: number; status: string }>(`
+       where r.phase = 4 and r.job_id = any($1)`,
+      [ids],
+    );
+    const perGame = await db.query<{ total: number; agent: number; worker: number; status: string }>(
+      `
       select extract(epoch from (j.deployed_at - j.created_at)) * 1000 as total,
              sum(r.agent_ms)::float8 as agent, sum(r.duration_ms)::float8 as worker, j.status
         from gamepocgen.jobs j join gamepocgen.phase_runs r on r.job_id = j.id
-       where j.id = any($1) group by j.id`, [ids]);
+       where j.id = any($1) group by j.id`,
+      [ids],
+    );
     const ok = perGame.rows.filter((r) => r.status !== 'failed');
     return {
       pickupMs: pickups.rows.map((r) => Number(r.ms)),
@@ -161,18 +190,29 @@ export async function sequentialGames(databaseUrl: string, games: number, maxCon
 }
 
 /** Games posted all at once: throughput in games per minute. */
-export async function throughput(databaseUrl: string, games: number, maxConcurrent: number): Promise<{ gamesPerMinute: number; seconds: number; failed: number }> {
+export async function throughput(
+  databaseUrl: string,
+  games: number,
+  maxConcurrent: number,
+): Promise<{ gamesPerMinute: number; seconds: number; failed: number }> {
   const s = await startBenchService(databaseUrl, maxConcurrent, Math.max(10, games));
   try {
     const t0 = performance.now();
     const ids = await generate(s, games, 5000);
     await allFinished(s, ids);
     const seconds = (performance.now() - t0) / 1000;
-    const { rows } = await s.service.db.query<{ n: number }>(`select count(*)::int n from gamepocgen.jobs where id = any($1) and status = 'failed'`, [ids]);
+    const { rows } = await s.service.db.query<{ n: number }>(
+      `select count(*)::int n from gamepocgen.jobs where id = any($1) and status = 'failed'`,
+      [ids],
+    );
     return { gamesPerMinute: (games / seconds) * 60, seconds, failed: rows[0]!.n };
   } finally {
     await s.close();
   }
 }
 
-export const summarize = (values: number[]) => ({ p50: percentile(values, 50), p99: percentile(values, 99), n: values.length });
+export const summarize = (values: number[]) => ({
+  p50: percentile(values, 50),
+  p99: percentile(values, 99),
+  n: values.length,
+});

@@ -11,7 +11,8 @@ import { fmt } from './stats.ts';
 
 const MAX_CONCURRENT = Number(process.env.MAX_CONCURRENT ?? 5);
 const GAMES = Number(process.env.BENCH_GAMES ?? 40);
-const line = (label: string, value: string, note = '') => console.log(`${label.padEnd(44)} ${value.padEnd(26)} ${note}`);
+const line = (label: string, value: string, note = '') =>
+  console.log(`${label.padEnd(44)} ${value.padEnd(26)} ${note}`);
 
 async function main() {
   const only = new Set(process.argv.slice(2));
@@ -26,25 +27,47 @@ async function main() {
     stopPg = pg.stop;
   }
   const dbs = benchDatabases(adminUrl);
-  console.log(`GamePocGen bench — ${os.cpus().length} cores, Node ${process.versions.node}, MAX_CONCURRENT=${MAX_CONCURRENT}\n`);
+  console.log(
+    `GamePocGen bench — ${os.cpus().length} cores, Node ${process.versions.node}, MAX_CONCURRENT=${MAX_CONCURRENT}\n`,
+  );
   try {
     if (want('pipeline')) {
       const raw = summarize(await rawPickupLatency(await dbs.database('bench_raw'), 300));
       line('raw graphile-worker pickup (baseline)', `p50 ${fmt(raw.p50)} p99 ${fmt(raw.p99)}`, `n=${raw.n}`);
       const seq = await sequentialGames(await dbs.database('bench_seq'), GAMES, MAX_CONCURRENT);
       const pickup = summarize(seq.pickupMs);
-      line('run-phase/deploy pickup (commit → start)', `p50 ${fmt(pickup.p50)} p99 ${fmt(pickup.p99)}`, `n=${pickup.n}; ${(pickup.p50 / raw.p50).toFixed(1)}× raw; target p50 < 10 ms`);
+      line(
+        'run-phase/deploy pickup (commit → start)',
+        `p50 ${fmt(pickup.p50)} p99 ${fmt(pickup.p99)}`,
+        `n=${pickup.n}; ${(pickup.p50 / raw.p50).toFixed(1)}× raw; target p50 < 10 ms`,
+      );
       const overhead = seq.totalMs.map((t, i) => t - seq.workerMs[i]!);
       const withStartup = seq.totalMs.map((t, i) => t - seq.agentMs[i]!);
       const total = summarize(seq.totalMs);
       line('game time, queued → deployed', `p50 ${fmt(total.p50)}`, `n=${total.n}, failed ${seq.failed}`);
-      line('orchestration overhead per game', `p50 ${fmt(summarize(overhead).p50)} p99 ${fmt(summarize(overhead).p99)}`, 'queued→deployed minus worker runs; target < 300 ms');
-      line('  … counting worker start-up as overhead', `p50 ${fmt(summarize(withStartup).p50)}`, 'queued→deployed minus agent time only (4 process starts)');
+      line(
+        'orchestration overhead per game',
+        `p50 ${fmt(summarize(overhead).p50)} p99 ${fmt(summarize(overhead).p99)}`,
+        'queued→deployed minus worker runs; target < 300 ms',
+      );
+      line(
+        '  … counting worker start-up as overhead',
+        `p50 ${fmt(summarize(withStartup).p50)}`,
+        'queued→deployed minus agent time only (4 process starts)',
+      );
       line('  polling design it replaces (5 s + 5 s polls)', '≥ 12000 ms of waiting', 'per game');
       const one = await throughput(await dbs.database('bench_tp1'), Math.min(GAMES, 20), 1);
-      line('games/minute, 1 worker', one.gamesPerMinute.toFixed(1), `${Math.min(GAMES, 20)} games in ${one.seconds.toFixed(1)} s, failed ${one.failed}`);
+      line(
+        'games/minute, 1 worker',
+        one.gamesPerMinute.toFixed(1),
+        `${Math.min(GAMES, 20)} games in ${one.seconds.toFixed(1)} s, failed ${one.failed}`,
+      );
       const many = await throughput(await dbs.database('bench_tpn'), GAMES, MAX_CONCURRENT);
-      line(`games/minute, ${MAX_CONCURRENT} workers`, many.gamesPerMinute.toFixed(1), `${GAMES} games in ${many.seconds.toFixed(1)} s, failed ${many.failed}; target ≥ 60`);
+      line(
+        `games/minute, ${MAX_CONCURRENT} workers`,
+        many.gamesPerMinute.toFixed(1),
+        `${GAMES} games in ${many.seconds.toFixed(1)} s, failed ${many.failed}; target ≥ 60`,
+      );
     }
     if (want('fps')) {
       if (!existsSync('/usr/bin/chromium')) line('game frame rate', 'skipped', 'no /usr/bin/chromium');
@@ -52,7 +75,11 @@ async function main() {
         const { measureGameFps } = await import('./game-fps.ts');
         const fps = await measureGameFps();
         for (const k of fps.perKit) line(`  ${k.kit}`, `first frame ${fmt(k.firstFrameMs)}, ${k.fps.toFixed(1)} fps`);
-        line('game first frame / frame rate (worst kit)', `${fmt(fps.firstFrameMs)}, ${fps.fps.toFixed(1)} fps`, 'target ≤ 300 ms, ≥ 55 fps');
+        line(
+          'game first frame / frame rate (worst kit)',
+          `${fmt(fps.firstFrameMs)}, ${fps.fps.toFixed(1)} fps`,
+          'target ≤ 300 ms, ≥ 55 fps',
+        );
       }
     }
     if (want('docker')) {

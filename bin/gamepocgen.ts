@@ -25,8 +25,13 @@ async function main(argv: string[]) {
       const service = await startService(config, { log: (l) => console.log(l) });
       const slotUrl = `http://gamedemo0.localhost:${service.port}/`;
       console.log(`\nGamePocGen is running at ${service.url}/  (games at ${slotUrl} … gamedemo${config.SLOTS - 1})`);
-      if (!service.tokenConfigured) console.log(`login URL for other machines: ${service.url}/#token=${service.apiToken}  (callers on this machine need no token unless API_TOKEN is set)`);
-      console.log(`try: curl -X POST ${service.url}/api/generate -d '{"idea":"a lighthouse keeper fighting sea monsters"}'\n`);
+      if (!service.tokenConfigured)
+        console.log(
+          `login URL for other machines: ${service.url}/#token=${service.apiToken}  (callers on this machine need no token unless API_TOKEN is set)`,
+        );
+      console.log(
+        `try: curl -X POST ${service.url}/api/generate -d '{"idea":"a lighthouse keeper fighting sea monsters"}'\n`,
+      );
       const stop = async (signal: string) => {
         console.log(`\n${signal}: shutting down`);
         await service.close();
@@ -57,7 +62,19 @@ async function main(argv: string[]) {
       return;
     }
     case 'generate':
-      return generateCommand(config, parseArgs({ args: rest, allowPositionals: true, options: { count: { type: 'string' }, genre: { type: 'string' }, seed: { type: 'string' }, 'no-wait': { type: 'boolean' } } }));
+      return generateCommand(
+        config,
+        parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: {
+            count: { type: 'string' },
+            genre: { type: 'string' },
+            seed: { type: 'string' },
+            'no-wait': { type: 'boolean' },
+          },
+        }),
+      );
     case 'token': {
       const { resolveApiToken } = await import('../lib/api-token.ts');
       console.log((await resolveApiToken(config)).token);
@@ -72,7 +89,10 @@ async function main(argv: string[]) {
 
 main(process.argv.slice(2)).catch((e) => {
   const err = e as Error & { code?: string; port?: number };
-  if (err.code === 'EADDRINUSE') console.error(`gamepocgen: port ${err.port} is already in use: stop the other server or set PORT (e.g. PORT=3001 npm start)`);
+  if (err.code === 'EADDRINUSE')
+    console.error(
+      `gamepocgen: port ${err.port} is already in use: stop the other server or set PORT (e.g. PORT=3001 npm start)`,
+    );
   else console.error(`gamepocgen: ${err.message}`);
   process.exit(1);
 });

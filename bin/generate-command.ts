@@ -28,7 +28,8 @@ export async function generateCommand(config: Config, args: Parsed): Promise<voi
     console.log(`started job(s) ${ids.join(', ')}`);
     if (args.values['no-wait']) return;
     const { rows } = await db.query<{ n: number }>('select count(*)::int n from gamepocgen.worker_processes');
-    if (rows[0]!.n === 0) console.log('note: no task runner is registered; start one with `npm start` or `npx graphile-worker`');
+    if (rows[0]!.n === 0)
+      console.log('note: no task runner is registered; start one with `npm start` or `npx graphile-worker`');
     await hub.start();
     await new Promise<void>((resolve, reject) => {
       let finished = false;
@@ -62,9 +63,19 @@ let drawnLines = 0;
 function render(jobs: JobRow[]): string {
   const tty = process.stdout.isTTY;
   const lines = jobs.map((j) => {
-    const step = j.status === 'deployed' ? STEPS : j.status === 'deploying' ? STEPS - 1 : Math.max(0, j.phase - (j.status === 'running' ? 1 : 0));
+    const step =
+      j.status === 'deployed'
+        ? STEPS
+        : j.status === 'deploying'
+          ? STEPS - 1
+          : Math.max(0, j.phase - (j.status === 'running' ? 1 : 0));
     const bar = '█'.repeat(step * 4).padEnd(STEPS * 4, '░');
-    const what = j.status === 'deployed' ? `deployed  ${j.url}` : j.status === 'failed' ? `failed: ${j.error}` : `${j.status}${j.phase ? ` (phase ${j.phase})` : ''}`;
+    const what =
+      j.status === 'deployed'
+        ? `deployed  ${j.url}`
+        : j.status === 'failed'
+          ? `failed: ${j.error}`
+          : `${j.status}${j.phase ? ` (phase ${j.phase})` : ''}`;
     return `job ${String(j.id).padStart(4)} ${bar} ${j.title ?? ''}  ${what}`;
   });
   const up = tty && drawnLines ? `\x1b[${drawnLines}A` : '';

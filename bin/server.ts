@@ -44,7 +44,11 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
   let config = initialConfig;
   const log = opts.log ?? (() => {});
   const database = opts.databaseUrl ? { url: opts.databaseUrl, embedded: null } : await resolveDatabase(config);
-  log(database.embedded ? `database: embedded PostgreSQL under ${path.relative(ROOT_DIR, config.DATA_DIR) || config.DATA_DIR}` : 'database: DATABASE_URL');
+  log(
+    database.embedded
+      ? `database: embedded PostgreSQL under ${path.relative(ROOT_DIR, config.DATA_DIR) || config.DATA_DIR}`
+      : 'database: DATABASE_URL',
+  );
   const db = createPool(database.url, 10);
   for (const m of await migrate(db)) log(`applied migration ${m}`);
   // Jobs a previous run was holding when it stopped resume now, not at the reaper's next minute.
@@ -58,8 +62,14 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
   config = { ...config, PORT: port };
 
   const taskDeps = opts.tasks === false ? null : await createTaskDeps(config, opts.taskDeps);
-  const runtimeDescription = taskDeps ? taskDeps.runtime.describe() : 'none in this process (tasks run in the worker service)';
-  log(taskDeps ? `runtime: ${runtimeDescription}; agent: ${taskDeps.agent}; deploy: ${taskDeps.deployer.describe()}` : 'tasks: none in this process');
+  const runtimeDescription = taskDeps
+    ? taskDeps.runtime.describe()
+    : 'none in this process (tasks run in the worker service)';
+  log(
+    taskDeps
+      ? `runtime: ${runtimeDescription}; agent: ${taskDeps.agent}; deploy: ${taskDeps.deployer.describe()}`
+      : 'tasks: none in this process',
+  );
 
   let runner: Runner | null = null;
   // The runner's own pool, so its connections carry our error handlers and end with us.

@@ -50,7 +50,11 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
   doc.title = config.title;
   const hud = createHud(doc, hudRoot);
   const overlay = createOverlay(doc, stage);
-  const shop = createUpgradePanel(doc, shopRoot, { onBuy: (id) => buyUpgrade(id), format: formatNumber, currencyName: config.names.currency });
+  const shop = createUpgradePanel(doc, shopRoot, {
+    onBuy: (id) => buyUpgrade(id),
+    format: formatNumber,
+    currencyName: config.names.currency,
+  });
   const renderer = createRenderer(canvas, { width: WIDTH, height: HEIGHT });
   const particles = createParticles({ random: Math.random });
   const world = createWorld();
@@ -103,7 +107,8 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
     /** Earn currency, with a floating "+n" where it happened. @param {number} n @param {number} [x] @param {number} [y] */
     earn(n, x, y) {
       const gained = wallet.earn(n);
-      if (x !== undefined && y !== undefined) g.floatText(x, y, `+${formatNumber(Math.round(gained * 10) / 10)}`, palette.accent);
+      if (x !== undefined && y !== undefined)
+        g.floatText(x, y, `+${formatNumber(Math.round(gained * 10) / 10)}`, palette.accent);
       bus.emit('earn', gained);
       return gained;
     },
@@ -112,7 +117,8 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
       floaters.add(x, y, text, color);
     },
     /** Cached procedural sprite for a role ('player', 'enemy', …). @param {string} role @param {string} color @param {number} size @param {'creature'|'ship'|'gem'|'block'} [shape] @param {number} [variant] */
-    sprite: (role, color, size, shape, variant = 0) => makeSprite({ seed: hashString(`${config.seed}:${role}:${variant}`), size, color, shape }),
+    sprite: (role, color, size, shape, variant = 0) =>
+      makeSprite({ seed: hashString(`${config.seed}:${role}:${variant}`), size, color, shape }),
     win: () => endRun('won'),
     lose: () => endRun('lost'),
     format: formatNumber,
@@ -147,7 +153,14 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
 
   function showEndScreen(/** @type {'won'|'lost'} */ outcome) {
     const gain = prestigeGain(wallet.lifetime(), config.tuning.prestigeThreshold ?? 500);
-    showEndScreenFor(overlay, config, { outcome, score, best, prestigeGain: gain, onAgain: startRun, onPrestige: () => doPrestige() });
+    showEndScreenFor(overlay, config, {
+      outcome,
+      score,
+      best,
+      prestigeGain: gain,
+      onAgain: startRun,
+      onPrestige: () => doPrestige(),
+    });
   }
 
   const showTitle = () => showTitleScreen(overlay, config, { onPlay: startRun });
@@ -273,20 +286,48 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
 
   /** The play-testing surface (see docs/framework.md, "window.__game"). */
   const api = {
-    get state() { return state; },
-    get score() { return score; },
-    get currency() { return wallet.get(); },
-    get best() { return best; },
-    get frames() { return loop.frames; },
-    get firstFrameMs() { return firstFrameMs; },
-    get steps() { return loop.steps; },
-    get time() { return time; },
-    get kit() { return game.state; },
-    get upgrades() { return upgrades.list(); },
-    get prestigePoints() { return prestigePoints; },
-    get speed() { return loop.timeScale; },
-    set speed(v) { loop.timeScale = Math.max(0.1, Math.min(16, Number(v) || 1)); },
-    get muted() { return sfx.muted; },
+    get state() {
+      return state;
+    },
+    get score() {
+      return score;
+    },
+    get currency() {
+      return wallet.get();
+    },
+    get best() {
+      return best;
+    },
+    get frames() {
+      return loop.frames;
+    },
+    get firstFrameMs() {
+      return firstFrameMs;
+    },
+    get steps() {
+      return loop.steps;
+    },
+    get time() {
+      return time;
+    },
+    get kit() {
+      return game.state;
+    },
+    get upgrades() {
+      return upgrades.list();
+    },
+    get prestigePoints() {
+      return prestigePoints;
+    },
+    get speed() {
+      return loop.timeScale;
+    },
+    set speed(v) {
+      loop.timeScale = Math.max(0.1, Math.min(16, Number(v) || 1));
+    },
+    get muted() {
+      return sfx.muted;
+    },
     info: { title: config.title, genre: config.genre, kit: kit.id, seed: config.seed, palette: { ...palette } },
     start: () => state === 'title' && startRun(),
     restart: startRun,

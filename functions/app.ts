@@ -26,7 +26,9 @@ export function createApp(deps: AppDeps) {
   app.route('/play', createPlayRoutes(deps));
   app.use('/*', serveStatic({ root: path.join(ROOT_DIR, 'gallery') }));
 
-  app.notFound((c) => errorResponse(c, 404, 'not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
+  app.notFound((c) =>
+    errorResponse(c, 404, 'not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`),
+  );
   app.onError((err, c) => {
     if (err instanceof HttpError) return errorResponse(c, err.status, err.code, err.message, err.details);
     const code = (err as { code?: string }).code;

@@ -17,7 +17,12 @@ export function requireToken(deps: AppDeps): MiddlewareHandler {
     const given = Buffer.from(header.replace(/^Bearer\s+/i, ''));
     if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
     if (!deps.tokenConfigured && isLocalCaller(c)) return next();
-    return errorResponse(c, 401, 'unauthorized', 'this request needs "Authorization: Bearer <API_TOKEN>" (the token is printed at start-up and kept in .data/api-token)');
+    return errorResponse(
+      c,
+      401,
+      'unauthorized',
+      'this request needs "Authorization: Bearer <API_TOKEN>" (the token is printed at start-up and kept in .data/api-token)',
+    );
   };
 }
 

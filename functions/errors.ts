@@ -15,7 +15,13 @@ export class HttpError extends Error {
   }
 }
 
-export function errorResponse(c: Context, status: ContentfulStatusCode, code: string, message: string, details: unknown = null) {
+export function errorResponse(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  details: unknown = null,
+) {
   return c.json({ error: { code, message, details } }, status);
 }
 

@@ -14,7 +14,9 @@ export function createEventRoutes(deps: AppDeps) {
     let after = Number.isSafeInteger(header) && header > 0 ? header : q.after;
     // A new client starts from now, not from the beginning of history.
     if (after === undefined) {
-      const { rows } = await deps.db.query<{ id: number }>('select coalesce(max(id), 0)::bigint id from gamepocgen.job_events');
+      const { rows } = await deps.db.query<{ id: number }>(
+        'select coalesce(max(id), 0)::bigint id from gamepocgen.job_events',
+      );
       after = rows[0]!.id;
     }
     return streamJobEvents(c, deps, { jobId: null, afterId: after });

@@ -19,7 +19,8 @@ export function createGameRoutes(deps: AppDeps) {
     const id = pathId(c);
     const job = await getJob(deps.db, id);
     if (!job) throw new HttpError(404, 'job_not_found', `job ${id} does not exist`);
-    if (job.status !== 'deployed') throw new HttpError(409, 'not_deployed', `job ${id} is ${job.status}, not a deployed game`);
+    if (job.status !== 'deployed')
+      throw new HttpError(409, 'not_deployed', `job ${id} is ${job.status}, not a deployed game`);
     const slot = await removeGame(deps.db, id);
     return c.json({ removed: id, freedSlot: slot });
   });

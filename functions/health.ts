@@ -31,7 +31,16 @@ export function createHealthRoutes(deps: AppDeps) {
         uptimeSeconds,
       });
     } catch (e) {
-      return c.json({ status: 'error', db: 'unreachable', error: (e as Error).message, runtime: deps.runtimeDescription, uptimeSeconds }, 503);
+      return c.json(
+        {
+          status: 'error',
+          db: 'unreachable',
+          error: (e as Error).message,
+          runtime: deps.runtimeDescription,
+          uptimeSeconds,
+        },
+        503,
+      );
     }
   });
   return app;
@@ -39,6 +48,8 @@ export function createHealthRoutes(deps: AppDeps) {
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms)),
+  );
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -67,7 +67,12 @@ export function createJobRoutes(deps: AppDeps) {
       job.compare_group ? comparisonOf(deps.db, job.compare_group) : [],
     ]);
     return c.json({
-      job: { ...jobView(job), phases: phases.map(phaseRunView), artifacts: artifacts.map((a) => ({ path: a.path, size: a.size, sha256: a.sha256 })), comparison },
+      job: {
+        ...jobView(job),
+        phases: phases.map(phaseRunView),
+        artifacts: artifacts.map((a) => ({ path: a.path, size: a.size, sha256: a.sha256 })),
+        comparison,
+      },
     });
   });
 
@@ -93,7 +98,9 @@ export function createJobRoutes(deps: AppDeps) {
   app.get('/jobs/:id/artifacts', async (c) => {
     const job = await requireJob(pathId(c));
     const artifacts = await listArtifacts(deps.db, job.id);
-    return c.json({ artifacts: artifacts.map((a) => ({ path: a.path, size: a.size, sha256: a.sha256, phase: a.phase })) });
+    return c.json({
+      artifacts: artifacts.map((a) => ({ path: a.path, size: a.size, sha256: a.sha256, phase: a.phase })),
+    });
   });
 
   app.get('/jobs/:id/artifacts/*', async (c) => {
@@ -101,7 +108,8 @@ export function createJobRoutes(deps: AppDeps) {
     const prefix = `/api/jobs/${job.id}/artifacts/`;
     const path = decodeURIComponent(new URL(c.req.url).pathname).slice(prefix.length);
     const artifact = path ? await getArtifact(deps.db, job.id, path) : null;
-    if (!artifact) throw new HttpError(404, 'artifact_not_found', `job ${job.id} has no artifact "${path.slice(0, 200)}"`);
+    if (!artifact)
+      throw new HttpError(404, 'artifact_not_found', `job ${job.id} has no artifact "${path.slice(0, 200)}"`);
     // Served as downloads with a locked-down CSP: artifacts are untrusted content.
     return c.body(new Uint8Array(artifact.bytes), 200, {
       'content-type': contentTypeFor(path, true),

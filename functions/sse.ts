@@ -7,7 +7,11 @@ import type { AppDeps } from './deps.ts';
 
 const BATCH = 500;
 
-export function streamJobEvents(c: Context, deps: AppDeps, opts: { jobId: number | null; afterId: number; isFinished?: () => Promise<boolean> }) {
+export function streamJobEvents(
+  c: Context,
+  deps: AppDeps,
+  opts: { jobId: number | null; afterId: number; isFinished?: () => Promise<boolean> },
+) {
   return streamSSE(c, async (stream) => {
     let lastId = opts.afterId;
     let wake: (() => void) | null = null;

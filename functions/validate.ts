@@ -25,7 +25,11 @@ export async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> 
 }
 
 function tooLarge(bytes: number) {
-  return new HttpError(413, 'payload_too_large', `request body is ${bytes} bytes; the limit is ${MAX_BODY_BYTES} bytes (an idea may be at most 10000 characters)`);
+  return new HttpError(
+    413,
+    'payload_too_large',
+    `request body is ${bytes} bytes; the limit is ${MAX_BODY_BYTES} bytes (an idea may be at most 10000 characters)`,
+  );
 }
 
 export function query<T>(c: Context, schema: z.ZodType<T>): T {
@@ -39,6 +43,7 @@ const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export function pathId(c: Context, name = 'id'): number {
   const raw = c.req.param(name) ?? '';
   const parsed = /^\d+$/.test(raw) ? Id.safeParse(raw) : null;
-  if (!parsed?.success) throw new HttpError(400, 'invalid_id', `"${raw.slice(0, 40)}" is not a job id (expected a positive integer)`);
+  if (!parsed?.success)
+    throw new HttpError(400, 'invalid_id', `"${raw.slice(0, 40)}" is not a job id (expected a positive integer)`);
   return parsed.data;
 }

@@ -19,17 +19,43 @@ async function render() {
   const [{ games }, { jobs }] = await Promise.all([getJson('/api/games'), getJson('/api/jobs?limit=50')]);
   $('games').replaceChildren(
     ...(games.length
-      ? games.map((g) => el('li', {}, el('a', { href: g.url, target: '_blank', rel: 'noopener' }, g.title ?? `game ${g.id}`), el('div', { className: 'muted' }, [g.genre, `slot ${g.slot}`, g.playtest && `play-test ${g.playtest.score}/100`].filter(Boolean).join(' · ')), el('div', {}, g.idea ?? '')))
+      ? games.map((g) =>
+          el(
+            'li',
+            {},
+            el('a', { href: g.url, target: '_blank', rel: 'noopener' }, g.title ?? `game ${g.id}`),
+            el(
+              'div',
+              { className: 'muted' },
+              [g.genre, `slot ${g.slot}`, g.playtest && `play-test ${g.playtest.score}/100`]
+                .filter(Boolean)
+                .join(' · '),
+            ),
+            el('div', {}, g.idea ?? ''),
+          ),
+        )
       : [el('li', { className: 'muted' }, 'No games yet: type an idea above.')]),
   );
   $('jobs').replaceChildren(
     ...jobs.map((j) =>
-      el('tr', {},
+      el(
+        'tr',
+        {},
         el('td', {}, j.id),
         el('td', {}, j.title ?? j.idea ?? el('span', { className: 'muted' }, '(surprise)')),
-        el('td', { className: `status-${j.status}`, title: j.error ?? '' }, j.status + (j.error ? `: ${j.error.slice(0, 120)}` : '')),
+        el(
+          'td',
+          { className: `status-${j.status}`, title: j.error ?? '' },
+          j.status + (j.error ? `: ${j.error.slice(0, 120)}` : ''),
+        ),
         el('td', {}, j.phaseName ?? ''),
-        el('td', {}, j.url ? el('a', { href: j.url, target: '_blank' }, 'play') : el('a', { href: `/api/jobs/${j.id}/logs` }, 'log')),
+        el(
+          'td',
+          {},
+          j.url
+            ? el('a', { href: j.url, target: '_blank' }, 'play')
+            : el('a', { href: `/api/jobs/${j.id}/logs` }, 'log'),
+        ),
       ),
     ),
   );
@@ -47,12 +73,17 @@ function scheduleRender() {
 const events = new EventSource('/api/events');
 events.onopen = () => $('live').classList.add('on');
 events.onerror = () => $('live').classList.remove('on');
-for (const kind of ['status', 'phase_start', 'phase_end', 'deployed', 'playtest']) events.addEventListener(kind, scheduleRender);
+for (const kind of ['status', 'phase_start', 'phase_end', 'deployed', 'playtest'])
+  events.addEventListener(kind, scheduleRender);
 
 $('generate').addEventListener('submit', async (e) => {
   e.preventDefault();
   const idea = $('idea').value.trim();
-  const res = await fetch('/api/generate', { method: 'POST', headers: { 'content-type': 'application/json', ...authHeader() }, body: JSON.stringify({ idea: idea || null, count: Number($('count').value) }) });
+  const res = await fetch('/api/generate', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...authHeader() },
+    body: JSON.stringify({ idea: idea || null, count: Number($('count').value) }),
+  });
   const body = await res.json();
   $('message').textContent = res.ok ? `started job(s) ${body.jobIds.join(', ')}` : body.error.message;
   if (res.ok) $('idea').value = '';

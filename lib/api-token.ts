@@ -5,7 +5,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config.ts';
 
-export async function resolveApiToken(config: Config): Promise<{ token: string; configured: boolean; file: string | null }> {
+export async function resolveApiToken(
+  config: Config,
+): Promise<{ token: string; configured: boolean; file: string | null }> {
   if (config.API_TOKEN) return { token: config.API_TOKEN, configured: true, file: null };
   const file = path.join(config.DATA_DIR, 'api-token');
   try {

@@ -53,7 +53,11 @@ export async function listArtifacts(db: Queryable, jobId: number): Promise<Artif
   return rows;
 }
 
-export async function getArtifact(db: Queryable, jobId: number, path: string): Promise<{ bytes: Buffer; sha256: string } | null> {
+export async function getArtifact(
+  db: Queryable,
+  jobId: number,
+  path: string,
+): Promise<{ bytes: Buffer; sha256: string } | null> {
   const { rows } = await db.query<{ bytes: Buffer; sha256: string }>(
     'select bytes, sha256 from gamepocgen.artifacts where job_id = $1 and path = $2',
     [jobId, path],

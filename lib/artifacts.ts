@@ -31,7 +31,10 @@ export const Idea = z.object({
   genre: Genre,
   pitch: LongText,
   coreLoop: z.array(ShortText).min(2).max(8),
-  controls: z.array(z.object({ input: ShortText, action: ShortText })).min(1).max(12),
+  controls: z
+    .array(z.object({ input: ShortText, action: ShortText }))
+    .min(1)
+    .max(12),
   theme: z.object({ mood: ShortText, setting: ShortText, palette: Palette }),
 });
 export type Idea = z.infer<typeof Idea>;
@@ -40,11 +43,31 @@ export type Idea = z.infer<typeof Idea>;
 export const Design = z.object({
   title: ShortText,
   genre: Genre,
-  entities: z.array(z.object({ name: ShortText, role: z.enum(['player', 'enemy', 'pickup', 'obstacle', 'structure', 'projectile', 'other']), description: ShortText })).min(2).max(20),
+  entities: z
+    .array(
+      z.object({
+        name: ShortText,
+        role: z.enum(['player', 'enemy', 'pickup', 'obstacle', 'structure', 'projectile', 'other']),
+        description: ShortText,
+      }),
+    )
+    .min(2)
+    .max(20),
   mechanics: z.array(ShortText).min(2).max(20),
   progression: z.object({
     currency: ShortText,
-    upgrades: z.array(z.object({ id: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/), name: ShortText, effect: ShortText, baseCost: z.number().positive(), costGrowth: z.number().min(1).max(5) })).min(3).max(12),
+    upgrades: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/),
+          name: ShortText,
+          effect: ShortText,
+          baseCost: z.number().positive(),
+          costGrowth: z.number().min(1).max(5),
+        }),
+      )
+      .min(3)
+      .max(12),
   }),
   difficulty: z.object({ waves: z.number().int().min(1).max(100), curve: ShortText }),
   winCondition: ShortText,
@@ -57,7 +80,15 @@ export type Design = z.infer<typeof Design>;
 export const Plan = z.object({
   title: ShortText,
   genre: Genre,
-  files: z.array(z.object({ path: z.string().regex(/^dist\/[A-Za-z0-9._\/-]+$/, 'must be a relative path under dist/'), purpose: ShortText })).min(1).max(60),
+  files: z
+    .array(
+      z.object({
+        path: z.string().regex(/^dist\/[A-Za-z0-9._\/-]+$/, 'must be a relative path under dist/'),
+        purpose: ShortText,
+      }),
+    )
+    .min(1)
+    .max(60),
   modules: z.array(ShortText).min(1).max(20),
   frameworkApis: z.array(ShortText).min(1).max(40),
   tuning: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
@@ -70,7 +101,11 @@ export const JobInput = z.object({
   jobId: z.number().int().positive(),
   idea: z.string().max(10_000).nullable(),
   genre: Genre.nullable(),
-  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
   existingTitles: z.array(z.string()).max(200).default([]),
   feedback: z.string().max(10_000).nullable().default(null),
 });
@@ -83,7 +118,11 @@ export const PLAYTEST_CHECKS = {
   boots: { weight: 15, required: true, label: 'the framework boots (window.__game runs frames)' },
   painted: { weight: 15, required: true, label: 'the canvas is painted (several distinct colours)' },
   offline: { weight: 10, required: true, label: 'no network requests outside the game origin' },
-  respondsToInput: { weight: 15, required: true, label: 'keyboard/pointer input changes the game state and the picture' },
+  respondsToInput: {
+    weight: 15,
+    required: true,
+    label: 'keyboard/pointer input changes the game state and the picture',
+  },
   firstFrameFast: { weight: 5, required: false, label: 'the first frame is drawn quickly' },
   progresses: { weight: 10, required: false, label: 'score or currency rises during scripted play' },
 } as const;
@@ -102,7 +141,15 @@ export const Playtest = z.object({
   score: z.number().int().min(0).max(100),
   /** Every required check passed. */
   passed: z.boolean(),
-  checks: z.array(z.object({ id: PlaytestCheckId, passed: z.boolean(), required: z.boolean(), weight: z.number().int().min(0).max(100), detail: Finding })),
+  checks: z.array(
+    z.object({
+      id: PlaytestCheckId,
+      passed: z.boolean(),
+      required: z.boolean(),
+      weight: z.number().int().min(0).max(100),
+      detail: Finding,
+    }),
+  ),
   /** One line per failed check, what the repair phase is asked to fix. */
   defects: z.array(Finding).max(20),
   errors: z.array(Finding).max(50),
@@ -123,7 +170,9 @@ export const Playtest = z.object({
 export type Playtest = z.infer<typeof Playtest>;
 
 /** The latest play-test as kept on the job row (`jobs.playtest`) and shown by the API. */
-export const PlaytestSummary = Playtest.pick({ round: true, score: true, passed: true, at: true }).extend({ failed: z.array(PlaytestCheckId) });
+export const PlaytestSummary = Playtest.pick({ round: true, score: true, passed: true, at: true }).extend({
+  failed: z.array(PlaytestCheckId),
+});
 export type PlaytestSummary = z.infer<typeof PlaytestSummary>;
 
 /** `status/<phase>.json`, written by the worker entrypoint. */

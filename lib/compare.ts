@@ -59,7 +59,13 @@ export async function failComparisonSiblings(db: Queryable, leadId: number, reas
   );
 }
 
-export async function comparisonOf(db: Queryable, group: number): Promise<{ id: number; provider: string | null; status: string; url: string | null; title: string | null }[]> {
-  const { rows } = await db.query('select id, provider, status, url, title from gamepocgen.jobs where compare_group = $1 order by id', [group]);
+export async function comparisonOf(
+  db: Queryable,
+  group: number,
+): Promise<{ id: number; provider: string | null; status: string; url: string | null; title: string | null }[]> {
+  const { rows } = await db.query(
+    'select id, provider, status, url, title from gamepocgen.jobs where compare_group = $1 order by id',
+    [group],
+  );
   return rows;
 }

@@ -45,7 +45,13 @@ export const ConfigSchema = z.object({
   ALLOW_UNSANDBOXED: bool.default(false),
   PLAYTEST: z.enum(['on', 'off']).default('on'),
   // Where the play-tester opens slot N when the public URL isn't reachable from the worker, e.g. http://gamedemo{slot}/ (the slot container).
-  PLAYTEST_URL: z.union([z.literal(''), z.string().regex(/^https?:\/\/.*\{slot\}/, 'must be an http(s) URL template containing {slot}')]).optional().transform((v) => v || undefined),
+  PLAYTEST_URL: z
+    .union([
+      z.literal(''),
+      z.string().regex(/^https?:\/\/.*\{slot\}/, 'must be an http(s) URL template containing {slot}'),
+    ])
+    .optional()
+    .transform((v) => v || undefined),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
@@ -88,5 +94,7 @@ export function providerSettings(c: Config): Record<string, string | undefined> 
 
 /** Values that must never reach logs, events or responses. */
 export function secretsOf(c: Config): string[] {
-  return [c.LLM_API_KEY, c.ZAI_API_KEY, c.ANTHROPIC_API_KEY, c.API_TOKEN].filter((s): s is string => !!s && s.length >= 4);
+  return [c.LLM_API_KEY, c.ZAI_API_KEY, c.ANTHROPIC_API_KEY, c.API_TOKEN].filter(
+    (s): s is string => !!s && s.length >= 4,
+  );
 }

@@ -21,9 +21,16 @@ export function createPool(connectionString: string, max = 10): Db {
 }
 
 /** DATABASE_URL when set, otherwise the embedded server under DATA_DIR. */
-export async function resolveDatabase(config: Config, onLog?: (line: string) => void): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
+export async function resolveDatabase(
+  config: Config,
+  onLog?: (line: string) => void,
+): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: null };
-  const embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: Number(process.env.EMBEDDED_PG_PORT ?? 54329), onLog });
+  const embedded = await startEmbeddedPostgres({
+    dataDir: config.DATA_DIR,
+    port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+    onLog,
+  });
   return { url: embedded.url, embedded };
 }
 

@@ -12,7 +12,11 @@ import { allocateSlot, assignSlot, ensureSlots } from './slots.ts';
 import type { TaskDeps } from './task-deps.ts';
 import { makeScratchDir, removeDir, writeTree } from './workspace.ts';
 
-export async function deployJob(deps: TaskDeps, withClient: WithClient, jobId: number): Promise<{ slot: number; url: string } | null> {
+export async function deployJob(
+  deps: TaskDeps,
+  withClient: WithClient,
+  jobId: number,
+): Promise<{ slot: number; url: string } | null> {
   const job = await withClient((c) => getJob(c, jobId));
   if (!job) throw new MissingJobError(jobId);
   const redeploy = job.status === 'deployed' && job.slot !== null && job.url !== null;
@@ -36,15 +40,27 @@ export async function deployJob(deps: TaskDeps, withClient: WithClient, jobId: n
         const { slot, previousJobId } = await allocateSlot(tx, jobId, deps.config.SLOTS);
         const { url } = await deps.deployer.publish({ slot, jobId, sourceDir: source });
         if (previousJobId !== null) {
-          await tx.query(`update gamepocgen.jobs set status = 'recycled', slot = null, url = null, updated_at = now() where id = $1`, [previousJobId]);
-          await addEvent(tx, { jobId: previousJobId, kind: 'log', message: `slot ${slot} was recycled for job ${jobId}` });
+          await tx.query(
+            `update gamepocgen.jobs set status = 'recycled', slot = null, url = null, updated_at = now() where id = $1`,
+            [previousJobId],
+          );
+          await addEvent(tx, {
+            jobId: previousJobId,
+            kind: 'log',
+            message: `slot ${slot} was recycled for job ${jobId}`,
+          });
         }
         await assignSlot(tx, slot, jobId);
         await tx.query(
           `update gamepocgen.jobs set status = 'deployed', slot = $2, url = $3, deployed_at = now(), finished_at = now(), updated_at = now() where id = $1`,
           [jobId, slot, url],
         );
-        await addEvent(tx, { jobId, kind: 'deployed', message: `deployed to slot ${slot}: ${url}`, data: { slot, url } });
+        await addEvent(tx, {
+          jobId,
+          kind: 'deployed',
+          message: `deployed to slot ${slot}: ${url}`,
+          data: { slot, url },
+        });
         if (deps.config.PLAYTEST === 'on') await enqueuePlaytest(tx, jobId);
         return { slot, url };
       }),

@@ -25,13 +25,17 @@ const USER = 'gamepocgen';
 const PASSWORD = 'gamepocgen-local';
 
 /** Starts (or reuses, when another process already runs it) the embedded server under `dataDir`. */
-export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; onLog?: (line: string) => void }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port?: number;
+  onLog?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
   const root = path.join(path.resolve(opts.dataDir), 'postgres');
   const databaseDir = path.join(root, 'data');
   const port = opts.port ?? 54329;
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
 
-  if (await runningClusterPort(databaseDir) === port && (await portAnswers(port))) {
+  if ((await runningClusterPort(databaseDir)) === port && (await portAnswers(port))) {
     return { url, stop: async () => {} };
   }
 
@@ -45,7 +49,16 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
     password: PASSWORD,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', 'fsync=off'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'fsync=off',
+    ],
     onLog: (line) => opts.onLog?.(line.trimEnd()),
     onError: (e) => opts.onLog?.(`[error] ${String(e)}`),
   });

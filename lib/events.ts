@@ -35,7 +35,10 @@ export async function addEvent(
 }
 
 /** Events after `afterId` (for one job, or all jobs when jobId is null), oldest first. */
-export async function listEvents(db: Queryable, q: { jobId: number | null; afterId: number; limit: number }): Promise<JobEvent[]> {
+export async function listEvents(
+  db: Queryable,
+  q: { jobId: number | null; afterId: number; limit: number },
+): Promise<JobEvent[]> {
   const { rows } = await db.query<JobEvent>(
     `select * from gamepocgen.job_events where ($1::bigint is null or job_id = $1) and id > $2 order by id limit $3`,
     [q.jobId, q.afterId, q.limit],

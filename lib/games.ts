@@ -18,7 +18,10 @@ export async function listGames(db: Queryable, limit = 100): Promise<JobRow[]> {
 export async function removeGame(db: Db, jobId: number): Promise<number | null> {
   return withTransaction(db, async (tx) => {
     const slot = await releaseSlotOf(tx, jobId);
-    await tx.query(`update gamepocgen.jobs set status = 'removed', slot = null, url = null, updated_at = now() where id = $1`, [jobId]);
+    await tx.query(
+      `update gamepocgen.jobs set status = 'removed', slot = null, url = null, updated_at = now() where id = $1`,
+      [jobId],
+    );
     if (slot !== null) await enqueue(tx, 'remove-game', { jobId, slot }, `slot:${slot}:remove:${jobId}`);
     return slot;
   });
@@ -40,7 +43,9 @@ export async function readStats(db: Queryable): Promise<Stats> {
       `select phase, round(avg(duration_ms))::int avg, percentile_cont(0.5) within group (order by duration_ms)::int p50, count(*)::int count
          from gamepocgen.phase_runs where status = 'completed' group by phase order by phase`,
     ),
-    db.query<{ n: number }>(`select count(*)::int n from gamepocgen.jobs where deployed_at > now() - interval '1 hour'`),
+    db.query<{ n: number }>(
+      `select count(*)::int n from gamepocgen.jobs where deployed_at > now() - interval '1 hour'`,
+    ),
     db.query<{ i: number; o: number; c: number }>(
       `select coalesce(sum((usage->>'inputTokens')::numeric), 0)::float8 i, coalesce(sum((usage->>'outputTokens')::numeric), 0)::float8 o,
               coalesce(sum((usage->>'costUsd')::numeric), 0)::float8 c from gamepocgen.jobs`,

@@ -48,18 +48,32 @@ export interface PhaseRunRow {
 }
 
 /** Creates a job and enqueues its phase 1 in the caller's transaction (via the SQL function psql users call too). */
-export async function createJob(db: Queryable, input: { idea: string | null; genre: string | null; seed: number | null }): Promise<number> {
-  const { rows } = await db.query<{ id: number }>('select gamepocgen.generate_game($1, $2, $3) as id', [input.idea, input.genre, input.seed]);
+export async function createJob(
+  db: Queryable,
+  input: { idea: string | null; genre: string | null; seed: number | null },
+): Promise<number> {
+  const { rows } = await db.query<{ id: number }>('select gamepocgen.generate_game($1, $2, $3) as id', [
+    input.idea,
+    input.genre,
+    input.seed,
+  ]);
   return rows[0]!.id;
 }
 
 export async function getJob(db: Queryable, id: number, opts: { forUpdate?: boolean } = {}): Promise<JobRow | null> {
-  const { rows } = await db.query<JobRow>(`select * from gamepocgen.jobs where id = $1${opts.forUpdate ? ' for update' : ''}`, [id]);
+  const { rows } = await db.query<JobRow>(
+    `select * from gamepocgen.jobs where id = $1${opts.forUpdate ? ' for update' : ''}`,
+    [id],
+  );
   return rows[0] ?? null;
 }
 
 /** The job and whether `phase` already completed for it (one round trip, on the hot path). */
-export async function getJobForPhase(db: Queryable, id: number, phase: number): Promise<{ job: JobRow; phaseDone: boolean } | null> {
+export async function getJobForPhase(
+  db: Queryable,
+  id: number,
+  phase: number,
+): Promise<{ job: JobRow; phaseDone: boolean } | null> {
   const { rows } = await db.query<JobRow & { phase_done: boolean }>(
     `select j.*, exists (select 1 from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed') as phase_done
        from gamepocgen.jobs j where j.id = $1`,
@@ -70,7 +84,10 @@ export async function getJobForPhase(db: Queryable, id: number, phase: number): 
   return { job, phaseDone: phase_done };
 }
 
-export async function listJobs(db: Queryable, q: { status?: JobStatus; limit: number; before?: number }): Promise<JobRow[]> {
+export async function listJobs(
+  db: Queryable,
+  q: { status?: JobStatus; limit: number; before?: number },
+): Promise<JobRow[]> {
   const { rows } = await db.query<JobRow>(
     `select * from gamepocgen.jobs
       where ($1::text is null or status = $1) and ($2::bigint is null or id < $2)
@@ -81,7 +98,9 @@ export async function listJobs(db: Queryable, q: { status?: JobStatus; limit: nu
 }
 
 export async function listPhaseRuns(db: Queryable, jobId: number): Promise<PhaseRunRow[]> {
-  const { rows } = await db.query<PhaseRunRow>('select * from gamepocgen.phase_runs where job_id = $1 order by id', [jobId]);
+  const { rows } = await db.query<PhaseRunRow>('select * from gamepocgen.phase_runs where job_id = $1 order by id', [
+    jobId,
+  ]);
   return rows;
 }
 
@@ -118,11 +137,19 @@ export async function hasPendingSteps(db: Queryable, jobId: number, exceptKey: s
 
 /** Whether the job's newest event is `done` (see lib/task-deps.ts defineJobTask). */
 export async function isSettled(db: Queryable, jobId: number): Promise<boolean> {
-  const { rows } = await db.query<{ kind: string }>('select kind from gamepocgen.job_events where job_id = $1 order by id desc limit 1', [jobId]);
+  const { rows } = await db.query<{ kind: string }>(
+    'select kind from gamepocgen.job_events where job_id = $1 order by id desc limit 1',
+    [jobId],
+  );
   return rows[0]?.kind === 'done';
 }
 
-export async function setJobStatus(db: Queryable, jobId: number, status: JobStatus, fields: { title?: string | null } = {}): Promise<void> {
+export async function setJobStatus(
+  db: Queryable,
+  jobId: number,
+  status: JobStatus,
+  fields: { title?: string | null } = {},
+): Promise<void> {
   await db.query(
     `update gamepocgen.jobs set status = $2, title = coalesce($3, title), updated_at = now(),
        finished_at = case when $2 in ('deployed', 'failed') then now() else finished_at end
@@ -150,7 +177,10 @@ export async function addJobUsage(db: Queryable, jobId: number, usage: Record<st
   );
 }
 
-export async function startPhaseRun(db: Queryable, run: { jobId: number; phase: PhaseNumber; runtime: string; agent: string; workerId: string | null }): Promise<number> {
+export async function startPhaseRun(
+  db: Queryable,
+  run: { jobId: number; phase: PhaseNumber; runtime: string; agent: string; workerId: string | null },
+): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
     `insert into gamepocgen.phase_runs (job_id, phase, status, runtime, agent, worker_id)
      values ($1, $2, 'running', $3, $4, $5) returning id`,
@@ -162,12 +192,25 @@ export async function startPhaseRun(db: Queryable, run: { jobId: number; phase: 
 export async function finishPhaseRun(
   db: Queryable,
   id: number,
-  result: { status: 'completed' | 'failed' | 'timeout'; error: string | null; durationMs: number; agentMs: number; usage: Record<string, number> },
+  result: {
+    status: 'completed' | 'failed' | 'timeout';
+    error: string | null;
+    durationMs: number;
+    agentMs: number;
+    usage: Record<string, number>;
+  },
 ): Promise<void> {
   await db.query(
     `update gamepocgen.phase_runs set status = $2, error = $3, duration_ms = $4, agent_ms = $5, usage = $6, finished_at = clock_timestamp()
       where id = $1`,
-    [id, result.status, result.error, Math.round(result.durationMs), Math.round(result.agentMs), JSON.stringify(result.usage)],
+    [
+      id,
+      result.status,
+      result.error,
+      Math.round(result.durationMs),
+      Math.round(result.agentMs),
+      JSON.stringify(result.usage),
+    ],
   );
 }
 

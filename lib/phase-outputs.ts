@@ -31,7 +31,8 @@ export function validateDist(files: FileMap): string[] {
   const total = dist.reduce((n, [, b]) => n + b.length, 0);
   if (total > DIST_MAX_BYTES) problems.push(`dist/: ${total} bytes exceeds the ${DIST_MAX_BYTES}-byte limit`);
   const html = files.get('dist/index.html')!.toString('utf8');
-  const hasCanvas = /<canvas[\s>]/i.test(html) || dist.some(([p, b]) => p.endsWith('.js') && b.includes('createElement(\'canvas\')'));
+  const hasCanvas =
+    /<canvas[\s>]/i.test(html) || dist.some(([p, b]) => p.endsWith('.js') && b.includes("createElement('canvas')"));
   if (!hasCanvas) problems.push('dist/index.html: no <canvas> element');
   for (const [p, bytes] of dist) {
     if (!/\.(html|js|mjs|css)$/.test(p)) continue;
@@ -44,7 +45,11 @@ export function validateDist(files: FileMap): string[] {
   return problems;
 }
 
-const REF_PATTERNS = [/\b(?:src|href)\s*=\s*["']([^"'#?]+)["']/gi, /\bimport\s+(?:[^'"]*?\s+from\s+)?["']([^"']+)["']/g, /\bimport\(\s*["']([^"']+)["']\s*\)/g];
+const REF_PATTERNS = [
+  /\b(?:src|href)\s*=\s*["']([^"'#?]+)["']/gi,
+  /\bimport\s+(?:[^'"]*?\s+from\s+)?["']([^"']+)["']/g,
+  /\bimport\(\s*["']([^"']+)["']\s*\)/g,
+];
 
 function localReferences(text: string, fromPath: string): string[] {
   const refs = new Set<string>();

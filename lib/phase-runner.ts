@@ -11,7 +11,17 @@ import { failComparisonSiblings, forkComparison } from './compare.ts';
 import { providerSettings } from './config.ts';
 import { inTransaction, type DbClient } from './db.ts';
 import { addEvent } from './events.ts';
-import { addJobUsage, failJob, finishPhaseRun, getJobForPhase, markJobRunning, recentTitles, setJobStatus, startPhaseRun, type JobRow } from './jobs.ts';
+import {
+  addJobUsage,
+  failJob,
+  finishPhaseRun,
+  getJobForPhase,
+  markJobRunning,
+  recentTitles,
+  setJobStatus,
+  startPhaseRun,
+  type JobRow,
+} from './jobs.ts';
 import { validatePhaseOutputs } from './phase-outputs.ts';
 import { repairFeedback } from './playtest/feedback.ts';
 import { enqueueDeploy, enqueuePhase } from './queue.ts';
@@ -28,7 +38,13 @@ export interface PhaseRunResult {
 
 const SCRATCH_ONLY = (p: string) => p.startsWith('status/') || p === 'input.json';
 
-export async function runPhase(deps: TaskDeps, withClient: WithClient, jobId: number, phase: PhaseNumber, workerId: string | null): Promise<PhaseRunResult> {
+export async function runPhase(
+  deps: TaskDeps,
+  withClient: WithClient,
+  jobId: number,
+  phase: PhaseNumber,
+  workerId: string | null,
+): Promise<PhaseRunResult> {
   const found = await withClient((c) => getJobForPhase(c, jobId, phase));
   if (!found) throw new MissingJobError(jobId);
   const { job, phaseDone } = found;
@@ -42,7 +58,9 @@ export async function runPhase(deps: TaskDeps, withClient: WithClient, jobId: nu
   try {
     agentEnv = phaseAgentEnv(deps, job);
   } catch (e) {
-    await withClient((c) => failJob(c, jobId, `phase ${phase} (${phaseName(phase)}) cannot start: ${(e as Error).message}`));
+    await withClient((c) =>
+      failJob(c, jobId, `phase ${phase} (${phaseName(phase)}) cannot start: ${(e as Error).message}`),
+    );
     return { status: 'failed', error: (e as Error).message };
   }
 
@@ -51,7 +69,12 @@ export async function runPhase(deps: TaskDeps, withClient: WithClient, jobId: nu
     inTransaction(c, async (tx) => {
       const id = await startPhaseRun(tx, { jobId, phase, runtime: deps.runtime.name, agent: deps.agent, workerId });
       await markJobRunning(tx, jobId, phase, deps.agent);
-      await addEvent(tx, { jobId, kind: 'phase_start', phase, message: `phase ${phase} (${phaseName(phase)}) started on ${deps.runtime.name}` });
+      await addEvent(tx, {
+        jobId,
+        kind: 'phase_start',
+        phase,
+        message: `phase ${phase} (${phaseName(phase)}) started on ${deps.runtime.name}`,
+      });
       return id;
     }),
   );
@@ -73,7 +96,15 @@ export async function runPhase(deps: TaskDeps, withClient: WithClient, jobId: nu
     ran = await runInWorkspace(deps, withClient, { job, phase, input: input.value, agentEnv, workspace });
   } catch (e) {
     // The runtime itself failed (e.g. Docker refused the container): close this run; the task retries.
-    await withClient((c) => finishPhaseRun(c, runId, { status: 'failed', error: `the runtime could not run the phase: ${(e as Error).message}`, durationMs: 0, agentMs: 0, usage: {} }));
+    await withClient((c) =>
+      finishPhaseRun(c, runId, {
+        status: 'failed',
+        error: `the runtime could not run the phase: ${(e as Error).message}`,
+        durationMs: 0,
+        agentMs: 0,
+        usage: {},
+      }),
+    );
     throw e;
   } finally {
     await removeDir(workspace);
@@ -132,19 +163,47 @@ async function runInWorkspace(
       error = `invalid ${phaseName(phase)} output: ${problems.join('; ')}`;
     }
   }
-  return { status: finalStatus, error, before, after, changed: changedFiles(before, after), durationMs: outcome.durationMs, agentMs: status?.agentMs ?? 0, usage: numericUsage(status?.usage) };
+  return {
+    status: finalStatus,
+    error,
+    before,
+    after,
+    changed: changedFiles(before, after),
+    durationMs: outcome.durationMs,
+    agentMs: status?.agentMs ?? 0,
+    usage: numericUsage(status?.usage),
+  };
 }
 
 /** Records a phase's outcome and, when it completed, stores its files and chains the next step (one transaction). */
-async function recordOutcome(deps: TaskDeps, tx: DbClient, job: JobRow, phase: PhaseNumber, runId: number, ran: WorkspaceRun): Promise<void> {
+async function recordOutcome(
+  deps: TaskDeps,
+  tx: DbClient,
+  job: JobRow,
+  phase: PhaseNumber,
+  runId: number,
+  ran: WorkspaceRun,
+): Promise<void> {
   const jobId = job.id;
-  const finish = () => finishPhaseRun(tx, runId, { status: ran.status, error: ran.error, durationMs: ran.durationMs, agentMs: ran.agentMs, usage: ran.usage });
+  const finish = () =>
+    finishPhaseRun(tx, runId, {
+      status: ran.status,
+      error: ran.error,
+      durationMs: ran.durationMs,
+      agentMs: ran.agentMs,
+      usage: ran.usage,
+    });
   if (Object.keys(ran.usage).length) await addJobUsage(tx, jobId, ran.usage);
   if (ran.status !== 'completed') {
     const reason = `phase ${phase} (${phaseName(phase)}) ${ran.status === 'timeout' ? 'timed out' : 'failed'}: ${ran.error ?? 'no reason given'}`;
-    await addEvent(tx, { jobId, kind: 'phase_end', phase, message: reason, data: { status: ran.status } }, deps.secrets);
+    await addEvent(
+      tx,
+      { jobId, kind: 'phase_end', phase, message: reason, data: { status: ran.status } },
+      deps.secrets,
+    );
     // A failed repair leaves the earlier build deployed and playable.
-    if (phase === 5 && job.status === 'deployed') await addEvent(tx, { jobId, kind: 'log', phase, message: 'the repair failed; the earlier build stays deployed' });
+    if (phase === 5 && job.status === 'deployed')
+      await addEvent(tx, { jobId, kind: 'log', phase, message: 'the repair failed; the earlier build stays deployed' });
     else await failJob(tx, jobId, reason);
     if (phase === 1 && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);
     await finish();
@@ -152,18 +211,34 @@ async function recordOutcome(deps: TaskDeps, tx: DbClient, job: JobRow, phase: P
   }
   await saveArtifacts(tx, jobId, phase, ran.changed);
   // A build or repair owns dist/: a file it removed (e.g. the broken one a repair replaced) must not be deployed again.
-  if (phase >= 4) await deleteArtifacts(tx, jobId, [...ran.before.keys()].filter((p) => p.startsWith('dist/') && !ran.after.has(p)));
+  if (phase >= 4)
+    await deleteArtifacts(
+      tx,
+      jobId,
+      [...ran.before.keys()].filter((p) => p.startsWith('dist/') && !ran.after.has(p)),
+    );
   if (phase === 1) await setJobStatus(tx, jobId, 'running', { title: titleFrom(ran.after) });
   if (phase === 1 && job.compare_group === jobId) {
     const siblings = await forkComparison(tx, jobId);
-    if (siblings.length) await addEvent(tx, { jobId, kind: 'log', phase, message: `phase 1 shared with comparison job(s) ${siblings.join(', ')}` });
+    if (siblings.length)
+      await addEvent(tx, {
+        jobId,
+        kind: 'log',
+        phase,
+        message: `phase 1 shared with comparison job(s) ${siblings.join(', ')}`,
+      });
   }
   await addEvent(tx, {
     jobId,
     kind: 'phase_end',
     phase,
     message: `phase ${phase} (${phaseName(phase)}) completed: ${ran.changed.size} file(s) in ${Math.round(ran.durationMs)} ms`,
-    data: { status: 'completed', files: ran.changed.size, durationMs: Math.round(ran.durationMs), agentMs: ran.agentMs },
+    data: {
+      status: 'completed',
+      files: ran.changed.size,
+      durationMs: Math.round(ran.durationMs),
+      agentMs: ran.agentMs,
+    },
   });
   // Last before commit: finished_at then marks the hand-off to the next step.
   await finish();
@@ -188,7 +263,11 @@ async function chainNext(tx: DbClient, jobId: number, phase: PhaseNumber) {
   else await enqueueDeploy(tx, jobId);
 }
 
-async function buildInput(withClient: WithClient, job: JobRow, phase: PhaseNumber): Promise<{ value: JobInput } | { error: string }> {
+async function buildInput(
+  withClient: WithClient,
+  job: JobRow,
+  phase: PhaseNumber,
+): Promise<{ value: JobInput } | { error: string }> {
   if (job.genre !== null && !Genre.safeParse(job.genre).success) {
     return { error: `genre "${job.genre.slice(0, 40)}" is not one of: ${Genre.options.join(', ')}` };
   }
@@ -196,14 +275,23 @@ async function buildInput(withClient: WithClient, job: JobRow, phase: PhaseNumbe
   const existingTitles = phase === 1 ? await withClient((c) => recentTitles(c)) : [];
   // The repair works from the play-test's defect report (and playtest.json, materialised with the other artifacts).
   const feedback = phase === 5 ? await withClient((c) => repairFeedback(c, job.id)) : null;
-  const parsed = JobInput.safeParse({ jobId: job.id, idea: job.idea, genre: job.genre, seed: job.seed, existingTitles, feedback });
+  const parsed = JobInput.safeParse({
+    jobId: job.id,
+    idea: job.idea,
+    genre: job.genre,
+    seed: job.seed,
+    existingTitles,
+    feedback,
+  });
   if (!parsed.success) return { error: `job input is invalid: ${describeZodError(parsed.error)}` };
   return { value: parsed.data };
 }
 
 async function readStatus(workspace: string, phase: number): Promise<PhaseStatus | null> {
   try {
-    const parsed = PhaseStatus.safeParse(JSON.parse(await readFile(path.join(workspace, 'status', `${phase}.json`), 'utf8')));
+    const parsed = PhaseStatus.safeParse(
+      JSON.parse(await readFile(path.join(workspace, 'status', `${phase}.json`), 'utf8')),
+    );
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

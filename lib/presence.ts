@@ -26,7 +26,12 @@ export async function registerPresence(connectionString: string): Promise<Presen
   return {
     id,
     addWorkerPool(poolId) {
-      const next = queue.then(() => client.query('update gamepocgen.worker_processes set worker_ids = array_append(worker_ids, $2) where id = $1', [id, poolId]));
+      const next = queue.then(() =>
+        client.query('update gamepocgen.worker_processes set worker_ids = array_append(worker_ids, $2) where id = $1', [
+          id,
+          poolId,
+        ]),
+      );
       queue = next.catch(() => {});
       return next.then(() => {});
     },

@@ -42,7 +42,10 @@ export function phaseJsonSchema(phase: PhaseNumber): Record<string, unknown> | n
  * says so. Unicode line separators are escaped too, so no renderer sees a new line.
  */
 export function dataBlock(value: unknown): string {
-  const json = JSON.stringify(value ?? null, null, typeof value === 'string' ? undefined : 2).replace(/[\u2028\u2029\u0085]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const json = JSON.stringify(value ?? null, null, typeof value === 'string' ? undefined : 2).replace(
+    /[\u2028\u2029\u0085]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   const longestRun = Math.max(0, ...[...json.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(Math.max(3, longestRun + 1));
   return `${fence}json untrusted-data\n${json}\n${fence}`;
@@ -52,7 +55,11 @@ export function dataBlock(value: unknown): string {
 export function renderTemplate(template: string, vars: Record<string, string>, templateName = 'template'): string {
   return template.replace(/\{\{([A-Za-z][A-Za-z0-9]*)\}\}/g, (_, name: string) => {
     const value = vars[name];
-    if (value === undefined) throw new PromptError('prompt_variable_missing', `${templateName} uses {{${name}}}, which has no value (known: ${Object.keys(vars).sort().join(', ')})`);
+    if (value === undefined)
+      throw new PromptError(
+        'prompt_variable_missing',
+        `${templateName} uses {{${name}}}, which has no value (known: ${Object.keys(vars).sort().join(', ')})`,
+      );
     return value;
   });
 }
@@ -79,7 +86,9 @@ export async function renderCorrectivePrompt(ctx: PromptContext, problems: strin
   const base = await baseVariables(ctx);
   const schemaSection = base.schema ? `\`${base.jsonFile}\` must satisfy this JSON Schema:\n\n${base.schema}` : '';
   const vars = { ...base, problems: dataBlock(problems), schemaSection };
-  return renderTemplate(await loadTemplate(ctx.promptsDir, 'corrective.md'), vars, 'prompts/corrective.md').trimEnd() + '\n';
+  return (
+    renderTemplate(await loadTemplate(ctx.promptsDir, 'corrective.md'), vars, 'prompts/corrective.md').trimEnd() + '\n'
+  );
 }
 
 async function baseVariables(ctx: PromptContext): Promise<Record<string, string>> {
@@ -123,6 +132,9 @@ async function loadTemplate(promptsDir: string, name: string): Promise<string> {
   try {
     return await readFile(path.join(promptsDir, name), 'utf8');
   } catch (e) {
-    throw new PromptError('prompt_template_missing', `prompt template ${path.join(promptsDir, name)} is unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set PROMPTS_DIR to the repository's prompts/`);
+    throw new PromptError(
+      'prompt_template_missing',
+      `prompt template ${path.join(promptsDir, name)} is unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set PROMPTS_DIR to the repository's prompts/`,
+    );
   }
 }

@@ -4,12 +4,17 @@ import { EventEmitter } from 'node:events';
 import type { WorkerEvents } from 'graphile-worker';
 import { registerPresence, type Presence } from './presence.ts';
 
-export function presenceEvents(connectionString: string, events: WorkerEvents = new EventEmitter() as WorkerEvents): WorkerEvents {
+export function presenceEvents(
+  connectionString: string,
+  events: WorkerEvents = new EventEmitter() as WorkerEvents,
+): WorkerEvents {
   let presence: Promise<Presence> | null = null;
   const ready = () => (presence ??= registerPresence(connectionString));
   // graphile-worker 0.18 locks jobs with the pool's id (locked_by); record it.
   events.on('pool:create', ({ workerPool }) => {
-    void ready().then((p) => p.addWorkerPool(workerPool.id)).catch(() => {});
+    void ready()
+      .then((p) => p.addWorkerPool(workerPool.id))
+      .catch(() => {});
   });
   events.on('pool:release', () => {
     void presence?.then((p) => p.stop()).catch(() => {});

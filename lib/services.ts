@@ -6,7 +6,14 @@ import type { Deployer } from './deployers/types.ts';
 import { createLocalRuntime } from './runtimes/local.ts';
 import type { Runtime } from './runtimes/types.ts';
 
-const PASS_THROUGH_ENV = ['CLAUDE_BIN', 'LLM_MAX_RETRIES', 'LLM_TIMEOUT_MS', 'SMALL_MODEL', 'LLM_AUTH_HEADER', 'CLAUDE_RUN_AS'] as const;
+const PASS_THROUGH_ENV = [
+  'CLAUDE_BIN',
+  'LLM_MAX_RETRIES',
+  'LLM_TIMEOUT_MS',
+  'SMALL_MODEL',
+  'LLM_AUTH_HEADER',
+  'CLAUDE_RUN_AS',
+] as const;
 
 export class SetupError extends Error {
   code = 'setup_refused';
@@ -20,7 +27,11 @@ export function chooseAgent(config: Config): 'builtin' | 'claude' {
 /** Env the worker needs for the agent (secrets included: passed to the worker, never logged). */
 export function agentEnv(config: Config): Record<string, string> {
   const { baseUrl, apiKey } = llmSettings(config);
-  const env: Record<string, string> = { MODEL: config.MODEL, MAX_TURNS: String(config.MAX_TURNS), BUILD_FALLBACK: config.BUILD_FALLBACK };
+  const env: Record<string, string> = {
+    MODEL: config.MODEL,
+    MAX_TURNS: String(config.MAX_TURNS),
+    BUILD_FALLBACK: config.BUILD_FALLBACK,
+  };
   if (baseUrl) env.LLM_BASE_URL = baseUrl;
   if (apiKey) env.LLM_API_KEY = apiKey;
   // Optional agent tuning, passed through as the operator set it.
@@ -29,13 +40,20 @@ export function agentEnv(config: Config): Record<string, string> {
   return env;
 }
 
-async function dockerRuntimeIfAvailable(config: Config, agent: 'builtin' | 'claude', required: boolean): Promise<Runtime | null> {
+async function dockerRuntimeIfAvailable(
+  config: Config,
+  agent: 'builtin' | 'claude',
+  required: boolean,
+): Promise<Runtime | null> {
   try {
     const docker = await import('./runtimes/docker.ts');
     const Dockerode = (await import('dockerode')).default;
     const client = new Dockerode();
     if (!(await docker.dockerAvailable(client, config.WORKER_IMAGE))) {
-      if (required) throw new SetupError(`RUNTIME=docker but the Docker engine does not answer or image ${config.WORKER_IMAGE} is missing: start dockerd and build the worker image (see docs/deploy.md)`);
+      if (required)
+        throw new SetupError(
+          `RUNTIME=docker but the Docker engine does not answer or image ${config.WORKER_IMAGE} is missing: start dockerd and build the worker image (see docs/deploy.md)`,
+        );
       return null;
     }
     return docker.createDockerRuntime({
@@ -66,7 +84,9 @@ export async function chooseRuntime(config: Config, agent: 'builtin' | 'claude')
 }
 
 export async function chooseDeployer(config: Config, runtime: Runtime): Promise<Deployer> {
-  const useDocker = config.DEPLOY === 'docker' || (config.DEPLOY === 'auto' && runtime.name === 'docker' && config.DOMAIN !== 'localhost');
+  const useDocker =
+    config.DEPLOY === 'docker' ||
+    (config.DEPLOY === 'auto' && runtime.name === 'docker' && config.DOMAIN !== 'localhost');
   if (useDocker) {
     const { createDockerDeployer } = await import('./deployers/docker.ts');
     const Dockerode = (await import('dockerode')).default;

@@ -3,7 +3,9 @@
 import type { Queryable } from './db.ts';
 
 export async function ensureSlots(db: Queryable, count: number): Promise<void> {
-  await db.query('insert into gamepocgen.slots (slot) select generate_series(0, $1 - 1) on conflict do nothing', [count]);
+  await db.query('insert into gamepocgen.slots (slot) select generate_series(0, $1 - 1) on conflict do nothing', [
+    count,
+  ]);
 }
 
 /**
@@ -11,7 +13,11 @@ export async function ensureSlots(db: Queryable, count: number): Promise<void> {
  * else a free one, else the least recently deployed. Call inside a transaction.
  * Returns the job that held it before (to be marked recycled), if any.
  */
-export async function allocateSlot(db: Queryable, jobId: number, count: number): Promise<{ slot: number; previousJobId: number | null }> {
+export async function allocateSlot(
+  db: Queryable,
+  jobId: number,
+  count: number,
+): Promise<{ slot: number; previousJobId: number | null }> {
   const { rows } = await db.query<{ slot: number; job_id: number | null }>(
     `select slot, job_id from gamepocgen.slots
       where slot < $2
@@ -25,7 +31,10 @@ export async function allocateSlot(db: Queryable, jobId: number, count: number):
 }
 
 export async function assignSlot(db: Queryable, slot: number, jobId: number): Promise<void> {
-  await db.query('update gamepocgen.slots set job_id = $2, deployed_at = clock_timestamp() where slot = $1', [slot, jobId]);
+  await db.query('update gamepocgen.slots set job_id = $2, deployed_at = clock_timestamp() where slot = $1', [
+    slot,
+    jobId,
+  ]);
 }
 
 export async function releaseSlotOf(db: Queryable, jobId: number): Promise<number | null> {
@@ -37,6 +46,9 @@ export async function releaseSlotOf(db: Queryable, jobId: number): Promise<numbe
 }
 
 export async function slotOwner(db: Queryable, slot: number, opts: { lock?: boolean } = {}): Promise<number | null> {
-  const { rows } = await db.query<{ job_id: number | null }>(`select job_id from gamepocgen.slots where slot = $1${opts.lock ? ' for update' : ''}`, [slot]);
+  const { rows } = await db.query<{ job_id: number | null }>(
+    `select job_id from gamepocgen.slots where slot = $1${opts.lock ? ' for update' : ''}`,
+    [slot],
+  );
   return rows[0]?.job_id ?? null;
 }

@@ -28,7 +28,17 @@ export async function createTaskDeps(config: Config, overrides: Partial<TaskDeps
   const agent = overrides.agent ?? chooseAgent(config);
   const runtime = overrides.runtime ?? (await chooseRuntime(config, agent));
   const deployer = overrides.deployer ?? (await chooseDeployer(config, runtime));
-  return { config, runtime, deployer, agent, agentEnv: agentEnv(config), secrets: secretsOf(config), now: () => new Date(), playtestBrowser: sharedBrowser(), ...overrides };
+  return {
+    config,
+    runtime,
+    deployer,
+    agent,
+    agentEnv: agentEnv(config),
+    secrets: secretsOf(config),
+    now: () => new Date(),
+    playtestBrowser: sharedBrowser(),
+    ...overrides,
+  };
 }
 
 let cliDeps: Promise<TaskDeps> | null = null;
@@ -47,7 +57,9 @@ export class PermanentTaskError extends Error {
 
 /** Marks the running graphile job as out of attempts, then throws, so it fails exactly once. */
 export async function failPermanently(helpers: JobHelpers, message: string): Promise<never> {
-  await helpers.withPgClient((c) => c.query('update graphile_worker._private_jobs set max_attempts = attempts where id = $1', [helpers.job.id]));
+  await helpers.withPgClient((c) =>
+    c.query('update graphile_worker._private_jobs set max_attempts = attempts where id = $1', [helpers.job.id]),
+  );
   helpers.logger.error(message);
   throw new PermanentTaskError(message);
 }
@@ -66,17 +78,23 @@ export function defineJobTask<P extends { jobId: number }>(spec: {
   return (deps: TaskDeps): TaskFn<unknown> =>
     async (raw, helpers) => {
       const parsed = spec.payload.safeParse(raw);
-      if (!parsed.success) return failPermanently(helpers, `${spec.name}: invalid payload ${JSON.stringify(raw)?.slice(0, 200)}: ${describeZodError(parsed.error)}`);
+      if (!parsed.success)
+        return failPermanently(
+          helpers,
+          `${spec.name}: invalid payload ${JSON.stringify(raw)?.slice(0, 200)}: ${describeZodError(parsed.error)}`,
+        );
       try {
         const summary = await spec.run(deps, parsed.data, helpers);
         if (summary) helpers.logger.info(summary);
         // The last step of a chain says so, so followers (SSE, CLI) know nothing more will happen.
         const jobId = parsed.data.jobId;
         await helpers.withPgClient(async (c) => {
-          if (!(await hasPendingSteps(c, jobId, helpers.job.key))) await addEvent(c, { jobId, kind: 'done', message: 'nothing left to do for this job' });
+          if (!(await hasPendingSteps(c, jobId, helpers.job.key)))
+            await addEvent(c, { jobId, kind: 'done', message: 'nothing left to do for this job' });
         });
       } catch (e) {
-        if ((e as { code?: string }).code === 'job_not_found') return failPermanently(helpers, `${spec.name}: ${(e as Error).message}`);
+        if ((e as { code?: string }).code === 'job_not_found')
+          return failPermanently(helpers, `${spec.name}: ${(e as Error).message}`);
         if (helpers.job.attempts >= helpers.job.max_attempts) {
           const reason = `${spec.describeFailure(parsed.data)} after ${helpers.job.attempts} attempts: ${(e as Error).message}`;
           await helpers.withPgClient((c) => failJob(c, parsed.data.jobId, reason));

@@ -14,4 +14,5 @@ export const createDeployGameTask = defineJobTask({
   },
 });
 
-export default async (payload: unknown, helpers: JobHelpers) => createDeployGameTask(await defaultTaskDeps())(payload, helpers);
+export default async (payload: unknown, helpers: JobHelpers) =>
+  createDeployGameTask(await defaultTaskDeps())(payload, helpers);

@@ -19,7 +19,9 @@ export const createPlaytestGameTask = defineJobTask({
       if (code === 'job_not_found' || helpers.job.attempts < helpers.job.max_attempts) throw e;
       // Out of attempts: the game is deployed and playable, so the job must not fail over its play-test.
       const message = `play-test gave up after ${helpers.job.attempts} attempts: ${(e as Error).message}`;
-      await helpers.withPgClient((c) => addEvent(c, { jobId, kind: 'playtest', message, data: { skipped: 'error', code: code ?? null } }, deps.secrets));
+      await helpers.withPgClient((c) =>
+        addEvent(c, { jobId, kind: 'playtest', message, data: { skipped: 'error', code: code ?? null } }, deps.secrets),
+      );
       return `job ${jobId}: ${message}`;
     }
   },

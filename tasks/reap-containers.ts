@@ -10,7 +10,9 @@ export function createReapContainersTask(deps: TaskDeps) {
   return async (_payload: unknown, helpers: JobHelpers): Promise<void> => {
     const workers = await helpers.withPgClient((c) => reapDeadWorkers(c));
     if (workers.processes.length) {
-      helpers.logger.info(`reaper: ${workers.processes.length} dead runner process(es), ${workers.unlockedJobs} job(s) returned to the queue`);
+      helpers.logger.info(
+        `reaper: ${workers.processes.length} dead runner process(es), ${workers.unlockedJobs} job(s) returned to the queue`,
+      );
     }
     if (deps.runtime.name === 'docker' || deps.deployer.name === 'docker') {
       const summary = await reapDockerResources(deps, helpers.withPgClient);
@@ -19,4 +21,5 @@ export function createReapContainersTask(deps: TaskDeps) {
   };
 }
 
-export default async (payload: unknown, helpers: JobHelpers) => createReapContainersTask(await defaultTaskDeps())(payload, helpers);
+export default async (payload: unknown, helpers: JobHelpers) =>
+  createReapContainersTask(await defaultTaskDeps())(payload, helpers);

@@ -23,4 +23,5 @@ export const createRemoveGameTask = defineJobTask({
   },
 });
 
-export default async (payload: unknown, helpers: JobHelpers) => createRemoveGameTask(await defaultTaskDeps())(payload, helpers);
+export default async (payload: unknown, helpers: JobHelpers) =>
+  createRemoveGameTask(await defaultTaskDeps())(payload, helpers);

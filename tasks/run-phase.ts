@@ -15,4 +15,5 @@ export const createRunPhaseTask = defineJobTask({
   },
 });
 
-export default async (payload: unknown, helpers: JobHelpers) => createRunPhaseTask(await defaultTaskDeps())(payload, helpers);
+export default async (payload: unknown, helpers: JobHelpers) =>
+  createRunPhaseTask(await defaultTaskDeps())(payload, helpers);

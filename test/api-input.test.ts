@@ -42,14 +42,19 @@ describe('POST /api/generate input', () => {
     await expectError(await post(JSON.stringify({ idea: 'a'.repeat(10_001) })), 400, 'invalid_request', /10000/);
   });
   it('accepts a body sent without a JSON content type (plain curl -d)', async () => {
-    const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea: 'a cozy fishing roguelite', count: 2, seed: 7 }) });
+    const res = await h.api('/api/generate', {
+      method: 'POST',
+      body: JSON.stringify({ idea: 'a cozy fishing roguelite', count: 2, seed: 7 }),
+    });
     expect(res.status).toBe(201);
     const { jobIds } = (await res.json()) as { jobIds: number[] };
     expect(jobIds).toHaveLength(2);
     const job = (await (await h.api(`/api/jobs/${jobIds[1]}`)).json()) as { job: { seed: number; status: string } };
     expect(job.job).toMatchObject({ seed: 8, status: 'queued' });
     // Enqueued in the same transaction: the graphile job exists.
-    const { rows } = await h.service.db.query(`select key from graphile_worker._private_jobs where key = $1`, [`job:${jobIds[0]}:phase:1`]);
+    const { rows } = await h.service.db.query(`select key from graphile_worker._private_jobs where key = $1`, [
+      `job:${jobIds[0]}:phase:1`,
+    ]);
     expect(rows).toHaveLength(1);
   });
 });
@@ -88,7 +93,9 @@ describe('paging', () => {
     await post(JSON.stringify({ count: 5 }));
     const first = (await (await h.api('/api/jobs?limit=2')).json()) as { jobs: { id: number }[]; nextCursor: string };
     expect(first.jobs).toHaveLength(2);
-    const second = (await (await h.api(`/api/jobs?limit=2&cursor=${first.nextCursor}`)).json()) as { jobs: { id: number }[] };
+    const second = (await (await h.api(`/api/jobs?limit=2&cursor=${first.nextCursor}`)).json()) as {
+      jobs: { id: number }[];
+    };
     expect(second.jobs[0]!.id).toBeLessThan(first.jobs[1]!.id);
   });
 });

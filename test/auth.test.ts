@@ -18,11 +18,17 @@ it('refuses a mutation without the token and never echoes it', async () => {
 });
 
 it('refuses a wrong token and a forwarded request', async () => {
-  expect((await h.api('/api/generate', { method: 'POST', body: '{}', headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+  expect(
+    (await h.api('/api/generate', { method: 'POST', body: '{}', headers: { authorization: 'Bearer nope' } })).status,
+  ).toBe(401);
 });
 
 it('accepts the right token', async () => {
-  const res = await h.api('/api/generate', { method: 'POST', body: '{}', headers: { authorization: `Bearer ${TOKEN}` } });
+  const res = await h.api('/api/generate', {
+    method: 'POST',
+    body: '{}',
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
   expect(res.status).toBe(201);
 });
 

@@ -28,12 +28,25 @@ it('starts games and follows them to deployed', async () => {
   for (const [i, id] of ids.entries()) {
     expect(lastLines[i]).toMatch(new RegExp(`job +${id} █+ .*deployed +http://gamedemo\\d\\.localhost:\\d+/`));
   }
-  const { rows } = await h.service.db.query(`select idea, seed from gamepocgen.jobs where id = any($1) order by id`, [ids]);
-  expect(rows).toEqual([{ idea: 'a cozy fishing roguelite', seed: 5 }, { idea: 'a cozy fishing roguelite', seed: 6 }]);
+  const { rows } = await h.service.db.query(`select idea, seed from gamepocgen.jobs where id = any($1) order by id`, [
+    ids,
+  ]);
+  expect(rows).toEqual([
+    { idea: 'a cozy fishing roguelite', seed: 5 },
+    { idea: 'a cozy fishing roguelite', seed: 6 },
+  ]);
 });
 
 it('refuses bad arguments readably', async () => {
-  await expect(cli(['generate', 'x', '--count', '0'])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/gamepocgen: count: .*>=1/) });
-  await expect(cli(['generate', 'x', '--genre', 'opera'])).rejects.toMatchObject({ stderr: expect.stringMatching(/genre/) });
-  await expect(cli(['frobnicate'])).rejects.toMatchObject({ code: 2, stdout: expect.stringMatching(/usage: gamepocgen/) });
+  await expect(cli(['generate', 'x', '--count', '0'])).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringMatching(/gamepocgen: count: .*>=1/),
+  });
+  await expect(cli(['generate', 'x', '--genre', 'opera'])).rejects.toMatchObject({
+    stderr: expect.stringMatching(/genre/),
+  });
+  await expect(cli(['frobnicate'])).rejects.toMatchObject({
+    code: 2,
+    stdout: expect.stringMatching(/usage: gamepocgen/),
+  });
 });

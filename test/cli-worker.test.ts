@@ -24,18 +24,34 @@ afterAll(async () => {
 });
 
 it('takes a job from generate_game to deployed with `graphile-worker --once`', { timeout: 120_000 }, async () => {
-  const env = { PATH: `${path.join(ROOT_DIR, 'node_modules', '.bin')}:${process.env.PATH}`, HOME: process.env.HOME ?? '/tmp', DATABASE_URL: database.url, DATA_DIR: dataDir, RUNTIME: 'local', AGENT: 'builtin' };
+  const env = {
+    PATH: `${path.join(ROOT_DIR, 'node_modules', '.bin')}:${process.env.PATH}`,
+    HOME: process.env.HOME ?? '/tmp',
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    RUNTIME: 'local',
+    AGENT: 'builtin',
+  };
   // The CLI migrates on start (graphile.config.ts); run it once to create the schema.
   await run(path.join(ROOT_DIR, 'node_modules', '.bin', 'graphile-worker'), ['--once'], { cwd: ROOT_DIR, env });
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    const { rows } = await client.query(`select gamepocgen.generate_game('a lighthouse keeper fighting sea monsters') as id`);
-    const { stdout, stderr } = await run(path.join(ROOT_DIR, 'node_modules', '.bin', 'graphile-worker'), ['--once'], { cwd: ROOT_DIR, env });
-    const job = (await client.query('select status, error, slot, url from gamepocgen.jobs where id = $1', [rows[0].id])).rows[0];
+    const { rows } = await client.query(
+      `select gamepocgen.generate_game('a lighthouse keeper fighting sea monsters') as id`,
+    );
+    const { stdout, stderr } = await run(path.join(ROOT_DIR, 'node_modules', '.bin', 'graphile-worker'), ['--once'], {
+      cwd: ROOT_DIR,
+      env,
+    });
+    const job = (await client.query('select status, error, slot, url from gamepocgen.jobs where id = $1', [rows[0].id]))
+      .rows[0];
     expect(job, `${stdout}\n${stderr}`).toMatchObject({ status: 'deployed', error: null });
     expect(job.url).toMatch(/^http:\/\/gamedemo\d\.localhost:\d+\/$/);
-    const phases = await client.query(`select phase from gamepocgen.phase_runs where job_id = $1 and status = 'completed' order by phase`, [rows[0].id]);
+    const phases = await client.query(
+      `select phase from gamepocgen.phase_runs where job_id = $1 and status = 'completed' order by phase`,
+      [rows[0].id],
+    );
     expect(phases.rows.map((r) => r.phase)).toEqual([1, 2, 3, 4]);
     expect(stdout + stderr).toMatch(/Completed task .* \(deploy-game/);
   } finally {
@@ -43,7 +59,9 @@ it('takes a job from generate_game to deployed with `graphile-worker --once`', {
   }
 });
 
-it('serves the API alone (`gamepocgen api`) while the worker CLI runs the tasks: the production shape', { timeout: 120_000 }, async () => {
+it('serves the API alone (`gamepocgen api`) while the worker CLI runs the tasks: the production shape', {
+  timeout: 120_000,
+}, async () => {
   const env = {
     PATH: `${path.join(ROOT_DIR, 'node_modules', '.bin')}:${process.env.PATH}`,
     HOME: process.env.HOME ?? '/tmp',
@@ -56,7 +74,11 @@ it('serves the API alone (`gamepocgen api`) while the worker CLI runs the tasks:
     WORKER_IMAGE: 'gamepocgen-no-such-image:none',
   };
   const { spawn } = await import('node:child_process');
-  const api = spawn(path.join(ROOT_DIR, 'node_modules', '.bin', 'node'), ['bin/gamepocgen.ts', 'api'], { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const api = spawn(path.join(ROOT_DIR, 'node_modules', '.bin', 'node'), ['bin/gamepocgen.ts', 'api'], {
+    cwd: ROOT_DIR,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -69,10 +91,16 @@ it('serves the API alone (`gamepocgen api`) while the worker CLI runs the tasks:
     });
     const health = (await (await fetch(`${url}/health`)).json()) as { runtime: string; db: string };
     expect(health).toMatchObject({ db: 'ok', runtime: expect.stringMatching(/^none in this process/) });
-    const res = await fetch(`${url}/api/generate`, { method: 'POST', body: JSON.stringify({ idea: 'api and worker apart' }) });
+    const res = await fetch(`${url}/api/generate`, {
+      method: 'POST',
+      body: JSON.stringify({ idea: 'api and worker apart' }),
+    });
     expect(res.status).toBe(201);
     const jobId = ((await res.json()) as { jobIds: number[] }).jobIds[0];
-    await run(path.join(ROOT_DIR, 'node_modules', '.bin', 'graphile-worker'), ['--once'], { cwd: ROOT_DIR, env: { ...env, RUNTIME: 'local', AGENT: 'builtin' } });
+    await run(path.join(ROOT_DIR, 'node_modules', '.bin', 'graphile-worker'), ['--once'], {
+      cwd: ROOT_DIR,
+      env: { ...env, RUNTIME: 'local', AGENT: 'builtin' },
+    });
     const job = (await (await fetch(`${url}/api/jobs/${jobId}`)).json()) as { job: { status: string } };
     expect(job.job.status).toBe('deployed');
   } finally {

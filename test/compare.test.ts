@@ -21,7 +21,10 @@ afterAll(() => h?.close());
 const post = (body: unknown) => h.api('/api/generate', { method: 'POST', body: JSON.stringify(body) });
 
 it('runs phase 1 once and the later phases once per provider', async () => {
-  const res = await post({ idea: 'a duel of paper airplanes', compare: ['zai:glm-4.6', 'anthropic:claude-sonnet-4-5'] });
+  const res = await post({
+    idea: 'a duel of paper airplanes',
+    compare: ['zai:glm-4.6', 'anthropic:claude-sonnet-4-5'],
+  });
   expect(res.status).toBe(201);
   const { jobIds } = (await res.json()) as { jobIds: number[] };
   expect(jobIds).toHaveLength(2);
@@ -30,17 +33,34 @@ it('runs phase 1 once and the later phases once per provider', async () => {
   expect(jobs[0]!.url).not.toBe(jobs[1]!.url);
 
   const db = h.service.db;
-  const runs = await db.query<{ job_id: number; phase: number; runtime: string }>('select job_id, phase, runtime from gamepocgen.phase_runs where status = $1 order by job_id, phase', ['completed']);
+  const runs = await db.query<{ job_id: number; phase: number; runtime: string }>(
+    'select job_id, phase, runtime from gamepocgen.phase_runs where status = $1 order by job_id, phase',
+    ['completed'],
+  );
   const [lead, sibling] = jobIds as [number, number];
-  expect(runs.rows.filter((r) => r.job_id === lead).map((r) => [r.phase, r.runtime])).toEqual([[1, 'local'], [2, 'local'], [3, 'local'], [4, 'local']]);
-  expect(runs.rows.filter((r) => r.job_id === sibling).map((r) => [r.phase, r.runtime])).toEqual([[1, `shared:${lead}`], [2, 'local'], [3, 'local'], [4, 'local']]);
+  expect(runs.rows.filter((r) => r.job_id === lead).map((r) => [r.phase, r.runtime])).toEqual([
+    [1, 'local'],
+    [2, 'local'],
+    [3, 'local'],
+    [4, 'local'],
+  ]);
+  expect(runs.rows.filter((r) => r.job_id === sibling).map((r) => [r.phase, r.runtime])).toEqual([
+    [1, `shared:${lead}`],
+    [2, 'local'],
+    [3, 'local'],
+    [4, 'local'],
+  ]);
 
   // The same idea.json bytes, different builds.
-  const idea = await db.query<{ job_id: number; sha256: string }>(`select job_id, sha256 from gamepocgen.artifacts where path = 'idea.json' order by job_id`);
+  const idea = await db.query<{ job_id: number; sha256: string }>(
+    `select job_id, sha256 from gamepocgen.artifacts where path = 'idea.json' order by job_id`,
+  );
   expect(new Set(idea.rows.map((r) => r.sha256)).size).toBe(1);
 
   // Each provider's phases ran with its own model and endpoint; the keys never surface in events.
-  const events = await db.query<{ job_id: number; phase: number; message: string }>(`select job_id, phase, message from gamepocgen.job_events where message like 'model=%' order by id`);
+  const events = await db.query<{ job_id: number; phase: number; message: string }>(
+    `select job_id, phase, message from gamepocgen.job_events where message like 'model=%' order by id`,
+  );
   expect(events.rows.filter((e) => e.job_id === lead).map((e) => e.message)).toEqual([
     'model=glm-4.6 base=http://127.0.0.1:9/zai',
     'model=glm-4.6 base=http://127.0.0.1:9/zai',
@@ -52,13 +72,21 @@ it('runs phase 1 once and the later phases once per provider', async () => {
     'model=claude-sonnet-4-5 base=http://127.0.0.1:9/anthropic',
     'model=claude-sonnet-4-5 base=http://127.0.0.1:9/anthropic',
   ]);
-  const leaked = await db.query(`select count(*)::int n from gamepocgen.job_events where message like '%' || $1 || '%' or message like '%' || $2 || '%' or data::text like '%' || $1 || '%'`, [ZAI_KEY, ANTHROPIC_KEY]);
+  const leaked = await db.query(
+    `select count(*)::int n from gamepocgen.job_events where message like '%' || $1 || '%' or message like '%' || $2 || '%' or data::text like '%' || $1 || '%'`,
+    [ZAI_KEY, ANTHROPIC_KEY],
+  );
   expect(leaked.rows[0].n).toBe(0);
 
   // The API links them.
-  const body = (await (await h.api(`/api/jobs/${sibling}`)).json()) as { job: { compareGroup: number; provider: string; comparison: { id: number; provider: string }[] } };
+  const body = (await (await h.api(`/api/jobs/${sibling}`)).json()) as {
+    job: { compareGroup: number; provider: string; comparison: { id: number; provider: string }[] };
+  };
   expect(body.job).toMatchObject({ compareGroup: lead, provider: 'anthropic:claude-sonnet-4-5' });
-  expect(body.job.comparison.map((c) => [c.id, c.provider])).toEqual([[lead, 'zai:glm-4.6'], [sibling, 'anthropic:claude-sonnet-4-5']]);
+  expect(body.job.comparison.map((c) => [c.id, c.provider])).toEqual([
+    [lead, 'zai:glm-4.6'],
+    [sibling, 'anthropic:claude-sonnet-4-5'],
+  ]);
   const responseText = JSON.stringify(body);
   expect(responseText).not.toContain(ZAI_KEY);
 });

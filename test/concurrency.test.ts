@@ -19,7 +19,10 @@ it('finishes 50 jobs with at most 5 phases running at once', { timeout: 240_000 
   const jobs = await Promise.all(ids.map((id) => h.waitForJob(id, ['deployed', 'failed', 'recycled'], 220_000)));
   expect(jobs.filter((j) => j.status === 'failed').map((j) => j.error)).toEqual([]);
 
-  const { rows } = await h.service.db.query<{ n: number }>('select count(*)::int n from gamepocgen.phase_runs where status = $1', ['completed']);
+  const { rows } = await h.service.db.query<{ n: number }>(
+    'select count(*)::int n from gamepocgen.phase_runs where status = $1',
+    ['completed'],
+  );
   expect(rows[0]!.n).toBe(200);
   // Max overlap of [started_at, finished_at) intervals: a sweep over start/end points.
   const overlap = await h.service.db.query<{ max: number }>(`

@@ -26,7 +26,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-it('returns a dead runner\'s phase to the queue and finishes the job elsewhere', { timeout: 90_000 }, async () => {
+it("returns a dead runner's phase to the queue and finishes the job elsewhere", { timeout: 90_000 }, async () => {
   const env = {
     PATH: process.env.PATH!,
     HOME: process.env.HOME ?? '/tmp',
@@ -36,19 +36,35 @@ it('returns a dead runner\'s phase to the queue and finishes the job elsewhere',
     PHASE_TIMEOUT_SECONDS: '15',
     AGENT_MODULE: path.join(ROOT_DIR, 'test', 'fixtures', 'agents', 'sleepy-agent.ts'),
   };
-  const cli = spawn(path.join(ROOT_DIR, 'node_modules', '.bin', 'graphile-worker'), [], { cwd: ROOT_DIR, env, stdio: 'ignore' });
+  const cli = spawn(path.join(ROOT_DIR, 'node_modules', '.bin', 'graphile-worker'), [], {
+    cwd: ROOT_DIR,
+    env,
+    stdio: 'ignore',
+  });
   try {
     // Wait for the doomed runner to register, then hand it a job.
     const hub = new EventHub(database.url);
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, RUNTIME: 'local', AGENT: 'builtin', DEPLOY: 'local', DATABASE_URL: database.url });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      RUNTIME: 'local',
+      AGENT: 'builtin',
+      DEPLOY: 'local',
+      DATABASE_URL: database.url,
+    });
     service = await startService(config, { databaseUrl: database.url, runner: false });
     await hub.start();
-    const started = new Promise<number>((resolve) => hub.subscribe((n) => n.kind === 'phase_start' && resolve(n.jobId)));
+    const started = new Promise<number>((resolve) =>
+      hub.subscribe((n) => n.kind === 'phase_start' && resolve(n.jobId)),
+    );
     const { rows } = await service.db.query(`select gamepocgen.generate_game('survive the crash') as id`);
     const jobId = rows[0].id as number;
     expect(await started).toBe(jobId);
 
-    const locked = await service.db.query(`select locked_by from graphile_worker._private_jobs where key = $1`, [`job:${jobId}:phase:1`]);
+    const locked = await service.db.query(`select locked_by from graphile_worker._private_jobs where key = $1`, [
+      `job:${jobId}:phase:1`,
+    ]);
     expect(locked.rows[0].locked_by).toBeTruthy();
     const beforeKill = await service.db.connect();
     expect((await reapDeadWorkers(beforeKill)).processes).toEqual([]); // alive: nothing to reap
@@ -81,12 +97,18 @@ it('returns a dead runner\'s phase to the queue and finishes the job elsewhere',
       });
     });
     expect(done).toBe('deployed');
-    const runs = await service.db.query('select phase, status, error from gamepocgen.phase_runs where job_id = $1 order by id', [jobId]);
-    expect(runs.rows[0]).toMatchObject({ phase: 1, status: 'failed', error: expect.stringMatching(/worker process died/) });
+    const runs = await service.db.query(
+      'select phase, status, error from gamepocgen.phase_runs where job_id = $1 order by id',
+      [jobId],
+    );
+    expect(runs.rows[0]).toMatchObject({
+      phase: 1,
+      status: 'failed',
+      error: expect.stringMatching(/worker process died/),
+    });
     expect(runs.rows.filter((r) => r.status === 'completed').map((r) => r.phase)).toEqual([1, 2, 3, 4]);
     await hub.stop();
   } finally {
     if (cli.exitCode === null) cli.kill('SIGKILL');
   }
 });
-

@@ -42,11 +42,14 @@ describe('the live event stream', () => {
   it('health is ok with a live runner', async () => {
     type Health = { status: string; workers: { live: number }; runtime: string; uptimeSeconds: number };
     // The runner registers its presence just after it starts.
-    const body = await vi.waitFor(async () => {
-      const health = (await (await h.api('/health')).json()) as Health;
-      if (health.workers.live < 1) throw new Error('runner not registered yet');
-      return health;
-    }, { timeout: 10_000, interval: 50 });
+    const body = await vi.waitFor(
+      async () => {
+        const health = (await (await h.api('/health')).json()) as Health;
+        if (health.workers.live < 1) throw new Error('runner not registered yet');
+        return health;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     expect(body.status).toBe('ok');
     expect(body.workers.live).toBe(1);
     expect(body.runtime).toMatch(/^local/);
@@ -67,7 +70,10 @@ describe('the live event stream', () => {
       text += value;
     }
     controller.abort();
-    const events = text.split('\n\n').filter((b) => b.includes('data:')).map((b) => ({ id: Number(/^id: (\d+)/m.exec(b)![1]), data: JSON.parse(/^data: (.*)$/m.exec(b)![1]!) }));
+    const events = text
+      .split('\n\n')
+      .filter((b) => b.includes('data:'))
+      .map((b) => ({ id: Number(/^id: (\d+)/m.exec(b)![1]), data: JSON.parse(/^data: (.*)$/m.exec(b)![1]!) }));
     expect(events.every((e) => e.data.jobId === jobId)).toBe(true);
     expect(events[0]!.data).toMatchObject({ kind: 'status', message: 'queued' });
     expect(events.map((e) => e.data.kind)).toContain('phase_end');
@@ -77,7 +83,10 @@ describe('the live event stream', () => {
     // Reconnect from the middle: exactly the later events come back.
     const middle = events[Math.floor(events.length / 2)]!;
     const again = new AbortController();
-    const res2 = await h.api(`/api/jobs/${jobId}/logs?follow=1`, { headers: { 'last-event-id': String(middle.id) }, signal: again.signal });
+    const res2 = await h.api(`/api/jobs/${jobId}/logs?follow=1`, {
+      headers: { 'last-event-id': String(middle.id) },
+      signal: again.signal,
+    });
     const replay = await res2.text();
     const replayIds = [...replay.matchAll(/^id: (\d+)/gm)].map((m) => Number(m[1]));
     expect(replayIds[0]).toBe(events.find((e) => e.id > middle.id)!.id);

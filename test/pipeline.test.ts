@@ -10,14 +10,26 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-type JobBody = { job: { status: string; slot: number; url: string; title: string; phases: { phase: number; status: string; durationMs: number }[]; artifacts: { path: string; size: number; sha256: string }[] } };
+type JobBody = {
+  job: {
+    status: string;
+    slot: number;
+    url: string;
+    title: string;
+    phases: { phase: number; status: string; durationMs: number }[];
+    artifacts: { path: string; size: number; sha256: string }[];
+  };
+};
 
 describe('a job started over HTTP', () => {
   let jobId: number;
   let job: JobBody['job'];
 
   beforeAll(async () => {
-    const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea: 'a lighthouse keeper fighting sea monsters', seed: 1 }) });
+    const res = await h.api('/api/generate', {
+      method: 'POST',
+      body: JSON.stringify({ idea: 'a lighthouse keeper fighting sea monsters', seed: 1 }),
+    });
     expect(res.status).toBe(201);
     jobId = ((await res.json()) as { jobIds: number[] }).jobIds[0]!;
     const done = await h.waitForJob(jobId);
@@ -43,7 +55,8 @@ describe('a job started over HTTP', () => {
 
   it('stored every artifact in Postgres with its hash', async () => {
     const paths = job.artifacts.map((a) => a.path);
-    for (const p of ['idea.json', 'idea.md', 'design.json', 'design.md', 'plan.json', 'plan.md', 'dist/index.html']) expect(paths).toContain(p);
+    for (const p of ['idea.json', 'idea.md', 'design.json', 'design.md', 'plan.json', 'plan.md', 'dist/index.html'])
+      expect(paths).toContain(p);
     const idea = await h.api(`/api/jobs/${jobId}/artifacts/idea.json`);
     expect(idea.status).toBe(200);
     expect(((await idea.json()) as { title: string }).title).toBe(job.title);
@@ -51,7 +64,9 @@ describe('a job started over HTTP', () => {
   });
 
   it('wrote every status change and phase boundary as an event', async () => {
-    const { events } = (await (await h.api(`/api/jobs/${jobId}/logs`)).json()) as { events: { kind: string; message: string; phase: number | null }[] };
+    const { events } = (await (await h.api(`/api/jobs/${jobId}/logs`)).json()) as {
+      events: { kind: string; message: string; phase: number | null }[];
+    };
     const statuses = events.filter((e) => e.kind === 'status').map((e) => e.message);
     expect(statuses[0]).toBe('queued');
     expect(statuses).toContain('running');
@@ -107,7 +122,9 @@ describe('a job started from psql', () => {
   });
 
   it('refuses an over-long idea in SQL with a readable error', async () => {
-    await expect(h.service.db.query(`select gamepocgen.generate_game(repeat('x', 10001))`)).rejects.toThrow(/idea is too long/);
+    await expect(h.service.db.query(`select gamepocgen.generate_game(repeat('x', 10001))`)).rejects.toThrow(
+      /idea is too long/,
+    );
   });
 
   it('fails a job with an unknown genre with a readable reason', async () => {
@@ -120,7 +137,10 @@ describe('a job started from psql', () => {
 
 describe('the slot pool', () => {
   it('recycles the least recently deployed slot when full', async () => {
-    const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea: 'tiny tanks', count: 4, seed: 100 }) });
+    const res = await h.api('/api/generate', {
+      method: 'POST',
+      body: JSON.stringify({ idea: 'tiny tanks', count: 4, seed: 100 }),
+    });
     const { jobIds } = (await res.json()) as { jobIds: number[] };
     const jobs = await Promise.all(jobIds.map((id) => h.waitForJob(id, ['deployed', 'failed', 'recycled'])));
     expect(jobs.every((j) => j.error === null)).toBe(true);
@@ -132,7 +152,9 @@ describe('the slot pool', () => {
     // 3 slots: at most 3 of these 4 can still be deployed, and every slot holds exactly one job.
     expect(counts.deployed ?? 0).toBeLessThanOrEqual(3);
     expect((counts.recycled ?? 0) + (counts.deployed ?? 0)).toBe(4);
-    const slots = await h.service.db.query('select count(distinct job_id)::int n from gamepocgen.slots where job_id is not null');
+    const slots = await h.service.db.query(
+      'select count(distinct job_id)::int n from gamepocgen.slots where job_id is not null',
+    );
     expect(slots.rows[0].n).toBe(3);
   });
 });

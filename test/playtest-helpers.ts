@@ -6,10 +6,19 @@ import type { DbClient } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
 import type { Harness } from './helpers/harness.ts';
 
-export type EventRow = { id: number; kind: string; message: string; phase: number | null; data: Record<string, any> | null };
+export type EventRow = {
+  id: number;
+  kind: string;
+  message: string;
+  phase: number | null;
+  data: Record<string, any> | null;
+};
 
 export async function jobEvents(h: Harness, jobId: number): Promise<EventRow[]> {
-  const { rows } = await h.service.db.query<EventRow>('select id, kind, message, phase, data from gamepocgen.job_events where job_id = $1 order by id', [jobId]);
+  const { rows } = await h.service.db.query<EventRow>(
+    'select id, kind, message, phase, data from gamepocgen.job_events where job_id = $1 order by id',
+    [jobId],
+  );
   return rows;
 }
 
@@ -29,7 +38,14 @@ export async function waitForPlaytest(h: Harness, jobId: number, round: number, 
       };
       timer = setTimeout(async () => {
         const events = await jobEvents(h, jobId);
-        reject(new Error(`no play-test round ${round} for job ${jobId} within ${timeoutMs} ms; events: ${events.map((e) => `${e.kind}: ${e.message}`).join(' / ').slice(-1500)}`));
+        reject(
+          new Error(
+            `no play-test round ${round} for job ${jobId} within ${timeoutMs} ms; events: ${events
+              .map((e) => `${e.kind}: ${e.message}`)
+              .join(' / ')
+              .slice(-1500)}`,
+          ),
+        );
       }, timeoutMs);
       hub.subscribe((n) => n.jobId === jobId && void check().catch(reject));
       void check().catch(reject);
@@ -51,7 +67,10 @@ export async function storedPlaytest(h: Harness, jobId: number): Promise<Playtes
  * recorded its result (and would have queued a repair) until its task returns.
  */
 export async function queuedSteps(h: Harness, jobId: number): Promise<string[]> {
-  const { rows } = await h.service.db.query<{ key: string }>(`select key from graphile_worker._private_jobs where key like $1 and key not like '%:playtest:%' order by id`, [`job:${jobId}:%`]);
+  const { rows } = await h.service.db.query<{ key: string }>(
+    `select key from graphile_worker._private_jobs where key like $1 and key not like '%:playtest:%' order by id`,
+    [`job:${jobId}:%`],
+  );
   return rows.map((r) => r.key);
 }
 
@@ -70,6 +89,7 @@ export function withClientOf(pool: pg.Pool) {
 /** Width and height from a PNG's IHDR chunk; throws unless the bytes start like a PNG. */
 export function pngSize(bytes: Buffer): { width: number; height: number } {
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  if (!bytes.subarray(0, 8).equals(signature) || bytes.toString('latin1', 12, 16) !== 'IHDR') throw new Error('not a PNG');
+  if (!bytes.subarray(0, 8).equals(signature) || bytes.toString('latin1', 12, 16) !== 'IHDR')
+    throw new Error('not a PNG');
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }

@@ -15,7 +15,11 @@ const describeBrowser = chromiumAvailable() ? describe : describe.skip; // throw
 let h: Harness;
 
 beforeAll(async () => {
-  h = await createHarness({ AGENT_MODULE: path.join(import.meta.dirname, 'fixtures', 'agents', 'broken-build-agent.ts'), MAX_CONCURRENT: '4', PLAYTEST: 'on' });
+  h = await createHarness({
+    AGENT_MODULE: path.join(import.meta.dirname, 'fixtures', 'agents', 'broken-build-agent.ts'),
+    MAX_CONCURRENT: '4',
+    PLAYTEST: 'on',
+  });
 });
 afterAll(() => h?.close());
 
@@ -68,7 +72,13 @@ describeBrowser('a build that throws on load', () => {
     const stored = await storedPlaytest(h, jobId);
     expect(stored).toMatchObject({ round: 2, passed: true, errors: [] });
     const runs = await listPhaseRuns(h.service.db, jobId);
-    expect(runs.map((r) => [r.phase, r.status])).toEqual([[1, 'completed'], [2, 'completed'], [3, 'completed'], [4, 'completed'], [5, 'completed']]);
+    expect(runs.map((r) => [r.phase, r.status])).toEqual([
+      [1, 'completed'],
+      [2, 'completed'],
+      [3, 'completed'],
+      [4, 'completed'],
+      [5, 'completed'],
+    ]);
     const job = (await getJob(h.service.db, jobId))!;
     expect(job).toMatchObject({ status: 'deployed', playtest_score: stored.score, error: null });
     expect(job.playtest).toMatchObject({ round: 2, passed: true });
@@ -78,7 +88,9 @@ describeBrowser('a build that throws on load', () => {
   });
 
   it('deploys the repaired files only: the broken script is gone from the artifacts and the slot', async () => {
-    const { artifacts } = (await (await h.api(`/api/jobs/${jobId}/artifacts`)).json()) as { artifacts: { path: string; phase: number | null }[] };
+    const { artifacts } = (await (await h.api(`/api/jobs/${jobId}/artifacts`)).json()) as {
+      artifacts: { path: string; phase: number | null }[];
+    };
     expect(artifacts.map((a) => a.path)).not.toContain('dist/main.js');
     expect(artifacts.find((a) => a.path === 'dist/index.html')!.phase).toBe(5);
     expect(artifacts.find((a) => a.path === 'playtest.json')!.phase).toBeNull();
@@ -94,7 +106,12 @@ describeBrowser('a build that throws on load', () => {
     expect(afterFirstDeploy.filter((e) => e.kind === 'phase_start').map((e) => e.phase)).toEqual([5]);
     expect(afterFirstDeploy.filter((e) => e.kind === 'deployed')).toHaveLength(1); // the repaired build was published
     const playtests = events.filter((e) => e.kind === 'playtest').map((e) => e.message.replace(/:.*/, ''));
-    expect(playtests).toEqual(['play-test round 1 started', 'play-test round 1', 'play-test round 2 started', 'play-test round 2']);
+    expect(playtests).toEqual([
+      'play-test round 1 started',
+      'play-test round 1',
+      'play-test round 2 started',
+      'play-test round 2',
+    ]);
     expect(await queuedSteps(h, jobId)).toEqual([]);
   });
 });
@@ -120,6 +137,8 @@ describeBrowser('a build the repair cannot fix', () => {
     const job = (await getJob(h.service.db, jobId))!;
     expect(job).toMatchObject({ status: 'deployed', error: null });
     expect(job.playtest).toMatchObject({ round: 2, passed: false });
-    expect((await jobEvents(h, jobId)).filter((e) => e.kind === 'playtest' && e.data?.score !== undefined)).toHaveLength(2);
+    expect(
+      (await jobEvents(h, jobId)).filter((e) => e.kind === 'playtest' && e.data?.score !== undefined),
+    ).toHaveLength(2);
   });
 });

@@ -41,7 +41,8 @@ afterAll(async () => {
   await new Promise((r) => server?.close(r));
 });
 
-const play = (path: string, opts: Parameters<typeof runPlaytest>[2] = {}) => provider.use((b) => runPlaytest(b!, `${base}${path}`, { playMs: 500, bootTimeoutMs: 1500, ...opts }));
+const play = (path: string, opts: Parameters<typeof runPlaytest>[2] = {}) =>
+  provider.use((b) => runPlaytest(b!, `${base}${path}`, { playMs: 500, bootTimeoutMs: 1500, ...opts }));
 
 describeBrowser('a play-test session', () => {
   it('reports a page that blocks its main thread as unresponsive, within the deadline', async () => {
@@ -59,7 +60,9 @@ describeBrowser('a play-test session', () => {
     expect(obs.foreignRequests).toEqual([`http://127.0.0.1:${closedPort}/pixel.png`]);
     expect(obs.booted).toBe(false); // no window.__game on this page
     const verdict = scorePlaytest(obs, { round: 1, at: new Date(), durationMs: 1, screenshot: true });
-    expect(verdict.checks.filter((c) => !c.passed).map((c) => c.id)).toEqual(expect.arrayContaining(['offline', 'boots']));
+    expect(verdict.checks.filter((c) => !c.passed).map((c) => c.id)).toEqual(
+      expect.arrayContaining(['offline', 'boots']),
+    );
   });
 
   it('calls a URL that serves no game unreachable, which is not a defect of the game', async () => {

@@ -54,7 +54,9 @@ describeBrowser('a normal job', () => {
   it('passes every check with a high score', () => {
     // Seven games play at once here: on a loaded 2-core machine the first frame may miss its
     // (minor, timing) budget; every other check must pass.
-    const failed = result.checks.filter((c) => !c.passed && c.id !== 'firstFrameFast').map((c) => `${c.id}: ${c.detail}`);
+    const failed = result.checks
+      .filter((c) => !c.passed && c.id !== 'firstFrameFast')
+      .map((c) => `${c.id}: ${c.detail}`);
     expect(failed).toEqual([]);
     expect(result.passed).toBe(true);
     expect(result.score).toBeGreaterThanOrEqual(PASS_SCORE);
@@ -74,7 +76,11 @@ describeBrowser('a normal job', () => {
     for (const [genre, id] of kitJobs) {
       await waitForPlaytest(h, id, 1, 80_000);
       const p = await storedPlaytest(h, id);
-      verdicts[genre] = p.checks.filter((c) => c.required && !c.passed).map((c) => `${c.id}: ${c.detail}`).join('; ') || 'passed';
+      verdicts[genre] =
+        p.checks
+          .filter((c) => c.required && !c.passed)
+          .map((c) => `${c.id}: ${c.detail}`)
+          .join('; ') || 'passed';
       expect(p.score, genre).toBeGreaterThanOrEqual(PASS_SCORE);
     }
     expect(verdicts).toEqual(Object.fromEntries(GENRES.map((g) => [g, 'passed'])));
@@ -97,10 +103,20 @@ describeBrowser('a normal job', () => {
 
   it('shows the score on the job and keeps it deployed, with no repair', async () => {
     const body = (await (await h.api(`/api/jobs/${jobId}`)).json()) as {
-      job: { status: string; playtest: { score: number; passed: boolean; round: number; failed: string[] }; phases: { phase: number }[]; artifacts: { path: string }[] };
+      job: {
+        status: string;
+        playtest: { score: number; passed: boolean; round: number; failed: string[] };
+        phases: { phase: number }[];
+        artifacts: { path: string }[];
+      };
     };
     expect(body.job.status).toBe('deployed');
-    expect(body.job.playtest).toMatchObject({ score: result.score, passed: true, round: 1, failed: result.checks.filter((c) => !c.passed).map((c) => c.id) });
+    expect(body.job.playtest).toMatchObject({
+      score: result.score,
+      passed: true,
+      round: 1,
+      failed: result.checks.filter((c) => !c.passed).map((c) => c.id),
+    });
     expect(body.job.phases.map((p) => p.phase)).toEqual([1, 2, 3, 4]);
     expect(body.job.artifacts.map((a) => a.path)).toEqual(expect.arrayContaining(['playtest.json', 'playtest.png']));
     expect((await getJob(h.service.db, jobId))!.playtest_score).toBe(result.score);
@@ -111,7 +127,10 @@ describeBrowser('a normal job', () => {
     const events = await jobEvents(h, jobId);
     const deployedAt = events.findIndex((e) => e.kind === 'deployed');
     const playtests = events.filter((e) => e.kind === 'playtest');
-    expect(playtests.map((e) => e.message)).toEqual([`play-test round 1 started: ${result.url}`, expect.stringMatching(new RegExp(`^play-test round 1: score ${result.score}/100, passed`))]);
+    expect(playtests.map((e) => e.message)).toEqual([
+      `play-test round 1 started: ${result.url}`,
+      expect.stringMatching(new RegExp(`^play-test round 1: score ${result.score}/100, passed`)),
+    ]);
     expect(events.indexOf(playtests[0]!)).toBeGreaterThan(deployedAt);
     expect(events.filter((e) => e.kind === 'status').at(-1)!.message).toBe('deployed');
   });
@@ -121,7 +140,10 @@ describeBrowser('a normal job', () => {
     const summary = await playtestJob(deps, withClientOf(h.service.db), jobId);
     expect(summary).toMatch(/skipped, no browser/);
     const last = (await jobEvents(h, jobId)).at(-1)!;
-    expect(last).toMatchObject({ kind: 'playtest', message: 'play-test skipped: no browser (/usr/bin/chromium is not installed)' });
+    expect(last).toMatchObject({
+      kind: 'playtest',
+      message: 'play-test skipped: no browser (/usr/bin/chromium is not installed)',
+    });
     expect((await getJob(h.service.db, jobId))!).toMatchObject({ status: 'deployed', playtest_score: result.score });
   });
 
@@ -129,32 +151,52 @@ describeBrowser('a normal job', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 1500);
     const before = (await jobEvents(h, jobId)).length;
-    await expect(playtestJob(h.service.taskDeps!, withClientOf(h.service.db), jobId, { signal: controller.signal })).rejects.toMatchObject({ code: 'playtest_aborted' });
+    await expect(
+      playtestJob(h.service.taskDeps!, withClientOf(h.service.db), jobId, { signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'playtest_aborted' });
     const added = (await jobEvents(h, jobId)).slice(before);
     expect(added.map((e) => e.message)).toEqual([`play-test round 1 started: ${result.url}`]);
     expect((await getJob(h.service.db, jobId))!.playtest).toMatchObject({ round: 1, score: result.score });
   });
 
   it('retries a crashed play-test, and after the last attempt records it without failing the job', async () => {
-    const crashing = { ...h.service.taskDeps!, playtestBrowser: { use: async () => Promise.reject(new Error('Target crashed')), close: async () => {} } };
+    const crashing = {
+      ...h.service.taskDeps!,
+      playtestBrowser: { use: async () => Promise.reject(new Error('Target crashed')), close: async () => {} },
+    };
     const task = createPlaytestGameTask(crashing);
     const helpers = (attempts: number) =>
-      ({ job: { id: 0, attempts, max_attempts: 3 }, withPgClient: withClientOf(h.service.db), logger: { info() {}, error() {} }, abortSignal: new AbortController().signal }) as unknown as JobHelpers;
+      ({
+        job: { id: 0, attempts, max_attempts: 3 },
+        withPgClient: withClientOf(h.service.db),
+        logger: { info() {}, error() {} },
+        abortSignal: new AbortController().signal,
+      }) as unknown as JobHelpers;
     await expect(task({ jobId }, helpers(1))).rejects.toThrow('Target crashed'); // graphile-worker retries it
     await task({ jobId }, helpers(3));
     const events = await jobEvents(h, jobId);
-    expect(events.at(-2)).toMatchObject({ kind: 'playtest', message: 'play-test gave up after 3 attempts: Target crashed' });
+    expect(events.at(-2)).toMatchObject({
+      kind: 'playtest',
+      message: 'play-test gave up after 3 attempts: Target crashed',
+    });
     expect(events.at(-1)).toMatchObject({ kind: 'done' }); // the chain has settled
     expect((await getJob(h.service.db, jobId))!).toMatchObject({ status: 'deployed', error: null });
   });
 
   it('records an unreachable game as skipped, not as a defect to repair', async () => {
     const port = await closedPort();
-    const deps = { ...h.service.taskDeps!, config: { ...h.service.taskDeps!.config, PLAYTEST_URL: `http://gamedemo{slot}.localhost:${port}/` } };
+    const deps = {
+      ...h.service.taskDeps!,
+      config: { ...h.service.taskDeps!.config, PLAYTEST_URL: `http://gamedemo{slot}.localhost:${port}/` },
+    };
     await playtestJob(deps, withClientOf(h.service.db), jobId);
     const last = (await jobEvents(h, jobId)).at(-1)!;
     expect(last.kind).toBe('playtest');
-    expect(last.message).toMatch(new RegExp(String.raw`^play-test skipped: game unreachable from this worker \(could not load http:\/\/gamedemo\d+\.localhost:${port}\/: .*ERR_CONNECTION_REFUSED`));
+    expect(last.message).toMatch(
+      new RegExp(
+        String.raw`^play-test skipped: game unreachable from this worker \(could not load http:\/\/gamedemo\d+\.localhost:${port}\/: .*ERR_CONNECTION_REFUSED`,
+      ),
+    );
     expect((await getJob(h.service.db, jobId))!).toMatchObject({ status: 'deployed', playtest_score: result.score });
     expect(await queuedSteps(h, jobId)).toEqual([]);
   });
@@ -194,7 +236,9 @@ describe('PLAYTEST=off', () => {
   it('deploys without queueing a play-test', async () => {
     const jobId = await generate(h, 'a snake that eats stars');
     expect((await h.waitForJob(jobId)).status).toBe('deployed');
-    const { rows } = await h.service.db.query(`select count(*)::int n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'playtest-game'`);
+    const { rows } = await h.service.db.query(
+      `select count(*)::int n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'playtest-game'`,
+    );
     expect(rows[0].n).toBe(0);
     expect((await jobEvents(h, jobId)).filter((e) => e.kind === 'playtest')).toEqual([]);
     expect((await getJob(h.service.db, jobId))!.playtest).toBeNull();

@@ -13,11 +13,17 @@ function nextFailedGraphileJob(h: Harness, task: string) {
       if (job.task_identifier !== task || !error) return;
       h.service.runner!.events.off('job:complete', onComplete);
       // graphile-worker writes the failure right after emitting the event.
-      const row = await vi.waitFor(async () => {
-        const { rows } = await h.service.db.query('select id, attempts, max_attempts, last_error from graphile_worker._private_jobs where id = $1', [job.id]);
-        if (!rows[0]?.last_error) throw new Error('failure not written yet');
-        return rows[0];
-      }, { timeout: 5000, interval: 20 });
+      const row = await vi.waitFor(
+        async () => {
+          const { rows } = await h.service.db.query(
+            'select id, attempts, max_attempts, last_error from graphile_worker._private_jobs where id = $1',
+            [job.id],
+          );
+          if (!rows[0]?.last_error) throw new Error('failure not written yet');
+          return rows[0];
+        },
+        { timeout: 5000, interval: 20 },
+      );
       resolve(row);
     };
     h.service.runner!.events.on('job:complete', onComplete);
@@ -42,7 +48,9 @@ describe('payloads added from SQL', () => {
 
   it('fails a payload naming a job that does not exist', async () => {
     const failed = nextFailedGraphileJob(h, 'run-phase');
-    await h.service.db.query(`select graphile_worker.add_job('run-phase', json_build_object('jobId', 424242, 'phase', 2))`);
+    await h.service.db.query(
+      `select graphile_worker.add_job('run-phase', json_build_object('jobId', 424242, 'phase', 2))`,
+    );
     const job = await failed;
     expect(job.attempts).toBe(1);
     expect(job.last_error).toMatch(/job 424242 does not exist/);
@@ -90,7 +98,9 @@ describe('an agent that writes invalid artifacts', () => {
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/phase 1 \(idea\) failed: invalid idea output: idea\.json: .*genre/);
     // Nothing invalid was stored as an artifact.
-    const { rows } = await h.service.db.query('select count(*)::int n from gamepocgen.artifacts where job_id = $1', [job.id]);
+    const { rows } = await h.service.db.query('select count(*)::int n from gamepocgen.artifacts where job_id = $1', [
+      job.id,
+    ]);
     expect(rows[0].n).toBe(0);
   });
 });

@@ -81,7 +81,8 @@ async function main() {
     return finish('failed', { error: `input.json unreadable: ${(e as Error).message}` }, EXIT.failed);
   }
 
-  const validateOutputs = async () => validatePhaseOutputs(env.PHASE, await readTree(env.WORKSPACE_DIR, { skip: (p) => p.startsWith('status/') }));
+  const validateOutputs = async () =>
+    validatePhaseOutputs(env.PHASE, await readTree(env.WORKSPACE_DIR, { skip: (p) => p.startsWith('status/') }));
   const agent = await loadAgent(env.AGENT, env.AGENT_MODULE);
   const agentStart = performance.now();
   try {
@@ -101,11 +102,23 @@ async function main() {
     });
     const agentMs = Math.round(performance.now() - agentStart);
     const problems = await validateOutputs();
-    if (problems.length) return finish('failed', { agentMs, usage: result.usage ?? {}, error: `invalid ${phaseName(env.PHASE)} output: ${problems.join('; ')}` }, EXIT.failed);
+    if (problems.length)
+      return finish(
+        'failed',
+        { agentMs, usage: result.usage ?? {}, error: `invalid ${phaseName(env.PHASE)} output: ${problems.join('; ')}` },
+        EXIT.failed,
+      );
     return finish('completed', { agentMs, usage: result.usage ?? {} }, EXIT.completed);
   } catch (e) {
     if (controller.signal.aborted) return; // the timeout handler reports it
-    return finish('failed', { agentMs: Math.round(performance.now() - agentStart), error: `agent ${agent.name} failed: ${(e as Error).message}` }, EXIT.failed);
+    return finish(
+      'failed',
+      {
+        agentMs: Math.round(performance.now() - agentStart),
+        error: `agent ${agent.name} failed: ${(e as Error).message}`,
+      },
+      EXIT.failed,
+    );
   }
 }
 

@@ -33,7 +33,10 @@ export const SECRETS_FLAG = 'SECRETS_ON_STDIN';
 const MAX_SECRETS_LINE = 64 * 1024;
 
 /** Splits a runtime's env into what may be in the process environment and what must go over stdin. */
-export function splitSecretEnv(env: Record<string, string>): { plain: Record<string, string>; secrets: Record<string, string> } {
+export function splitSecretEnv(env: Record<string, string>): {
+  plain: Record<string, string>;
+  secrets: Record<string, string>;
+} {
   const plain: Record<string, string> = {};
   const secrets: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) (SECRET_ENV_KEY.test(k) ? secrets : plain)[k] = v;
@@ -52,7 +55,10 @@ export class SecretsInputError extends Error {
  * then stops reading. Rejects with a readable reason when nothing usable arrives
  * within `timeoutMs` (a runtime that set the flag but never wrote the line).
  */
-export function readSecretsLine(input: NodeJS.ReadableStream & { destroy?: () => void }, timeoutMs: number): Promise<Record<string, string>> {
+export function readSecretsLine(
+  input: NodeJS.ReadableStream & { destroy?: () => void },
+  timeoutMs: number,
+): Promise<Record<string, string>> {
   return new Promise((resolve, reject) => {
     let buffered = '';
     const finish = (err: Error | null, value?: Record<string, string>) => {
@@ -66,7 +72,12 @@ export function readSecretsLine(input: NodeJS.ReadableStream & { destroy?: () =>
       if (err) reject(err);
       else resolve(value!);
     };
-    const fail = (why: string) => finish(new SecretsInputError(`${SECRETS_FLAG}=1 but ${why}; the runtime must write one JSON object line of secrets to the worker's stdin`));
+    const fail = (why: string) =>
+      finish(
+        new SecretsInputError(
+          `${SECRETS_FLAG}=1 but ${why}; the runtime must write one JSON object line of secrets to the worker's stdin`,
+        ),
+      );
     const onData = (chunk: Buffer | string) => {
       buffered += chunk.toString();
       const nl = buffered.indexOf('\n');
@@ -80,7 +91,11 @@ export function readSecretsLine(input: NodeJS.ReadableStream & { destroy?: () =>
       } catch {
         return fail('the secrets line on stdin is not JSON');
       }
-      const ok = value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+      const ok =
+        value !== null &&
+        typeof value === 'object' &&
+        !Array.isArray(value) &&
+        Object.values(value).every((v) => typeof v === 'string');
       if (!ok) return fail('the secrets line on stdin is not an object of strings');
       finish(null, value as Record<string, string>);
     };

@@ -55,7 +55,8 @@ const SWALLOWED = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'S
 export function createInput({ keyTarget, surface, width, height, bindings = DEFAULT_BINDINGS, onKey, onGesture }) {
   /** @type {Map<string, string[]>} code → actions */
   const byCode = new Map();
-  for (const [action, codes] of Object.entries(bindings)) for (const code of codes) byCode.set(code, [...(byCode.get(code) ?? []), action]);
+  for (const [action, codes] of Object.entries(bindings))
+    for (const code of codes) byCode.set(code, [...(byCode.get(code) ?? []), action]);
   const down = new Set();
   const pressed = new Set();
   /** @type {Pointer} */
@@ -100,7 +101,8 @@ export function createInput({ keyTarget, surface, width, height, bindings = DEFA
       const dx = pointer.x - swipeStart.x;
       const dy = pointer.y - swipeStart.y;
       // A swipe is a deliberate drag; short taps stay taps.
-      if (Math.hypot(dx, dy) > 30) swipe = Math.abs(dx) > Math.abs(dy) ? (dx > 0 ? 'right' : 'left') : dy > 0 ? 'down' : 'up';
+      if (Math.hypot(dx, dy) > 30)
+        swipe = Math.abs(dx) > Math.abs(dy) ? (dx > 0 ? 'right' : 'left') : dy > 0 ? 'down' : 'up';
     }
     swipeStart = null;
   };

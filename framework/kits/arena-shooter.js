@@ -46,7 +46,11 @@ export const kit = {
       const brute = !boss && wave >= 3 && index % 5 === 4;
       const hp = t.enemyHp * (1 + 0.3 * (wave - 1)) * (boss ? 25 : brute ? 3 : 1);
       g.world.spawn('enemy', {
-        x, y, hp, maxHp: hp, boss,
+        x,
+        y,
+        hp,
+        maxHp: hp,
+        boss,
         r: boss ? 34 : brute ? 20 : 13,
         speed: t.enemySpeed * (1 + 0.05 * (wave - 1)) * (boss ? 0.6 : brute ? 0.75 : 1) * g.rng.range(0.85, 1.15),
         variant: boss ? 2 : brute ? 1 : 0,
@@ -61,7 +65,14 @@ export const kit = {
       const shots = 1 + g.level('multishot');
       for (let i = 0; i < shots; i++) {
         const a = player.aim + (i - (shots - 1) / 2) * 0.16;
-        g.world.spawn('bullet', { x: player.x, y: player.y, vx: Math.cos(a) * 560, vy: Math.sin(a) * 560, r: 4, life: 1.2 });
+        g.world.spawn('bullet', {
+          x: player.x,
+          y: player.y,
+          vx: Math.cos(a) * 560,
+          vy: Math.sin(a) * 560,
+          r: 4,
+          life: 1.2,
+        });
       }
       g.sfx.play('shoot');
     }
@@ -87,7 +98,13 @@ export const kit = {
       g.particles.burst(e.x, e.y, { color: P.secondary, count: e.boss ? 60 : 14, speed: 180 });
       g.sfx.play('explode');
       const drops = e.boss ? 12 : e.variant === 1 ? 3 : 1;
-      for (let i = 0; i < drops; i++) g.world.spawn('gem', { x: e.x + g.rng.range(-12, 12), y: e.y + g.rng.range(-12, 12), r: 7, value: t.gemValue * (1 + 0.15 * waves.wave) });
+      for (let i = 0; i < drops; i++)
+        g.world.spawn('gem', {
+          x: e.x + g.rng.range(-12, 12),
+          y: e.y + g.rng.range(-12, 12),
+          r: 7,
+          value: t.gemValue * (1 + 0.15 * waves.wave),
+        });
     }
 
     function step(/** @type {number} */ dt) {
@@ -163,28 +180,47 @@ export const kit = {
         ctx.strokeStyle = mix(P.background, P.primary, 0.12);
         ctx.lineWidth = 1;
         ctx.beginPath();
-        for (let x = 0; x <= W; x += 48) { ctx.moveTo(x, 0); ctx.lineTo(x, H); }
-        for (let y = 0; y <= H; y += 48) { ctx.moveTo(0, y); ctx.lineTo(W, y); }
+        for (let x = 0; x <= W; x += 48) {
+          ctx.moveTo(x, 0);
+          ctx.lineTo(x, H);
+        }
+        for (let y = 0; y <= H; y += 48) {
+          ctx.moveTo(0, y);
+          ctx.lineTo(W, y);
+        }
         ctx.stroke();
         ctx.strokeStyle = mix(P.background, P.primary, 0.5);
         ctx.lineWidth = 4;
         ctx.strokeRect(2, 2, W - 4, H - 4);
       });
       r.draw(10, (/** @type {CanvasRenderingContext2D} */ ctx) => {
-        for (const gem of g.world.all('gem')) drawSprite(ctx, g.sprite('currency', P.accent, 16, 'gem'), gem.x, gem.y, 16);
+        for (const gem of g.world.all('gem'))
+          drawSprite(ctx, g.sprite('currency', P.accent, 16, 'gem'), gem.x, gem.y, 16);
         ctx.strokeStyle = withAlpha(P.accent, 0.18);
-        ctx.beginPath(); ctx.arc(player.x, player.y, magnetRadius(), 0, Math.PI * 2); ctx.stroke();
+        ctx.beginPath();
+        ctx.arc(player.x, player.y, magnetRadius(), 0, Math.PI * 2);
+        ctx.stroke();
       });
       r.draw(20, (/** @type {CanvasRenderingContext2D} */ ctx) => {
         for (const e of g.world.all('enemy')) {
-          drawSprite(ctx, g.sprite('enemy', e.flash > 0 ? P.text : P.secondary, 32, 'creature', e.variant), e.x, e.y, e.r * 2.3);
+          drawSprite(
+            ctx,
+            g.sprite('enemy', e.flash > 0 ? P.text : P.secondary, 32, 'creature', e.variant),
+            e.x,
+            e.y,
+            e.r * 2.3,
+          );
           if (e.hp < e.maxHp) {
             ctx.fillStyle = withAlpha(P.text, 0.6);
             ctx.fillRect(e.x - e.r, e.y - e.r - 8, (2 * e.r * e.hp) / e.maxHp, 3);
           }
         }
         ctx.fillStyle = P.accent;
-        for (const b of g.world.all('bullet')) { ctx.beginPath(); ctx.arc(b.x, b.y, b.r, 0, Math.PI * 2); ctx.fill(); }
+        for (const b of g.world.all('bullet')) {
+          ctx.beginPath();
+          ctx.arc(b.x, b.y, b.r, 0, Math.PI * 2);
+          ctx.fill();
+        }
       });
       r.draw(30, (/** @type {CanvasRenderingContext2D} */ ctx) => {
         if (player.hurt > 0 && Math.floor(player.hurt * 12) % 2) return;
@@ -192,7 +228,9 @@ export const kit = {
         if (pulseRing > 0) {
           ctx.strokeStyle = withAlpha(P.accent, 1 - pulseRing / 0.35);
           ctx.lineWidth = 6;
-          ctx.beginPath(); ctx.arc(player.x, player.y, 150 * (pulseRing / 0.35), 0, Math.PI * 2); ctx.stroke();
+          ctx.beginPath();
+          ctx.arc(player.x, player.y, 150 * (pulseRing / 0.35), 0, Math.PI * 2);
+          ctx.stroke();
         }
       });
     }
@@ -221,7 +259,16 @@ export const kit = {
         { id: 'pulse', label: 'Shockwave', value: player.pulse > 0 ? `${Math.ceil(player.pulse)}s` : 'ready' },
       ],
       get state() {
-        return { player: { x: player.x, y: player.y, hp: player.hp, maxHp: player.maxHp }, wave: waves.wave, waves: t.waves, enemies: g.world.count('enemy'), bullets: g.world.count('bullet'), gems: g.world.count('gem'), kills, pulseReady: player.pulse <= 0 };
+        return {
+          player: { x: player.x, y: player.y, hp: player.hp, maxHp: player.maxHp },
+          wave: waves.wave,
+          waves: t.waves,
+          enemies: g.world.count('enemy'),
+          bullets: g.world.count('bullet'),
+          gems: g.world.count('gem'),
+          kills,
+          pulseReady: player.pulse <= 0,
+        };
       },
     };
   },

@@ -56,7 +56,14 @@ export const kit = {
         b.vy = Math.sin(a) * ballSpeed();
         for (let i = 0; i < extra; i++) {
           const a2 = -Math.PI / 2 + (i % 2 ? 1 : -1) * (0.4 + 0.15 * i);
-          balls.push({ x: b.x, y: b.y, vx: Math.cos(a2) * ballSpeed(), vy: Math.sin(a2) * ballSpeed(), r: 8, stuck: false });
+          balls.push({
+            x: b.x,
+            y: b.y,
+            vx: Math.cos(a2) * ballSpeed(),
+            vy: Math.sin(a2) * ballSpeed(),
+            r: 8,
+            stuck: false,
+          });
         }
       }
       g.sfx.play('jump');
@@ -68,7 +75,8 @@ export const kit = {
       const axis = g.input.axis();
       const ptr = g.input.pointer;
       if (axis.x) paddle.x += axis.x * t.paddleSpeed * dt;
-      else if (ptr.active && (ptr.x !== lastPointerX || ptr.down)) paddle.x += (ptr.x - paddle.x) * Math.min(1, dt * 18);
+      else if (ptr.active && (ptr.x !== lastPointerX || ptr.down))
+        paddle.x += (ptr.x - paddle.x) * Math.min(1, dt * 18);
       lastPointerX = ptr.x;
       paddle.x = Math.max(paddle.w / 2, Math.min(W - paddle.w / 2, paddle.x));
       if (g.input.wasPressed('action') || g.input.wasPressed('up') || ptr.pressed) launch();
@@ -140,7 +148,11 @@ export const kit = {
       broken++;
       g.addScore(10 * level * brick.maxHp);
       g.earn(t.brickValue * brick.maxHp * (1 + 0.25 * g.level('value')), brick.x + brick.w / 2, brick.y);
-      g.particles.burst(brick.x + brick.w / 2, brick.y + brick.h / 2, { color: rowColor(brick.row), count: 10, speed: 150 });
+      g.particles.burst(brick.x + brick.w / 2, brick.y + brick.h / 2, {
+        color: rowColor(brick.row),
+        count: 10,
+        speed: 150,
+      });
       g.sfx.play('coin');
     }
 
@@ -158,7 +170,8 @@ export const kit = {
           ctx.fillRect(b.x, b.y, b.w, b.h);
           ctx.fillStyle = withAlpha(lighten(rowColor(b.row), 0.5), 0.5);
           ctx.fillRect(b.x, b.y, b.w, 4);
-          if (b.maxHp > 1) drawSprite(ctx, g.sprite('enemy', P.text, 16, 'creature', b.row % 3), b.x + b.w / 2, b.y + b.h / 2, 16);
+          if (b.maxHp > 1)
+            drawSprite(ctx, g.sprite('enemy', P.text, 16, 'creature', b.row % 3), b.x + b.w / 2, b.y + b.h / 2, 16);
         }
       });
       r.draw(20, (/** @type {CanvasRenderingContext2D} */ ctx) => {
@@ -169,11 +182,20 @@ export const kit = {
         drawSprite(ctx, g.sprite('player', P.primary, 24, 'ship'), paddle.x, paddle.y + 2, 24);
         for (const b of balls) {
           ctx.fillStyle = withAlpha(P.accent, 0.25);
-          ctx.beginPath(); ctx.arc(b.x - b.vx * 0.02, b.y - b.vy * 0.02, b.r, 0, Math.PI * 2); ctx.fill();
+          ctx.beginPath();
+          ctx.arc(b.x - b.vx * 0.02, b.y - b.vy * 0.02, b.r, 0, Math.PI * 2);
+          ctx.fill();
           ctx.fillStyle = P.accent;
-          ctx.beginPath(); ctx.arc(b.x, b.y, b.r, 0, Math.PI * 2); ctx.fill();
+          ctx.beginPath();
+          ctx.arc(b.x, b.y, b.r, 0, Math.PI * 2);
+          ctx.fill();
         }
-        if (balls.some((b) => b.stuck)) r.text(ctx, 'Space / tap to launch', W / 2, paddle.y - 40, { size: 14, color: withAlpha(P.text, 0.7), align: 'center' });
+        if (balls.some((b) => b.stuck))
+          r.text(ctx, 'Space / tap to launch', W / 2, paddle.y - 40, {
+            size: 14,
+            color: withAlpha(P.text, 0.7),
+            align: 'center',
+          });
       });
     }
 
@@ -197,7 +219,17 @@ export const kit = {
         { id: 'lives', label: 'Balls', value: '●'.repeat(Math.max(0, lives)) || '—' },
       ],
       get state() {
-        return { paddle: { x: paddle.x, w: paddle.w }, balls: balls.length, launched: balls.some((b) => !b.stuck), ball: balls[0] ? { x: balls[0].x, y: balls[0].y } : null, bricks: bricks.length, level, waves: t.waves, lives, broken };
+        return {
+          paddle: { x: paddle.x, w: paddle.w },
+          balls: balls.length,
+          launched: balls.some((b) => !b.stuck),
+          ball: balls[0] ? { x: balls[0].x, y: balls[0].y } : null,
+          bricks: bricks.length,
+          level,
+          waves: t.waves,
+          lives,
+          broken,
+        };
       },
     };
   },

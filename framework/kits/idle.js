@@ -43,17 +43,32 @@ export const kit = {
     function spawnNode() {
       const a = g.rng.range(0, Math.PI * 2);
       const d = g.rng.range(110, 240);
-      g.world.spawn('node', { x: W / 2 + Math.cos(a) * d * 1.6, y: H / 2 + Math.sin(a) * d * 0.85, r: 16, amount: t.nodeSize * (1 + 0.3 * (age - 1)), grow: 0, variant: g.rng.int(0, 2) });
+      g.world.spawn('node', {
+        x: W / 2 + Math.cos(a) * d * 1.6,
+        y: H / 2 + Math.sin(a) * d * 0.85,
+        r: 16,
+        amount: t.nodeSize * (1 + 0.3 * (age - 1)),
+        grow: 0,
+        variant: g.rng.int(0, 2),
+      });
     }
 
     function syncWorkers() {
-      while (g.world.count('worker') < workerCount()) g.world.spawn('worker', { x: base.x, y: base.y, target: null, carry: 0, phase: g.rng.range(0, 6) });
+      while (g.world.count('worker') < workerCount())
+        g.world.spawn('worker', { x: base.x, y: base.y, target: null, carry: 0, phase: g.rng.range(0, 6) });
     }
 
     function spawnPest() {
       const a = g.rng.range(0, Math.PI * 2);
       const hp = t.pestHp * (1 + 0.35 * (age - 1));
-      g.world.spawn('pest', { x: W / 2 + Math.cos(a) * 560, y: H / 2 + Math.sin(a) * 330, r: 14, hp, maxHp: hp, speed: t.pestSpeed * (1 + 0.08 * (age - 1)) });
+      g.world.spawn('pest', {
+        x: W / 2 + Math.cos(a) * 560,
+        y: H / 2 + Math.sin(a) * 330,
+        r: 14,
+        hp,
+        maxHp: hp,
+        speed: t.pestSpeed * (1 + 0.08 * (age - 1)),
+      });
     }
 
     /** Tap or Space at a point: squash a pest there, else harvest a node. @param {number} x @param {number} y */
@@ -68,7 +83,8 @@ export const kit = {
         }
       }
       let best = null;
-      for (const n of g.world.all('node')) if (Math.hypot(n.x - x, n.y - y) < n.r + 30 && (!best || n.amount > best.amount)) best = n;
+      for (const n of g.world.all('node'))
+        if (Math.hypot(n.x - x, n.y - y) < n.r + 30 && (!best || n.amount > best.amount)) best = n;
       const target = best ?? base;
       if (Math.hypot(target.x - x, target.y - y) > 70) return;
       if (best) {
@@ -160,7 +176,10 @@ export const kit = {
       }
       // The ward upgrade zaps the nearest pest on a timer: the base defends itself.
       if (g.level('ward') && base.zap <= 0) {
-        const near = g.world.all('pest').filter((p) => Math.hypot(p.x - base.x, p.y - base.y) < 220).sort((a, b) => Math.hypot(a.x - base.x, a.y - base.y) - Math.hypot(b.x - base.x, b.y - base.y))[0];
+        const near = g.world
+          .all('pest')
+          .filter((p) => Math.hypot(p.x - base.x, p.y - base.y) < 220)
+          .sort((a, b) => Math.hypot(a.x - base.x, a.y - base.y) - Math.hypot(b.x - base.x, b.y - base.y))[0];
         if (near) {
           near.hp -= 1;
           near.zapped = 0.1;
@@ -187,7 +206,9 @@ export const kit = {
         // Concentric rings of "settled land" grow with each age.
         for (let i = age + 2; i > 0; i--) {
           ctx.fillStyle = mix(P.background, P.primary, 0.04 * i);
-          ctx.beginPath(); ctx.ellipse(base.x, base.y, 60 + i * 55, 40 + i * 32, 0, 0, Math.PI * 2); ctx.fill();
+          ctx.beginPath();
+          ctx.ellipse(base.x, base.y, 60 + i * 55, 40 + i * 32, 0, 0, Math.PI * 2);
+          ctx.fill();
         }
       });
       r.draw(10, (/** @type {CanvasRenderingContext2D} */ ctx) => {
@@ -196,24 +217,38 @@ export const kit = {
           drawSprite(ctx, g.sprite('currency', P.accent, 24, 'gem', n.variant), n.x, n.y, s);
         }
         ctx.fillStyle = mix(P.primary, P.background, 0.3);
-        ctx.beginPath(); ctx.arc(base.x, base.y, base.r, 0, Math.PI * 2); ctx.fill();
+        ctx.beginPath();
+        ctx.arc(base.x, base.y, base.r, 0, Math.PI * 2);
+        ctx.fill();
         drawSprite(ctx, g.sprite('player', P.primary, 48, 'creature'), base.x, base.y, 56 + 4 * age);
         ctx.fillStyle = withAlpha(P.text, 0.8);
         ctx.fillRect(base.x - 30, base.y + base.r + 8, (60 * Math.max(0, base.hp)) / base.maxHp, 4);
       });
       r.draw(20, (/** @type {CanvasRenderingContext2D} */ ctx) => {
-        for (const w of g.world.all('worker')) drawSprite(ctx, g.sprite('worker', w.carry ? P.accent : P.text, 16, 'creature'), w.x, w.y + Math.sin(w.phase) * 2, 16);
+        for (const w of g.world.all('worker'))
+          drawSprite(
+            ctx,
+            g.sprite('worker', w.carry ? P.accent : P.text, 16, 'creature'),
+            w.x,
+            w.y + Math.sin(w.phase) * 2,
+            16,
+          );
         for (const p of g.world.all('pest')) {
           drawSprite(ctx, g.sprite('enemy', P.secondary, 32, 'creature'), p.x, p.y, 30);
           if (p.zapped > 0) {
             p.zapped -= 1 / 60;
             ctx.strokeStyle = P.accent;
-            ctx.beginPath(); ctx.moveTo(base.x, base.y); ctx.lineTo(p.x, p.y); ctx.stroke();
+            ctx.beginPath();
+            ctx.moveTo(base.x, base.y);
+            ctx.lineTo(p.x, p.y);
+            ctx.stroke();
           }
         }
         ctx.strokeStyle = withAlpha(P.text, 0.6);
         ctx.lineWidth = 2;
-        ctx.beginPath(); ctx.arc(cursor.x, cursor.y, 18, 0, Math.PI * 2); ctx.stroke();
+        ctx.beginPath();
+        ctx.arc(cursor.x, cursor.y, 18, 0, Math.PI * 2);
+        ctx.stroke();
       });
       r.drawScreen(30, (/** @type {CanvasRenderingContext2D} */ ctx) => {
         ctx.fillStyle = withAlpha(P.text, 0.15);
@@ -253,7 +288,11 @@ export const kit = {
           nodes: g.world.all('node').map((n) => ({ x: n.x, y: n.y, amount: n.amount })),
           pests: g.world.all('pest').map((p) => ({ x: p.x, y: p.y })),
           workers: g.world.count('worker'),
-          age, waves: t.waves, ageEarned, ageTarget: ageTarget(), taps,
+          age,
+          waves: t.waves,
+          ageEarned,
+          ageTarget: ageTarget(),
+          taps,
         };
       },
     };

@@ -8,7 +8,10 @@ const GROUND = 450;
 const GRAVITY = 2200;
 const HILL_TILE = 960;
 /** Parallax bands: [scroll factor, shade, height]. */
-const HILLS = [[0.2, 0.1, 160], [0.5, 0.2, 90]];
+const HILLS = [
+  [0.2, 0.1, 160],
+  [0.5, 0.2, 90],
+];
 
 export const kit = {
   id: 'runner',
@@ -45,7 +48,12 @@ export const kit = {
     function spawnObstacle() {
       const flier = level >= 2 && g.rng.chance(0.3);
       const size = g.rng.int(26, 40 + level * 3);
-      g.world.spawn('obstacle', flier ? { x: W + 40, y: GROUND - 110 - g.rng.int(0, 30), w: 34, h: 28, flier: true, variant: 1 } : { x: W + 40, y: GROUND - size, w: size * 0.8, h: size, flier: false, variant: 0 });
+      g.world.spawn(
+        'obstacle',
+        flier
+          ? { x: W + 40, y: GROUND - 110 - g.rng.int(0, 30), w: 34, h: 28, flier: true, variant: 1 }
+          : { x: W + 40, y: GROUND - size, w: size * 0.8, h: size, flier: false, variant: 0 },
+      );
       const gap = t.gap * (1 - 0.06 * (level - 1));
       spawnTimer = g.rng.range(gap * 0.7, gap * 1.3) / (speed() / t.speed);
     }
@@ -56,7 +64,12 @@ export const kit = {
       const high = g.rng.chance(0.5);
       for (let i = 0; i < n; i++) {
         const arc = Math.sin((i / (n - 1)) * Math.PI);
-        g.world.spawn('coin', { x: W + 30 + i * 34, y: GROUND - 40 - (high ? 90 : 30) * arc - (high ? 30 : 0), w: 18, h: 18 });
+        g.world.spawn('coin', {
+          x: W + 30 + i * 34,
+          y: GROUND - 40 - (high ? 90 : 30) * arc - (high ? 30 : 0),
+          w: 18,
+          h: 18,
+        });
       }
       coinTimer = g.rng.range(1.2, 2.4);
     }
@@ -94,7 +107,11 @@ export const kit = {
           player.hurt = 1.2;
           g.renderer.shake(9, 0.3);
           g.sfx.play('hit');
-          g.particles.burst(player.x + player.w / 2, player.y + player.h / 2, { color: P.secondary, count: 18, speed: 200 });
+          g.particles.burst(player.x + player.w / 2, player.y + player.h / 2, {
+            color: P.secondary,
+            count: 18,
+            speed: 200,
+          });
           if (lives <= 0) return g.lose();
         }
       }
@@ -133,14 +150,28 @@ export const kit = {
       // Two parallax hill bands sell the speed. Each is a seamless tile painted
       // once and blitted at its own scroll offset.
       HILLS.forEach(([k, shade, height], band) => {
-        r.cached(0, `hills-${band}`, (/** @type {CanvasRenderingContext2D} */ ctx) => {
-          ctx.fillStyle = mix(P.background, P.primary, shade);
-          ctx.beginPath();
-          ctx.moveTo(0, GROUND);
-          for (let x = 0; x <= HILL_TILE; x += 20) ctx.lineTo(x, GROUND - height * (0.55 + 0.3 * Math.sin((x / HILL_TILE) * Math.PI * 2 * 2) + 0.15 * Math.sin((x / HILL_TILE) * Math.PI * 2 * 7)));
-          ctx.lineTo(HILL_TILE, GROUND);
-          ctx.fill();
-        }, -((scroll * k) % HILL_TILE), 2);
+        r.cached(
+          0,
+          `hills-${band}`,
+          (/** @type {CanvasRenderingContext2D} */ ctx) => {
+            ctx.fillStyle = mix(P.background, P.primary, shade);
+            ctx.beginPath();
+            ctx.moveTo(0, GROUND);
+            for (let x = 0; x <= HILL_TILE; x += 20)
+              ctx.lineTo(
+                x,
+                GROUND -
+                  height *
+                    (0.55 +
+                      0.3 * Math.sin((x / HILL_TILE) * Math.PI * 2 * 2) +
+                      0.15 * Math.sin((x / HILL_TILE) * Math.PI * 2 * 7)),
+              );
+            ctx.lineTo(HILL_TILE, GROUND);
+            ctx.fill();
+          },
+          -((scroll * k) % HILL_TILE),
+          2,
+        );
       });
       r.draw(0, (/** @type {CanvasRenderingContext2D} */ ctx) => {
         ctx.fillStyle = mix(P.background, P.secondary, 0.35);
@@ -149,13 +180,28 @@ export const kit = {
         for (let x = -(scroll % 40); x < W; x += 40) ctx.fillRect(x, GROUND + 8, 20, 4);
       });
       r.draw(10, (/** @type {CanvasRenderingContext2D} */ ctx) => {
-        for (const c of g.world.all('coin')) drawSprite(ctx, g.sprite('currency', P.accent, 18, 'gem'), c.x + 9, c.y + 9, 18);
-        for (const o of g.world.all('obstacle')) drawSprite(ctx, g.sprite('enemy', P.secondary, 32, o.flier ? 'ship' : 'creature', o.variant), o.x + o.w / 2, o.y + o.h / 2, Math.max(o.w, o.h) * 1.15);
+        for (const c of g.world.all('coin'))
+          drawSprite(ctx, g.sprite('currency', P.accent, 18, 'gem'), c.x + 9, c.y + 9, 18);
+        for (const o of g.world.all('obstacle'))
+          drawSprite(
+            ctx,
+            g.sprite('enemy', P.secondary, 32, o.flier ? 'ship' : 'creature', o.variant),
+            o.x + o.w / 2,
+            o.y + o.h / 2,
+            Math.max(o.w, o.h) * 1.15,
+          );
       });
       r.draw(20, (/** @type {CanvasRenderingContext2D} */ ctx) => {
         if (player.hurt > 0 && Math.floor(player.hurt * 12) % 2) return;
         const tilt = player.onGround ? Math.sin(distance / 25) * 0.08 : Math.max(-0.4, Math.min(0.4, player.vy / 1500));
-        drawSprite(ctx, g.sprite('player', P.primary, 32, 'creature'), player.x + player.w / 2, player.y + player.h / 2, 42, tilt);
+        drawSprite(
+          ctx,
+          g.sprite('player', P.primary, 32, 'creature'),
+          player.x + player.w / 2,
+          player.y + player.h / 2,
+          42,
+          tilt,
+        );
       });
       r.drawScreen(30, (/** @type {CanvasRenderingContext2D} */ ctx) => {
         const p = Math.min(1, (distance - levelStart) / levelLength());
@@ -189,7 +235,15 @@ export const kit = {
         { id: 'lives', label: 'Lives', value: '♥'.repeat(Math.max(0, lives)) || '—' },
       ],
       get state() {
-        return { player: { x: player.x, y: player.y, vy: player.vy, onGround: player.onGround, jumpsLeft: player.jumpsLeft }, distance, level, waves: t.waves, lives, coins, obstacles: g.world.count('obstacle') };
+        return {
+          player: { x: player.x, y: player.y, vy: player.vy, onGround: player.onGround, jumpsLeft: player.jumpsLeft },
+          distance,
+          level,
+          waves: t.waves,
+          lives,
+          coins,
+          obstacles: g.world.count('obstacle'),
+        };
       },
     };
   },

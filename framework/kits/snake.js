@@ -32,7 +32,10 @@ export const kit = {
 
     const stepTime = () => t.stepTime * 0.92 ** (level - 1) * (1 + 0.1 * g.level('slow'));
     const foodCount = () => 1 + g.level('feast');
-    const occupied = (/** @type {number} */ x, /** @type {number} */ y) => body.some((s) => s.x === x && s.y === y) || rocks.some((r) => r.x === x && r.y === y) || food.some((f) => f.x === x && f.y === y);
+    const occupied = (/** @type {number} */ x, /** @type {number} */ y) =>
+      body.some((s) => s.x === x && s.y === y) ||
+      rocks.some((r) => r.x === x && r.y === y) ||
+      food.some((f) => f.x === x && f.y === y);
 
     function freeCell() {
       for (let i = 0; i < 200; i++) {
@@ -73,7 +76,8 @@ export const kit = {
     }
 
     function readControls() {
-      for (const [name, d] of Object.entries(DIRS)) if (g.input.wasPressed(name)) turn(/** @type {[number, number]} */ (d));
+      for (const [name, d] of Object.entries(DIRS))
+        if (g.input.wasPressed(name)) turn(/** @type {[number, number]} */ (d));
       const swipe = g.input.swipe();
       if (swipe) turn(/** @type {[number, number]} */ (DIRS[swipe]));
       const ptr = g.input.pointer;
@@ -142,15 +146,30 @@ export const kit = {
     function render(r) {
       r.cached(0, 'board', (/** @type {CanvasRenderingContext2D} */ ctx) => {
         ctx.fillStyle = mix(P.background, P.primary, 0.08);
-        for (let x = 0; x < COLS; x++) for (let y = 0; y < ROWS; y++) if ((x + y) % 2) ctx.fillRect(x * CELL, y * CELL, CELL, CELL);
+        for (let x = 0; x < COLS; x++)
+          for (let y = 0; y < ROWS; y++) if ((x + y) % 2) ctx.fillRect(x * CELL, y * CELL, CELL, CELL);
         // A bright rim: the walls are deadly, so they must be obvious.
         ctx.strokeStyle = mix(P.background, P.secondary, 0.7);
         ctx.lineWidth = 4;
         ctx.strokeRect(2, 2, COLS * CELL - 4, ROWS * CELL - 4);
       });
       r.draw(10, (/** @type {CanvasRenderingContext2D} */ ctx) => {
-        for (const rock of rocks) drawSprite(ctx, g.sprite('enemy', P.secondary, 30, 'creature', rock.variant), (rock.x + 0.5) * CELL, (rock.y + 0.5) * CELL, CELL);
-        for (const f of food) drawSprite(ctx, g.sprite('currency', f.golden ? P.text : P.accent, 24, 'gem'), (f.x + 0.5) * CELL, (f.y + 0.5) * CELL, f.golden ? 26 : 22);
+        for (const rock of rocks)
+          drawSprite(
+            ctx,
+            g.sprite('enemy', P.secondary, 30, 'creature', rock.variant),
+            (rock.x + 0.5) * CELL,
+            (rock.y + 0.5) * CELL,
+            CELL,
+          );
+        for (const f of food)
+          drawSprite(
+            ctx,
+            g.sprite('currency', f.golden ? P.text : P.accent, 24, 'gem'),
+            (f.x + 0.5) * CELL,
+            (f.y + 0.5) * CELL,
+            f.golden ? 26 : 22,
+          );
       });
       r.draw(20, (/** @type {CanvasRenderingContext2D} */ ctx) => {
         body.forEach((s, i) => {
@@ -158,11 +177,21 @@ export const kit = {
           ctx.fillRect(s.x * CELL + 2, s.y * CELL + 2, CELL - 4, CELL - 4);
         });
         const h = body[0];
-        if (h) drawSprite(ctx, g.sprite('player', P.primary, 30, 'creature'), (h.x + 0.5) * CELL, (h.y + 0.5) * CELL, CELL + 4, Math.atan2(dir[1], dir[0]) + Math.PI / 2);
+        if (h)
+          drawSprite(
+            ctx,
+            g.sprite('player', P.primary, 30, 'creature'),
+            (h.x + 0.5) * CELL,
+            (h.y + 0.5) * CELL,
+            CELL + 4,
+            Math.atan2(dir[1], dir[0]) + Math.PI / 2,
+          );
         if (h && shields > 0) {
           ctx.strokeStyle = withAlpha(P.accent, 0.8);
           ctx.lineWidth = 3;
-          ctx.beginPath(); ctx.arc((h.x + 0.5) * CELL, (h.y + 0.5) * CELL, CELL * 0.8, 0, Math.PI * 2); ctx.stroke();
+          ctx.beginPath();
+          ctx.arc((h.x + 0.5) * CELL, (h.y + 0.5) * CELL, CELL * 0.8, 0, Math.PI * 2);
+          ctx.stroke();
         }
       });
     }
@@ -177,7 +206,11 @@ export const kit = {
         level = 1;
         eaten = 0;
         const y = Math.floor(ROWS / 2);
-        body = [{ x: 6, y }, { x: 5, y }, { x: 4, y }];
+        body = [
+          { x: 6, y },
+          { x: 5, y },
+          { x: 4, y },
+        ];
         dir = [1, 0];
         queued = [];
         grow = 0;
@@ -202,7 +235,20 @@ export const kit = {
         { id: 'shield', label: 'Shields', value: String(shields) },
       ],
       get state() {
-        return { head: body[0] ? { ...body[0] } : null, dir: [...dir], length: body.length, food: food.map((f) => ({ x: f.x, y: f.y })), rocks: rocks.length, level, waves: t.waves, eaten, shields, cols: COLS, rows: ROWS, cell: CELL };
+        return {
+          head: body[0] ? { ...body[0] } : null,
+          dir: [...dir],
+          length: body.length,
+          food: food.map((f) => ({ x: f.x, y: f.y })),
+          rocks: rocks.length,
+          level,
+          waves: t.waves,
+          eaten,
+          shields,
+          cols: COLS,
+          rows: ROWS,
+          cell: CELL,
+        };
       },
     };
   },

@@ -41,7 +41,17 @@ export const kit = {
       onSpawn: (n, i) => {
         const boss = n === t.waves && i === 0;
         const hp = t.creepHp * 1.28 ** (n - 1) * (boss ? 15 : 1);
-        g.world.spawn('creep', { x: waypoints[0].x - CELL, y: waypoints[0].y, next: 0, hp, maxHp: hp, boss, speed: t.creepSpeed * (1 + 0.04 * (n - 1)) * (boss ? 0.6 : 1), slow: 0, travelled: 0 });
+        g.world.spawn('creep', {
+          x: waypoints[0].x - CELL,
+          y: waypoints[0].y,
+          next: 0,
+          hp,
+          maxHp: hp,
+          boss,
+          speed: t.creepSpeed * (1 + 0.04 * (n - 1)) * (boss ? 0.6 : 1),
+          slow: 0,
+          travelled: 0,
+        });
       },
       onWaveStart: (n) => g.floatText(g.width / 2, 50, `Wave ${n}`, P.accent),
       onWaveCleared: (n) => {
@@ -52,7 +62,14 @@ export const kit = {
 
     /** @param {number} cx @param {number} cy */
     function canBuild(cx, cy) {
-      return cx >= 0 && cy >= 0 && cx < COLS && cy < ROWS && !onPath.has(`${cx},${cy}`) && !towers.some((tw) => tw.cx === cx && tw.cy === cy);
+      return (
+        cx >= 0 &&
+        cy >= 0 &&
+        cx < COLS &&
+        cy < ROWS &&
+        !onPath.has(`${cx},${cy}`) &&
+        !towers.some((tw) => tw.cx === cx && tw.cy === cy)
+      );
     }
 
     /** @param {number} cx @param {number} cy */
@@ -63,7 +80,16 @@ export const kit = {
         return false;
       }
       built++;
-      towers.push({ cx, cy, x: cx * CELL + CELL / 2, y: TOP + cy * CELL + CELL / 2, cooldown: 0, beam: 0, tx: 0, ty: 0 });
+      towers.push({
+        cx,
+        cy,
+        x: cx * CELL + CELL / 2,
+        y: TOP + cy * CELL + CELL / 2,
+        cooldown: 0,
+        beam: 0,
+        tx: 0,
+        ty: 0,
+      });
       g.particles.burst(cx * CELL + CELL / 2, TOP + cy * CELL + CELL / 2, { color: P.primary, count: 12, speed: 100 });
       g.sfx.play('upgrade');
       return true;
@@ -115,7 +141,9 @@ export const kit = {
         if (tw.cooldown > 0) continue;
         // Shoot the enemy furthest along the path: the most dangerous one.
         let best = null;
-        for (const c of creeps) if (!c.dead && Math.hypot(c.x - tw.x, c.y - tw.y) <= range() && (!best || c.travelled > best.travelled)) best = c;
+        for (const c of creeps)
+          if (!c.dead && Math.hypot(c.x - tw.x, c.y - tw.y) <= range() && (!best || c.travelled > best.travelled))
+            best = c;
         if (!best) continue;
         tw.cooldown = fireDelay();
         tw.beam = 0.08;
@@ -127,7 +155,11 @@ export const kit = {
         if (best.hp <= 0) {
           g.world.kill(best);
           g.addScore(10 * waves.wave * (best.boss ? 20 : 1));
-          g.earn(t.bounty * (1 + 0.25 * g.level('bounty')) * (best.boss ? 20 : 1) * (1 + 0.1 * waves.wave), best.x, best.y - 12);
+          g.earn(
+            t.bounty * (1 + 0.25 * g.level('bounty')) * (best.boss ? 20 : 1) * (1 + 0.1 * waves.wave),
+            best.x,
+            best.y - 12,
+          );
           g.particles.burst(best.x, best.y, { color: P.secondary, count: best.boss ? 50 : 12, speed: 160 });
           g.sfx.play('explode');
         }
@@ -140,7 +172,9 @@ export const kit = {
       r.cached(0, 'map', (/** @type {CanvasRenderingContext2D} */ ctx) => {
         for (let x = 0; x < COLS; x++)
           for (let y = 0; y < ROWS; y++) {
-            ctx.fillStyle = onPath.has(`${x},${y}`) ? mix(P.background, P.secondary, 0.22) : mix(P.background, P.primary, (x + y) % 2 ? 0.05 : 0.09);
+            ctx.fillStyle = onPath.has(`${x},${y}`)
+              ? mix(P.background, P.secondary, 0.22)
+              : mix(P.background, P.primary, (x + y) % 2 ? 0.05 : 0.09);
             ctx.fillRect(x * CELL, TOP + y * CELL, CELL, CELL);
           }
       });
@@ -151,7 +185,9 @@ export const kit = {
         ctx.strokeRect(cursor.x * CELL + 2, TOP + cursor.y * CELL + 2, CELL - 4, CELL - 4);
         if (ok) {
           ctx.strokeStyle = withAlpha(P.accent, 0.25);
-          ctx.beginPath(); ctx.arc(cursor.x * CELL + CELL / 2, TOP + cursor.y * CELL + CELL / 2, range(), 0, Math.PI * 2); ctx.stroke();
+          ctx.beginPath();
+          ctx.arc(cursor.x * CELL + CELL / 2, TOP + cursor.y * CELL + CELL / 2, range(), 0, Math.PI * 2);
+          ctx.stroke();
         }
       });
       r.draw(10, (/** @type {CanvasRenderingContext2D} */ ctx) => {
@@ -162,22 +198,39 @@ export const kit = {
           if (tw.beam > 0) {
             ctx.strokeStyle = P.accent;
             ctx.lineWidth = 3;
-            ctx.beginPath(); ctx.moveTo(tw.x, tw.y); ctx.lineTo(tw.tx, tw.ty); ctx.stroke();
+            ctx.beginPath();
+            ctx.moveTo(tw.x, tw.y);
+            ctx.lineTo(tw.tx, tw.ty);
+            ctx.stroke();
           }
         }
       });
       r.draw(20, (/** @type {CanvasRenderingContext2D} */ ctx) => {
         for (const c of g.world.all('creep')) {
           const size = c.boss ? 44 : 28;
-          drawSprite(ctx, g.sprite('enemy', c.slow > 0 ? mix(P.secondary, P.text, 0.5) : P.secondary, 32, 'creature', c.boss ? 2 : 0), c.x, c.y, size);
+          drawSprite(
+            ctx,
+            g.sprite('enemy', c.slow > 0 ? mix(P.secondary, P.text, 0.5) : P.secondary, 32, 'creature', c.boss ? 2 : 0),
+            c.x,
+            c.y,
+            size,
+          );
           ctx.fillStyle = withAlpha(P.text, 0.7);
           ctx.fillRect(c.x - size / 2, c.y - size / 2 - 6, (size * Math.max(0, c.hp)) / c.maxHp, 3);
         }
       });
       r.drawScreen(30, (/** @type {CanvasRenderingContext2D} */ ctx) => {
-        const label = nextIsFree() ? `Next ${g.names.player}: free (${t.freeTowers - built} left)` : `Next ${g.names.player}: ${towerCost()} ${g.names.currency}`;
+        const label = nextIsFree()
+          ? `Next ${g.names.player}: free (${t.freeTowers - built} left)`
+          : `Next ${g.names.player}: ${towerCost()} ${g.names.currency}`;
         r.text(ctx, label, 10, g.height - 8, { size: 13, color: P.text, outline: P.background });
-        if (waves.remaining === 0 && !waves.finished && g.world.count('creep') === 0) r.text(ctx, 'Shift / Enter: call the next wave now', g.width - 10, g.height - 8, { size: 13, color: P.text, align: 'right', outline: P.background });
+        if (waves.remaining === 0 && !waves.finished && g.world.count('creep') === 0)
+          r.text(ctx, 'Shift / Enter: call the next wave now', g.width - 10, g.height - 8, {
+            size: 13,
+            color: P.text,
+            align: 'right',
+            outline: P.background,
+          });
       });
     }
 
@@ -198,8 +251,22 @@ export const kit = {
       ],
       get state() {
         const free = [];
-        for (let y = 0; y < ROWS && free.length < 40; y++) for (let x = 0; x < COLS; x++) if (canBuild(x, y) && path.some((p) => Math.abs(p.x - x) + Math.abs(p.y - y) === 1)) free.push({ x: x * CELL + CELL / 2, y: TOP + y * CELL + CELL / 2 });
-        return { towers: towers.length, cursor: { ...cursor }, lives, leaks, wave: waves.wave, waves: t.waves, creeps: g.world.count('creep'), pathLength: path.length, buildSpots: free, towerCost: nextIsFree() ? 0 : towerCost() };
+        for (let y = 0; y < ROWS && free.length < 40; y++)
+          for (let x = 0; x < COLS; x++)
+            if (canBuild(x, y) && path.some((p) => Math.abs(p.x - x) + Math.abs(p.y - y) === 1))
+              free.push({ x: x * CELL + CELL / 2, y: TOP + y * CELL + CELL / 2 });
+        return {
+          towers: towers.length,
+          cursor: { ...cursor },
+          lives,
+          leaks,
+          wave: waves.wave,
+          waves: t.waves,
+          creeps: g.world.count('creep'),
+          pathLength: path.length,
+          buildSpots: free,
+          towerCost: nextIsFree() ? 0 : towerCost(),
+        };
       },
     };
   },

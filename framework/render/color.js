@@ -9,7 +9,10 @@ export function hexToRgb(hex) {
 
 /** @param {number} r @param {number} g @param {number} b */
 export function rgbToHex(r, g, b) {
-  const c = (/** @type {number} */ v) => Math.max(0, Math.min(255, Math.round(v))).toString(16).padStart(2, '0');
+  const c = (/** @type {number} */ v) =>
+    Math.max(0, Math.min(255, Math.round(v)))
+      .toString(16)
+      .padStart(2, '0');
   return `#${c(r)}${c(g)}${c(b)}`;
 }
 

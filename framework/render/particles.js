@@ -40,7 +40,16 @@ export function createParticles({ random, capacity = 400 }) {
         const a = random() * Math.PI * 2;
         const s = (opts.speed ?? 120) * (0.3 + random() * 0.7);
         const life = (opts.life ?? 0.5) * (0.6 + random() * 0.4);
-        live.push({ x, y, vx: Math.cos(a) * s, vy: Math.sin(a) * s, life, maxLife: life, size: opts.size ?? 3, color: opts.color });
+        live.push({
+          x,
+          y,
+          vx: Math.cos(a) * s,
+          vy: Math.sin(a) * s,
+          life,
+          maxLife: life,
+          size: opts.size ?? 3,
+          color: opts.color,
+        });
       }
     },
     /** @param {number} dt */

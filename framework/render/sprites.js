@@ -53,12 +53,21 @@ export function spriteMask(spec) {
   }
   // Guarantee a solid core so no sprite is empty or just specks.
   const mid = Math.floor(n / 2);
-  for (let y = mid - 1; y <= mid; y++) for (let x = mid - 1; x <= mid; x++) if (rows[y] && rows[y][x] === 0) rows[y][x] = 1;
+  for (let y = mid - 1; y <= mid; y++)
+    for (let x = mid - 1; x <= mid; x++) if (rows[y] && rows[y][x] === 0) rows[y][x] = 1;
   // Outline: empty cells touching the body become edge pixels.
   for (let y = 0; y < n; y++)
     for (let x = 0; x < n; x++) {
       if (rows[y][x] !== 0) continue;
-      const near = [[0, 1], [1, 0], [0, -1], [-1, 0]].some(([dx, dy]) => { const v = rows[y + dy]?.[x + dx]; return v === 1 || v === 2; });
+      const near = [
+        [0, 1],
+        [1, 0],
+        [0, -1],
+        [-1, 0],
+      ].some(([dx, dy]) => {
+        const v = rows[y + dy]?.[x + dx];
+        return v === 1 || v === 2;
+      });
       if (near) rows[y][x] = 3;
     }
   return rows;

@@ -22,7 +22,12 @@ export function createHud(doc, parent) {
         let cell = cells.get(item.id);
         if (!cell) {
           const value = el(doc, 'b', { text: item.value });
-          root.appendChild(el(doc, 'span', { className: `gpg-hud-item gpg-hud-${item.id}` }, [el(doc, 'small', { text: item.label }), value]));
+          root.appendChild(
+            el(doc, 'span', { className: `gpg-hud-item gpg-hud-${item.id}` }, [
+              el(doc, 'small', { text: item.label }),
+              value,
+            ]),
+          );
           cells.set(item.id, (cell = { value, last: item.value }));
         } else if (cell.last !== item.value) {
           cell.value.textContent = item.value;

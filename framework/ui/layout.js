@@ -3,7 +3,11 @@
 import { mix } from '../render/color.js';
 
 /** Wraps the page's canvas in the standard layout and sets palette variables. */
-export function buildLayout(/** @type {Document} */ doc, /** @type {HTMLCanvasElement} */ canvas, /** @type {any} */ palette) {
+export function buildLayout(
+  /** @type {Document} */ doc,
+  /** @type {HTMLCanvasElement} */ canvas,
+  /** @type {any} */ palette,
+) {
   const root = doc.createElement('div');
   root.className = 'gpg-root';
   const hudRoot = doc.createElement('div');

@@ -39,7 +39,11 @@ export function createOverlay(doc, parent) {
       }
       const row = el(doc, 'div', { className: 'gpg-buttons' });
       for (const b of content.buttons ?? []) {
-        const button = el(doc, 'button', { className: b.primary ? 'gpg-primary' : '', text: b.label, attrs: { type: 'button' } });
+        const button = el(doc, 'button', {
+          className: b.primary ? 'gpg-primary' : '',
+          text: b.label,
+          attrs: { type: 'button' },
+        });
         button.addEventListener('click', (e) => {
           e.stopPropagation();
           b.onClick();

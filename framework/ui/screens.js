@@ -24,7 +24,10 @@ export function showPauseScreen(overlay, config, { onResume, onRestart }) {
     title: 'Paused',
     lines: ['Take a breath.'],
     controls: controlsOf(config),
-    buttons: [{ label: 'Resume (P)', onClick: onResume, primary: true }, { label: 'Restart (R)', onClick: onRestart }],
+    buttons: [
+      { label: 'Resume (P)', onClick: onResume, primary: true },
+      { label: 'Restart (R)', onClick: onRestart },
+    ],
   });
 }
 
@@ -35,12 +38,16 @@ export function showPauseScreen(overlay, config, { onResume, onRestart }) {
 export function showEndScreen(overlay, config, { outcome, score, best, prestigeGain, onAgain, onPrestige }) {
   /** @type {Array<{label: string, onClick: () => void, primary?: boolean}>} */
   const buttons = [{ label: outcome === 'won' ? 'Play again (R)' : 'Try again (R)', onClick: onAgain, primary: true }];
-  if (outcome === 'won' && prestigeGain > 0) buttons.push({ label: `Prestige: +${prestigeGain} ★`, onClick: onPrestige });
+  if (outcome === 'won' && prestigeGain > 0)
+    buttons.push({ label: `Prestige: +${prestigeGain} ★`, onClick: onPrestige });
   overlay.show({
     kind: outcome,
     title: outcome === 'won' ? config.winTitle : config.loseTitle,
     subtitle: `Score ${formatNumber(Math.floor(score))} · best ${formatNumber(Math.floor(best))}`,
-    lines: [outcome === 'won' ? config.winText : config.loseText, `You keep your ${config.names.currency} and upgrades: spend them below, then go again.`],
+    lines: [
+      outcome === 'won' ? config.winText : config.loseText,
+      `You keep your ${config.names.currency} and upgrades: spend them below, then go again.`,
+    ],
     buttons,
   });
 }

@@ -27,12 +27,17 @@ export function createUpgradePanel(doc, parent, { onBuy, format, currencyName })
           const level = el(doc, 'span', { className: 'gpg-level' });
           const cost = el(doc, 'span', { className: 'gpg-cost' });
           const button = /** @type {HTMLButtonElement} */ (
-            el(doc, 'button', { className: 'gpg-upgrade', attrs: { type: 'button', 'data-upgrade': u.id, title: u.effect } }, [
-              el(doc, 'kbd', { text: String(i + 1) }),
-              el(doc, 'span', { className: 'gpg-name', text: u.name }),
-              level,
-              cost,
-            ])
+            el(
+              doc,
+              'button',
+              { className: 'gpg-upgrade', attrs: { type: 'button', 'data-upgrade': u.id, title: u.effect } },
+              [
+                el(doc, 'kbd', { text: String(i + 1) }),
+                el(doc, 'span', { className: 'gpg-name', text: u.name }),
+                level,
+                cost,
+              ],
+            )
           );
           button.addEventListener('click', (e) => {
             e.stopPropagation();

@@ -10,7 +10,8 @@ export async function loadAgent(name: 'builtin' | 'claude', modulePath?: string)
   if (modulePath) {
     const mod = await import(pathToFileURL(path.resolve(modulePath)).href);
     const agent = (mod.agent ?? mod.default) as Agent | undefined;
-    if (!agent || typeof agent.runPhase !== 'function') throw new Error(`AGENT_MODULE ${modulePath} exports no agent (expected \`export const agent\` with runPhase)`);
+    if (!agent || typeof agent.runPhase !== 'function')
+      throw new Error(`AGENT_MODULE ${modulePath} exports no agent (expected \`export const agent\` with runPhase)`);
     return agent;
   }
   if (name === 'claude') return (await import('./claude/index.ts')).claudeAgent;

@@ -62,7 +62,10 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
   const now = () => Number(opts.now ? opts.now() : Date.now());
   const profile = opts.profile ?? profileForImage(opts.image);
   if (!profile) {
-    throw new DockerPathError('unknown_game_server_image', `don't know how ${opts.image} serves files; pass a ServerProfile (port, mountPath, currentLink) or use nginx:alpine`);
+    throw new DockerPathError(
+      'unknown_game_server_image',
+      `don't know how ${opts.image} serves files; pass a ServerProfile (port, mountPath, currentLink) or use nginx:alpine`,
+    );
   }
   const serverProfile: ServerProfile = profile;
   const containerName = (slot: number) => `${prefix}${slot}`;
@@ -70,7 +73,8 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
   const urlFor = (slot: number) => `${scheme}://${containerName(slot)}.${opts.domain}/`;
 
   function checkSlot(slot: number) {
-    if (!Number.isInteger(slot) || slot < 0 || slot > 999) throw new DockerPathError('invalid_slot', `slot must be an integer 0-999, got ${slot}`);
+    if (!Number.isInteger(slot) || slot < 0 || slot > 999)
+      throw new DockerPathError('invalid_slot', `slot must be an integer 0-999, got ${slot}`);
   }
 
   async function inspectByName(name: string): Promise<Docker.ContainerInspectInfo | null> {
@@ -102,19 +106,32 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
     });
     const existing = await inspectByName(name);
     const bind = spec.HostConfig?.Binds?.[0];
-    if (existing?.State.Running && existing.Config.Labels?.[LABEL.job] === String(jobId) && existing.Config.Image === opts.image && existing.HostConfig.Binds?.[0] === bind) {
+    if (
+      existing?.State.Running &&
+      existing.Config.Labels?.[LABEL.job] === String(jobId) &&
+      existing.Config.Image === opts.image &&
+      existing.HostConfig.Binds?.[0] === bind
+    ) {
       return; // same job, same server: the symlink swap already switched what it serves
     }
     await ensureNetwork(docker, opts.network);
-    const successor = await docker.createContainer({ ...spec, name: `${name}-next-${randomBytes(3).toString('hex')}` }).catch((e) => {
-      const hint = isNotFound(e) ? `; pull or build ${opts.image} first` : '';
-      throw new DockerPathError('deploy_create_failed', `cannot create the slot ${slot} server from ${opts.image}: ${engineMessage(e)}${hint}`, { cause: e });
-    });
+    const successor = await docker
+      .createContainer({ ...spec, name: `${name}-next-${randomBytes(3).toString('hex')}` })
+      .catch((e) => {
+        const hint = isNotFound(e) ? `; pull or build ${opts.image} first` : '';
+        throw new DockerPathError(
+          'deploy_create_failed',
+          `cannot create the slot ${slot} server from ${opts.image}: ${engineMessage(e)}${hint}`,
+          { cause: e },
+        );
+      });
     try {
       await successor.start();
     } catch (e) {
       await tolerateGone(() => successor.remove({ force: true })).catch(() => {});
-      throw new DockerPathError('deploy_start_failed', `cannot start the slot ${slot} server: ${engineMessage(e)}`, { cause: e });
+      throw new DockerPathError('deploy_start_failed', `cannot start the slot ${slot} server: ${engineMessage(e)}`, {
+        cause: e,
+      });
     }
     if (existing) {
       if (existing.State.Running) await sleep(opts.handoverMs ?? 3000);
@@ -125,18 +142,26 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
     } catch (e) {
       // Someone re-created the name meanwhile (a concurrent publish to this slot): that one wins.
       await tolerateGone(() => successor.remove({ force: true })).catch(() => {});
-      throw new DockerPathError('deploy_conflict', `slot ${slot} was redeployed concurrently: ${engineMessage(e)}; retry the deploy`, { cause: e });
+      throw new DockerPathError(
+        'deploy_conflict',
+        `slot ${slot} was redeployed concurrently: ${engineMessage(e)}; retry the deploy`,
+        { cause: e },
+      );
     }
     // A successor a crashed publish left behind would keep serving beside this one: drop it.
     for (const c of await slotContainers(slot)) {
-      if (c.Id !== successor.id && c.Names.some((n) => n.startsWith(`/${name}-next-`))) await tolerateGone(() => docker.getContainer(c.Id).remove({ force: true }));
+      if (c.Id !== successor.id && c.Names.some((n) => n.startsWith(`/${name}-next-`)))
+        await tolerateGone(() => docker.getContainer(c.Id).remove({ force: true }));
     }
   }
 
   /** Every container of this slot: `gamedemoN` and any `gamedemoN-next-*` successor. */
   async function slotContainers(slot: number): Promise<Docker.ContainerInfo[]> {
     const name = containerName(slot);
-    const listed = await docker.listContainers({ all: true, filters: roleFilter('game', { ...opts.labels, [LABEL.slot]: String(slot) }) });
+    const listed = await docker.listContainers({
+      all: true,
+      filters: roleFilter('game', { ...opts.labels, [LABEL.slot]: String(slot) }),
+    });
     return listed.filter((c) => c.Names.some((n) => n === `/${name}` || n.startsWith(`/${name}-next-`)));
   }
 
@@ -152,7 +177,9 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
   async function unpublish(slot: number): Promise<void> {
     checkSlot(slot);
     // Every container of this slot, including a successor a crashed publish left behind.
-    await Promise.all((await slotContainers(slot)).map((c) => tolerateGone(() => docker.getContainer(c.Id).remove({ force: true }))));
+    await Promise.all(
+      (await slotContainers(slot)).map((c) => tolerateGone(() => docker.getContainer(c.Id).remove({ force: true }))),
+    );
     await rm(slotDir(slot), { recursive: true, force: true });
   }
 
@@ -171,6 +198,7 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
     containerName,
     slotDir,
     localUrl,
-    describe: () => `docker (${opts.image} per slot on network ${opts.network}, ${scheme}://${prefix}N.${opts.domain}/)`,
+    describe: () =>
+      `docker (${opts.image} per slot on network ${opts.network}, ${scheme}://${prefix}N.${opts.domain}/)`,
   };
 }

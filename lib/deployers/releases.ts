@@ -9,7 +9,12 @@ export function slotDir(deployDir: string, slot: number): string {
 }
 
 /** Copies `sourceDir` into a new release of slot N and switches `current` to it. Returns the release path. */
-export async function publishRelease(deployDir: string, slot: number, sourceDir: string, releaseId: string): Promise<string> {
+export async function publishRelease(
+  deployDir: string,
+  slot: number,
+  sourceDir: string,
+  releaseId: string,
+): Promise<string> {
   const dir = slotDir(deployDir, slot);
   const releases = path.join(dir, 'releases');
   const release = path.join(releases, releaseId);

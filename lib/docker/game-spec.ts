@@ -35,14 +35,23 @@ export const NGINX_PROFILE: ServerProfile = {
   mountPath: '/usr/share/nginx',
   currentLink: 'html',
   capAdd: ['CHOWN', 'SETUID', 'SETGID', 'NET_BIND_SERVICE'],
-  tmpfs: { '/var/cache/nginx': 'rw,nosuid,nodev,size=64m', '/var/run': 'rw,nosuid,nodev,size=1m', '/tmp': 'rw,nosuid,nodev,size=64m' },
+  tmpfs: {
+    '/var/cache/nginx': 'rw,nosuid,nodev,size=64m',
+    '/var/run': 'rw,nosuid,nodev,size=1m',
+    '/tmp': 'rw,nosuid,nodev,size=64m',
+  },
 };
 
 /**
  * The busybox test image (test/fixtures/docker/build-images.ts): `nc -ll` execs
  * `httpd -i -h /srv/current` per connection, as uid 1001 with no capabilities.
  */
-export const BUSYBOX_PROFILE: ServerProfile = { port: 8080, mountPath: '/srv', currentLink: 'current', user: '1001:1001' };
+export const BUSYBOX_PROFILE: ServerProfile = {
+  port: 8080,
+  mountPath: '/srv',
+  currentLink: 'current',
+  user: '1001:1001',
+};
 
 /** Generated games are untrusted: no network access, nothing but their own origin. */
 export const GAME_CSP =
@@ -115,7 +124,13 @@ export function gameContainerSpec(input: GameSpecInput): Docker.ContainerCreateO
     ExposedPorts: { [portKey]: {} },
     Labels: {
       ...input.labels,
-      ...traefikLabels({ name: input.routeName, domain: input.domain, port: profile.port, network: input.network, ...input.traefik }),
+      ...traefikLabels({
+        name: input.routeName,
+        domain: input.domain,
+        port: profile.port,
+        network: input.network,
+        ...input.traefik,
+      }),
       [LABEL.role]: 'game',
       [LABEL.slot]: String(input.slot),
       [LABEL.job]: String(input.jobId),

@@ -20,14 +20,17 @@ export function parseWorkerLine(text: string, stream: StreamName, secrets: strin
       const v = JSON.parse(clean) as { kind?: unknown; message?: unknown; data?: unknown };
       if (typeof v.kind === 'string' && typeof v.message === 'string') {
         const line: WorkerLine = { kind: v.kind, message: v.message };
-        if (v.data && typeof v.data === 'object' && !Array.isArray(v.data)) line.data = v.data as Record<string, unknown>;
+        if (v.data && typeof v.data === 'object' && !Array.isArray(v.data))
+          line.data = v.data as Record<string, unknown>;
         return line;
       }
     } catch {
       // not JSON after all: fall through to a plain line
     }
   }
-  return stream === 'stderr' ? { kind: 'log', message: clean, data: { stream: 'stderr' } } : { kind: 'log', message: clean };
+  return stream === 'stderr'
+    ? { kind: 'log', message: clean, data: { stream: 'stderr' } }
+    : { kind: 'log', message: clean };
 }
 
 /** Splits a byte stream into lines (UTF-8 safe across chunk boundaries) and hands each to `onLine`. */
@@ -60,7 +63,11 @@ export function lineSink(onLine: (text: string) => void): PassThrough {
  * `logs({follow: true})`) into `onLine`. Resolves when the stream has ended and
  * every line has been delivered.
  */
-export function demuxLines(docker: Docker, stream: NodeJS.ReadableStream, onLine: (text: string, from: StreamName) => void): Promise<void> {
+export function demuxLines(
+  docker: Docker,
+  stream: NodeJS.ReadableStream,
+  onLine: (text: string, from: StreamName) => void,
+): Promise<void> {
   const out = lineSink((t) => onLine(t, 'stdout'));
   const err = lineSink((t) => onLine(t, 'stderr'));
   docker.modem.demuxStream(stream, out, err);

@@ -19,7 +19,10 @@ export async function ensureNetwork(docker: Docker, name: string, opts: NetworkO
     await docker.getNetwork(name).inspect();
     return;
   } catch (e) {
-    if (!isNotFound(e)) throw new DockerPathError('docker_network_failed', `cannot inspect network ${name}: ${engineMessage(e)}`, { cause: e });
+    if (!isNotFound(e))
+      throw new DockerPathError('docker_network_failed', `cannot inspect network ${name}: ${engineMessage(e)}`, {
+        cause: e,
+      });
   }
   try {
     await docker.createNetwork({
@@ -33,13 +36,26 @@ export async function ensureNetwork(docker: Docker, name: string, opts: NetworkO
   } catch (e) {
     // Another process created it between our inspect and create: fine.
     if (isConflict(e)) return;
-    const again = await docker.getNetwork(name).inspect().then(() => true, () => false);
+    const again = await docker
+      .getNetwork(name)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
     if (again) return;
-    throw new DockerPathError('docker_network_failed', `cannot create network ${name}: ${engineMessage(e)}; create it with \`docker network create ${name}\``, { cause: e });
+    throw new DockerPathError(
+      'docker_network_failed',
+      `cannot create network ${name}: ${engineMessage(e)}; create it with \`docker network create ${name}\``,
+      { cause: e },
+    );
   }
 }
 
 /** Removes a network, ignoring "already gone" and "still in use" (best-effort cleanup). */
 export async function removeNetwork(docker: Docker, name: string): Promise<void> {
-  await docker.getNetwork(name).remove().catch(() => {});
+  await docker
+    .getNetwork(name)
+    .remove()
+    .catch(() => {});
 }

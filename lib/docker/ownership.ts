@@ -20,7 +20,10 @@ export async function makeWritableBy(dir: string, uid: number, gid: number): Pro
       await lchown(p, uid, gid);
       mode = 'chown';
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw new DockerPathError('workspace_not_writable', `cannot hand ${p} to uid ${uid}: ${(e as Error).message}`, { cause: e });
+      if ((e as NodeJS.ErrnoException).code !== 'EPERM')
+        throw new DockerPathError('workspace_not_writable', `cannot hand ${p} to uid ${uid}: ${(e as Error).message}`, {
+          cause: e,
+        });
       if (st.isSymbolicLink()) continue;
       try {
         await chmod(p, st.isDirectory() ? 0o777 : 0o666);

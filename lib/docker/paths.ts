@@ -24,6 +24,10 @@ export function hostPathFor(localPath: string, mapping: PathMapping): string {
     );
   }
   const hostRoot = mapping.hostRoot ? mapping.hostRoot : localRoot;
-  if (!path.isAbsolute(hostRoot)) throw new DockerPathError('host_path_relative', `host path ${hostRoot} must be absolute (HOST_WORKSPACE_PATH / HOST_DEPLOY_DIR)`);
+  if (!path.isAbsolute(hostRoot))
+    throw new DockerPathError(
+      'host_path_relative',
+      `host path ${hostRoot} must be absolute (HOST_WORKSPACE_PATH / HOST_DEPLOY_DIR)`,
+    );
   return rel ? path.posix.join(hostRoot, rel.split(path.sep).join('/')) : hostRoot;
 }

@@ -35,9 +35,18 @@ export async function currentRelease(slotDir: string, currentLink: string): Prom
 }
 
 /** Copies `sourceDir` into a new release and points the slot's link at it. */
-export async function publishRelease(slotDir: string, currentLink: string, sourceDir: string, jobId: number): Promise<Release> {
+export async function publishRelease(
+  slotDir: string,
+  currentLink: string,
+  sourceDir: string,
+  jobId: number,
+): Promise<Release> {
   const src = await stat(path.join(sourceDir, 'index.html')).catch(() => null);
-  if (!src?.isFile()) throw new DockerPathError('deploy_source_invalid', `${sourceDir} has no index.html; the build phase must produce dist/index.html`);
+  if (!src?.isFile())
+    throw new DockerPathError(
+      'deploy_source_invalid',
+      `${sourceDir} has no index.html; the build phase must produce dist/index.html`,
+    );
   const releases = path.join(slotDir, 'releases');
   await mkdir(releases, { recursive: true });
   await chmod(slotDir, 0o755);
@@ -58,7 +67,11 @@ export async function publishRelease(slotDir: string, currentLink: string, sourc
 }
 
 /** Removes releases other than `keep`, and staging dirs a crashed publish left (older than 10 minutes). */
-export async function pruneReleases(slotDir: string, keep: Array<string | null>, nowMs = Date.now()): Promise<string[]> {
+export async function pruneReleases(
+  slotDir: string,
+  keep: Array<string | null>,
+  nowMs = Date.now(),
+): Promise<string[]> {
   const releases = path.join(slotDir, 'releases');
   const names = await readdir(releases).catch(() => [] as string[]);
   const removed: string[] = [];

@@ -11,7 +11,12 @@ export function playtestFeedback(p: Playtest): string {
     ...p.defects.map((d) => `- ${d}`),
   ];
   if (p.errors.length) lines.push('', 'Errors the browser reported:', ...p.errors.slice(0, 20).map((e) => `- ${e}`));
-  if (p.foreignRequests.length) lines.push('', 'Requests that left the game origin (forbidden):', ...p.foreignRequests.slice(0, 10).map((u) => `- ${u}`));
+  if (p.foreignRequests.length)
+    lines.push(
+      '',
+      'Requests that left the game origin (forbidden):',
+      ...p.foreignRequests.slice(0, 10).map((u) => `- ${u}`),
+    );
   lines.push('', 'The full result is playtest.json in the workspace; playtest.png is a screenshot taken after play.');
   return lines.join('\n').slice(0, 10_000);
 }

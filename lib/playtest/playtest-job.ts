@@ -19,10 +19,16 @@ export function playtestUrl(config: Pick<Config, 'PLAYTEST_URL'>, slot: number, 
   return config.PLAYTEST_URL ? config.PLAYTEST_URL.replaceAll('{slot}', String(slot)) : publicUrl;
 }
 
-export async function playtestJob(deps: TaskDeps, withClient: WithClient, jobId: number, opts: Pick<PlaytestOptions, 'signal' | 'playMs'> = {}): Promise<string> {
+export async function playtestJob(
+  deps: TaskDeps,
+  withClient: WithClient,
+  jobId: number,
+  opts: Pick<PlaytestOptions, 'signal' | 'playMs'> = {},
+): Promise<string> {
   const job = await withClient((c) => getJob(c, jobId));
   if (!job) throw new MissingJobError(jobId);
-  const note = (message: string, data: Record<string, unknown> | null = null) => withClient((c) => addEvent(c, { jobId, kind: 'playtest', message, data }, deps.secrets));
+  const note = (message: string, data: Record<string, unknown> | null = null) =>
+    withClient((c) => addEvent(c, { jobId, kind: 'playtest', message, data }, deps.secrets));
   if (deps.config.PLAYTEST === 'off') return `job ${jobId}: PLAYTEST=off, not play-tested`;
   if (job.status !== 'deployed' || job.slot === null || !job.url) {
     await note(`play-test skipped: the job is ${job.status}, not deployed`);
@@ -36,10 +42,15 @@ export async function playtestJob(deps: TaskDeps, withClient: WithClient, jobId:
   const started = performance.now();
   let observed;
   try {
-    observed = await deps.playtestBrowser.use((browser) => (browser ? runPlaytest(browser, url, opts) : Promise.resolve(null)));
+    observed = await deps.playtestBrowser.use((browser) =>
+      browser ? runPlaytest(browser, url, opts) : Promise.resolve(null),
+    );
   } catch (e) {
     if (!(e instanceof PlaytestUnreachableError)) throw e; // a crashed browser or a shutdown: the task is retried
-    await note(`play-test skipped: game unreachable from this worker (${e.message}); set PLAYTEST_URL if the public URL isn't reachable here`, { round, url, skipped: 'unreachable' });
+    await note(
+      `play-test skipped: game unreachable from this worker (${e.message}); set PLAYTEST_URL if the public URL isn't reachable here`,
+      { round, url, skipped: 'unreachable' },
+    );
     return `job ${jobId}: ${e.message}`;
   }
   if (!observed) {
@@ -47,13 +58,22 @@ export async function playtestJob(deps: TaskDeps, withClient: WithClient, jobId:
     return `job ${jobId}: play-test skipped, no browser`;
   }
 
-  const result = scorePlaytest(observed, { round, at, durationMs: performance.now() - started, screenshot: observed.screenshot !== null });
+  const result = scorePlaytest(observed, {
+    round,
+    at,
+    durationMs: performance.now() - started,
+    screenshot: observed.screenshot !== null,
+  });
   const outcome = await withClient((c) =>
     inTransaction(c, async (tx) => {
       const now = await lockDeployedJob(tx, jobId);
       // Recycled, removed or redeployed while we played: the result is about a game that's gone.
       if (!now || now.status !== 'deployed' || now.url !== job.url) {
-        await addEvent(tx, { jobId, kind: 'playtest', message: `play-test round ${round} discarded: the job is now ${now?.status ?? 'gone'}` });
+        await addEvent(tx, {
+          jobId,
+          kind: 'playtest',
+          message: `play-test round ${round} discarded: the job is now ${now?.status ?? 'gone'}`,
+        });
         return 'discarded' as const;
       }
       return recordPlaytest(tx, jobId, result, observed.screenshot, deps.secrets);

@@ -60,8 +60,23 @@ export async function runPlaytest(browser: Browser, url: string, opts: PlaytestO
   if (signal?.aborted) throw new PlaytestAbortedError('play-test aborted before it started');
   const origin = new URL(url).origin;
   const obs: Observations = {
-    url, pageErrors: [], consoleErrors: [], foreignRequests: [], unresponsive: null, booted: false, frames: 0, firstFrameMs: null, distinctColours: 0,
-    stateBefore: null, stateAfterInput: null, inputChangedState: false, inputChangedPicture: false, scoreGained: 0, currencyGained: 0, playMs: 0, screenshot: null,
+    url,
+    pageErrors: [],
+    consoleErrors: [],
+    foreignRequests: [],
+    unresponsive: null,
+    booted: false,
+    frames: 0,
+    firstFrameMs: null,
+    distinctColours: 0,
+    stateBefore: null,
+    stateAfterInput: null,
+    inputChangedState: false,
+    inputChangedPicture: false,
+    scoreGained: 0,
+    currencyGained: 0,
+    playMs: 0,
+    screenshot: null,
   };
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, serviceWorkers: 'block' });
   const onAbort = () => void context.close().catch(() => {});
@@ -94,8 +109,12 @@ export async function runPlaytest(browser: Browser, url: string, opts: PlaytestO
       if (signal?.aborted) throw new PlaytestAbortedError('play-test aborted while loading the game');
       throw new PlaytestUnreachableError(`could not load ${url}: ${(e as Error).message.split('\n')[0]}`);
     }
-    if (status === null || status >= 400) throw new PlaytestUnreachableError(`${url} answered HTTP ${status}: the game is not served there`);
-    const loaded = await page.waitForLoadState('load', { timeout: LOAD_TIMEOUT_MS }).then(() => true, () => false);
+    if (status === null || status >= 400)
+      throw new PlaytestUnreachableError(`${url} answered HTTP ${status}: the game is not served there`);
+    const loaded = await page.waitForLoadState('load', { timeout: LOAD_TIMEOUT_MS }).then(
+      () => true,
+      () => false,
+    );
     if (!loaded && !hung) obs.unresponsive = `the load event did not fire within ${LOAD_TIMEOUT_MS} ms`;
 
     obs.booted = await waitForBoot(page, obs.pageErrors, bootTimeoutMs);
@@ -107,7 +126,8 @@ export async function runPlaytest(browser: Browser, url: string, opts: PlaytestO
     obs.screenshot = await page.screenshot({ type: 'png', timeout: 5000 }).catch(() => null);
     return obs;
   } catch (e) {
-    if (signal?.aborted && !(e instanceof PlaytestAbortedError)) throw new PlaytestAbortedError('play-test aborted: the task runner is stopping');
+    if (signal?.aborted && !(e instanceof PlaytestAbortedError))
+      throw new PlaytestAbortedError('play-test aborted: the task runner is stopping');
     if (hung && !(e instanceof PlaytestUnreachableError)) {
       obs.unresponsive = `the page stopped responding: the session got no answer within ${deadlineMs} ms (a script blocking the main thread?)`;
       return obs;
@@ -120,7 +140,14 @@ export async function runPlaytest(browser: Browser, url: string, opts: PlaytestO
   }
 }
 
-type GameView = { state: string; score: number; currency: number; frames: number; firstFrameMs: number; points: [number, number][] };
+type GameView = {
+  state: string;
+  score: number;
+  currency: number;
+  frames: number;
+  firstFrameMs: number;
+  points: [number, number][];
+};
 
 /** What the play-tester reads from window.__game (null when there is none). */
 function readGame(page: Page): Promise<GameView | null> {
@@ -131,10 +158,18 @@ function readGame(page: Page): Promise<GameView | null> {
     const points: [number, number][] = [];
     for (const v of Object.values((g.kit ?? {}) as Record<string, unknown>)) {
       if (!Array.isArray(v)) continue;
-      for (const o of v.slice(0, 6)) if (o && typeof o.x === 'number' && typeof o.y === 'number') points.push([o.x, o.y]);
+      for (const o of v.slice(0, 6))
+        if (o && typeof o.x === 'number' && typeof o.y === 'number') points.push([o.x, o.y]);
     }
     const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
-    return { state: String(g.state), score: num(g.score), currency: num(g.currency), frames: num(g.frames), firstFrameMs: typeof g.firstFrameMs === 'number' ? g.firstFrameMs : -1, points };
+    return {
+      state: String(g.state),
+      score: num(g.score),
+      currency: num(g.currency),
+      frames: num(g.frames),
+      firstFrameMs: typeof g.firstFrameMs === 'number' ? g.firstFrameMs : -1,
+      points,
+    };
   });
 }
 
@@ -143,7 +178,9 @@ async function waitForBoot(page: Page, pageErrors: string[], timeoutMs: number):
   const started = Date.now();
   let brokenSince: number | null = null;
   while (Date.now() - started < timeoutMs) {
-    const frames = await page.evaluate(() => (window as unknown as { __game?: { frames?: number } }).__game?.frames ?? -1);
+    const frames = await page.evaluate(
+      () => (window as unknown as { __game?: { frames?: number } }).__game?.frames ?? -1,
+    );
     if (frames > 2) return true;
     if (frames < 0 && pageErrors.length) {
       brokenSince ??= Date.now();
@@ -180,7 +217,8 @@ async function playScripted(page: Page, obs: Observations, playMs: number): Prom
   await page.waitForTimeout(200);
   obs.inputChangedPicture = (await sampleCanvas(page)).hash !== pictureBefore.hash;
   // Input didn't start it: start through the API so the progress check still means something.
-  if (after?.state === 'title') await page.evaluate(() => (window as unknown as { __game: { start(): void } }).__game.start());
+  if (after?.state === 'title')
+    await page.evaluate(() => (window as unknown as { __game: { start(): void } }).__game.start());
 
   const startScore = after?.score ?? 0;
   const startCurrency = after?.currency ?? 0;
@@ -192,7 +230,8 @@ async function playScripted(page: Page, obs: Observations, playMs: number): Prom
     if (!g) break;
     maxScore = Math.max(maxScore, g.score);
     maxCurrency = Math.max(maxCurrency, g.currency);
-    if (g.state === 'won' || g.state === 'lost') await page.keyboard.press('Enter'); // play again
+    if (g.state === 'won' || g.state === 'lost')
+      await page.keyboard.press('Enter'); // play again
     else if (g.state === 'paused') await page.keyboard.press('KeyP');
     else if (i % 4 === 0) await holdKey(page, MOVE_KEYS[(i / 4) % MOVE_KEYS.length]!, 180);
     else if (i % 4 === 1) await page.keyboard.press('Space');
@@ -209,7 +248,8 @@ async function playScripted(page: Page, obs: Observations, playMs: number): Prom
   obs.distinctColours = Math.max(obs.distinctColours, (await sampleCanvas(page)).colours);
 }
 
-const kitState = (page: Page) => page.evaluate(() => JSON.stringify((window as unknown as { __game?: { kit?: unknown } }).__game?.kit ?? null));
+const kitState = (page: Page) =>
+  page.evaluate(() => JSON.stringify((window as unknown as { __game?: { kit?: unknown } }).__game?.kit ?? null));
 
 async function holdKey(page: Page, key: string, ms: number) {
   await page.keyboard.down(key);
@@ -219,7 +259,11 @@ async function holdKey(page: Page, key: string, ms: number) {
 
 /** Clicks a point given in the framework's logical canvas coordinates. */
 async function clickLogical(page: Page, x: number, y: number) {
-  const box = await page.locator('canvas').first().boundingBox({ timeout: 1000 }).catch(() => null);
+  const box = await page
+    .locator('canvas')
+    .first()
+    .boundingBox({ timeout: 1000 })
+    .catch(() => null);
   if (!box) return;
   const cx = box.x + Math.min(Math.max(x / LOGICAL.width, 0.01), 0.99) * box.width;
   const cy = box.y + Math.min(Math.max(y / LOGICAL.height, 0.01), 0.99) * box.height;

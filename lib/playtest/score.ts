@@ -10,25 +10,39 @@ export const MIN_COLOURS = 4;
 /** The first frame should be drawn within this long of navigation. */
 export const FIRST_FRAME_BUDGET_MS = 2500;
 
-const list = (items: string[], n = 3) => items.slice(0, n).join(' | ') + (items.length > n ? ` (+${items.length - n} more)` : '');
+const list = (items: string[], n = 3) =>
+  items.slice(0, n).join(' | ') + (items.length > n ? ` (+${items.length - n} more)` : '');
 
 function judge(obs: Observations): Record<PlaytestCheckId, { passed: boolean; detail: string }> {
   const input = obs.inputChangedState && obs.inputChangedPicture;
   return {
     loads: obs.unresponsive
-      ? { passed: false, detail: obs.unresponsive + (obs.pageErrors.length ? `; uncaught error(s): ${list(obs.pageErrors)}` : '') }
+      ? {
+          passed: false,
+          detail: obs.unresponsive + (obs.pageErrors.length ? `; uncaught error(s): ${list(obs.pageErrors)}` : ''),
+        }
       : obs.pageErrors.length
         ? { passed: false, detail: `uncaught error(s): ${list(obs.pageErrors)}` }
         : { passed: true, detail: 'loaded, no uncaught errors' },
-    noConsoleErrors: obs.consoleErrors.length ? { passed: false, detail: `console error(s): ${list(obs.consoleErrors)}` } : { passed: true, detail: 'none' },
+    noConsoleErrors: obs.consoleErrors.length
+      ? { passed: false, detail: `console error(s): ${list(obs.consoleErrors)}` }
+      : { passed: true, detail: 'none' },
     boots: obs.booted
       ? { passed: true, detail: `${obs.frames} frames` }
       : { passed: false, detail: 'window.__game never ran frames: the game script did not start (see the errors)' },
     painted:
       obs.distinctColours >= MIN_COLOURS
         ? { passed: true, detail: `${obs.distinctColours} distinct colours` }
-        : { passed: false, detail: obs.distinctColours === 0 ? 'no canvas with pixels on the page' : `only ${obs.distinctColours} distinct colour(s): the canvas is blank or flat` },
-    offline: obs.foreignRequests.length ? { passed: false, detail: `requests outside the game origin: ${list(obs.foreignRequests)}` } : { passed: true, detail: 'no foreign requests' },
+        : {
+            passed: false,
+            detail:
+              obs.distinctColours === 0
+                ? 'no canvas with pixels on the page'
+                : `only ${obs.distinctColours} distinct colour(s): the canvas is blank or flat`,
+          },
+    offline: obs.foreignRequests.length
+      ? { passed: false, detail: `requests outside the game origin: ${list(obs.foreignRequests)}` }
+      : { passed: true, detail: 'no foreign requests' },
     respondsToInput: input
       ? { passed: true, detail: `state ${obs.stateBefore} → ${obs.stateAfterInput}, picture changed` }
       : {
@@ -40,17 +54,34 @@ function judge(obs: Observations): Record<PlaytestCheckId, { passed: boolean; de
     firstFrameFast:
       obs.firstFrameMs !== null && obs.firstFrameMs <= FIRST_FRAME_BUDGET_MS
         ? { passed: true, detail: `first frame after ${obs.firstFrameMs} ms` }
-        : { passed: false, detail: obs.firstFrameMs === null ? 'no frame was drawn' : `first frame after ${obs.firstFrameMs} ms (budget ${FIRST_FRAME_BUDGET_MS} ms)` },
+        : {
+            passed: false,
+            detail:
+              obs.firstFrameMs === null
+                ? 'no frame was drawn'
+                : `first frame after ${obs.firstFrameMs} ms (budget ${FIRST_FRAME_BUDGET_MS} ms)`,
+          },
     progresses:
       obs.scoreGained > 0 || obs.currencyGained > 0
-        ? { passed: true, detail: `score +${round1(obs.scoreGained)}, currency +${round1(obs.currencyGained)} in ${obs.playMs} ms` }
-        : { passed: false, detail: obs.booted ? `neither score nor currency rose in ${obs.playMs} ms of scripted play` : 'not tested: the game did not boot' },
+        ? {
+            passed: true,
+            detail: `score +${round1(obs.scoreGained)}, currency +${round1(obs.currencyGained)} in ${obs.playMs} ms`,
+          }
+        : {
+            passed: false,
+            detail: obs.booted
+              ? `neither score nor currency rose in ${obs.playMs} ms of scripted play`
+              : 'not tested: the game did not boot',
+          },
   };
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-export function scorePlaytest(obs: Observations, meta: { round: number; at: Date; durationMs: number; screenshot: boolean }): Playtest {
+export function scorePlaytest(
+  obs: Observations,
+  meta: { round: number; at: Date; durationMs: number; screenshot: boolean },
+): Playtest {
   const results = judge(obs);
   const checks = (Object.keys(PLAYTEST_CHECKS) as PlaytestCheckId[]).map((id) => ({
     id,
@@ -68,8 +99,12 @@ export function scorePlaytest(obs: Observations, meta: { round: number; at: Date
     score: checks.reduce((n, c) => n + (c.passed ? c.weight : 0), 0),
     passed: checks.every((c) => c.passed || !c.required),
     checks,
-    defects: checks.filter((c) => !c.passed).map((c) => `${c.required ? '' : '(minor) '}${PLAYTEST_CHECKS[c.id].label}: ${c.detail}`.slice(0, 500)),
-    errors: [...obs.pageErrors.map((e) => `page: ${e}`), ...obs.consoleErrors.map((e) => `console: ${e}`)].slice(0, 50).map((e) => e.slice(0, 500)),
+    defects: checks
+      .filter((c) => !c.passed)
+      .map((c) => `${c.required ? '' : '(minor) '}${PLAYTEST_CHECKS[c.id].label}: ${c.detail}`.slice(0, 500)),
+    errors: [...obs.pageErrors.map((e) => `page: ${e}`), ...obs.consoleErrors.map((e) => `console: ${e}`)]
+      .slice(0, 50)
+      .map((e) => e.slice(0, 500)),
     foreignRequests: obs.foreignRequests.slice(0, 50),
     metrics: {
       firstFrameMs: obs.firstFrameMs,
@@ -85,6 +120,9 @@ export function scorePlaytest(obs: Observations, meta: { round: number; at: Date
   };
   // Validated here, once, so nothing stores a playtest.json the schema would refuse.
   const parsed = Playtest.safeParse(candidate);
-  if (!parsed.success) throw Object.assign(new Error(`play-test result is invalid: ${describeZodError(parsed.error)}`), { code: 'invalid_playtest' });
+  if (!parsed.success)
+    throw Object.assign(new Error(`play-test result is invalid: ${describeZodError(parsed.error)}`), {
+      code: 'invalid_playtest',
+    });
   return parsed.data;
 }

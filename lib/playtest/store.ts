@@ -28,25 +28,50 @@ export async function enqueuePlaytest(db: Queryable, jobId: number): Promise<voi
 }
 
 /** A job's current game, locked: the result is recorded only if it still plays what was tested. */
-export async function lockDeployedJob(tx: DbClient, jobId: number): Promise<{ status: string; url: string | null } | null> {
-  const { rows } = await tx.query<{ status: string; url: string | null }>('select status, url from gamepocgen.jobs where id = $1 for update', [jobId]);
+export async function lockDeployedJob(
+  tx: DbClient,
+  jobId: number,
+): Promise<{ status: string; url: string | null } | null> {
+  const { rows } = await tx.query<{ status: string; url: string | null }>(
+    'select status, url from gamepocgen.jobs where id = $1 for update',
+    [jobId],
+  );
   return rows[0] ?? null;
 }
 
 async function repairHasRun(tx: DbClient, jobId: number): Promise<boolean> {
-  const { rows } = await tx.query<{ ran: boolean }>(`select exists (select 1 from gamepocgen.phase_runs where job_id = $1 and phase = 5) as ran`, [jobId]);
+  const { rows } = await tx.query<{ ran: boolean }>(
+    `select exists (select 1 from gamepocgen.phase_runs where job_id = $1 and phase = 5) as ran`,
+    [jobId],
+  );
   return rows[0]!.ran;
 }
 
 async function setJobPlaytest(tx: DbClient, jobId: number, p: Playtest): Promise<void> {
-  const summary: PlaytestSummary = { round: p.round, score: p.score, passed: p.passed, at: p.at, failed: p.checks.filter((c) => !c.passed).map((c) => c.id) };
-  await tx.query('update gamepocgen.jobs set playtest_score = $2, playtest = $3, updated_at = now() where id = $1', [jobId, p.score, JSON.stringify(summary)]);
+  const summary: PlaytestSummary = {
+    round: p.round,
+    score: p.score,
+    passed: p.passed,
+    at: p.at,
+    failed: p.checks.filter((c) => !c.passed).map((c) => c.id),
+  };
+  await tx.query('update gamepocgen.jobs set playtest_score = $2, playtest = $3, updated_at = now() where id = $1', [
+    jobId,
+    p.score,
+    JSON.stringify(summary),
+  ]);
 }
 
 export type PlaytestOutcome = 'passed' | 'repair-queued' | 'failed-again';
 
 /** Stores the result and, when it failed and the job was never repaired, queues the one repair (run-phase 5). */
-export async function recordPlaytest(tx: DbClient, jobId: number, p: Playtest, png: Buffer | null, secrets: string[]): Promise<PlaytestOutcome> {
+export async function recordPlaytest(
+  tx: DbClient,
+  jobId: number,
+  p: Playtest,
+  png: Buffer | null,
+  secrets: string[],
+): Promise<PlaytestOutcome> {
   const files = new Map<string, Buffer>([['playtest.json', Buffer.from(JSON.stringify(p, null, 2) + '\n')]]);
   if (png) files.set('playtest.png', png);
   await saveArtifacts(tx, jobId, null, files);
@@ -55,15 +80,37 @@ export async function recordPlaytest(tx: DbClient, jobId: number, p: Playtest, p
   const data = { round: p.round, score: p.score, passed: p.passed, failed, defects: p.defects, url: p.url };
   const head = `play-test round ${p.round}: score ${p.score}/100`;
   if (p.passed) {
-    await addEvent(tx, { jobId, kind: 'playtest', message: `${head}, passed${failed.length ? ` (minor: ${failed.join(', ')})` : ''}`, data }, secrets);
+    await addEvent(
+      tx,
+      {
+        jobId,
+        kind: 'playtest',
+        message: `${head}, passed${failed.length ? ` (minor: ${failed.join(', ')})` : ''}`,
+        data,
+      },
+      secrets,
+    );
     return 'passed';
   }
   const defects = p.defects.join('; ');
   if (await repairHasRun(tx, jobId)) {
-    await addEvent(tx, { jobId, kind: 'playtest', message: `${head}, failed again after the repair (not repaired twice): ${defects}`, data }, secrets);
+    await addEvent(
+      tx,
+      {
+        jobId,
+        kind: 'playtest',
+        message: `${head}, failed again after the repair (not repaired twice): ${defects}`,
+        data,
+      },
+      secrets,
+    );
     return 'failed-again';
   }
-  await addEvent(tx, { jobId, kind: 'playtest', message: `${head}, failed: ${defects}; repair (phase 5) queued`, data }, secrets);
+  await addEvent(
+    tx,
+    { jobId, kind: 'playtest', message: `${head}, failed: ${defects}; repair (phase 5) queued`, data },
+    secrets,
+  );
   await enqueuePhase(tx, jobId, 5);
   return 'repair-queued';
 }

@@ -25,9 +25,31 @@ export interface StoredLogs {
 }
 
 export type ReapAction =
-  | { action: 'killed-overdue'; containerId: string; name: string; jobId: number | null; phase: number | null; deadline: number }
-  | { action: 'removed-worker'; containerId: string; name: string; jobId: number | null; phase: number | null; exitCode: number | null; logLines: number }
-  | { action: 'removed-game'; containerId: string; name: string; slot: number | null; jobId: number | null; slotOwner: number | null };
+  | {
+      action: 'killed-overdue';
+      containerId: string;
+      name: string;
+      jobId: number | null;
+      phase: number | null;
+      deadline: number;
+    }
+  | {
+      action: 'removed-worker';
+      containerId: string;
+      name: string;
+      jobId: number | null;
+      phase: number | null;
+      exitCode: number | null;
+      logLines: number;
+    }
+  | {
+      action: 'removed-game';
+      containerId: string;
+      name: string;
+      slot: number | null;
+      jobId: number | null;
+      slotOwner: number | null;
+    };
 
 export interface ReapReport {
   actions: ReapAction[];
@@ -58,7 +80,8 @@ export interface ReapOptions {
 }
 
 const CLAIM = /\.reaping\.(\d+)$/;
-const epochSeconds = (iso: string | undefined) => (iso && !iso.startsWith('0001-') ? Math.floor(Date.parse(iso) / 1000) : null);
+const epochSeconds = (iso: string | undefined) =>
+  iso && !iso.startsWith('0001-') ? Math.floor(Date.parse(iso) / 1000) : null;
 
 export async function reapContainers(opts: ReapOptions = {}): Promise<ReapReport> {
   const docker = toDocker(opts.docker);
@@ -88,7 +111,14 @@ export async function reapContainers(opts: ReapOptions = {}): Promise<ReapReport
   return report;
 }
 
-async function reapWorker(docker: Docker, info: Docker.ContainerInfo, name: string, nowS: number, opts: ReapOptions, report: ReapReport) {
+async function reapWorker(
+  docker: Docker,
+  info: Docker.ContainerInfo,
+  name: string,
+  nowS: number,
+  opts: ReapOptions,
+  report: ReapReport,
+) {
   const jobId = intLabel(info.Labels, LABEL.job);
   const phase = intLabel(info.Labels, LABEL.phase);
   const deadline = intLabel(info.Labels, LABEL.deadline);
@@ -100,7 +130,10 @@ async function reapWorker(docker: Docker, info: Docker.ContainerInfo, name: stri
   if (claim && Number(claim[1]) >= bucket - 1) return; // another reaper is on it
   if (!running && !claim) {
     // A live runtime removes its own container right after exit; give it time.
-    const inspected = await docker.getContainer(info.Id).inspect().catch((e) => (isNotFound(e) ? null : Promise.reject(e)));
+    const inspected = await docker
+      .getContainer(info.Id)
+      .inspect()
+      .catch((e) => (isNotFound(e) ? null : Promise.reject(e)));
     if (!inspected) return;
     const endedAt = epochSeconds(inspected.State.FinishedAt) ?? epochSeconds(inspected.Created) ?? 0;
     if (nowS - endedAt < (opts.exitedGraceSeconds ?? 60)) return;
@@ -117,22 +150,49 @@ async function reapWorker(docker: Docker, info: Docker.ContainerInfo, name: stri
   const container = docker.getContainer(info.Id);
   if (overdue) {
     await tolerateGone(() => container.kill());
-    report.actions.push({ action: 'killed-overdue', containerId: info.Id, name: base, jobId, phase, deadline: deadline! });
+    report.actions.push({
+      action: 'killed-overdue',
+      containerId: info.Id,
+      name: base,
+      jobId,
+      phase,
+      deadline: deadline!,
+    });
     await container.wait().catch(() => {});
   }
-  const state = await container.inspect().then((i) => i.State, () => null);
+  const state = await container.inspect().then(
+    (i) => i.State,
+    () => null,
+  );
   const exitCode = state && typeof state.ExitCode === 'number' ? state.ExitCode : null;
-  const raw = (await container.logs({ stdout: true, stderr: true, follow: false, tail: opts.logTail ?? 2000 }).catch(() => Buffer.alloc(0))) as Buffer;
+  const raw = (await container
+    .logs({ stdout: true, stderr: true, follow: false, tail: opts.logTail ?? 2000 })
+    .catch(() => Buffer.alloc(0))) as Buffer;
   const lines = demuxBuffer(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)))
     .map((l) => parseWorkerLine(l.text, l.from, opts.secrets ?? []))
     .filter((l): l is WorkerLine => l !== null);
   // If storing fails the container stays (claimed) and is retried once the claim goes stale.
   await opts.storeLogs?.({ containerId: info.Id, name: base, jobId, phase, exitCode, lines });
   await tolerateGone(() => container.remove({ force: true, v: true }));
-  report.actions.push({ action: 'removed-worker', containerId: info.Id, name: base, jobId, phase, exitCode, logLines: lines.length });
+  report.actions.push({
+    action: 'removed-worker',
+    containerId: info.Id,
+    name: base,
+    jobId,
+    phase,
+    exitCode,
+    logLines: lines.length,
+  });
 }
 
-async function reapGame(docker: Docker, info: Docker.ContainerInfo, name: string, nowS: number, opts: ReapOptions, report: ReapReport) {
+async function reapGame(
+  docker: Docker,
+  info: Docker.ContainerInfo,
+  name: string,
+  nowS: number,
+  opts: ReapOptions,
+  report: ReapReport,
+) {
   if (nowS - info.Created < (opts.gameGraceSeconds ?? 60)) return;
   const slot = intLabel(info.Labels, LABEL.slot);
   const jobId = intLabel(info.Labels, LABEL.job);

@@ -32,8 +32,18 @@ export async function reapDockerResources(deps: TaskDeps, withClient: WithClient
         : a.action === 'removed-worker'
           ? `reaper removed exited worker ${a.name} (exit ${a.exitCode}, ${a.logLines} log lines stored)`
           : `reaper removed game container ${a.name}: slot ${a.slot} now belongs to ${a.slotOwner ?? 'nobody'}`;
-    await withClient((c) => addEvent(c, { jobId: a.jobId!, kind: 'log', phase: 'phase' in a ? a.phase : null, message, data: { source: 'reaper' } }));
+    await withClient((c) =>
+      addEvent(c, {
+        jobId: a.jobId!,
+        kind: 'log',
+        phase: 'phase' in a ? a.phase : null,
+        message,
+        data: { source: 'reaper' },
+      }),
+    );
   }
   const errors = report.errors.map((e) => `${e.name}: ${e.message}`);
-  return report.actions.length || errors.length ? `${report.actions.length} container action(s)${errors.length ? `; errors: ${errors.join('; ')}` : ''}` : null;
+  return report.actions.length || errors.length
+    ? `${report.actions.length} container action(s)${errors.length ? `; errors: ${errors.join('; ')}` : ''}`
+    : null;
 }

@@ -27,7 +27,10 @@ export async function reapDeadWorkers(client: DbClient): Promise<DeadWorkerRepor
         where locked_by = any($1::text[])`,
       [workerIds],
     );
-    await tx.query('update graphile_worker._private_job_queues set locked_at = null, locked_by = null where locked_by = any($1::text[])', [workerIds]);
+    await tx.query(
+      'update graphile_worker._private_job_queues set locked_at = null, locked_by = null where locked_by = any($1::text[])',
+      [workerIds],
+    );
     const closed = await closeOrphanedRuns(tx, workerIds);
     await tx.query('delete from gamepocgen.worker_processes where id = any($1::text[])', [dead.map((d) => d.id)]);
     // Wake idle workers now rather than at their next poll.
@@ -43,7 +46,12 @@ async function closeOrphanedRuns(tx: Queryable, workerIds: string[]): Promise<nu
     [workerIds],
   );
   for (const r of rows) {
-    await addEvent(tx, { jobId: r.job_id, kind: 'log', phase: r.phase, message: `worker died during phase ${r.phase}; the phase was returned to the queue` });
+    await addEvent(tx, {
+      jobId: r.job_id,
+      kind: 'log',
+      phase: r.phase,
+      message: `worker died during phase ${r.phase}; the phase was returned to the queue`,
+    });
   }
   return rows.length;
 }

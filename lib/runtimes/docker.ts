@@ -12,7 +12,15 @@ import { demuxLines, parseWorkerLine } from '../docker/lines.ts';
 import { ensureNetwork } from '../docker/networks.ts';
 import { makeWritableBy } from '../docker/ownership.ts';
 import { hostPathFor } from '../docker/paths.ts';
-import { CONTAINER_HOME, CONTAINER_WORKSPACE, WORKER_GID, WORKER_UID, workerContainerSpec, workerName, type WorkerSpecInput } from '../docker/worker-spec.ts';
+import {
+  CONTAINER_HOME,
+  CONTAINER_WORKSPACE,
+  WORKER_GID,
+  WORKER_UID,
+  workerContainerSpec,
+  workerName,
+  type WorkerSpecInput,
+} from '../docker/worker-spec.ts';
 import { SECRET_ENV_KEY, SECRETS_FLAG, secretsLine, splitSecretEnv } from '../../worker/env.ts';
 import type { PhaseRunOutcome, PhaseRunRequest, Runtime } from './types.ts';
 
@@ -70,15 +78,21 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
 
   async function runPhase(request: PhaseRunRequest): Promise<PhaseRunOutcome> {
     const t0 = performance.now();
-    const hostWorkspace = hostPathFor(request.workspaceDir, { localRoot: opts.workspaceRoot, hostRoot: opts.hostWorkspaceRoot });
+    const hostWorkspace = hostPathFor(request.workspaceDir, {
+      localRoot: opts.workspaceRoot,
+      hostRoot: opts.hostWorkspaceRoot,
+    });
     await makeWritableBy(request.workspaceDir, WORKER_UID, WORKER_GID);
     const requested = request.env.AGENT;
     const agent = requested === 'claude' || requested === 'builtin' ? requested : (opts.agent ?? 'builtin');
     // The builtin agent is offline by construction; an LLM agent gets egress but no route to Postgres.
     const network = agent === 'claude' ? egress : 'none';
-    if (network !== 'none') await ensureNetwork(docker, network, { interContainer: false, labels: { 'gamepocgen.network': 'egress' } });
+    if (network !== 'none')
+      await ensureNetwork(docker, network, { interContainer: false, labels: { 'gamepocgen.network': 'egress' } });
     const secrets = [
-      ...Object.entries(request.env).filter(([k, v]) => SECRET_ENV_KEY.test(k) && v.length >= 4).map(([, v]) => v),
+      ...Object.entries(request.env)
+        .filter(([k, v]) => SECRET_ENV_KEY.test(k) && v.length >= 4)
+        .map(([, v]) => v),
       ...(opts.secrets ?? []),
     ];
     const split = splitSecretEnv(request.env);
@@ -117,7 +131,11 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
       container = await docker.createContainer(spec);
     } catch (e) {
       const hint = isNotFound(e) ? `; build it: docker build -f Dockerfile.worker -t ${opts.image} .` : '';
-      throw new DockerPathError('docker_create_failed', `cannot create the phase ${request.phase} container from ${opts.image}: ${engineMessage(e)}${hint}`, { cause: e });
+      throw new DockerPathError(
+        'docker_create_failed',
+        `cannot create the phase ${request.phase} container from ${opts.image}: ${engineMessage(e)}${hint}`,
+        { cause: e },
+      );
     }
     inflight.add(container);
     let timer: NodeJS.Timeout | undefined;
@@ -125,7 +143,12 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
       let lastError: string | null = null;
       const stderrTail: string[] = [];
       // With secrets: a hijacked (two-way) attach, so the same connection carries the stdin line.
-      const stream = await container.attach({ stream: true, stdout: true, stderr: true, ...(stdinSecrets ? { stdin: true, hijack: true } : {}) });
+      const stream = await container.attach({
+        stream: true,
+        stdout: true,
+        stderr: true,
+        ...(stdinSecrets ? { stdin: true, hijack: true } : {}),
+      });
       const drained = demuxLines(docker, stream, (text, from) => {
         const line = parseWorkerLine(text, from, secrets);
         if (!line) return;
@@ -140,7 +163,11 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
       try {
         await container.start();
       } catch (e) {
-        throw new DockerPathError('docker_start_failed', `cannot start the phase ${request.phase} container: ${engineMessage(e)}`, { cause: e });
+        throw new DockerPathError(
+          'docker_start_failed',
+          `cannot start the phase ${request.phase} container: ${engineMessage(e)}`,
+          { cause: e },
+        );
       }
       if (stdinSecrets) {
         // Half-close after the line: with StdinOnce the worker's stdin then ends, while its output keeps streaming.
@@ -149,10 +176,13 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
         duplex.end(secretsLine(stdinSecrets));
       }
       let timedOut = false;
-      timer = setTimeout(() => {
-        timedOut = true;
-        void tolerateGone(() => container.kill()).catch(() => {});
-      }, (request.timeoutSeconds + grace) * 1000);
+      timer = setTimeout(
+        () => {
+          timedOut = true;
+          void tolerateGone(() => container.kill()).catch(() => {});
+        },
+        (request.timeoutSeconds + grace) * 1000,
+      );
       let exitCode: number | null = null;
       let waitError: string | null = null;
       try {
@@ -162,20 +192,33 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
         waitError = `lost the phase ${request.phase} container while waiting: ${engineMessage(e)}`;
       }
       clearTimeout(timer);
-      const status: PhaseRunOutcome['status'] = timedOut ? 'timeout' : exitCode === 0 ? 'completed' : exitCode === 124 ? 'timeout' : 'failed';
+      const status: PhaseRunOutcome['status'] = timedOut
+        ? 'timeout'
+        : exitCode === 0
+          ? 'completed'
+          : exitCode === 124
+            ? 'timeout'
+            : 'failed';
       // The attach stream ends right after exit (don't hang on a daemon that forgets to close it);
       // a failure may be an OOM kill, which only inspect tells.
       const [, state] = await Promise.all([
         withTimeout(drained, 5000, 'log stream').catch(() => {}),
-        status === 'failed' && !waitError ? container.inspect().then((i) => i.State, () => null) : null,
+        status === 'failed' && !waitError
+          ? container.inspect().then(
+              (i) => i.State,
+              () => null,
+            )
+          : null,
       ]);
       let error: string | null = null;
-      if (timedOut) error = `phase ${request.phase} exceeded its ${request.timeoutSeconds}s timeout; the container was killed`;
+      if (timedOut)
+        error = `phase ${request.phase} exceeded its ${request.timeoutSeconds}s timeout; the container was killed`;
       else if (waitError) error = waitError;
       else if (status !== 'completed') {
         error = state?.OOMKilled
           ? `the worker ran out of memory (limit ${Math.round((spec.HostConfig?.Memory ?? 0) / 1024 ** 2)} MiB)`
-          : (lastError ?? `worker exited with code ${exitCode}${stderrTail.length ? `: ${stderrTail.join(' | ')}` : ''}`);
+          : (lastError ??
+            `worker exited with code ${exitCode}${stderrTail.length ? `: ${stderrTail.join(' | ')}` : ''}`);
       }
       return { status, exitCode, error, durationMs: Math.round(performance.now() - t0) };
     } finally {
@@ -184,7 +227,10 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
       if (opts.removeContainers ?? true) {
         // The outcome and every line are in hand: removal (slow on some storage drivers) need not
         // delay the next step. close() waits for pending removals; the reaper catches any left.
-        const removal = tolerateGone(() => container.remove({ force: true, v: true })).then(() => {}, () => {});
+        const removal = tolerateGone(() => container.remove({ force: true, v: true })).then(
+          () => {},
+          () => {},
+        );
         removals.add(removal);
         void removal.finally(() => removals.delete(removal));
         if (opts.awaitRemoval) await removal;
@@ -199,7 +245,9 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
     describe: () => `docker (image ${opts.image}; builtin agent on network none, claude agent on ${egress})`,
     /** Kills and removes containers of phases still running (a forced shutdown; their phases are retried) and finishes pending removals. */
     async close() {
-      await Promise.all([...inflight].map((c) => tolerateGone(() => c.remove({ force: true, v: true })).catch(() => {})));
+      await Promise.all(
+        [...inflight].map((c) => tolerateGone(() => c.remove({ force: true, v: true })).catch(() => {})),
+      );
       await Promise.all([...removals]);
     },
   };

@@ -65,24 +65,44 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
       req.onLine(parsed);
     };
     createInterface({ input: child.stdout! }).on('line', onLine);
-    createInterface({ input: child.stderr! }).on('line', (l) => onLine(JSON.stringify({ kind: 'log', message: l, data: { stream: 'stderr' } })));
-    const killer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child.pid);
-    }, req.timeoutSeconds * 1000 + KILL_GRACE_MS);
+    createInterface({ input: child.stderr! }).on('line', (l) =>
+      onLine(JSON.stringify({ kind: 'log', message: l, data: { stream: 'stderr' } })),
+    );
+    const killer = setTimeout(
+      () => {
+        timedOut = true;
+        killGroup(child.pid);
+      },
+      req.timeoutSeconds * 1000 + KILL_GRACE_MS,
+    );
     child.on('error', (e) => {
       clearTimeout(killer);
-      resolve({ status: 'failed', exitCode: null, error: `could not start the worker: ${e.message}`, durationMs: performance.now() - started });
+      resolve({
+        status: 'failed',
+        exitCode: null,
+        error: `could not start the worker: ${e.message}`,
+        durationMs: performance.now() - started,
+      });
     });
     child.on('close', (code, signal) => {
       clearTimeout(killer);
       const durationMs = performance.now() - started;
       if (timedOut || code === EXIT.timeout) {
-        resolve({ status: 'timeout', exitCode: code, error: `phase ${req.phase} exceeded its ${req.timeoutSeconds}s timeout`, durationMs });
+        resolve({
+          status: 'timeout',
+          exitCode: code,
+          error: `phase ${req.phase} exceeded its ${req.timeoutSeconds}s timeout`,
+          durationMs,
+        });
       } else if (code === EXIT.completed) {
         resolve({ status: 'completed', exitCode: 0, error: null, durationMs });
       } else {
-        resolve({ status: 'failed', exitCode: code, error: lastError ?? `worker exited with ${code ?? signal}`, durationMs });
+        resolve({
+          status: 'failed',
+          exitCode: code,
+          error: lastError ?? `worker exited with ${code ?? signal}`,
+          durationMs,
+        });
       }
     });
   });

@@ -3,7 +3,12 @@
 import type { WorkerLine } from './types.ts';
 
 /** The job event a worker line becomes (an agent's `error` line is an `agent_error` event). */
-export function workerLineEvent(jobId: number, phase: number | null, line: WorkerLine, extraData: Record<string, unknown> = {}) {
+export function workerLineEvent(
+  jobId: number,
+  phase: number | null,
+  line: WorkerLine,
+  extraData: Record<string, unknown> = {},
+) {
   const data = line.data || Object.keys(extraData).length ? { ...line.data, ...extraData } : null;
   return { jobId, kind: line.kind === 'error' ? 'agent_error' : line.kind, phase, message: line.message, data };
 }
@@ -15,7 +20,11 @@ export function parseWorkerLine(line: string): WorkerLine | null {
     try {
       const value = JSON.parse(text) as Partial<WorkerLine>;
       if (typeof value.kind === 'string' && typeof value.message === 'string') {
-        return { kind: value.kind, message: value.message, data: value.data && typeof value.data === 'object' ? value.data : undefined };
+        return {
+          kind: value.kind,
+          message: value.message,
+          data: value.data && typeof value.data === 'object' ? value.data : undefined,
+        };
       }
     } catch {
       // not JSON after all

@@ -8,7 +8,10 @@ const ctx = useServiceAndBrowser();
 
 itWithBrowser('plays the deployed game in Chromium', async () => {
   const { h, browser } = ctx;
-  const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea: 'a lighthouse keeper fighting sea monsters' }) });
+  const res = await h.api('/api/generate', {
+    method: 'POST',
+    body: JSON.stringify({ idea: 'a lighthouse keeper fighting sea monsters' }),
+  });
   const job = await h.waitForJob(((await res.json()) as { jobIds: number[] }).jobIds[0]!);
   expect(job.status).toBe('deployed');
   const origin = new URL(job.url!).origin;
@@ -18,7 +21,10 @@ itWithBrowser('plays the deployed game in Chromium', async () => {
   const foreignRequests: string[] = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
-  page.on('request', (r) => !r.url().startsWith(origin) && !r.url().startsWith('data:') && foreignRequests.push(r.url()));
+  page.on(
+    'request',
+    (r) => !r.url().startsWith(origin) && !r.url().startsWith('data:') && foreignRequests.push(r.url()),
+  );
 
   await page.goto(job.url!);
   await page.waitForFunction(() => (window as unknown as { __game?: { frames: number } }).__game?.frames! > 2);
@@ -41,7 +47,9 @@ itWithBrowser('plays the deployed game in Chromium', async () => {
     await page.waitForTimeout(150);
     await page.keyboard.up(key);
   }
-  const state = await page.evaluate(() => (window as unknown as { __game: { state: string; frames: number } }).__game.state);
+  const state = await page.evaluate(
+    () => (window as unknown as { __game: { state: string; frames: number } }).__game.state,
+  );
   expect(['playing', 'paused', 'won', 'lost']).toContain(state);
   const after = await page.locator('canvas').screenshot();
   expect(Buffer.compare(before, after)).not.toBe(0);

@@ -8,7 +8,10 @@ const ctx = useServiceAndBrowser();
 
 itWithBrowser('lists games and jobs, and shows a new game arriving live', async () => {
   const { h, browser } = ctx;
-  const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea: 'a lighthouse keeper fighting sea monsters', seed: 11 }) });
+  const res = await h.api('/api/generate', {
+    method: 'POST',
+    body: JSON.stringify({ idea: 'a lighthouse keeper fighting sea monsters', seed: 11 }),
+  });
   const first = await h.waitForJob(((await res.json()) as { jobIds: number[] }).jobIds[0]!);
 
   const page = await browser.newPage();
@@ -30,7 +33,9 @@ itWithBrowser('lists games and jobs, and shows a new game arriving live', async 
   // No reload: the row appears and reaches deployed from the SSE stream alone.
   const row = page.locator('#jobs tr', { has: page.locator(`td:first-child:text-is("${newId}")`) });
   await row.locator('text=deployed').waitFor({ timeout: 30_000 });
-  expect(await row.locator('a', { hasText: 'play' }).getAttribute('href')).toMatch(/^http:\/\/gamedemo\d\.localhost:\d+\/$/);
+  expect(await row.locator('a', { hasText: 'play' }).getAttribute('href')).toMatch(
+    /^http:\/\/gamedemo\d\.localhost:\d+\/$/,
+  );
   expect(problems).toEqual([]);
   await page.close();
 });

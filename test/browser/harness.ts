@@ -9,9 +9,15 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; connect-src 'none'";
+export const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; connect-src 'none'";
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+};
 
 /** True when the browser suite can run; in CI a missing Chromium is a failure, not a skip. */
 export function chromiumAvailable(): boolean {
@@ -54,7 +60,14 @@ export async function serveDist(root: string, opts: { sandbox?: boolean } = {}):
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -93,7 +106,8 @@ export function paintedPixels(page: Page): Promise<number> {
     const hex = (window as any).__game.info.palette.background as string;
     const bg = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
     let n = 0;
-    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - bg[0]!) + Math.abs(data[i + 1]! - bg[1]!) + Math.abs(data[i + 2]! - bg[2]!) > 40) n++;
+    for (let i = 0; i < data.length; i += 4)
+      if (Math.abs(data[i]! - bg[0]!) + Math.abs(data[i + 1]! - bg[1]!) + Math.abs(data[i + 2]! - bg[2]!) > 40) n++;
     return n;
   });
 }
@@ -109,7 +123,15 @@ export function canvasHash(page: Page): Promise<number> {
   });
 }
 
-export const game = (page: Page) => page.evaluate(() => {
-  const g = (window as any).__game;
-  return { state: g.state as string, score: g.score as number, currency: g.currency as number, frames: g.frames as number, kit: g.kit as Record<string, any>, upgrades: g.upgrades as Array<{ id: string; level: number; cost: number; unlocked: boolean; maxed: boolean }> };
-});
+export const game = (page: Page) =>
+  page.evaluate(() => {
+    const g = (window as any).__game;
+    return {
+      state: g.state as string,
+      score: g.score as number,
+      currency: g.currency as number,
+      frames: g.frames as number,
+      kit: g.kit as Record<string, any>,
+      upgrades: g.upgrades as Array<{ id: string; level: number; cost: number; unlocked: boolean; maxed: boolean }>,
+    };
+  });

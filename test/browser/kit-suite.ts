@@ -5,7 +5,17 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Genre } from '../../lib/artifacts.ts';
 import { generateGame, type Generated } from '../builtin/generate.ts';
-import { canvasHash, chromiumAvailable, game, launchChromium, openGame, paintedPixels, serveDist, type OpenedGame, type StaticServer } from './harness.ts';
+import {
+  canvasHash,
+  chromiumAvailable,
+  game,
+  launchChromium,
+  openGame,
+  paintedPixels,
+  serveDist,
+  type OpenedGame,
+  type StaticServer,
+} from './harness.ts';
 import { SCRIPTS, type Clicker } from './scripts.ts';
 
 const IDEAS: Record<Genre, string> = {
@@ -61,7 +71,11 @@ function describeKit(genre: Genre, getBrowser: () => Browser, enabled: boolean):
      * Purposeful play restarts after an ending, as a player would: currency and
      * upgrades carry over between runs (the incremental layer).
      */
-    const playUntil = async (beat: 'play' | 'giveUp', done: (s: Awaited<ReturnType<typeof game>>) => boolean, ms: number) => {
+    const playUntil = async (
+      beat: 'play' | 'giveUp',
+      done: (s: Awaited<ReturnType<typeof game>>) => boolean,
+      ms: number,
+    ) => {
       const end = Date.now() + ms;
       let s = await game(page);
       while (!done(s) && Date.now() < end) {
@@ -77,7 +91,9 @@ function describeKit(genre: Genre, getBrowser: () => Browser, enabled: boolean):
       expect(s.state).toBe('title');
       expect(await page.evaluate(() => (window as any).__game.info.kit)).toBe(genre);
       expect(await paintedPixels(page)).toBeGreaterThan(5000);
-      expect(await page.locator('.gpg-overlay h1').textContent()).toBe(await page.evaluate(() => (window as any).__game.info.title));
+      expect(await page.locator('.gpg-overlay h1').textContent()).toBe(
+        await page.evaluate(() => (window as any).__game.info.title),
+      );
       expect(opened.errors).toEqual([]);
     });
 
@@ -90,7 +106,9 @@ function describeKit(genre: Genre, getBrowser: () => Browser, enabled: boolean):
       await script.control(page, click);
       await page.waitForTimeout(150);
       const after = await game(page);
-      expect(script.responded(before.kit, after.kit), JSON.stringify({ before: before.kit, after: after.kit })).toBe(true);
+      expect(script.responded(before.kit, after.kit), JSON.stringify({ before: before.kit, after: after.kit })).toBe(
+        true,
+      );
       expect(await canvasHash(page)).not.toBe(hash);
       expect(after.frames).toBeGreaterThan(before.frames);
     });
@@ -104,7 +122,8 @@ function describeKit(genre: Genre, getBrowser: () => Browser, enabled: boolean):
 
     it('buys an upgrade with currency earned in play', async () => {
       await page.evaluate(() => ((window as any).__game.speed = 4));
-      const affordable = (x: Awaited<ReturnType<typeof game>>) => x.upgrades.some((u) => u.unlocked && !u.maxed && u.cost <= x.currency);
+      const affordable = (x: Awaited<ReturnType<typeof game>>) =>
+        x.upgrades.some((u) => u.unlocked && !u.maxed && u.cost <= x.currency);
       const s = await playUntil('play', affordable, 40_000);
       const index = s.upgrades.findIndex((u) => u.unlocked && !u.maxed && u.cost <= s.currency);
       expect(index, 'an affordable upgrade').toBeGreaterThanOrEqual(0);
@@ -118,7 +137,9 @@ function describeKit(genre: Genre, getBrowser: () => Browser, enabled: boolean):
       expect(after.upgrades[index]!.level).toBe(bought.level + 1);
       // Play may earn a little in between, but the price must have been paid.
       expect(after.currency).toBeLessThan(bought.currency - target.cost + target.cost * 0.9);
-      await expect.poll(() => page.locator(`button[data-upgrade="${target.id}"] .gpg-level`).textContent()).toBe(`Lv ${bought.level + 1}`);
+      await expect
+        .poll(() => page.locator(`button[data-upgrade="${target.id}"] .gpg-level`).textContent())
+        .toBe(`Lv ${bought.level + 1}`);
     });
 
     it('ends in a loss or a win, then restarts', async () => {

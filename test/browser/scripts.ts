@@ -29,7 +29,14 @@ export const SCRIPTS: Record<Genre, KitScript> = {
     responded: (a, b) => b.player.x > a.player.x + 20,
     async play(page, _c, kit) {
       // Circle the arena's middle so chasers line up behind, then pulse.
-      const keys = kit.player.x < 400 ? 'ArrowRight' : kit.player.x > 560 ? 'ArrowLeft' : kit.player.y < 220 ? 'ArrowDown' : 'ArrowUp';
+      const keys =
+        kit.player.x < 400
+          ? 'ArrowRight'
+          : kit.player.x > 560
+            ? 'ArrowLeft'
+            : kit.player.y < 220
+              ? 'ArrowDown'
+              : 'ArrowUp';
       await hold(page, keys, 250);
       await page.keyboard.press('Space');
     },
@@ -63,9 +70,12 @@ export const SCRIPTS: Record<Genre, KitScript> = {
       const wantY = Math.sign(food.y - kit.head.y);
       // Turn only onto a perpendicular axis; never straight back into the body.
       if (dx !== 0 && wantX !== dx && wantY !== 0) await page.keyboard.press(wantY < 0 ? 'ArrowUp' : 'ArrowDown');
-      else if (dy !== 0 && wantY !== dy && wantX !== 0) await page.keyboard.press(wantX < 0 ? 'ArrowLeft' : 'ArrowRight');
-      else if (dx !== 0 && wantX === -dx) await page.keyboard.press(kit.head.y > kit.rows / 2 ? 'ArrowUp' : 'ArrowDown');
-      else if (dy !== 0 && wantY === -dy) await page.keyboard.press(kit.head.x > kit.cols / 2 ? 'ArrowLeft' : 'ArrowRight');
+      else if (dy !== 0 && wantY !== dy && wantX !== 0)
+        await page.keyboard.press(wantX < 0 ? 'ArrowLeft' : 'ArrowRight');
+      else if (dx !== 0 && wantX === -dx)
+        await page.keyboard.press(kit.head.y > kit.rows / 2 ? 'ArrowUp' : 'ArrowDown');
+      else if (dy !== 0 && wantY === -dy)
+        await page.keyboard.press(kit.head.x > kit.cols / 2 ? 'ArrowLeft' : 'ArrowRight');
       await page.waitForTimeout(40);
     },
     giveUp: idle,

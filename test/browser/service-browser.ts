@@ -8,7 +8,10 @@ import { chromiumAvailable, launchChromium } from './harness.ts';
 /** `it`, or `it.skip` when Chromium is missing outside CI (in CI chromiumAvailable throws). */
 export const itWithBrowser = chromiumAvailable() ? it : it.skip;
 
-export function useServiceAndBrowser(env: Record<string, string> = {}): { readonly h: Harness; readonly browser: Browser } {
+export function useServiceAndBrowser(env: Record<string, string> = {}): {
+  readonly h: Harness;
+  readonly browser: Browser;
+} {
   const ctx = {} as { h: Harness; browser: Browser };
   beforeAll(async () => {
     ctx.h = await createHarness(env);

@@ -39,7 +39,12 @@ describe('builtin agent phases', () => {
 
   it('bundles only the framework modules the game reaches, and nothing remote', async () => {
     const g = await gen({ idea: 'snake eats apples', seed: 2 });
-    expect([...distOf(g).keys()].sort()).toEqual(['dist/config.js', 'dist/game.js', 'dist/index.html', 'dist/style.css']);
+    expect([...distOf(g).keys()].sort()).toEqual([
+      'dist/config.js',
+      'dist/game.js',
+      'dist/index.html',
+      'dist/style.css',
+    ]);
     const bundle = g.files.get('dist/game.js')!.toString();
     expect(bundle).toContain('// ---- framework/kits/snake.js');
     expect(bundle).toContain('// ---- framework/core/loop.js');
@@ -79,7 +84,12 @@ describe('builtin agent phases', () => {
   it('avoids titles that already exist', async () => {
     const first = await gen({ idea: 'robots fight aliens on the moon', seed: 3, phases: [1] });
     const title = json(first, 'idea.json').title;
-    const second = await gen({ idea: 'robots fight aliens on the moon', seed: 3, phases: [1], existingTitles: [title] });
+    const second = await gen({
+      idea: 'robots fight aliens on the moon',
+      seed: 3,
+      phases: [1],
+      existingTitles: [title],
+    });
     expect(json(second, 'idea.json').title).not.toBe(title);
   });
 
@@ -99,11 +109,26 @@ describe('builtin agent phases', () => {
 
 describe('variety and determinism', () => {
   const IDEAS = [
-    'zombies attack a shopping mall', 'a fox defends its garden from slugs', 'ninja courier races over rooftops', 'smash candy bricks with a gumball',
-    'a neon snake eats pixels in cyberspace', 'an idle bakery where ghosts steal cookies', 'space pirates raid an asteroid station', 'a wizard guards the tower from goblins',
-    'a penguin slides down an icy mountain', 'break the glass wall of the evil lab', 'a caterpillar grows in an enchanted orchard', 'a bee colony builds a hive and fends off wasps',
-    'robots battle aliens on the moon', 'knights protect the village bridge from trolls', 'a skateboarder escapes the city police', 'a volcano demon shatters obsidian blocks',
-    'an eel hunts shrimp in the coral reef', 'a cozy farm where moles dig for gold', 'a haunted library where books fight moths', 'a comet surfs the galaxy dodging meteors',
+    'zombies attack a shopping mall',
+    'a fox defends its garden from slugs',
+    'ninja courier races over rooftops',
+    'smash candy bricks with a gumball',
+    'a neon snake eats pixels in cyberspace',
+    'an idle bakery where ghosts steal cookies',
+    'space pirates raid an asteroid station',
+    'a wizard guards the tower from goblins',
+    'a penguin slides down an icy mountain',
+    'break the glass wall of the evil lab',
+    'a caterpillar grows in an enchanted orchard',
+    'a bee colony builds a hive and fends off wasps',
+    'robots battle aliens on the moon',
+    'knights protect the village bridge from trolls',
+    'a skateboarder escapes the city police',
+    'a volcano demon shatters obsidian blocks',
+    'an eel hunts shrimp in the coral reef',
+    'a cozy farm where moles dig for gold',
+    'a haunted library where books fight moths',
+    'a comet surfs the galaxy dodging meteors',
   ];
 
   it('twenty ideas give twenty different titles, palettes and casts across at least five kits', async () => {

@@ -6,8 +6,14 @@ import { frameworkFilesFor } from '../../lib/agents/builtin/framework-files.ts';
 import { FRAMEWORK_DIR } from './generate.ts';
 
 const modules = new Map([
-  ['a.js', "import { twice } from './lib/b.js';\nimport { base as start } from './lib/c.js';\nexport const result = twice(start);\n"],
-  ['lib/b.js', "import { base } from './c.js';\n/** @param {import('./c.js').Num} n */\nexport function twice(n) { return n * 2 + base - base; }\n"],
+  [
+    'a.js',
+    "import { twice } from './lib/b.js';\nimport { base as start } from './lib/c.js';\nexport const result = twice(start);\n",
+  ],
+  [
+    'lib/b.js',
+    "import { base } from './c.js';\n/** @param {import('./c.js').Num} n */\nexport function twice(n) { return n * 2 + base - base; }\n",
+  ],
   ['lib/c.js', 'export const base = 21;\n'],
 ]);
 
@@ -31,7 +37,10 @@ describe('builtin bundler', () => {
   it('refuses forms it does not understand, and cycles', () => {
     expect(() => wrapModule('x.js', "import * as all from './y.js';\n")).toThrow(/unsupported/);
     expect(() => wrapModule('x.js', 'export default 1;\n')).toThrow(/unsupported/);
-    const cyclic = new Map([['p.js', "import { q } from './q.js';\nexport const p = 1;\n"], ['q.js', "import { p } from './p.js';\nexport const q = 1;\n"]]);
+    const cyclic = new Map([
+      ['p.js', "import { q } from './q.js';\nexport const p = 1;\n"],
+      ['q.js', "import { p } from './p.js';\nexport const q = 1;\n"],
+    ]);
     expect(() => dependencyOrder(cyclic, ['p.js'])).toThrow(/cycle/);
   });
   it('bundles every real kit, and the result parses as a classic script', async () => {

@@ -19,9 +19,21 @@ export interface Generated {
   cleanup(): Promise<void>;
 }
 
-export async function generateGame(opts: { idea: string | null; seed?: number; genre?: Genre | null; existingTitles?: string[]; phases?: PhaseNumber[] }): Promise<Generated> {
+export async function generateGame(opts: {
+  idea: string | null;
+  seed?: number;
+  genre?: Genre | null;
+  existingTitles?: string[];
+  phases?: PhaseNumber[];
+}): Promise<Generated> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gpg-builtin-'));
-  const input = JobInput.parse({ jobId: 1, idea: opts.idea, genre: opts.genre ?? null, seed: opts.seed ?? 1, existingTitles: opts.existingTitles ?? [] });
+  const input = JobInput.parse({
+    jobId: 1,
+    idea: opts.idea,
+    genre: opts.genre ?? null,
+    seed: opts.seed ?? 1,
+    existingTitles: opts.existingTitles ?? [],
+  });
   const events: AgentEvent[] = [];
   for (const phase of opts.phases ?? ([1, 2, 3, 4] as PhaseNumber[])) {
     await builtinAgent.runPhase({

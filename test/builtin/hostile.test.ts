@@ -7,7 +7,6 @@ import { validatePhaseOutputs } from '../../lib/phase-outputs.ts';
 import { generateGame } from './generate.ts';
 import { HOSTILE_IDEAS } from './hostile-ideas.ts';
 
-
 describe.each(Object.entries(HOSTILE_IDEAS))('hostile idea: %s', (_name, idea) => {
   it('produces valid artifacts and a dist/ where the text is inert', async () => {
     const g = await generateGame({ idea, seed: 3 });
@@ -25,7 +24,8 @@ describe.each(Object.entries(HOSTILE_IDEAS))('hostile idea: %s', (_name, idea) =
         expect(text, p).not.toContain('</script><script>');
         expect(text, p).not.toContain('http://evil'); // the words may remain, as escaped data
       }
-      for (const md of ['idea.md', 'design.md', 'plan.md']) expect(g.files.get(md)!.toString()).not.toMatch(/<(script|img)/i);
+      for (const md of ['idea.md', 'design.md', 'plan.md'])
+        expect(g.files.get(md)!.toString()).not.toMatch(/<(script|img)/i);
       // The config is still real data: importing it gives back the text unchanged.
       await import(path.join(g.dir, 'dist/config.js'));
       const config = (globalThis as any).GAME_CONFIG;

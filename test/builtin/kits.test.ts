@@ -9,7 +9,9 @@ import { FRAMEWORK_DIR } from './generate.ts';
 
 describe.each(GENRES)('kit %s', (genre) => {
   it('has valid metadata whose upgrades and tuning match what the kit code reads', async () => {
-    const meta = KitMeta.parse(JSON.parse(await readFile(path.join(FRAMEWORK_DIR, 'kits', `${genre}.meta.json`), 'utf8')));
+    const meta = KitMeta.parse(
+      JSON.parse(await readFile(path.join(FRAMEWORK_DIR, 'kits', `${genre}.meta.json`), 'utf8')),
+    );
     const code = await readFile(path.join(FRAMEWORK_DIR, 'kits', `${genre}.js`), 'utf8');
     const mod = await import(path.join(FRAMEWORK_DIR, 'kits', `${genre}.js`));
     expect(mod.kit.id).toBe(genre);

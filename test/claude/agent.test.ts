@@ -10,7 +10,17 @@ import { readTree } from '../../lib/workspace.ts';
 import { startModelServer, type MessagesBody, type ModelServer } from '../fixtures/model-server.ts';
 import { happy } from '../fixtures/scenarios/index.ts';
 import { DESIGN, IDEA, PLAN } from '../fixtures/scenarios/artifacts.ts';
-import { API_KEY, HAVE_CLAUDE, cleanupTempDirs, makeWorkspace, processesIn, readJson, runAgentPhase, type PhaseRun, type ProcInfo } from './helpers.ts';
+import {
+  API_KEY,
+  HAVE_CLAUDE,
+  cleanupTempDirs,
+  makeWorkspace,
+  processesIn,
+  readJson,
+  runAgentPhase,
+  type PhaseRun,
+  type ProcInfo,
+} from './helpers.ts';
 
 describe.skipIf(!HAVE_CLAUDE)('claude agent, four phases with the real CLI', () => {
   let server: ModelServer;
@@ -46,8 +56,19 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent, four phases with the real CLI', () 
   });
 
   it("wrote them through the CLI's own tools (files owned by the CLI's user, tool events per file)", async () => {
-    const writes = [...runs.values()].flatMap((r) => r.events.filter((e) => e.kind === 'tool' && e.data?.tool === 'Write').map((e) => e.data?.target));
-    expect(writes).toEqual(['idea.json', 'idea.md', 'design.json', 'design.md', 'plan.json', 'plan.md', 'dist/index.html', 'dist/game.js']);
+    const writes = [...runs.values()].flatMap((r) =>
+      r.events.filter((e) => e.kind === 'tool' && e.data?.tool === 'Write').map((e) => e.data?.target),
+    );
+    expect(writes).toEqual([
+      'idea.json',
+      'idea.md',
+      'design.json',
+      'design.md',
+      'plan.json',
+      'plan.md',
+      'dist/index.html',
+      'dist/game.js',
+    ]);
     const cliUid = seen[0]!.uid;
     expect((await stat(path.join(ws, 'idea.json'))).uid).toBe(cliUid);
     // The model saw each Write succeed.
@@ -63,11 +84,18 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent, four phases with the real CLI', () 
   });
 
   it('offers phases 1–3 only file tools, and the build phase Bash too', () => {
-    const toolsOf = (phase: number) => new Set(server.messageRequests().filter((r) => r.turn!.phase === phase).flatMap((r) => ((r.body as MessagesBody).tools ?? []).map((t) => t.name)));
+    const toolsOf = (phase: number) =>
+      new Set(
+        server
+          .messageRequests()
+          .filter((r) => r.turn!.phase === phase)
+          .flatMap((r) => ((r.body as MessagesBody).tools ?? []).map((t) => t.name)),
+      );
     for (const phase of [1, 2, 3]) {
       const tools = toolsOf(phase);
       expect(tools.has('Write') && tools.has('Read')).toBe(true);
-      for (const forbidden of ['Bash', 'WebFetch', 'WebSearch', 'Agent', 'Task']) expect(tools.has(forbidden)).toBe(false);
+      for (const forbidden of ['Bash', 'WebFetch', 'WebSearch', 'Agent', 'Task'])
+        expect(tools.has(forbidden)).toBe(false);
     }
     expect(toolsOf(4).has('Bash')).toBe(true);
     const bash = runs.get(4)!.events.find((e) => e.kind === 'tool' && e.data?.tool === 'Bash');

@@ -16,7 +16,18 @@ import { API_KEY, HAVE_CLAUDE, cleanupTempDirs, tempDir } from './helpers.ts';
 const HAVE_CHROMIUM = chromiumAvailable();
 
 type Event = { kind: string; message: string; phase: number | null; data: Record<string, unknown> | null };
-type JobBody = { job: { status: string; slot: number; url: string; title: string; error: string | null; usage: Record<string, number>; phases: { phase: number; status: string; usage: Record<string, number> }[]; artifacts: { path: string }[] } };
+type JobBody = {
+  job: {
+    status: string;
+    slot: number;
+    url: string;
+    title: string;
+    error: string | null;
+    usage: Record<string, number>;
+    phases: { phase: number; status: string; usage: Record<string, number> }[];
+    artifacts: { path: string }[];
+  };
+};
 
 describe.skipIf(!HAVE_CLAUDE)('a whole job with AGENT=claude and the scripted model (real CLI, real service)', () => {
   let server: ModelServer;
@@ -69,13 +80,25 @@ describe.skipIf(!HAVE_CLAUDE)('a whole job with AGENT=claude and the scripted mo
       [4, 'completed'],
     ]);
     const paths = job.artifacts.map((a) => a.path);
-    for (const p of ['idea.json', 'idea.md', 'design.json', 'design.md', 'plan.json', 'plan.md', 'dist/index.html', 'dist/game.js']) expect(paths).toContain(p);
+    for (const p of [
+      'idea.json',
+      'idea.md',
+      'design.json',
+      'design.md',
+      'plan.json',
+      'plan.md',
+      'dist/index.html',
+      'dist/game.js',
+    ])
+      expect(paths).toContain(p);
     // Every phase went through the model server, with its own prompt.
     expect([...new Set(server.messageRequests().map((r) => r.turn!.phase))]).toEqual([1, 2, 3, 4]);
   });
 
   it("records the CLI's tool calls, text and usage as job events, and sums usage on the job", () => {
-    const writes = events.filter((e) => e.kind === 'tool' && e.data?.tool === 'Write').map((e) => [e.phase, e.data?.target]);
+    const writes = events
+      .filter((e) => e.kind === 'tool' && e.data?.tool === 'Write')
+      .map((e) => [e.phase, e.data?.target]);
     expect(writes).toEqual([
       [1, 'idea.json'],
       [1, 'idea.md'],
@@ -97,49 +120,65 @@ describe.skipIf(!HAVE_CLAUDE)('a whole job with AGENT=claude and the scripted mo
     for (const p of job.phases) expect(p.usage.inputTokens).toBeGreaterThan(0);
   });
 
-  it.skipIf(!HAVE_CHROMIUM)('plays: the deployed game draws on its canvas and reacts to keys, without console errors', async () => {
-    const browser: Browser = await launchChromium();
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`http://gamedemo${job.slot}.localhost:${h.service.port}/`);
-      await page.waitForTimeout(300);
-      const snapshot = () => page.evaluate(() => {
-        const c = document.querySelector('canvas')!;
-        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-        const colours = new Set<number>();
-        for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-        return { colours: colours.size };
-      });
-      expect((await snapshot()).colours).toBeGreaterThan(2);
-      const game = () => page.evaluate(() => {
-        const g = (window as unknown as { __game: { frames: number; paddleX: number } }).__game;
-        return { frames: g.frames, paddleX: g.paddleX };
-      });
-      const before = await game();
-      await page.keyboard.down('ArrowRight');
-      await page.waitForTimeout(400);
-      await page.keyboard.up('ArrowRight');
-      const after = await game();
-      expect(after.frames).toBeGreaterThan(before.frames);
-      expect(after.paddleX).toBeGreaterThan(before.paddleX);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  });
+  it.skipIf(!HAVE_CHROMIUM)(
+    'plays: the deployed game draws on its canvas and reacts to keys, without console errors',
+    async () => {
+      const browser: Browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+        page.on('pageerror', (e) => errors.push(e.message));
+        await page.goto(`http://gamedemo${job.slot}.localhost:${h.service.port}/`);
+        await page.waitForTimeout(300);
+        const snapshot = () =>
+          page.evaluate(() => {
+            const c = document.querySelector('canvas')!;
+            const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+            const colours = new Set<number>();
+            for (let i = 0; i < data.length; i += 4 * 97)
+              colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+            return { colours: colours.size };
+          });
+        expect((await snapshot()).colours).toBeGreaterThan(2);
+        const game = () =>
+          page.evaluate(() => {
+            const g = (window as unknown as { __game: { frames: number; paddleX: number } }).__game;
+            return { frames: g.frames, paddleX: g.paddleX };
+          });
+        const before = await game();
+        await page.keyboard.down('ArrowRight');
+        await page.waitForTimeout(400);
+        await page.keyboard.up('ArrowRight');
+        const after = await game();
+        expect(after.frames).toBeGreaterThan(before.frames);
+        expect(after.paddleX).toBeGreaterThan(before.paddleX);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 
   it('keeps the API key out of events, job rows, phase runs, artifacts and API responses', async () => {
-    const responses = [await (await h.api(`/api/jobs/${jobId}`)).text(), await (await h.api(`/api/jobs/${jobId}/logs`)).text(), await (await h.api('/api/jobs')).text()];
+    const responses = [
+      await (await h.api(`/api/jobs/${jobId}`)).text(),
+      await (await h.api(`/api/jobs/${jobId}/logs`)).text(),
+      await (await h.api('/api/jobs')).text(),
+    ];
     for (const a of job.artifacts) responses.push(await (await h.api(`/api/jobs/${jobId}/artifacts/${a.path}`)).text());
     for (const body of responses) expect(body).not.toContain(API_KEY);
     for (const table of ['jobs', 'phase_runs', 'job_events', 'artifacts']) {
-      const { rows } = await h.service.db.query(`select count(*)::int n from gamepocgen.${table} t where row_to_json(t)::text like '%' || $1 || '%'`, [API_KEY]);
+      const { rows } = await h.service.db.query(
+        `select count(*)::int n from gamepocgen.${table} t where row_to_json(t)::text like '%' || $1 || '%'`,
+        [API_KEY],
+      );
       expect(rows[0].n, table).toBe(0);
     }
-    const { rows } = await h.service.db.query(`select count(*)::int n from gamepocgen.artifacts where position(convert_to($1, 'utf8') in bytes) > 0`, [API_KEY]);
+    const { rows } = await h.service.db.query(
+      `select count(*)::int n from gamepocgen.artifacts where position(convert_to($1, 'utf8') in bytes) > 0`,
+      [API_KEY],
+    );
     expect(rows[0].n).toBe(0);
     // And the model server did receive it, as the bearer token: the check above is meaningful.
     expect(server.messageRequests()[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`);

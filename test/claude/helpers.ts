@@ -29,9 +29,19 @@ function claudeInstalled(): boolean {
 
 /** In CI a missing CLI is a failure (thrown at import), never a skip; locally the suite is skipped with a reason. */
 export const HAVE_CLAUDE = claudeInstalled();
-if (!HAVE_CLAUDE && process.env.CI) throw new Error(`the Claude Code CLI is required in CI but ${CLAUDE_BIN} is not executable: npm ci installs @anthropic-ai/claude-code`);
+if (!HAVE_CLAUDE && process.env.CI)
+  throw new Error(
+    `the Claude Code CLI is required in CI but ${CLAUDE_BIN} is not executable: npm ci installs @anthropic-ai/claude-code`,
+  );
 
-export const INPUT: JobInput = { jobId: 1, idea: 'a lantern that breaks fog bricks', genre: null, seed: 7, existingTitles: ['Moss Runner', 'Tidal Towers'], feedback: null };
+export const INPUT: JobInput = {
+  jobId: 1,
+  idea: 'a lantern that breaks fog bricks',
+  genre: null,
+  seed: 7,
+  existingTitles: ['Moss Runner', 'Tidal Towers'],
+  feedback: null,
+};
 
 const created: string[] = [];
 
@@ -66,7 +76,15 @@ export interface PhaseRun {
 }
 
 /** Calls claudeAgent.runPhase as the worker would, collecting events; never throws (the error is returned). */
-export async function runAgentPhase(opts: { phase: PhaseNumber; workspaceDir: string; baseUrl: string; env?: Record<string, string>; signal?: AbortSignal; input?: JobInput; frameworkDir?: string }): Promise<PhaseRun> {
+export async function runAgentPhase(opts: {
+  phase: PhaseNumber;
+  workspaceDir: string;
+  baseUrl: string;
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+  input?: JobInput;
+  frameworkDir?: string;
+}): Promise<PhaseRun> {
   const events: AgentEvent[] = [];
   const started = performance.now();
   const run: PhaseRun = { events, ms: 0 };
@@ -81,8 +99,17 @@ export async function runAgentPhase(opts: { phase: PhaseNumber; workspaceDir: st
       input: opts.input ?? INPUT,
       signal: opts.signal ?? new AbortController().signal,
       emit: (e) => events.push(e),
-      validateOutputs: async () => validatePhaseOutputs(opts.phase, await readTree(opts.workspaceDir, { skip: (p) => p.startsWith('status/') })),
-      env: { PATH: process.env.PATH, LLM_BASE_URL: opts.baseUrl, LLM_API_KEY: API_KEY, MODEL: 'glm-4.6', LLM_MAX_RETRIES: '1', CLAUDE_BIN, ...opts.env },
+      validateOutputs: async () =>
+        validatePhaseOutputs(opts.phase, await readTree(opts.workspaceDir, { skip: (p) => p.startsWith('status/') })),
+      env: {
+        PATH: process.env.PATH,
+        LLM_BASE_URL: opts.baseUrl,
+        LLM_API_KEY: API_KEY,
+        MODEL: 'glm-4.6',
+        LLM_MAX_RETRIES: '1',
+        CLAUDE_BIN,
+        ...opts.env,
+      },
     });
   } catch (e) {
     run.error = e as Error;
@@ -105,8 +132,17 @@ export async function processesIn(dir: string): Promise<ProcInfo[]> {
     if (!/^\d+$/.test(name)) continue;
     try {
       if ((await readlink(`/proc/${name}/cwd`)) !== dir) continue;
-      const [cmdline, environ, status] = await Promise.all([readFile(`/proc/${name}/cmdline`, 'utf8'), readFile(`/proc/${name}/environ`, 'utf8'), readFile(`/proc/${name}/status`, 'utf8')]);
-      out.push({ pid: Number(name), argv: cmdline.split('\0').filter(Boolean), environ, uid: Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? -1) });
+      const [cmdline, environ, status] = await Promise.all([
+        readFile(`/proc/${name}/cmdline`, 'utf8'),
+        readFile(`/proc/${name}/environ`, 'utf8'),
+        readFile(`/proc/${name}/status`, 'utf8'),
+      ]);
+      out.push({
+        pid: Number(name),
+        argv: cmdline.split('\0').filter(Boolean),
+        environ,
+        uid: Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? -1),
+      });
     } catch {
       // exited meanwhile, or not ours to read
     }

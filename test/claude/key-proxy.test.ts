@@ -22,7 +22,9 @@ afterEach(async () => {
 });
 
 /** An upstream that records each request and lets the test answer it. */
-async function upstream(answer: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_, res) => res.end('{"ok":true}')) {
+async function upstream(
+  answer: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_, res) => res.end('{"ok":true}'),
+) {
   const seen: Seen[] = [];
   const server = http.createServer(async (req, res) => {
     let body = '';
@@ -54,7 +56,12 @@ describe('key proxy', () => {
   it('answers 401 without the token or with a wrong one, and never calls the endpoint', async () => {
     const up = await upstream();
     const proxy = await proxyTo(up.url);
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }, { 'x-api-key': `${proxy.token}x` }, { authorization: `Bearer ${KEY}` }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer nope' },
+      { 'x-api-key': `${proxy.token}x` },
+      { authorization: `Bearer ${KEY}` },
+    ];
     for (const headers of attempts) {
       const res = await fetch(`${proxy.url}/v1/messages`, { method: 'POST', headers, body: '{}' });
       expect(res.status, JSON.stringify(headers)).toBe(401);
@@ -68,7 +75,11 @@ describe('key proxy', () => {
     const proxy = await proxyTo(`${up.url}/api/anthropic/`);
     const res = await fetch(`${proxy.url}/v1/messages?beta=true`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${proxy.token}`, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${proxy.token}`,
+        'anthropic-version': '2023-06-01',
+        'content-type': 'application/json',
+      },
       body: '{"model":"m"}',
     });
     expect(res.status).toBe(200);
@@ -76,7 +87,11 @@ describe('key proxy', () => {
     expect(up.seen).toHaveLength(1);
     const [s] = up.seen;
     expect(s).toMatchObject({ method: 'POST', url: '/api/anthropic/v1/messages?beta=true', body: '{"model":"m"}' });
-    expect(s!.headers).toMatchObject({ authorization: `Bearer ${KEY}`, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' });
+    expect(s!.headers).toMatchObject({
+      authorization: `Bearer ${KEY}`,
+      'anthropic-version': '2023-06-01',
+      'content-type': 'application/json',
+    });
     expect(s!.headers['x-api-key']).toBeUndefined();
     expect(JSON.stringify(s!.headers)).not.toContain(proxy.token);
   });
@@ -84,7 +99,10 @@ describe('key proxy', () => {
   it('x-api-key endpoints get the key in x-api-key (the CLI may present the token either way)', async () => {
     const up = await upstream();
     const proxy = await proxyTo(up.url, 'x-api-key');
-    expect((await fetch(`${proxy.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': proxy.token }, body: '{}' })).status).toBe(200);
+    expect(
+      (await fetch(`${proxy.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': proxy.token }, body: '{}' }))
+        .status,
+    ).toBe(200);
     expect(up.seen[0]!.headers['x-api-key']).toBe(KEY);
     expect(up.seen[0]!.headers.authorization).toBeUndefined();
   });
@@ -97,7 +115,11 @@ describe('key proxy', () => {
       finish = () => res.end('event: message_stop\ndata: {}\n\n');
     });
     const proxy = await proxyTo(up.url);
-    const res = await fetch(`${proxy.url}/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${proxy.token}` }, body: '{}' });
+    const res = await fetch(`${proxy.url}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${proxy.token}` },
+      body: '{}',
+    });
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const reader = res.body!.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
@@ -112,11 +134,20 @@ describe('key proxy', () => {
     const up = await upstream((req, res) => {
       const status = req.url!.includes('429') ? 429 : 500;
       res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '1' });
-      res.end(JSON.stringify({ type: 'error', error: { type: status === 429 ? 'rate_limit_error' : 'api_error', message: `scripted ${status}` } }));
+      res.end(
+        JSON.stringify({
+          type: 'error',
+          error: { type: status === 429 ? 'rate_limit_error' : 'api_error', message: `scripted ${status}` },
+        }),
+      );
     });
     const proxy = await proxyTo(up.url);
     for (const status of [429, 500]) {
-      const res = await fetch(`${proxy.url}/v1/messages?s=${status}`, { method: 'POST', headers: { authorization: `Bearer ${proxy.token}` }, body: '{}' });
+      const res = await fetch(`${proxy.url}/v1/messages?s=${status}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${proxy.token}` },
+        body: '{}',
+      });
       expect(res.status).toBe(status);
       expect(res.headers.get('retry-after')).toBe('1');
       expect(await res.json()).toMatchObject({ error: { message: `scripted ${status}` } });
@@ -129,14 +160,24 @@ describe('key proxy', () => {
     await closers.pop()!(); // close the upstream: its port now refuses
     const proxy = await proxyTo(deadUrl);
     expect(proxy.lastUpstreamError()).toBeNull();
-    await expect(fetch(`${proxy.url}/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${proxy.token}` }, body: '{}' })).rejects.toThrow();
+    await expect(
+      fetch(`${proxy.url}/v1/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${proxy.token}` },
+        body: '{}',
+      }),
+    ).rejects.toThrow();
     expect(proxy.lastUpstreamError()).toMatch(/^ECONNREFUSED: connect ECONNREFUSED 127\.0\.0\.1:\d+/);
   });
 
   it('close() ends requests the endpoint never answers, and stops listening', async () => {
     const up = await upstream(() => {}); // never answers
     const proxy = await proxyTo(up.url);
-    const pending = fetch(`${proxy.url}/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${proxy.token}` }, body: '{}' });
+    const pending = fetch(`${proxy.url}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${proxy.token}` },
+      body: '{}',
+    });
     await new Promise((r) => setTimeout(r, 100));
     const t0 = performance.now();
     await proxy.close();
@@ -146,6 +187,9 @@ describe('key proxy', () => {
   });
 
   it('refuses a base URL that is not http(s), with the variable to fix', async () => {
-    await expect(startKeyProxy({ upstream: 'ftp://x', apiKey: KEY, keyHeader: 'bearer' })).rejects.toMatchObject({ code: 'llm_not_configured', message: expect.stringContaining('LLM_BASE_URL') });
+    await expect(startKeyProxy({ upstream: 'ftp://x', apiKey: KEY, keyHeader: 'bearer' })).rejects.toMatchObject({
+      code: 'llm_not_configured',
+      message: expect.stringContaining('LLM_BASE_URL'),
+    });
   });
 });

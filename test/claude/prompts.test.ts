@@ -7,17 +7,38 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Design, Idea, PHASE_OUTPUTS, Plan, type JobInput, type PhaseNumber } from '../../lib/artifacts.ts';
-import { PromptError, dataBlock, phaseJsonSchema, renderCorrectivePrompt, renderPhasePrompt, renderTemplate } from '../../lib/prompts.ts';
+import {
+  PromptError,
+  dataBlock,
+  phaseJsonSchema,
+  renderCorrectivePrompt,
+  renderPhasePrompt,
+  renderTemplate,
+} from '../../lib/prompts.ts';
 import { DESIGN, IDEA, PLAN } from '../fixtures/scenarios/artifacts.ts';
 import { FRAMEWORK_DIR, PROMPTS_DIR } from './helpers.ts';
 
 const FIXTURE_FRAMEWORK = path.join(import.meta.dirname, 'fixtures', 'framework');
 const WS = '/workspace/job-1';
-const INPUT: JobInput = { jobId: 1, idea: 'a cozy fishing roguelite', genre: 'idle', seed: 42, existingTitles: ['Moss Runner', 'Tidal Towers'], feedback: 'make it calmer' };
+const INPUT: JobInput = {
+  jobId: 1,
+  idea: 'a cozy fishing roguelite',
+  genre: 'idle',
+  seed: 42,
+  existingTitles: ['Moss Runner', 'Tidal Towers'],
+  feedback: 'make it calmer',
+};
 const PHASES = [1, 2, 3, 4, 5] as const;
 
 const render = (phase: PhaseNumber, input: JobInput = INPUT, frameworkDir = FIXTURE_FRAMEWORK) =>
-  renderPhasePrompt({ phase, workspaceDir: WS, frameworkDir, promptsDir: PROMPTS_DIR, input, playtest: phase === 5 ? { score: 40, checks: [{ name: 'canvas drawn', ok: false }] } : undefined });
+  renderPhasePrompt({
+    phase,
+    workspaceDir: WS,
+    frameworkDir,
+    promptsDir: PROMPTS_DIR,
+    input,
+    playtest: phase === 5 ? { score: 40, checks: [{ name: 'canvas drawn', ok: false }] } : undefined,
+  });
 const stable = (prompt: string) => prompt.replaceAll(FIXTURE_FRAMEWORK, '<framework>');
 
 interface Fence {
@@ -63,20 +84,31 @@ describe('phase prompts', () => {
   });
 
   it('the corrective prompt renders to its snapshot', async () => {
-    const prompt = await renderCorrectivePrompt({ phase: 1, workspaceDir: WS, frameworkDir: FIXTURE_FRAMEWORK, promptsDir: PROMPTS_DIR, input: INPUT }, ['idea.json: genre: Invalid option', 'idea.md: missing']);
+    const prompt = await renderCorrectivePrompt(
+      { phase: 1, workspaceDir: WS, frameworkDir: FIXTURE_FRAMEWORK, promptsDir: PROMPTS_DIR, input: INPUT },
+      ['idea.json: genre: Invalid option', 'idea.md: missing'],
+    );
     await expect(stable(prompt)).toMatchFileSnapshot('./__snapshots__/prompt-corrective-1.md');
   });
 
-  it.each([1, 2, 3] as const)('phase %i embeds exactly the JSON Schema generated from the zod schema the worker validates with', async (phase) => {
-    const spec = PHASE_OUTPUTS[phase].json!;
-    const prompt = await render(phase);
-    const embedded = JSON.parse(blockAfter(prompt, `## JSON Schema for \`${spec.path}\``).body);
-    expect(embedded).toEqual(z.toJSONSchema(spec.schema));
-    expect(embedded).toEqual(phaseJsonSchema(phase));
-    // …and the corrective turn shows the same schema.
-    const corrective = await renderCorrectivePrompt({ phase, workspaceDir: WS, frameworkDir: FIXTURE_FRAMEWORK, promptsDir: PROMPTS_DIR, input: INPUT }, ['x']);
-    expect(JSON.parse(blockAfter(corrective, 'must satisfy this JSON Schema').body)).toEqual(z.toJSONSchema(spec.schema));
-  });
+  it.each([1, 2, 3] as const)(
+    'phase %i embeds exactly the JSON Schema generated from the zod schema the worker validates with',
+    async (phase) => {
+      const spec = PHASE_OUTPUTS[phase].json!;
+      const prompt = await render(phase);
+      const embedded = JSON.parse(blockAfter(prompt, `## JSON Schema for \`${spec.path}\``).body);
+      expect(embedded).toEqual(z.toJSONSchema(spec.schema));
+      expect(embedded).toEqual(phaseJsonSchema(phase));
+      // …and the corrective turn shows the same schema.
+      const corrective = await renderCorrectivePrompt(
+        { phase, workspaceDir: WS, frameworkDir: FIXTURE_FRAMEWORK, promptsDir: PROMPTS_DIR, input: INPUT },
+        ['x'],
+      );
+      expect(JSON.parse(blockAfter(corrective, 'must satisfy this JSON Schema').body)).toEqual(
+        z.toJSONSchema(spec.schema),
+      );
+    },
+  );
 
   it('the schemas in use are the artifact schemas (and accept the scripted model’s artifacts)', () => {
     expect(PHASE_OUTPUTS[1].json!.schema).toBe(Idea);
@@ -104,11 +136,19 @@ describe('phase prompts', () => {
       for (const file of files) {
         expect(prompt).toContain(`#### framework/${file}`);
         const source = await readFile(path.join(FRAMEWORK_DIR, file), 'utf8');
-        for (const m of source.matchAll(/^export\s+(?:async\s+)?(?:function\*?|const|let|class)\s+([A-Za-z_$][\w$]*)/gm)) expect(prompt, `${file}: ${m[1]}`).toMatch(new RegExp(`export (async )?(function|const|let|class)\\*? ?${m[1]!.replace(/\$/g, '\\$')}\\b`));
+        for (const m of source.matchAll(
+          /^export\s+(?:async\s+)?(?:function\*?|const|let|class)\s+([A-Za-z_$][\w$]*)/gm,
+        ))
+          expect(prompt, `${file}: ${m[1]}`).toMatch(
+            new RegExp(`export (async )?(function|const|let|class)\\*? ?${m[1]!.replace(/\$/g, '\\$')}\\b`),
+          );
       }
     }
     const guide = path.join(FRAMEWORK_DIR, '..', 'docs', 'framework.md');
-    const hasGuide = await readFile(guide, 'utf8').then(() => true, () => false);
+    const hasGuide = await readFile(guide, 'utf8').then(
+      () => true,
+      () => false,
+    );
     expect((await render(4, INPUT, FRAMEWORK_DIR)).includes('### Guide (docs/framework.md)')).toBe(hasGuide);
   });
 
@@ -152,7 +192,11 @@ describe('user text stays data', () => {
       const decoded = JSON.parse(holding[0]!.body);
       expect(Array.isArray(decoded) ? decoded[1] : decoded).toBe(attack);
       // No line of the attack appears as a line of the prompt outside that block.
-      const outside = prompt.split('\n').filter((l, i) => !(i > holding[0]!.startLine && i <= holding[0]!.startLine + holding[0]!.body.split('\n').length));
+      const outside = prompt
+        .split('\n')
+        .filter(
+          (l, i) => !(i > holding[0]!.startLine && i <= holding[0]!.startLine + holding[0]!.body.split('\n').length),
+        );
       expect(outside.join('\n')).not.toContain('Ignore all previous instructions');
       expect(outside.filter((l) => l === '## Files to write')).toHaveLength(1);
       expect(outside.filter((l) => l.startsWith('# GamePocGen phase'))).toHaveLength(1);
@@ -177,7 +221,12 @@ describe('user text stays data', () => {
 
 describe('template rendering', () => {
   it('fails loudly on a placeholder without a value', () => {
-    expect(() => renderTemplate('hi {{who}}', {}, 'prompts/x.md')).toThrowError(expect.objectContaining({ code: 'prompt_variable_missing', message: expect.stringContaining('prompts/x.md uses {{who}}') }));
+    expect(() => renderTemplate('hi {{who}}', {}, 'prompts/x.md')).toThrowError(
+      expect.objectContaining({
+        code: 'prompt_variable_missing',
+        message: expect.stringContaining('prompts/x.md uses {{who}}'),
+      }),
+    );
   });
 
   it('substitutes once: values are never re-scanned for placeholders', () => {
@@ -185,7 +234,13 @@ describe('template rendering', () => {
   });
 
   it('names the directory to fix when a template is missing', async () => {
-    const err = await renderPhasePrompt({ phase: 1, workspaceDir: WS, frameworkDir: FIXTURE_FRAMEWORK, promptsDir: '/nonexistent', input: INPUT }).catch((e) => e);
+    const err = await renderPhasePrompt({
+      phase: 1,
+      workspaceDir: WS,
+      frameworkDir: FIXTURE_FRAMEWORK,
+      promptsDir: '/nonexistent',
+      input: INPUT,
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(PromptError);
     expect(err.code).toBe('prompt_template_missing');
     expect(err.message).toContain('PROMPTS_DIR');

@@ -10,24 +10,59 @@ import { HAVE_CLAUDE, cleanupTempDirs, makeWorkspace, runAgentPhase } from './he
 describe('provider specs', () => {
   it('parses "<provider>:<model>" and rejects anything else', () => {
     expect(ProviderSpec.parse('zai:glm-4.6')).toEqual({ provider: 'zai', model: 'glm-4.6', spec: 'zai:glm-4.6' });
-    expect(ProviderSpec.parse('anthropic:claude-sonnet-4-5')).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4-5' });
-    for (const bad of ['glm-4.6', 'openai:gpt', 'zai:', 'zai: glm', 'zai:glm;rm -rf /', `zai:${'x'.repeat(101)}`]) expect(ProviderSpec.safeParse(bad).success, bad).toBe(false);
+    expect(ProviderSpec.parse('anthropic:claude-sonnet-4-5')).toMatchObject({
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+    });
+    for (const bad of ['glm-4.6', 'openai:gpt', 'zai:', 'zai: glm', 'zai:glm;rm -rf /', `zai:${'x'.repeat(101)}`])
+      expect(ProviderSpec.safeParse(bad).success, bad).toBe(false);
   });
 
   it('maps each provider to the worker env, naming a missing key', () => {
-    const env = { ZAI_API_KEY: 'zk-1234567890', ANTHROPIC_API_KEY: 'sk-ant-api03-abc', LLM_BASE_URL: 'http://llm.local', LLM_API_KEY: 'lk-1234567890' };
-    expect(providerEnv(ProviderSpec.parse('zai:glm-4.6'), env)).toEqual({ MODEL: 'glm-4.6', LLM_BASE_URL: ZAI_DEFAULT_BASE_URL, LLM_API_KEY: 'zk-1234567890', LLM_AUTH_HEADER: 'bearer' });
-    expect(providerEnv(ProviderSpec.parse('anthropic:claude-x'), env)).toEqual({ MODEL: 'claude-x', LLM_API_KEY: 'sk-ant-api03-abc', LLM_AUTH_HEADER: 'x-api-key' });
-    expect(providerEnv(ProviderSpec.parse('llm:qwen'), env)).toEqual({ MODEL: 'qwen', LLM_BASE_URL: 'http://llm.local', LLM_API_KEY: 'lk-1234567890' });
-    expect(() => providerEnv(ProviderSpec.parse('anthropic:claude-x'), {})).toThrowError(expect.objectContaining({ code: 'llm_not_configured', message: expect.stringContaining('ANTHROPIC_API_KEY') }));
+    const env = {
+      ZAI_API_KEY: 'zk-1234567890',
+      ANTHROPIC_API_KEY: 'sk-ant-api03-abc',
+      LLM_BASE_URL: 'http://llm.local',
+      LLM_API_KEY: 'lk-1234567890',
+    };
+    expect(providerEnv(ProviderSpec.parse('zai:glm-4.6'), env)).toEqual({
+      MODEL: 'glm-4.6',
+      LLM_BASE_URL: ZAI_DEFAULT_BASE_URL,
+      LLM_API_KEY: 'zk-1234567890',
+      LLM_AUTH_HEADER: 'bearer',
+    });
+    expect(providerEnv(ProviderSpec.parse('anthropic:claude-x'), env)).toEqual({
+      MODEL: 'claude-x',
+      LLM_API_KEY: 'sk-ant-api03-abc',
+      LLM_AUTH_HEADER: 'x-api-key',
+    });
+    expect(providerEnv(ProviderSpec.parse('llm:qwen'), env)).toEqual({
+      MODEL: 'qwen',
+      LLM_BASE_URL: 'http://llm.local',
+      LLM_API_KEY: 'lk-1234567890',
+    });
+    expect(() => providerEnv(ProviderSpec.parse('anthropic:claude-x'), {})).toThrowError(
+      expect.objectContaining({ code: 'llm_not_configured', message: expect.stringContaining('ANTHROPIC_API_KEY') }),
+    );
   });
 
   it('settings: ZAI_* are accepted names, Anthropic keys go as x-api-key, bad URLs are refused', () => {
-    expect(resolveClaudeSettings({ ZAI_BASE_URL: 'https://api.z.ai/api/anthropic', ZAI_API_KEY: 'zk-1' })).toMatchObject({ baseUrl: 'https://api.z.ai/api/anthropic', apiKey: 'zk-1', keyHeader: 'bearer', model: 'glm-4.6' });
+    expect(
+      resolveClaudeSettings({ ZAI_BASE_URL: 'https://api.z.ai/api/anthropic', ZAI_API_KEY: 'zk-1' }),
+    ).toMatchObject({
+      baseUrl: 'https://api.z.ai/api/anthropic',
+      apiKey: 'zk-1',
+      keyHeader: 'bearer',
+      model: 'glm-4.6',
+    });
     expect(resolveClaudeSettings({ LLM_BASE_URL: 'http://a', LLM_API_KEY: 'k1', ZAI_API_KEY: 'k2' }).apiKey).toBe('k1');
     expect(resolveClaudeSettings({ ANTHROPIC_API_KEY: 'sk-ant-api03-x' }).keyHeader).toBe('x-api-key');
-    expect(resolveClaudeSettings({ LLM_BASE_URL: 'http://proxy', LLM_API_KEY: 'k', LLM_AUTH_HEADER: 'x-api-key' }).keyHeader).toBe('x-api-key');
-    expect(() => resolveClaudeSettings({ LLM_BASE_URL: 'ftp://x', LLM_API_KEY: 'k' })).toThrowError(expect.objectContaining({ code: 'llm_not_configured' }));
+    expect(
+      resolveClaudeSettings({ LLM_BASE_URL: 'http://proxy', LLM_API_KEY: 'k', LLM_AUTH_HEADER: 'x-api-key' }).keyHeader,
+    ).toBe('x-api-key');
+    expect(() => resolveClaudeSettings({ LLM_BASE_URL: 'ftp://x', LLM_API_KEY: 'k' })).toThrowError(
+      expect.objectContaining({ code: 'llm_not_configured' }),
+    );
     expect(() => resolveClaudeSettings({})).toThrowError(/LLM_API_KEY/);
   });
 });
@@ -38,8 +73,18 @@ describe.skipIf(!HAVE_CLAUDE)('provider env through the real CLI', () => {
   afterAll(cleanupTempDirs);
 
   it.each([
-    ['zai:glm-4.6', 'ZAI', (url: string) => ({ ZAI_BASE_URL: url, ZAI_API_KEY: 'zk-test-0123456789' }), { authorization: 'Bearer zk-test-0123456789' }],
-    ['anthropic:claude-test-1', 'ANTHROPIC', (url: string) => ({ ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'sk-ant-api03-test-0123' }), { 'x-api-key': 'sk-ant-api03-test-0123' }],
+    [
+      'zai:glm-4.6',
+      'ZAI',
+      (url: string) => ({ ZAI_BASE_URL: url, ZAI_API_KEY: 'zk-test-0123456789' }),
+      { authorization: 'Bearer zk-test-0123456789' },
+    ],
+    [
+      'anthropic:claude-test-1',
+      'ANTHROPIC',
+      (url: string) => ({ ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'sk-ant-api03-test-0123' }),
+      { 'x-api-key': 'sk-ant-api03-test-0123' },
+    ],
   ])('%s: the model and the key header arrive as the provider expects', async (spec, _, operatorEnv, expected) => {
     server = await startModelServer({ scenario: happy });
     const env = providerEnv(ProviderSpec.parse(spec), operatorEnv(server.url));

@@ -13,8 +13,30 @@ import { scrubSecrets } from '../../lib/agents/claude/scrub.ts';
 import { validatePhaseOutputs } from '../../lib/phase-outputs.ts';
 import { readTree } from '../../lib/workspace.ts';
 import { startModelServer, type ModelServer, type Scenario } from '../fixtures/model-server.ts';
-import { alwaysInvalid, brokenBuild, failForever, hang, invalidJsonFirst, leakKeyViaBash, rateLimitedOnce, readOutside, writeOutside } from '../fixtures/scenarios/index.ts';
-import { API_KEY, FRAMEWORK_DIR, HAVE_CLAUDE, INPUT, PROMPTS_DIR, cleanupTempDirs, makeWorkspace, processesIn, readJson, runAgentPhase, tempDir } from './helpers.ts';
+import {
+  alwaysInvalid,
+  brokenBuild,
+  failForever,
+  hang,
+  invalidJsonFirst,
+  leakKeyViaBash,
+  rateLimitedOnce,
+  readOutside,
+  writeOutside,
+} from '../fixtures/scenarios/index.ts';
+import {
+  API_KEY,
+  FRAMEWORK_DIR,
+  HAVE_CLAUDE,
+  INPUT,
+  PROMPTS_DIR,
+  cleanupTempDirs,
+  makeWorkspace,
+  processesIn,
+  readJson,
+  runAgentPhase,
+  tempDir,
+} from './helpers.ts';
 
 let server: ModelServer | undefined;
 afterEach(async () => {
@@ -42,10 +64,19 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent scenarios (real CLI)', () => {
     // The validation error went back to the model, inside the data block, in the resumed session.
     expect(corrective[0]!.turn!.humanText).toContain('your output failed validation');
     expect(corrective[0]!.turn!.humanText).toMatch(/idea\.json: not valid JSON/);
-    expect(corrective[0]!.headers['x-claude-code-session-id']).toBe(srv.messageRequests()[0]!.headers['x-claude-code-session-id']);
-    expect(run.events.some((e) => e.kind === 'log' && e.message.startsWith('output invalid, one corrective turn: idea.json: not valid JSON'))).toBe(true);
+    expect(corrective[0]!.headers['x-claude-code-session-id']).toBe(
+      srv.messageRequests()[0]!.headers['x-claude-code-session-id'],
+    );
+    expect(
+      run.events.some(
+        (e) =>
+          e.kind === 'log' && e.message.startsWith('output invalid, one corrective turn: idea.json: not valid JSON'),
+      ),
+    ).toBe(true);
     // Usage covers both runs.
-    const runsUsage = run.events.filter((e) => e.message.startsWith('claude run finished')).map((e) => e.data!.inputTokens as number);
+    const runsUsage = run.events
+      .filter((e) => e.message.startsWith('claude run finished'))
+      .map((e) => e.data!.inputTokens as number);
     expect(runsUsage).toHaveLength(2);
     expect(run.result!.usage!.inputTokens).toBe(runsUsage[0]! + runsUsage[1]!);
   });
@@ -64,16 +95,30 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent scenarios (real CLI)', () => {
     const ws = await makeWorkspace();
     const run = await runAgentPhase({ phase: 1, workspaceDir: ws, baseUrl: srv.url });
     expect(run.error).toBeUndefined();
-    expect(srv.messageRequests().map((r) => r.status).slice(0, 2)).toEqual([429, 200]);
-    expect(run.events.some((e) => e.kind === 'log' && /LLM endpoint error \(HTTP 429\); retry 1 of 1/.test(e.message))).toBe(true);
+    expect(
+      srv
+        .messageRequests()
+        .map((r) => r.status)
+        .slice(0, 2),
+    ).toEqual([429, 200]);
+    expect(
+      run.events.some((e) => e.kind === 'log' && /LLM endpoint error \(HTTP 429\); retry 1 of 1/.test(e.message)),
+    ).toBe(true);
     expect(validatePhaseOutputs(1, await readTree(ws))).toEqual([]);
   });
 
   it('500 forever → failed phase whose reason names the status, after the configured retries', async () => {
     const srv = await start(failForever(500));
-    const run = await runAgentPhase({ phase: 2, workspaceDir: await makeWorkspace(), baseUrl: srv.url, env: { LLM_MAX_RETRIES: '2' } });
+    const run = await runAgentPhase({
+      phase: 2,
+      workspaceDir: await makeWorkspace(),
+      baseUrl: srv.url,
+      env: { LLM_MAX_RETRIES: '2' },
+    });
     expect(run.error?.code).toBe('llm_endpoint_error');
-    expect(run.error!.message).toMatch(/^LLM endpoint 127\.0\.0\.1:\d+ answered HTTP 500 \(api_error\) after 2 retries: /);
+    expect(run.error!.message).toMatch(
+      /^LLM endpoint 127\.0\.0\.1:\d+ answered HTTP 500 \(api_error\) after 2 retries: /,
+    );
     expect(srv.messageRequests()).toHaveLength(3);
     noKey(run.events);
     noKey(run.error!.message);
@@ -81,9 +126,15 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent scenarios (real CLI)', () => {
 
   it('connection refused → failed phase that says the endpoint is unreachable', async () => {
     const port = await closedPort();
-    const run = await runAgentPhase({ phase: 1, workspaceDir: await makeWorkspace(), baseUrl: `http://127.0.0.1:${port}` });
+    const run = await runAgentPhase({
+      phase: 1,
+      workspaceDir: await makeWorkspace(),
+      baseUrl: `http://127.0.0.1:${port}`,
+    });
     expect(run.error?.code).toBe('llm_unreachable');
-    expect(run.error!.message).toMatch(new RegExp(`^LLM endpoint 127\\.0\\.0\\.1:${port} unreachable after 1 retry: .*(refused|ECONNREFUSED)`));
+    expect(run.error!.message).toMatch(
+      new RegExp(`^LLM endpoint 127\\.0\\.0\\.1:${port} unreachable after 1 retry: .*(refused|ECONNREFUSED)`),
+    );
   });
 
   it('a model that never answers is stopped by the phase signal, and the CLI with it', async () => {
@@ -103,22 +154,30 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent scenarios (real CLI)', () => {
     expect(await processesIn(ws)).toEqual([]);
   });
 
-  it.each([1, 4] as const)('phase %i: a Write outside the workspace is refused by the CLI, even where the OS would allow it', async (phase) => {
-    const outsideDir = await tempDir('outside');
-    await chmod(outsideDir, 0o777); // world-writable: only the CLI's policy can stop the write
-    const target = path.join(outsideDir, 'escaped.txt');
-    const srv = await start(writeOutside(target, phase));
-    const ws = await makeWorkspace();
-    if (phase === 4) await builtinPhases(ws, [1, 2, 3]);
-    const run = await runAgentPhase({ phase, workspaceDir: ws, baseUrl: srv.url });
-    expect(existsSync(target)).toBe(false);
-    const denied = srv.messageRequests().flatMap((r) => r.turn!.toolResults).find((t) => t.isError);
-    expect(denied?.text).toContain(`permissions to write to ${target}`);
-    expect(run.events).toContainEqual(expect.objectContaining({ kind: 'error', message: expect.stringContaining(`refused: Write ${target}`) }));
-    // The phase itself carries on and completes.
-    expect(run.error).toBeUndefined();
-    expect(validatePhaseOutputs(phase, await readTree(ws))).toEqual([]);
-  });
+  it.each([1, 4] as const)(
+    'phase %i: a Write outside the workspace is refused by the CLI, even where the OS would allow it',
+    async (phase) => {
+      const outsideDir = await tempDir('outside');
+      await chmod(outsideDir, 0o777); // world-writable: only the CLI's policy can stop the write
+      const target = path.join(outsideDir, 'escaped.txt');
+      const srv = await start(writeOutside(target, phase));
+      const ws = await makeWorkspace();
+      if (phase === 4) await builtinPhases(ws, [1, 2, 3]);
+      const run = await runAgentPhase({ phase, workspaceDir: ws, baseUrl: srv.url });
+      expect(existsSync(target)).toBe(false);
+      const denied = srv
+        .messageRequests()
+        .flatMap((r) => r.turn!.toolResults)
+        .find((t) => t.isError);
+      expect(denied?.text).toContain(`permissions to write to ${target}`);
+      expect(run.events).toContainEqual(
+        expect.objectContaining({ kind: 'error', message: expect.stringContaining(`refused: Write ${target}`) }),
+      );
+      // The phase itself carries on and completes.
+      expect(run.error).toBeUndefined();
+      expect(validatePhaseOutputs(phase, await readTree(ws))).toEqual([]);
+    },
+  );
 
   it('the framework directory the agent may read (--add-dir) stays read-only, by the settings written to its HOME', async () => {
     // A world-writable copy: only the deny rule in ~/.claude/settings.json stands in the way.
@@ -128,11 +187,19 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent scenarios (real CLI)', () => {
     await chmod(path.join(fw, 'core', 'loop.js'), 0o666);
     const before = await readFile(path.join(fw, 'core', 'loop.js'), 'utf8');
     const srv = await start(writeOutside(path.join(fw, 'core', 'loop.js'), 3));
-    const run = await runAgentPhase({ phase: 3, workspaceDir: await makeWorkspace(), baseUrl: srv.url, frameworkDir: fw });
+    const run = await runAgentPhase({
+      phase: 3,
+      workspaceDir: await makeWorkspace(),
+      baseUrl: srv.url,
+      frameworkDir: fw,
+    });
     expect(run.error).toBeUndefined();
     expect(await readFile(path.join(fw, 'core', 'loop.js'), 'utf8')).toBe(before);
     const result = srv.messageRequests().flatMap((r) => r.turn!.toolResults)[0]!;
-    expect(result).toMatchObject({ isError: true, text: expect.stringContaining('denied by your permission settings') });
+    expect(result).toMatchObject({
+      isError: true,
+      text: expect.stringContaining('denied by your permission settings'),
+    });
   });
 
   it('reads outside the workspace are refused too (no /etc, no /proc)', async () => {
@@ -163,7 +230,9 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent scenarios (real CLI)', () => {
     // The token is worthless once the phase is over: its proxy is closed.
     const token = /ANTHROPIC_AUTH_TOKEN=(\S+)/.exec(leak)![1];
     const proxyUrl = /ANTHROPIC_BASE_URL=(\S+)/.exec(leak)![1];
-    await expect(fetch(`${proxyUrl}/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' })).rejects.toThrow();
+    await expect(
+      fetch(`${proxyUrl}/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' }),
+    ).rejects.toThrow();
     // The endpoint itself always got the real key.
     expect(srv.messageRequests().every((r) => r.headers.authorization === `Bearer ${API_KEY}`)).toBe(true);
     noKey(run.events);
@@ -202,7 +271,12 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent scenarios (real CLI)', () => {
   });
 
   it('refuses to start without an API key, naming the variables to set', async () => {
-    const run = await runAgentPhase({ phase: 1, workspaceDir: await makeWorkspace(), baseUrl: 'http://127.0.0.1:9', env: { LLM_API_KEY: '' } });
+    const run = await runAgentPhase({
+      phase: 1,
+      workspaceDir: await makeWorkspace(),
+      baseUrl: 'http://127.0.0.1:9',
+      env: { LLM_API_KEY: '' },
+    });
     expect(run.error?.code).toBe('llm_not_configured');
     expect(run.error!.message).toContain('LLM_API_KEY');
   });

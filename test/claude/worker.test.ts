@@ -13,7 +13,17 @@ import type { WorkerLine } from '../../lib/runtimes/types.ts';
 import { EXIT } from '../../worker/env.ts';
 import { startModelServer, type ModelServer, type Scenario } from '../fixtures/model-server.ts';
 import { failForever, hang, happy } from '../fixtures/scenarios/index.ts';
-import { API_KEY, CLAUDE_BIN, FRAMEWORK_DIR, HAVE_CLAUDE, PROMPTS_DIR, cleanupTempDirs, makeWorkspace, processesIn, type ProcInfo } from './helpers.ts';
+import {
+  API_KEY,
+  CLAUDE_BIN,
+  FRAMEWORK_DIR,
+  HAVE_CLAUDE,
+  PROMPTS_DIR,
+  cleanupTempDirs,
+  makeWorkspace,
+  processesIn,
+  type ProcInfo,
+} from './helpers.ts';
 
 let server: ModelServer | undefined;
 afterEach(async () => {
@@ -32,7 +42,10 @@ interface WorkerRun {
   seen: ProcInfo[];
 }
 
-async function runWorker(scenario: Scenario, opts: { timeoutSeconds?: number } = {}): Promise<WorkerRun & { ws: string }> {
+async function runWorker(
+  scenario: Scenario,
+  opts: { timeoutSeconds?: number } = {},
+): Promise<WorkerRun & { ws: string }> {
   server = await startModelServer({ scenario });
   const ws = await makeWorkspace();
   const seen: ProcInfo[] = [];
@@ -48,11 +61,28 @@ async function runWorker(scenario: Scenario, opts: { timeoutSeconds?: number } =
     workspaceDir: ws,
     timeoutSeconds: opts.timeoutSeconds ?? 60,
     // The agent env lib/services.ts hands a runtime, key included.
-    env: { FRAMEWORK_DIR, PROMPTS_DIR, LLM_BASE_URL: server.url, LLM_API_KEY: API_KEY, MODEL: 'glm-4.6', MAX_TURNS: '10', CLAUDE_BIN, LLM_MAX_RETRIES: '1' },
+    env: {
+      FRAMEWORK_DIR,
+      PROMPTS_DIR,
+      LLM_BASE_URL: server.url,
+      LLM_API_KEY: API_KEY,
+      MODEL: 'glm-4.6',
+      MAX_TURNS: '10',
+      CLAUDE_BIN,
+      LLM_MAX_RETRIES: '1',
+    },
     onLine: (l) => lines.push(l),
   });
   const status = PhaseStatus.parse(JSON.parse(await readFile(path.join(ws, 'status', '1.json'), 'utf8')));
-  return { code: outcome.exitCode, lines, stdout: lines.map((l) => JSON.stringify(l)).join('\n'), status, ms: performance.now() - started, ws, seen };
+  return {
+    code: outcome.exitCode,
+    lines,
+    stdout: lines.map((l) => JSON.stringify(l)).join('\n'),
+    status,
+    ms: performance.now() - started,
+    ws,
+    seen,
+  };
 }
 
 describe.skipIf(!HAVE_CLAUDE)('worker entrypoint with AGENT=claude (real CLI)', () => {
@@ -113,29 +143,51 @@ describe('worker entrypoint: secrets on stdin', () => {
   // No CLI needed: the worker checks the secrets line before any agent runs.
   async function startWorker(stdinText: string): Promise<{ code: number | null; lines: WorkerLine[] }> {
     const ws = await makeWorkspace();
-    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', path.join(ROOT_DIR, 'worker', 'entrypoint.ts')], {
-      cwd: ws,
-      env: { PATH: process.env.PATH, PHASE: '1', JOB_ID: '1', GAME_NAME: 'game-1', WORKSPACE_DIR: ws, TIMEOUT_SECONDS: '30', SECRETS_ON_STDIN: '1' },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--disable-warning=ExperimentalWarning', path.join(ROOT_DIR, 'worker', 'entrypoint.ts')],
+      {
+        cwd: ws,
+        env: {
+          PATH: process.env.PATH,
+          PHASE: '1',
+          JOB_ID: '1',
+          GAME_NAME: 'game-1',
+          WORKSPACE_DIR: ws,
+          TIMEOUT_SECONDS: '30',
+          SECRETS_ON_STDIN: '1',
+        },
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
     child.stdin.end(stdinText);
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    return { code, lines: out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+    return {
+      code,
+      lines: out
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    };
   }
 
   it.each([
     ['nothing', '', /stdin ended before a secrets line/],
     ['not JSON', 'LLM_API_KEY=sk-oops-123456\n', /the secrets line on stdin is not JSON/],
     ['not an object of strings', '{"LLM_API_KEY":42}\n', /not an object of strings/],
-  ])('refuses %s on stdin with exit 2 and a reason that names the contract (never the input)', async (_name, text, reason) => {
-    const run = await startWorker(text);
-    expect(run.code).toBe(EXIT.badEnv);
-    expect(run.lines.at(-1)).toMatchObject({ kind: 'error', message: expect.stringMatching(reason) });
-    expect(run.lines.at(-1)!.message).toMatch(/^worker env invalid: SECRETS_ON_STDIN=1 but /);
-    expect(JSON.stringify(run.lines)).not.toContain('sk-oops');
-  });
+  ])(
+    'refuses %s on stdin with exit 2 and a reason that names the contract (never the input)',
+    async (_name, text, reason) => {
+      const run = await startWorker(text);
+      expect(run.code).toBe(EXIT.badEnv);
+      expect(run.lines.at(-1)).toMatchObject({ kind: 'error', message: expect.stringMatching(reason) });
+      expect(run.lines.at(-1)!.message).toMatch(/^worker env invalid: SECRETS_ON_STDIN=1 but /);
+      expect(JSON.stringify(run.lines)).not.toContain('sk-oops');
+    },
+  );
 
   it('takes the secrets line and runs the phase (builtin agent)', async () => {
     const run = await startWorker('{"LLM_API_KEY":"sk-fine-123456"}\n');

@@ -29,7 +29,11 @@ type Service = {
   group_add?: string[];
   restart?: string;
 };
-const compose = yaml.load(read('docker-compose.yml')) as { services: Record<string, Service>; networks: Record<string, { name?: string; internal?: boolean }>; volumes: Record<string, unknown> };
+const compose = yaml.load(read('docker-compose.yml')) as {
+  services: Record<string, Service>;
+  networks: Record<string, { name?: string; internal?: boolean }>;
+  volumes: Record<string, unknown>;
+};
 const S = compose.services;
 const envExample = read('.env.example');
 const documented = new Set([...envExample.matchAll(/^#?\s?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
@@ -50,7 +54,9 @@ describe('docker-compose.yml', () => {
     expect(cmd).toContain('--entrypoints.web.http.redirections.entrypoint.scheme=https');
     expect(cmd).toContain('--certificatesresolvers.letsencrypt.acme.storage=/letsencrypt/acme.json');
     expect(cmd.some((c) => c.startsWith('--certificatesresolvers.letsencrypt.acme.email=${ACME_EMAIL'))).toBe(true);
-    expect(cmd.some((c) => /^--certificatesresolvers\.letsencrypt\.acme\.(tlschallenge=true|httpchallenge)/.test(c))).toBe(true);
+    expect(
+      cmd.some((c) => /^--certificatesresolvers\.letsencrypt\.acme\.(tlschallenge=true|httpchallenge)/.test(c)),
+    ).toBe(true);
     expect(t.ports).toEqual(['80:80', '443:443']);
     expect(t.volumes).toContain('letsencrypt:/letsencrypt');
     expect(t.volumes).toContain('/var/run/docker.sock:/var/run/docker.sock:ro');
@@ -106,7 +112,8 @@ describe('docker-compose.yml', () => {
   it('every service restarts unless stopped; only traefik and worker see the Docker socket', () => {
     for (const [name, s] of Object.entries(S)) {
       expect(s.restart, name).toBe('unless-stopped');
-      if (!['traefik', 'worker'].includes(name)) expect(JSON.stringify(s.volumes ?? []), name).not.toContain('docker.sock');
+      if (!['traefik', 'worker'].includes(name))
+        expect(JSON.stringify(s.volumes ?? []), name).not.toContain('docker.sock');
     }
   });
 
@@ -114,20 +121,32 @@ describe('docker-compose.yml', () => {
     const cli = [
       ['docker', ['compose']],
       ['docker-compose', []],
-    ].find(([bin, pre]) => spawnSync(bin as string, [...(pre as string[]), 'version'], { stdio: 'ignore' }).status === 0) as [string, string[]] | undefined;
+    ].find(
+      ([bin, pre]) => spawnSync(bin as string, [...(pre as string[]), 'version'], { stdio: 'ignore' }).status === 0,
+    ) as [string, string[]] | undefined;
     if (!cli) {
-      console.warn('[compose.test] no compose CLI installed (Debian packages only docker-compose v1: apt-get install docker-compose); structural checks only');
+      console.warn(
+        '[compose.test] no compose CLI installed (Debian packages only docker-compose v1: apt-get install docker-compose); structural checks only',
+      );
       return;
     }
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gpg-compose-'));
     try {
       const envFile = path.join(dir, '.env');
       writeFileSync(envFile, envExample.replace(/^API_TOKEN=$/m, 'API_TOKEN=0123456789abcdef'));
-      const out = execFileSync(cli[0], [...cli[1], '--env-file', envFile, '-f', path.join(ROOT, 'docker-compose.yml'), 'config'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = execFileSync(
+        cli[0],
+        [...cli[1], '--env-file', envFile, '-f', path.join(ROOT, 'docker-compose.yml'), 'config'],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       expect(out).toContain('Host(`games.example.com`)');
       // Required variables are enforced: without API_TOKEN the file is refused.
       writeFileSync(envFile, envExample);
-      const refused = spawnSync(cli[0], [...cli[1], '--env-file', envFile, '-f', path.join(ROOT, 'docker-compose.yml'), 'config'], { encoding: 'utf8' });
+      const refused = spawnSync(
+        cli[0],
+        [...cli[1], '--env-file', envFile, '-f', path.join(ROOT, 'docker-compose.yml'), 'config'],
+        { encoding: 'utf8' },
+      );
       expect(refused.status).not.toBe(0);
       expect(refused.stderr).toContain('API_TOKEN');
     } finally {
@@ -142,7 +161,17 @@ describe('.env.example', () => {
     const composeVars = [...read('docker-compose.yml').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]);
     const missing = [...new Set([...appVars, ...composeVars])].filter((v) => !documented.has(v));
     expect(missing).toEqual([]);
-    for (const v of ['DOMAIN', 'ACME_EMAIL', 'POSTGRES_PASSWORD', 'ZAI_API_KEY', 'ZAI_BASE_URL', 'API_TOKEN', 'MAX_CONCURRENT', 'SLOTS']) expect(documented.has(v), v).toBe(true);
+    for (const v of [
+      'DOMAIN',
+      'ACME_EMAIL',
+      'POSTGRES_PASSWORD',
+      'ZAI_API_KEY',
+      'ZAI_BASE_URL',
+      'API_TOKEN',
+      'MAX_CONCURRENT',
+      'SLOTS',
+    ])
+      expect(documented.has(v), v).toBe(true);
   });
 });
 
@@ -158,7 +187,9 @@ describe('Dockerfiles', () => {
 
   it('Dockerfile.worker: node:24-slim, tini, the pinned Claude Code CLI, user claude uid 1001, the worker sources', () => {
     const f = read('Dockerfile.worker');
-    const pinned = (JSON.parse(read('package.json')) as { devDependencies: Record<string, string> }).devDependencies['@anthropic-ai/claude-code'];
+    const pinned = (JSON.parse(read('package.json')) as { devDependencies: Record<string, string> }).devDependencies[
+      '@anthropic-ai/claude-code'
+    ];
     expect(f).toMatch(/^FROM node:24-slim$/m);
     expect(f).toContain(`CLAUDE_CODE_VERSION=${pinned}`);
     expect(f).toContain('@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}');
@@ -166,7 +197,8 @@ describe('Dockerfiles', () => {
     expect(f).toMatch(/ENTRYPOINT \["\/usr\/bin\/tini", "--"\]/);
     expect(f).toMatch(/useradd --uid 1001 --gid 1001[^\n]* claude/);
     expect([...f.matchAll(/^USER (\S+)$/gm)].at(-1)?.[1]).toBe('claude');
-    for (const dir of ['worker', 'lib', 'prompts', 'framework']) expect(f).toMatch(new RegExp(`^COPY ${dir} \\./${dir}$`, 'm'));
+    for (const dir of ['worker', 'lib', 'prompts', 'framework'])
+      expect(f).toMatch(new RegExp(`^COPY ${dir} \\./${dir}$`, 'm'));
     expect(f).toContain('CMD ["node", "/app/worker/entrypoint.ts"]');
   });
 });

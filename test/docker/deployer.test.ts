@@ -5,8 +5,22 @@ import { mkdir, readdir, readlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerDeployer, type DockerDeployer } from '../../lib/deployers/docker.ts';
-import { BUSYBOX_PROFILE, GAME_CSP, gameContainerSpec, NGINX_PROFILE, profileForImage } from '../../lib/docker/game-spec.ts';
-import { containersOf, eventually, fetchText, probeEngine, startRun, STATIC_TEST_IMAGE, type TestRun } from './helpers.ts';
+import {
+  BUSYBOX_PROFILE,
+  GAME_CSP,
+  gameContainerSpec,
+  NGINX_PROFILE,
+  profileForImage,
+} from '../../lib/docker/game-spec.ts';
+import {
+  containersOf,
+  eventually,
+  fetchText,
+  probeEngine,
+  startRun,
+  STATIC_TEST_IMAGE,
+  type TestRun,
+} from './helpers.ts';
 
 const engine = await probeEngine();
 
@@ -16,7 +30,9 @@ describe('game server profiles (no engine needed)', () => {
     expect(profileForImage('docker.io/library/nginx:1.27-alpine')).toBe(NGINX_PROFILE);
     expect(profileForImage('gamepocgen-static:test')).toBe(BUSYBOX_PROFILE);
     expect(profileForImage('httpd:2')).toBeNull();
-    expect(() => createDockerDeployer({ image: 'httpd:2', network: 'n', domain: 'd', deployDir: '/tmp' })).toThrow(expect.objectContaining({ code: 'unknown_game_server_image' }));
+    expect(() => createDockerDeployer({ image: 'httpd:2', network: 'n', domain: 'd', deployDir: '/tmp' })).toThrow(
+      expect.objectContaining({ code: 'unknown_game_server_image' }),
+    );
   });
 });
 
@@ -88,14 +104,20 @@ describe.skipIf(!engine.available)('docker deployer (real engine)', () => {
       'traefik.docker.network': network,
     });
     expect(GAME_CSP).toContain("connect-src 'none'");
-    expect(info.Config.Labels).toMatchObject({ 'gamepocgen.role': 'game', 'gamepocgen.slot': '3', 'gamepocgen.job': '41' });
+    expect(info.Config.Labels).toMatchObject({
+      'gamepocgen.role': 'game',
+      'gamepocgen.slot': '3',
+      'gamepocgen.job': '41',
+    });
     expect(info.HostConfig.RestartPolicy?.Name).toBe('unless-stopped');
     expect(info.HostConfig.NetworkMode).toBe(network);
     expect(info.Config.User).toBe('1001:1001');
     expect(info.HostConfig.ReadonlyRootfs).toBe(true);
     expect(info.HostConfig.CapDrop).toEqual(['ALL']);
     expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges:true');
-    expect(info.Mounts.map((m) => ({ dst: m.Destination, rw: m.RW, src: m.Source }))).toEqual([{ dst: '/srv', rw: false, src: deployer.slotDir(3) }]);
+    expect(info.Mounts.map((m) => ({ dst: m.Destination, rw: m.RW, src: m.Source }))).toEqual([
+      { dst: '/srv', rw: false, src: deployer.slotDir(3) },
+    ]);
     // Published on loopback only.
     const bindings = info.HostConfig.PortBindings?.['8080/tcp'];
     expect(bindings).toEqual([{ HostIp: '127.0.0.1', HostPort: '' }]);
@@ -112,7 +134,14 @@ describe.skipIf(!engine.available)('docker deployer (real engine)', () => {
     const poller = (async () => {
       while (!stop) {
         const r = await fetchText(local);
-        const key = r.status !== 200 ? `status ${r.status}` : r.body === big('A') ? 'A' : r.body === big('B') ? 'B' : `torn (${r.body.length} bytes)`;
+        const key =
+          r.status !== 200
+            ? `status ${r.status}`
+            : r.body === big('A')
+              ? 'A'
+              : r.body === big('B')
+                ? 'B'
+                : `torn (${r.body.length} bytes)`;
         seen.set(key, (seen.get(key) ?? 0) + 1);
       }
     })();
@@ -132,7 +161,18 @@ describe.skipIf(!engine.available)('docker deployer (real engine)', () => {
   it('a slot that changes hands gets a successor container labelled for the new job; one container per slot remains', async () => {
     // A successor a crashed publish left behind, still serving: it must not survive the next swap.
     const stray = await docker.createContainer(
-      gameContainerSpec({ containerName: `${prefix}3-next-stray`, routeName: `${prefix}3`, image: STATIC_TEST_IMAGE, profile: BUSYBOX_PROFILE, hostSlotDir: deployer.slotDir(3), slot: 3, jobId: 41, domain: 'games.example.test', network, labels: run.labels }),
+      gameContainerSpec({
+        containerName: `${prefix}3-next-stray`,
+        routeName: `${prefix}3`,
+        image: STATIC_TEST_IMAGE,
+        profile: BUSYBOX_PROFILE,
+        hostSlotDir: deployer.slotDir(3),
+        slot: 3,
+        jobId: 41,
+        domain: 'games.example.test',
+        network,
+        labels: run.labels,
+      }),
     );
     await stray.start();
     await deployer.publish({ slot: 3, jobId: 42, sourceDir: await gameDir('v3', '<h1>job 42</h1>') });
@@ -151,7 +191,9 @@ describe.skipIf(!engine.available)('docker deployer (real engine)', () => {
   it('refuses a source without index.html and leaves the slot serving', async () => {
     const empty = path.join(run.tmp, 'src', 'empty');
     await mkdir(empty, { recursive: true });
-    await expect(deployer.publish({ slot: 3, jobId: 43, sourceDir: empty })).rejects.toMatchObject({ code: 'deploy_source_invalid' });
+    await expect(deployer.publish({ slot: 3, jobId: 43, sourceDir: empty })).rejects.toMatchObject({
+      code: 'deploy_source_invalid',
+    });
     expect((await fetchText((await deployer.localUrl(3))!)).body).toBe('<h1>job 42</h1>');
   });
 

@@ -10,7 +10,16 @@ import { Design, Idea, Plan, type PhaseNumber } from '../../lib/artifacts.ts';
 import { createDockerDeployer } from '../../lib/deployers/docker.ts';
 import { createDockerRuntime } from '../../lib/runtimes/docker.ts';
 import type { WorkerLine } from '../../lib/runtimes/types.ts';
-import { containersOf, eventually, fetchText, probeEngine, startRun, STATIC_TEST_IMAGE, WORKER_TEST_IMAGE, type TestRun } from './helpers.ts';
+import {
+  containersOf,
+  eventually,
+  fetchText,
+  probeEngine,
+  startRun,
+  STATIC_TEST_IMAGE,
+  WORKER_TEST_IMAGE,
+  type TestRun,
+} from './helpers.ts';
 
 const engine = await probeEngine();
 const hasBuiltin = existsSync(path.resolve(import.meta.dirname, '../../lib/agents/builtin/index.ts'));
@@ -28,13 +37,42 @@ describe.skipIf(!engine.available || !hasBuiltin)('a full job on the docker runt
     const root = path.join(run.tmp, 'workspaces');
     const ws = path.join(root, 'job-77');
     await mkdir(ws, { recursive: true });
-    await writeFile(path.join(ws, 'input.json'), JSON.stringify({ jobId: 77, idea: 'a cozy fishing roguelite', genre: null, seed: 1234, existingTitles: [], feedback: null }));
-    const runtime = createDockerRuntime({ docker, image: WORKER_TEST_IMAGE, workspaceRoot: root, labels: run.labels, namePrefix: `${run.id}-` , removeContainers: false });
+    await writeFile(
+      path.join(ws, 'input.json'),
+      JSON.stringify({
+        jobId: 77,
+        idea: 'a cozy fishing roguelite',
+        genre: null,
+        seed: 1234,
+        existingTitles: [],
+        feedback: null,
+      }),
+    );
+    const runtime = createDockerRuntime({
+      docker,
+      image: WORKER_TEST_IMAGE,
+      workspaceRoot: root,
+      labels: run.labels,
+      namePrefix: `${run.id}-`,
+      removeContainers: false,
+    });
     const seenContainers = new Set<string>();
     for (const phase of [1, 2, 3, 4] as PhaseNumber[]) {
       const lines: WorkerLine[] = [];
-      const outcome = await runtime.runPhase({ jobId: 77, phase, gameName: 'cozy-fishing', workspaceDir: ws, timeoutSeconds: 120, env: { AGENT: 'builtin' }, onLine: (l) => lines.push(l) });
-      expect(outcome, `phase ${phase}: ${JSON.stringify(lines.slice(-3))}`).toMatchObject({ status: 'completed', exitCode: 0, error: null });
+      const outcome = await runtime.runPhase({
+        jobId: 77,
+        phase,
+        gameName: 'cozy-fishing',
+        workspaceDir: ws,
+        timeoutSeconds: 120,
+        env: { AGENT: 'builtin' },
+        onLine: (l) => lines.push(l),
+      });
+      expect(outcome, `phase ${phase}: ${JSON.stringify(lines.slice(-3))}`).toMatchObject({
+        status: 'completed',
+        exitCode: 0,
+        error: null,
+      });
       expect(lines.length).toBeGreaterThan(0);
       const status = JSON.parse(await readFile(path.join(ws, 'status', `${phase}.json`), 'utf8'));
       expect(status).toMatchObject({ phase, status: 'completed', agent: 'builtin' });
@@ -50,7 +88,16 @@ describe.skipIf(!engine.available || !hasBuiltin)('a full job on the docker runt
 
     const network = `${run.id}-traefik`;
     run.networks.push(network);
-    const deployer = createDockerDeployer({ docker, image: STATIC_TEST_IMAGE, network, domain: 'example.test', deployDir: path.join(run.tmp, 'deploy'), namePrefix: `${run.id.replace(/[^a-z0-9]/g, '')}s`, publishLoopback: true, labels: run.labels });
+    const deployer = createDockerDeployer({
+      docker,
+      image: STATIC_TEST_IMAGE,
+      network,
+      domain: 'example.test',
+      deployDir: path.join(run.tmp, 'deploy'),
+      namePrefix: `${run.id.replace(/[^a-z0-9]/g, '')}s`,
+      publishLoopback: true,
+      labels: run.labels,
+    });
     const { url } = await deployer.publish({ slot: 0, jobId: 77, sourceDir: path.join(ws, 'dist') });
     expect(url).toMatch(/^https:\/\/[a-z0-9]+s0\.example\.test\/$/);
     const local = (await deployer.localUrl(0))!;
@@ -60,7 +107,9 @@ describe.skipIf(!engine.available || !hasBuiltin)('a full job on the docker runt
     });
     expect(page.body).toBe(indexHtml);
     // Every script the page loads by relative path is served too.
-    const scripts = [...indexHtml.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]).filter((s) => !/^[a-z]+:/.test(s));
+    const scripts = [...indexHtml.matchAll(/<script[^>]+src="([^"]+)"/g)]
+      .map((m) => m[1])
+      .filter((s) => !/^[a-z]+:/.test(s));
     for (const src of scripts) expect((await fetchText(new URL(src, local).href)).status, src).toBe(200);
   }, 300_000);
 });

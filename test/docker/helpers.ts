@@ -24,7 +24,9 @@ export interface Engine {
 export async function probeEngine(): Promise<Engine> {
   const docker = new Docker();
   const available = await engineAnswers(docker, 3000);
-  const reason = available ? '' : `the Docker engine does not answer at ${process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'} (run .ci/setup-docker.sh)`;
+  const reason = available
+    ? ''
+    : `the Docker engine does not answer at ${process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'} (run .ci/setup-docker.sh)`;
   if (!available && process.env.CI) throw new Error(`docker tests cannot run under CI: ${reason}`);
   if (!available) console.warn(`[test/docker] SKIPPED: ${reason}`);
   return { available, reason, docker };
@@ -51,7 +53,14 @@ export async function startRun(docker: Docker, name: string): Promise<TestRun> {
     networks: [],
     async cleanup() {
       const left = await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${id}`] } });
-      await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => {})));
+      await Promise.all(
+        left.map((c) =>
+          docker
+            .getContainer(c.Id)
+            .remove({ force: true })
+            .catch(() => {}),
+        ),
+      );
       for (const n of run.networks) await removeNetwork(docker, n);
       await rm(tmp, { recursive: true, force: true });
     },
@@ -83,7 +92,8 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
     } catch (e) {
       last = e;
     }
-    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > until)
+      throw new Error(`condition not met within ${ms} ms${last ? `: ${(last as Error).message}` : ''}`);
     await sleep(100);
   }
 }

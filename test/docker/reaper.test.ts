@@ -7,7 +7,15 @@ import { BUSYBOX_PROFILE, gameContainerSpec } from '../../lib/docker/game-spec.t
 import { workerContainerSpec } from '../../lib/docker/worker-spec.ts';
 import { reapContainers, type ReapOptions, type StoredLogs } from '../../lib/reaper/containers.ts';
 import { createDockerRuntime } from '../../lib/runtimes/docker.ts';
-import { containersOf, probeEngine, sleep, startRun, STATIC_TEST_IMAGE, WORKER_TEST_IMAGE, type TestRun } from './helpers.ts';
+import {
+  containersOf,
+  probeEngine,
+  sleep,
+  startRun,
+  STATIC_TEST_IMAGE,
+  WORKER_TEST_IMAGE,
+  type TestRun,
+} from './helpers.ts';
 
 const engine = await probeEngine();
 const FAKE = ['node', '/app/test/fixtures/docker/fake-worker.mjs'];
@@ -59,7 +67,16 @@ describe.skipIf(!engine.available)('reapContainers (real engine)', () => {
     expect(report.actions.map((a) => a.action)).toEqual(['killed-overdue', 'removed-worker']);
     expect(report.actions[0]).toMatchObject({ jobId: 501, phase: 2, containerId: c.id });
     expect(report.actions[1]).toMatchObject({ jobId: 501, phase: 2, exitCode: 137, logLines: 1 });
-    expect(stored).toEqual([{ containerId: c.id, name: expect.stringContaining('-orphan-'), jobId: 501, phase: 2, exitCode: 137, lines: [{ kind: 'log', message: 'sleeping forever' }] }]);
+    expect(stored).toEqual([
+      {
+        containerId: c.id,
+        name: expect.stringContaining('-orphan-'),
+        jobId: 501,
+        phase: 2,
+        exitCode: 137,
+        lines: [{ kind: 'log', message: 'sleeping forever' }],
+      },
+    ]);
     expect(await containersOf(docker, run, ['gamepocgen.job=501'])).toEqual([]);
     // Idempotent: nothing left to do.
     expect(await reap({ storeLogs, now: Date.now() + 60_000 })).toEqual({ actions: [], errors: [] });
@@ -68,8 +85,24 @@ describe.skipIf(!engine.available)('reapContainers (real engine)', () => {
   it('a phase that sleeps past its timeout is killed by the runtime (timeout); the reaper then removes its container', async () => {
     const ws = path.join(run.tmp, 'ws-runtime');
     await mkdir(ws, { recursive: true });
-    const rt = createDockerRuntime({ docker, image: WORKER_TEST_IMAGE, workspaceRoot: run.tmp, command: FAKE, labels: run.labels, killGraceSeconds: 1, removeContainers: false });
-    const outcome = await rt.runPhase({ jobId: 502, phase: 3, gameName: 'g', workspaceDir: ws, timeoutSeconds: 1, env: { FAKE_MODE: 'sleep' }, onLine: () => {} });
+    const rt = createDockerRuntime({
+      docker,
+      image: WORKER_TEST_IMAGE,
+      workspaceRoot: run.tmp,
+      command: FAKE,
+      labels: run.labels,
+      killGraceSeconds: 1,
+      removeContainers: false,
+    });
+    const outcome = await rt.runPhase({
+      jobId: 502,
+      phase: 3,
+      gameName: 'g',
+      workspaceDir: ws,
+      timeoutSeconds: 1,
+      env: { FAKE_MODE: 'sleep' },
+      onLine: () => {},
+    });
     expect(outcome.status).toBe('timeout');
     const [left] = await containersOf(docker, run, ['gamepocgen.job=502']);
     expect(left.State).toBe('exited');
@@ -77,7 +110,9 @@ describe.skipIf(!engine.available)('reapContainers (real engine)', () => {
     expect((await reap()).actions).toEqual([]);
     const stored: StoredLogs[] = [];
     const report = await reap({ now: Date.now() + 61_000, storeLogs: async (l) => void stored.push(l) });
-    expect(report.actions).toEqual([expect.objectContaining({ action: 'removed-worker', jobId: 502, phase: 3, exitCode: 137 })]);
+    expect(report.actions).toEqual([
+      expect.objectContaining({ action: 'removed-worker', jobId: 502, phase: 3, exitCode: 137 }),
+    ]);
     expect(stored[0].lines).toEqual([{ kind: 'log', message: 'sleeping forever' }]);
     expect(await containersOf(docker, run, ['gamepocgen.job=502'])).toEqual([]);
   });
@@ -85,7 +120,10 @@ describe.skipIf(!engine.available)('reapContainers (real engine)', () => {
   it('keeps a worker whose logs could not be stored, and retries it once the claim goes stale', async () => {
     const c = await orphanWorker('quick', nowS() + 600, 503);
     await c.wait();
-    const failing = await reap({ now: Date.now() + 61_000, storeLogs: async () => Promise.reject(new Error('db down')) });
+    const failing = await reap({
+      now: Date.now() + 61_000,
+      storeLogs: async () => Promise.reject(new Error('db down')),
+    });
     expect(failing.actions).toEqual([]);
     expect(failing.errors).toEqual([expect.objectContaining({ containerId: c.id, message: 'db down' })]);
     expect(await containersOf(docker, run, ['gamepocgen.job=503'])).toHaveLength(1);
@@ -110,9 +148,16 @@ describe.skipIf(!engine.available)('reapContainers (real engine)', () => {
       stored.push(l.containerId);
     };
     const later = Date.now() + 61_000;
-    const reports = await Promise.all([reap({ now: later, storeLogs }), reap({ now: later + 400, storeLogs }), reap({ now: later + 900, storeLogs })]);
+    const reports = await Promise.all([
+      reap({ now: later, storeLogs }),
+      reap({ now: later + 400, storeLogs }),
+      reap({ now: later + 900, storeLogs }),
+    ]);
     expect(reports.flatMap((r) => r.errors)).toEqual([]);
-    const removed = reports.flatMap((r) => r.actions).filter((x) => x.action === 'removed-worker').map((x) => x.containerId);
+    const removed = reports
+      .flatMap((r) => r.actions)
+      .filter((x) => x.action === 'removed-worker')
+      .map((x) => x.containerId);
     expect(removed.sort()).toEqual([...ids].sort());
     expect(stored.sort()).toEqual([...ids].sort());
   });
@@ -122,7 +167,18 @@ describe.skipIf(!engine.available)('reapContainers (real engine)', () => {
     await mkdir(hostSlotDir, { recursive: true });
     const start = async (jobId: number, slot: number, name: string) => {
       const c = await docker.createContainer(
-        gameContainerSpec({ containerName: name, routeName: name, image: STATIC_TEST_IMAGE, profile: BUSYBOX_PROFILE, hostSlotDir, slot, jobId, domain: 'example.test', network: 'none', labels: run.labels }),
+        gameContainerSpec({
+          containerName: name,
+          routeName: name,
+          image: STATIC_TEST_IMAGE,
+          profile: BUSYBOX_PROFILE,
+          hostSlotDir,
+          slot,
+          jobId,
+          domain: 'example.test',
+          network: 'none',
+          labels: run.labels,
+        }),
       );
       await c.start();
       return c;
@@ -130,7 +186,11 @@ describe.skipIf(!engine.available)('reapContainers (real engine)', () => {
     const stale = await start(99, 7, `${run.id}-stale7`);
     const live = await start(123, 8, `${run.id}-live8`);
     const orphanSlot = await start(124, 9, `${run.id}-free9`);
-    const owners = new Map<number, number | null>([[7, 123], [8, 123], [9, null]]);
+    const owners = new Map<number, number | null>([
+      [7, 123],
+      [8, 123],
+      [9, null],
+    ]);
     const slotOwner = async (slot: number) => owners.get(slot) ?? null;
     // Freshly created: might belong to a publish in progress.
     expect((await reap({ slotOwner })).actions).toEqual([]);
@@ -139,7 +199,14 @@ describe.skipIf(!engine.available)('reapContainers (real engine)', () => {
     expect(report.actions).toEqual(
       expect.arrayContaining([
         { action: 'removed-game', containerId: stale.id, name: `${run.id}-stale7`, slot: 7, jobId: 99, slotOwner: 123 },
-        { action: 'removed-game', containerId: orphanSlot.id, name: `${run.id}-free9`, slot: 9, jobId: 124, slotOwner: null },
+        {
+          action: 'removed-game',
+          containerId: orphanSlot.id,
+          name: `${run.id}-free9`,
+          slot: 9,
+          jobId: 124,
+          slotOwner: null,
+        },
       ]),
     );
     expect(report.actions).toHaveLength(2);

@@ -24,7 +24,16 @@ describe.skipIf(!engine.available)('docker runtime (real engine)', () => {
   afterAll(async () => run?.cleanup());
 
   const runtime = (extra: Partial<DockerRuntimeOptions> = {}) =>
-    createDockerRuntime({ docker, image: WORKER_TEST_IMAGE, workspaceRoot: root, command: FAKE, labels: run.labels, namePrefix: `${run.id}-`, killGraceSeconds: 1, ...extra });
+    createDockerRuntime({
+      docker,
+      image: WORKER_TEST_IMAGE,
+      workspaceRoot: root,
+      command: FAKE,
+      labels: run.labels,
+      namePrefix: `${run.id}-`,
+      killGraceSeconds: 1,
+      ...extra,
+    });
 
   let jobSeq = 100;
   async function request(mode: string, extra: Partial<PhaseRunRequest> = {}) {
@@ -47,12 +56,19 @@ describe.skipIf(!engine.available)('docker runtime (real engine)', () => {
 
   it('runs a phase as uid 1001 in a hardened container, streaming its lines; docker inspect proves the hardening', async () => {
     const rt = runtime({ removeContainers: false });
-    const { req, lines, workspaceDir, jobId } = await request('ok', { timeoutSeconds: 30, env: { FAKE_MODE: 'ok', LLM_API_KEY: 'sk-never-logged-1234' } });
+    const { req, lines, workspaceDir, jobId } = await request('ok', {
+      timeoutSeconds: 30,
+      env: { FAKE_MODE: 'ok', LLM_API_KEY: 'sk-never-logged-1234' },
+    });
     const before = Math.floor(Date.now() / 1000);
     const outcome = await rt.runPhase(req);
     expect(outcome).toMatchObject({ status: 'completed', exitCode: 0, error: null });
     // JSON lines pass through with their data; a plain line and a stderr line are kept too.
-    expect(lines.find((l) => l.kind === 'tool')).toEqual({ kind: 'tool', message: 'Write idea.json', data: { file: 'idea.json' } });
+    expect(lines.find((l) => l.kind === 'tool')).toEqual({
+      kind: 'tool',
+      message: 'Write idea.json',
+      data: { file: 'idea.json' },
+    });
     expect(lines).toContainEqual({ kind: 'log', message: 'a plain line' });
     expect(lines).toContainEqual({ kind: 'log', message: 'a line on stderr', data: { stream: 'stderr' } });
     // (stdout and stderr are separate pipes: their relative order is not guaranteed, so find lines by content)
@@ -60,7 +76,10 @@ describe.skipIf(!engine.available)('docker runtime (real engine)', () => {
     const done = lines.find((l) => l.message === 'done')!;
     expect(done.data).toEqual({ interfaces: ['lo'], home: '/home/claude' }); // builtin agent: network none
     // The worker wrote into the host workspace, as uid 1001.
-    expect(JSON.parse(await readFile(path.join(workspaceDir, 'idea.json'), 'utf8'))).toEqual({ from: 'fake-worker', phase: '1' });
+    expect(JSON.parse(await readFile(path.join(workspaceDir, 'idea.json'), 'utf8'))).toEqual({
+      from: 'fake-worker',
+      phase: '1',
+    });
     expect((await stat(path.join(workspaceDir, 'status', '1.json'))).uid).toBe(1001);
 
     const [listed] = await containersOf(docker, run, [`gamepocgen.job=${jobId}`]);
@@ -78,13 +97,28 @@ describe.skipIf(!engine.available)('docker runtime (real engine)', () => {
     expect(info.HostConfig.NetworkMode).toBe('none');
     expect(Object.keys(info.HostConfig.Tmpfs ?? {}).sort()).toEqual(['/home/claude', '/tmp']);
     // The workspace is the only bind, and the only writable one; never the Docker socket.
-    expect(info.Mounts.map((m) => ({ src: m.Source, dst: m.Destination, rw: m.RW, type: m.Type }))).toEqual([{ src: workspaceDir, dst: '/workspace', rw: true, type: 'bind' }]);
+    expect(info.Mounts.map((m) => ({ src: m.Source, dst: m.Destination, rw: m.RW, type: m.Type }))).toEqual([
+      { src: workspaceDir, dst: '/workspace', rw: true, type: 'bind' },
+    ]);
     expect(JSON.stringify(info.Mounts)).not.toContain('docker.sock');
-    expect(info.Config.Labels).toMatchObject({ 'gamepocgen.job': String(jobId), 'gamepocgen.phase': '1', 'gamepocgen.role': 'worker' });
+    expect(info.Config.Labels).toMatchObject({
+      'gamepocgen.job': String(jobId),
+      'gamepocgen.phase': '1',
+      'gamepocgen.role': 'worker',
+    });
     const deadline = Number(info.Config.Labels['gamepocgen.deadline']);
     expect(deadline).toBeGreaterThanOrEqual(before + 30);
     expect(deadline).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 30 + 2 * 1 + 1);
-    expect(info.Config.Env).toEqual(expect.arrayContaining(['PHASE=1', `JOB_ID=${jobId}`, 'WORKSPACE_DIR=/workspace', 'TIMEOUT_SECONDS=30', 'AGENT=builtin', 'SECRETS_ON_STDIN=1']));
+    expect(info.Config.Env).toEqual(
+      expect.arrayContaining([
+        'PHASE=1',
+        `JOB_ID=${jobId}`,
+        'WORKSPACE_DIR=/workspace',
+        'TIMEOUT_SECONDS=30',
+        'AGENT=builtin',
+        'SECRETS_ON_STDIN=1',
+      ]),
+    );
     // The key went to stdin: nothing in the container's config (docker inspect, /proc inside) holds it.
     expect(info.Config.Env.filter((e: string) => e.startsWith('LLM_API_KEY='))).toEqual([]);
     expect(JSON.stringify(info)).not.toContain('sk-never-logged-1234');
@@ -96,7 +130,10 @@ describe.skipIf(!engine.available)('docker runtime (real engine)', () => {
     const outcome = await runtime().runPhase(req);
     expect(outcome.status).toBe('failed');
     expect(outcome.error).toBe('every write outside the workspace failed');
-    const probe = lines.find((l) => l.message === 'probe')!.data as { results: Array<{ path: string; ok: boolean; code?: string }>; inside: { ok: boolean } };
+    const probe = lines.find((l) => l.message === 'probe')!.data as {
+      results: Array<{ path: string; ok: boolean; code?: string }>;
+      inside: { ok: boolean };
+    };
     expect(probe.results).toHaveLength(5);
     for (const r of probe.results) expect(r, r.path).toMatchObject({ ok: false, code: 'EROFS' });
     expect(probe.inside.ok).toBe(true);
@@ -123,7 +160,11 @@ describe.skipIf(!engine.available)('docker runtime (real engine)', () => {
     const t = await request('honor-timeout', { timeoutSeconds: 1 });
     expect(await rt.runPhase(t.req)).toMatchObject({ status: 'timeout', exitCode: 124, error: 'phase timed out' });
     const f = await request('fail');
-    expect(await rt.runPhase(f.req)).toMatchObject({ status: 'failed', exitCode: 3, error: 'the agent gave up: no idea' });
+    expect(await rt.runPhase(f.req)).toMatchObject({
+      status: 'failed',
+      exitCode: 3,
+      error: 'the agent gave up: no idea',
+    });
     const c = await request('crash');
     const crashed = await rt.runPhase(c.req);
     expect(crashed).toMatchObject({ status: 'failed', exitCode: 7 });
@@ -134,7 +175,11 @@ describe.skipIf(!engine.available)('docker runtime (real engine)', () => {
     const secret = 'sk-live-abcdef123456';
     const { req, lines } = await request('secret', { env: { FAKE_MODE: 'secret', LLM_API_KEY: secret } });
     expect((await runtime().runPhase(req)).status).toBe('completed');
-    expect(lines.find((l) => l.message === 'secret arrived')?.data).toEqual({ viaStdin: true, inEnv: false, length: secret.length });
+    expect(lines.find((l) => l.message === 'secret arrived')?.data).toEqual({
+      viaStdin: true,
+      inEnv: false,
+      length: secret.length,
+    });
     expect(lines.map((l) => l.message)).toEqual(['secret arrived', 'my key is [redacted]', 'plain [redacted]']);
     expect(JSON.stringify(lines)).not.toContain(secret);
   });
@@ -145,7 +190,10 @@ describe.skipIf(!engine.available)('docker runtime (real engine)', () => {
     const rt = runtime({ network, removeContainers: false });
     const { req, lines, jobId } = await request('ok', { env: { FAKE_MODE: 'ok', AGENT: 'claude' } });
     expect((await rt.runPhase(req)).status).toBe('completed');
-    expect((lines.find((l) => l.message === 'done')!.data as { interfaces: string[] }).interfaces).toEqual(['eth0', 'lo']);
+    expect((lines.find((l) => l.message === 'done')!.data as { interfaces: string[] }).interfaces).toEqual([
+      'eth0',
+      'lo',
+    ]);
     const [listed] = await containersOf(docker, run, [`gamepocgen.job=${jobId}`]);
     const info = await docker.getContainer(listed.Id).inspect();
     expect(info.HostConfig.NetworkMode).toBe(network);
@@ -162,7 +210,15 @@ describe.skipIf(!engine.available)('docker runtime (real engine)', () => {
     await mkdir(path.join(hostView, 'job-7'), { recursive: true });
     await symlink(hostView, appView);
     const rt = runtime({ workspaceRoot: appView, hostWorkspaceRoot: hostView, removeContainers: false });
-    const outcome = await rt.runPhase({ jobId: 7, phase: 2, gameName: 'g', workspaceDir: path.join(appView, 'job-7'), timeoutSeconds: 30, env: { FAKE_MODE: 'ok' }, onLine: () => {} });
+    const outcome = await rt.runPhase({
+      jobId: 7,
+      phase: 2,
+      gameName: 'g',
+      workspaceDir: path.join(appView, 'job-7'),
+      timeoutSeconds: 30,
+      env: { FAKE_MODE: 'ok' },
+      onLine: () => {},
+    });
     expect(outcome.status).toBe('completed');
     const [listed] = await containersOf(docker, run, ['gamepocgen.job=7']);
     const info = await docker.getContainer(listed.Id).inspect();
@@ -193,7 +249,10 @@ describe.skipIf(!engine.available)('docker runtime (real engine)', () => {
 
   it('refuses a missing image with an actionable error code', async () => {
     const rt = runtime({ image: 'gamepocgen-no-such-image:nope' });
-    await expect(rt.runPhase((await request('ok')).req)).rejects.toMatchObject({ code: 'docker_create_failed', message: expect.stringContaining('docker build -f Dockerfile.worker') });
+    await expect(rt.runPhase((await request('ok')).req)).rejects.toMatchObject({
+      code: 'docker_create_failed',
+      message: expect.stringContaining('docker build -f Dockerfile.worker'),
+    });
   });
 
   it('hands root-owned workspace content to uid 1001 before the container starts', async () => {

@@ -93,7 +93,12 @@ describe('core/format', () => {
 describe('core/save', () => {
   const memory = () => {
     const m = new Map<string, string>();
-    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k), m };
+    return {
+      getItem: (k: string) => m.get(k) ?? null,
+      setItem: (k: string, v: string) => void m.set(k, v),
+      removeItem: (k: string) => void m.delete(k),
+      m,
+    };
   };
   it('round-trips data under a version', () => {
     const storage = memory();
@@ -107,7 +112,12 @@ describe('core/save', () => {
   it('migrates older saves and ignores newer or corrupt ones', () => {
     const storage = memory();
     storage.setItem('k', JSON.stringify({ v: 1, data: { gold: 3 } }));
-    const s = createSaveStore({ key: 'k', version: 2, storage, migrate: (d: any, from: number) => (from === 1 ? { coins: d.gold } : null) });
+    const s = createSaveStore({
+      key: 'k',
+      version: 2,
+      storage,
+      migrate: (d: any, from: number) => (from === 1 ? { coins: d.gold } : null),
+    });
     expect(s.load()).toEqual({ coins: 3 });
     storage.setItem('k', JSON.stringify({ v: 9, data: {} }));
     expect(s.load()).toBeNull();
@@ -115,7 +125,17 @@ describe('core/save', () => {
     expect(s.load()).toBeNull();
   });
   it('degrades to no persistence when storage throws (sandboxed pages)', () => {
-    const hostile = { getItem() { throw new Error('SecurityError'); }, setItem() { throw new Error('SecurityError'); }, removeItem() { throw new Error('SecurityError'); } };
+    const hostile = {
+      getItem() {
+        throw new Error('SecurityError');
+      },
+      setItem() {
+        throw new Error('SecurityError');
+      },
+      removeItem() {
+        throw new Error('SecurityError');
+      },
+    };
     const s = createSaveStore({ key: 'k', version: 1, storage: hostile as any });
     expect(s.save({ a: 1 })).toBe(false);
     expect(s.load()).toBeNull();
@@ -129,7 +149,11 @@ describe('core/save', () => {
 describe('core/loop', () => {
   const manual = () => {
     let pending: ((t: number) => void) | null = null;
-    return { raf: (cb: (t: number) => void) => ((pending = cb), 1), caf: () => (pending = null), fire: (t: number) => pending?.(t) };
+    return {
+      raf: (cb: (t: number) => void) => ((pending = cb), 1),
+      caf: () => (pending = null),
+      fire: (t: number) => pending?.(t),
+    };
   };
   it('runs fixed steps independent of the frame rate', () => {
     const update = vi.fn();

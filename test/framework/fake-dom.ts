@@ -12,7 +12,12 @@ export class FakeElement {
   disabled = false;
   attributes = new Map<string, string>();
   listeners = new Map<string, Listener[]>();
-  style = { props: new Map<string, string>(), setProperty(k: string, v: string) { this.props.set(k, v); } };
+  style = {
+    props: new Map<string, string>(),
+    setProperty(k: string, v: string) {
+      this.props.set(k, v);
+    },
+  };
   private ownText = '';
 
   constructor(tag: string) {

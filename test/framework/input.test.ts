@@ -7,10 +7,15 @@ const { createInput } = await fw('input/input.js');
 // 480×270 CSS box onto the 960×540 logical canvas.
 function setup(opts: Record<string, unknown> = {}) {
   const keys = new EventTarget();
-  const surface = Object.assign(new EventTarget(), { getBoundingClientRect: () => ({ left: 10, top: 20, width: 480, height: 270 }), setPointerCapture: () => {} });
+  const surface = Object.assign(new EventTarget(), {
+    getBoundingClientRect: () => ({ left: 10, top: 20, width: 480, height: 270 }),
+    setPointerCapture: () => {},
+  });
   const input = createInput({ keyTarget: keys, surface, width: 960, height: 540, ...opts });
-  const key = (type: string, code: string) => keys.dispatchEvent(Object.assign(new Event(type), { code, repeat: false, preventDefault: () => {} }));
-  const pointer = (type: string, clientX: number, clientY: number) => surface.dispatchEvent(Object.assign(new Event(type), { clientX, clientY, pointerId: 1 }));
+  const key = (type: string, code: string) =>
+    keys.dispatchEvent(Object.assign(new Event(type), { code, repeat: false, preventDefault: () => {} }));
+  const pointer = (type: string, clientX: number, clientY: number) =>
+    surface.dispatchEvent(Object.assign(new Event(type), { clientX, clientY, pointerId: 1 }));
   return { input, key, pointer };
 }
 

@@ -63,7 +63,10 @@ describe('progression/upgrades', () => {
   });
   it('lists views, finds the cheapest, snapshots and resets', () => {
     const u = createUpgrades(defs);
-    expect(u.list().map((v: any) => [v.id, v.cost, v.unlocked])).toEqual([['rate', 10, true], ['armor', 5, false]]);
+    expect(u.list().map((v: any) => [v.id, v.cost, v.unlocked])).toEqual([
+      ['rate', 10, true],
+      ['armor', 5, false],
+    ]);
     expect(u.cheapest().id).toBe('rate');
     u.restore({ rate: 2, armor: -1 });
     expect(u.level('rate')).toBe(2);

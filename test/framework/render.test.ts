@@ -10,7 +10,8 @@ const { hexToRgb, rgbToHex, mix, contrast, withAlpha, lighten } = await fw('rend
 function fakeCanvas() {
   const calls: Array<[string, ...unknown[]]> = [];
   const ctx = new Proxy({} as Record<string, unknown>, {
-    get: (target, prop: string) => (prop in target ? target[prop] : (...args: unknown[]) => void calls.push([prop, ...args])),
+    get: (target, prop: string) =>
+      prop in target ? target[prop] : (...args: unknown[]) => void calls.push([prop, ...args]),
     set: (target, prop: string, value) => ((target[prop] = value), calls.push([`set:${prop}`, value]), true),
   });
   return { canvas: { width: 0, height: 0, getContext: () => ctx }, calls };
@@ -94,7 +95,9 @@ describe('render/sprites', () => {
     expect(spriteMask({ seed: 1, size: 32, color: '#ff0000' })).toEqual(a);
     for (const row of a) expect(row).toEqual([...row].reverse());
     expect(a.flat().filter((v: number) => v === 1 || v === 2).length).toBeGreaterThan(4);
-    const masks = new Set([1, 2, 3, 4, 5, 6].map((seed) => JSON.stringify(spriteMask({ seed, size: 32, color: '#fff' }))));
+    const masks = new Set(
+      [1, 2, 3, 4, 5, 6].map((seed) => JSON.stringify(spriteMask({ seed, size: 32, color: '#fff' }))),
+    );
     expect(masks.size).toBeGreaterThan(4);
   });
   it('paints a sprite once and caches it', () => {
@@ -118,7 +121,7 @@ describe('render/sprites', () => {
 describe('render/particles', () => {
   it('bursts, fades out and respects its capacity', () => {
     let i = 0;
-    const p = createParticles({ random: () => ((i = (i * 7 + 3) % 11) / 11), capacity: 30 });
+    const p = createParticles({ random: () => (i = (i * 7 + 3) % 11) / 11, capacity: 30 });
     p.burst(0, 0, { color: '#fff', count: 20, life: 0.5 });
     expect(p.count).toBe(20);
     p.burst(0, 0, { color: '#fff', count: 20 });

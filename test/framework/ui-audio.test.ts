@@ -14,10 +14,16 @@ describe('ui/hud', () => {
     const doc = new FakeDocument();
     const parent = new FakeElement('div');
     const hud = createHud(doc, parent);
-    hud.set([{ id: 'score', label: 'Score', value: '10' }, { id: 'title', label: '', value: HOSTILE }]);
+    hud.set([
+      { id: 'score', label: 'Score', value: '10' },
+      { id: 'title', label: '', value: HOSTILE },
+    ]);
     expect(hud.root.textContent).toContain(HOSTILE);
     const created = doc.created;
-    hud.set([{ id: 'score', label: 'Score', value: '10' }, { id: 'title', label: '', value: HOSTILE }]);
+    hud.set([
+      { id: 'score', label: 'Score', value: '10' },
+      { id: 'title', label: '', value: HOSTILE },
+    ]);
     expect(doc.created).toBe(created);
     hud.set([{ id: 'score', label: 'Score', value: '20' }]);
     expect(hud.read('score')).toBe('20');
@@ -30,7 +36,12 @@ describe('ui/overlay', () => {
     const doc = new FakeDocument();
     const overlay = createOverlay(doc, new FakeElement('div'));
     const onPlay = vi.fn();
-    overlay.show({ title: HOSTILE, lines: ['line one'], controls: [{ key: 'Space', text: 'jump' }], buttons: [{ label: 'Play', onClick: onPlay, primary: true }] });
+    overlay.show({
+      title: HOSTILE,
+      lines: ['line one'],
+      controls: [{ key: 'Space', text: 'jump' }],
+      buttons: [{ label: 'Play', onClick: onPlay, primary: true }],
+    });
     expect(overlay.visible).toBe(true);
     expect(overlay.root.hidden).toBe(false);
     expect(overlay.root.findAll('h1')[0]!.textContent).toBe(HOSTILE);
@@ -47,7 +58,11 @@ describe('ui/upgrade-panel', () => {
   it('enables only affordable, unlocked, unmaxed upgrades and buys on click', () => {
     const doc = new FakeDocument();
     const onBuy = vi.fn();
-    const panel = createUpgradePanel(doc, new FakeElement('div'), { onBuy, format: (n: number) => String(n), currencyName: 'Gems' });
+    const panel = createUpgradePanel(doc, new FakeElement('div'), {
+      onBuy,
+      format: (n: number) => String(n),
+      currencyName: 'Gems',
+    });
     const views = [
       { id: 'a', name: 'Cheap', effect: '', level: 0, maxLevel: 5, cost: 5, unlocked: true, maxed: false },
       { id: 'b', name: 'Dear', effect: '', level: 0, maxLevel: 5, cost: 50, unlocked: true, maxed: false },
@@ -104,7 +119,11 @@ describe('audio/sfx', () => {
     expect(sfx.played).toBe(1);
   });
   it('survives a platform without audio', () => {
-    const sfx = createSfx({ makeContext: () => { throw new Error('no device'); } });
+    const sfx = createSfx({
+      makeContext: () => {
+        throw new Error('no device');
+      },
+    });
     expect(() => sfx.unlock()).not.toThrow();
     expect(() => sfx.play('win')).not.toThrow();
   });

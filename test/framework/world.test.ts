@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fw } from './load.ts';
 
-const { circlesOverlap, boxesOverlap, circleBoxOverlap, circleBoxSide, pointInBox, nearest } = await fw('world/collision.js');
+const { circlesOverlap, boxesOverlap, circleBoxOverlap, circleBoxSide, pointInBox, nearest } =
+  await fw('world/collision.js');
 const { createWorld } = await fw('world/entities.js');
 const { createWaves } = await fw('world/waves.js');
 
@@ -22,7 +23,11 @@ describe('world/collision', () => {
     expect(circleBoxSide({ x: 50, y: 40, r: 6 }, brick)).toBeNull();
   });
   it('finds the nearest item within a distance', () => {
-    const items = [{ x: 10, y: 0 }, { x: 3, y: 4 }, { x: -20, y: 0 }];
+    const items = [
+      { x: 10, y: 0 },
+      { x: 3, y: 4 },
+      { x: -20, y: 0 },
+    ];
     expect(nearest({ x: 0, y: 0 }, items)).toBe(items[1]);
     expect(nearest({ x: 0, y: 0 }, items, 2)).toBeNull();
   });
@@ -49,7 +54,14 @@ describe('world/waves', () => {
   it('spawns each wave, waits for a clear field, and finishes after the last', () => {
     const spawned: Array<[number, number]> = [];
     const cleared = vi.fn();
-    const d = createWaves({ total: 2, count: (n: number) => n * 2, spacing: () => 0.5, breather: 1, onSpawn: (w: number, i: number) => spawned.push([w, i]), onWaveCleared: cleared });
+    const d = createWaves({
+      total: 2,
+      count: (n: number) => n * 2,
+      spacing: () => 0.5,
+      breather: 1,
+      onSpawn: (w: number, i: number) => spawned.push([w, i]),
+      onWaveCleared: cleared,
+    });
     let alive = 0;
     const run = (seconds: number) => {
       for (let t = 0; t < seconds; t += 0.1) {
@@ -60,7 +72,10 @@ describe('world/waves', () => {
     };
     run(2);
     expect(d.wave).toBe(1);
-    expect(spawned).toEqual([[1, 0], [1, 1]]);
+    expect(spawned).toEqual([
+      [1, 0],
+      [1, 1],
+    ]);
     run(3); // enemies still alive: no new wave
     expect(d.wave).toBe(1);
     alive = 0;

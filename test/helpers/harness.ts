@@ -19,7 +19,10 @@ export interface Harness {
   /** Resolves when the job reaches one of `statuses` (woken by NOTIFY, not polling). */
   waitForJob(id: number, statuses?: string[], timeoutMs?: number): Promise<JobRow>;
   /** Fetches a slot's game as a browser would from http://gamedemoN.localhost:PORT/<path>. */
-  fetchSlot(slot: number, pathname?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>;
+  fetchSlot(
+    slot: number,
+    pathname?: string,
+  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>;
   close(): Promise<void>;
 }
 
@@ -27,7 +30,17 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-test-'));
   // Play-testing launches Chromium after every deploy: only the suites about it turn it on.
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, RUNTIME: 'local', AGENT: 'builtin', DEPLOY: 'local', PLAYTEST: 'off', DATABASE_URL: database.url, ...env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    RUNTIME: 'local',
+    AGENT: 'builtin',
+    DEPLOY: 'local',
+    PLAYTEST: 'off',
+    DATABASE_URL: database.url,
+    ...env,
+  });
   const service = await startService(config, { databaseUrl: database.url, ...opts });
   const hub = new EventHub(database.url);
   await hub.start();
@@ -47,7 +60,11 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
       const timer = setTimeout(async () => {
         unsubscribe();
         const job = await getJob(service.db, id);
-        reject(new Error(`job ${id} did not reach ${statuses.join('/')} within ${timeoutMs} ms (status ${job?.status}, phase ${job?.phase}, error ${job?.error})`));
+        reject(
+          new Error(
+            `job ${id} did not reach ${statuses.join('/')} within ${timeoutMs} ms (status ${job?.status}, phase ${job?.phase}, error ${job?.error})`,
+          ),
+        );
       }, timeoutMs);
       const unsubscribe = hub.subscribe((n) => {
         if (n.jobId === id) void check();
@@ -60,7 +77,8 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
     config,
     dataDir,
     api: (pathname, init) => fetch(`${service.url}${pathname}`, init),
-    fetchSlot: (slot, pathname = '/') => getWithHost(service.port, `gamedemo${slot}.localhost:${service.port}`, pathname),
+    fetchSlot: (slot, pathname = '/') =>
+      getWithHost(service.port, `gamedemo${slot}.localhost:${service.port}`, pathname),
     waitForJob,
     async close() {
       await hub.stop();
@@ -73,12 +91,16 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
 
 /** fetch() can't set Host; *.localhost resolution outside browsers isn't guaranteed either. */
 function getWithHost(port: number, host: string, pathname: string) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: pathname, headers: { host } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-  });
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>(
+    (resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path: pathname, headers: { host } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      });
+      req.on('error', reject);
+    },
+  );
 }

@@ -3,7 +3,17 @@
 // kits' metadata, so each phase can recompute it and agree with the others.
 import type { Genre, JobInput } from '../../artifacts.ts';
 import type { KitMeta } from './kits.ts';
-import { ACTION_WORDS, FOE_WORDS, MOODS, PLACES, RANDOM_FOES, RANDOM_HEROES, RANDOM_LOOT, RANDOM_MOODS, RANDOM_PLACES } from './lexicon.ts';
+import {
+  ACTION_WORDS,
+  FOE_WORDS,
+  MOODS,
+  PLACES,
+  RANDOM_FOES,
+  RANDOM_HEROES,
+  RANDOM_LOOT,
+  RANDOM_MOODS,
+  RANDOM_PLACES,
+} from './lexicon.ts';
 import { createRng, hashString, rngFor } from './random.ts';
 import { article, capitalize, contentWords, plural, singular, titleCase, truncate } from './text.ts';
 
@@ -45,9 +55,24 @@ export interface InventedIdea {
 export function inventIdea(seed: number, metas: Map<Genre, KitMeta>, genre: Genre | null): InventedIdea {
   const rng = createRng(hashString(`invent:${seed}`));
   const kit = metas.get(genre ?? rng.pick([...metas.keys()])) ?? [...metas.values()][0]!;
-  const parts = { mood: rng.pick(RANDOM_MOODS), hero: rng.pick(RANDOM_HEROES), verb: rng.pick(kit.verbs), foes: rng.pick(RANDOM_FOES), place: rng.pick(RANDOM_PLACES), loot: rng.pick(RANDOM_LOOT) };
+  const parts = {
+    mood: rng.pick(RANDOM_MOODS),
+    hero: rng.pick(RANDOM_HEROES),
+    verb: rng.pick(kit.verbs),
+    foes: rng.pick(RANDOM_FOES),
+    place: rng.pick(RANDOM_PLACES),
+    loot: rng.pick(RANDOM_LOOT),
+  };
   const text = `${capitalize(article(parts.mood))} ${kit.label} where ${article(parts.hero)} ${parts.verb} ${parts.foes} in the ${parts.place} and hoards ${parts.loot}`;
-  return { text, genre: kit.id, mood: parts.mood, hero: parts.hero, foes: parts.foes, place: parts.place, loot: parts.loot };
+  return {
+    text,
+    genre: kit.id,
+    mood: parts.mood,
+    hero: parts.hero,
+    foes: parts.foes,
+    place: parts.place,
+    loot: parts.loot,
+  };
 }
 
 /** Scores each kit by how many of the idea's words its keywords match. */
@@ -79,7 +104,9 @@ export function resolveConcept(input: JobInput, metas: Map<Genre, KitMeta>): Con
   const chosen = chooseGenre(words, metas);
   if (input.genre && metas.has(input.genre)) {
     genre = input.genre;
-    genreReason = invented ? `invented from seed ${input.seed} as ${article(metas.get(genre)!.label)}` : `genre requested explicitly (${genre})`;
+    genreReason = invented
+      ? `invented from seed ${input.seed} as ${article(metas.get(genre)!.label)}`
+      : `genre requested explicitly (${genre})`;
   } else if (invented) {
     genre = invented.genre;
     genreReason = `invented from seed ${input.seed} as ${article(metas.get(genre)!.label)}`;
@@ -102,11 +129,31 @@ export function resolveConcept(input: JobInput, metas: Map<Genre, KitMeta>): Con
   const nouns = invented
     ? [invented.hero, singular(invented.foes), singular(invented.loot)]
     : words
-    .filter((w) => !(w in MOODS) && !PLACES.has(w) && !PLACES.has(singular(w)) && !ACTION_WORDS.has(w) && !ACTION_WORDS.has(singular(w)) && !/.{4}ing$/.test(w) && !/.{3}ly$/.test(w))
-    .map(singular)
-    .filter((w, i, all) => all.indexOf(w) === i);
+        .filter(
+          (w) =>
+            !(w in MOODS) &&
+            !PLACES.has(w) &&
+            !PLACES.has(singular(w)) &&
+            !ACTION_WORDS.has(w) &&
+            !ACTION_WORDS.has(singular(w)) &&
+            !/.{4}ing$/.test(w) &&
+            !/.{3}ly$/.test(w),
+        )
+        .map(singular)
+        .filter((w, i, all) => all.indexOf(w) === i);
 
-  return { ideaText, generated: !typed, genre, genreReason, moodWord, mood: moodEntry.mood, hue, setting, nouns, names: makeNames(nouns, kit, rng, place ?? null) };
+  return {
+    ideaText,
+    generated: !typed,
+    genre,
+    genreReason,
+    moodWord,
+    mood: moodEntry.mood,
+    hue,
+    setting,
+    nouns,
+    names: makeNames(nouns, kit, rng, place ?? null),
+  };
 }
 
 function makeNames(nouns: string[], kit: KitMeta, rng: ReturnType<typeof createRng>, place: string | null): Names {

@@ -17,7 +17,9 @@ export function buildDesign(idea: Idea, concept: Concept, kit: KitMeta, input: J
   // Upgrade names: an adjective from the kit with, in turn, a word from the idea
   // or the kit's own noun, so the shop reads as part of this game's world.
   // Idea words not already naming the cast, each used once; then the kit's own nouns.
-  const cast = new Set([concept.names.player, concept.names.enemy, concept.names.currency.split(' ')[0]!].map((n) => n.toLowerCase()));
+  const cast = new Set(
+    [concept.names.player, concept.names.enemy, concept.names.currency.split(' ')[0]!].map((n) => n.toLowerCase()),
+  );
   const spare = concept.nouns.filter((n) => !cast.has(n.toLowerCase()));
   const upgrades = kit.upgrades.map((u, i) => {
     const ideaNoun = i % 2 === 0 ? spare[i / 2] : undefined;
@@ -34,10 +36,26 @@ export function buildDesign(idea: Idea, concept: Concept, kit: KitMeta, input: J
     title: idea.title,
     genre: idea.genre,
     entities: [
-      { name: concept.names.player, role: 'player', description: f(`The hero of ${concept.setting}, steered by the player`) },
-      { name: concept.names.enemy, role: 'enemy', description: f('The common foe, coming in rising numbers wave after wave') },
-      { name: concept.names.boss, role: 'enemy', description: f('The toughest threat, saved for the final wave or level') },
-      { name: concept.names.currency, role: 'pickup', description: f('Earned through play, kept between runs, spent on upgrades') },
+      {
+        name: concept.names.player,
+        role: 'player',
+        description: f(`The hero of ${concept.setting}, steered by the player`),
+      },
+      {
+        name: concept.names.enemy,
+        role: 'enemy',
+        description: f('The common foe, coming in rising numbers wave after wave'),
+      },
+      {
+        name: concept.names.boss,
+        role: 'enemy',
+        description: f('The toughest threat, saved for the final wave or level'),
+      },
+      {
+        name: concept.names.currency,
+        role: 'pickup',
+        description: f('Earned through play, kept between runs, spent on upgrades'),
+      },
       { name: concept.names.projectile, role: 'projectile', description: f("The {player}'s means of hitting back") },
     ],
     mechanics: kit.mechanics.map(f),

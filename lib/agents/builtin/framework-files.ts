@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Genre } from '../../artifacts.ts';
 
-const IMPORT_RE = /^\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|^\s*import\s+['"](\.{1,2}\/[^'"]+)['"]/gm;
+const IMPORT_RE =
+  /^\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|^\s*import\s+['"](\.{1,2}\/[^'"]+)['"]/gm;
 
 /** Map of framework-relative POSIX path → bytes, in a stable (sorted) order. */
 export async function frameworkFilesFor(frameworkDir: string, genre: Genre): Promise<Map<string, Buffer>> {

@@ -36,7 +36,9 @@ export function makeTitle(concept: Concept, input: JobInput): string {
 
 function titleVars(c: Concept): Record<string, string> {
   // Titles capitalise the setting's words but keep "the"/"of" small: "Zombies of the Sunken Mall".
-  const setting = c.setting.replace(/\p{L}+/gu, (w) => (/^(the|of|a|an|and|in|on)$/.test(w) ? w : w.charAt(0).toLocaleUpperCase('en') + w.slice(1)));
+  const setting = c.setting.replace(/\p{L}+/gu, (w) =>
+    /^(the|of|a|an|and|in|on)$/.test(w) ? w : w.charAt(0).toLocaleUpperCase('en') + w.slice(1),
+  );
   return {
     Player: c.names.player,
     Enemies: c.names.enemies,
@@ -48,7 +50,10 @@ function titleVars(c: Concept): Record<string, string> {
 }
 
 /** Placeholders every kit text may use. */
-export function textVars(c: Concept, tuning: Record<string, number | string | boolean> = {}): Record<string, string | number> {
+export function textVars(
+  c: Concept,
+  tuning: Record<string, number | string | boolean> = {},
+): Record<string, string | number> {
   return {
     player: c.names.player,
     enemy: c.names.enemy,
@@ -57,7 +62,11 @@ export function textVars(c: Concept, tuning: Record<string, number | string | bo
     currency: c.names.currency,
     projectile: c.names.projectile,
     setting: c.setting,
-    ...Object.fromEntries(Object.entries(tuning).filter(([, v]) => typeof v === 'number').map(([k, v]) => [k, Math.round(Number(v) * 100) / 100])),
+    ...Object.fromEntries(
+      Object.entries(tuning)
+        .filter(([, v]) => typeof v === 'number')
+        .map(([k, v]) => [k, Math.round(Number(v) * 100) / 100]),
+    ),
   };
 }
 
@@ -73,8 +82,15 @@ export function buildIdea(concept: Concept, kit: KitMeta, input: JobInput): Idea
       3900,
     ),
     coreLoop: kit.coreLoop.map((s) => truncate(fill(s, vars), 200)),
-    controls: kit.controls.map((c) => ({ input: truncate(fill(c.input, vars), 200), action: truncate(fill(c.action, vars), 200) })),
-    theme: { mood: truncate(concept.mood, 200), setting: truncate(concept.setting, 200), palette: makePalette(concept.hue, rng) },
+    controls: kit.controls.map((c) => ({
+      input: truncate(fill(c.input, vars), 200),
+      action: truncate(fill(c.action, vars), 200),
+    })),
+    theme: {
+      mood: truncate(concept.mood, 200),
+      setting: truncate(concept.setting, 200),
+      palette: makePalette(concept.hue, rng),
+    },
   };
 }
 
@@ -90,7 +106,9 @@ export function ideaMarkdown(idea: Idea, concept: Concept, kit: KitMeta): string
     '',
     `> ${md(truncate(concept.ideaText, 600))}`,
     '',
-    concept.generated ? 'No idea was given, so this one was invented from the job seed.' : 'This is the idea as typed; everything below is shaped by its words.',
+    concept.generated
+      ? 'No idea was given, so this one was invented from the job seed.'
+      : 'This is the idea as typed; everything below is shaped by its words.',
     '',
     '## Pitch',
     '',

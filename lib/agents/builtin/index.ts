@@ -45,7 +45,9 @@ export const builtinAgent: Agent = {
         const idea = await readArtifact(ctx, 'idea.json', Idea);
         const kit = kitFor(idea.genre);
         const design = buildDesign(idea, { ...concept, genre: idea.genre }, kit, ctx.input);
-        log(`design: ${design.entities.length} entities, ${design.progression.upgrades.length} upgrades, ${design.difficulty.waves} waves`);
+        log(
+          `design: ${design.entities.length} entities, ${design.progression.upgrades.length} upgrades, ${design.difficulty.waves} waves`,
+        );
         json('design.json', design);
         text('design.md', designMarkdown(design, idea, concept, kit));
         break;
@@ -92,4 +94,3 @@ async function readArtifact<S extends z.ZodType>(ctx: AgentContext, rel: string,
   if (!parsed.success) throw new Error(`${rel}: ${describeZodError(parsed.error)}`);
   return parsed.data;
 }
-

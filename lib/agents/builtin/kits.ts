@@ -13,16 +13,28 @@ export const KitMeta = z.object({
   id: Genre,
   label: z.string(),
   keywords: z.array(z.string()).min(5),
-  roles: z.object({ player: z.string(), enemy: z.string(), boss: z.string(), currency: z.string(), projectile: z.string() }),
+  roles: z.object({
+    player: z.string(),
+    enemy: z.string(),
+    boss: z.string(),
+    currency: z.string(),
+    projectile: z.string(),
+  }),
   verbs: z.array(z.string()).min(1),
   settings: z.array(z.string()).min(1),
-  controls: z.array(z.object({ input: z.string(), action: z.string() })).min(1).max(12),
+  controls: z
+    .array(z.object({ input: z.string(), action: z.string() }))
+    .min(1)
+    .max(12),
   coreLoop: z.array(z.string()).min(2).max(8),
   mechanics: z.array(z.string()).min(2).max(20),
   win: z.string(),
   lose: z.string(),
   curve: z.string(),
-  tuning: z.record(z.string(), z.object({ min: z.number(), max: z.number(), integer: z.boolean().optional(), about: z.string() })),
+  tuning: z.record(
+    z.string(),
+    z.object({ min: z.number(), max: z.number(), integer: z.boolean().optional(), about: z.string() }),
+  ),
   upgrades: z
     .array(
       z.object({

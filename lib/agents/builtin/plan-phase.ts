@@ -32,20 +32,41 @@ const MODULE_PURPOSE: Record<string, string> = {
   'audio/sfx.js': 'WebAudio sound effects, muted until first gesture',
 };
 
-export function buildPlan(idea: Idea, design: Design, concept: Concept, kit: KitMeta, input: JobInput, frameworkFiles: string[]): Plan {
+export function buildPlan(
+  idea: Idea,
+  design: Design,
+  concept: Concept,
+  kit: KitMeta,
+  input: JobInput,
+  frameworkFiles: string[],
+): Plan {
   const tuning = chooseTuning(kit, input.seed, concept.ideaText);
   const bundled = frameworkFiles.filter((f) => f.endsWith('.js'));
   const files = [
-    { path: 'dist/index.html', purpose: 'page shell: canvas, stylesheet, two deferred scripts; no inline script (strict CSP)' },
+    {
+      path: 'dist/index.html',
+      purpose: 'page shell: canvas, stylesheet, two deferred scripts; no inline script (strict CSP)',
+    },
     { path: 'dist/style.css', purpose: 'framework/ui/ui.css: layout and palette styling' },
-    { path: 'dist/config.js', purpose: 'this game: title, names, palette, tuning and upgrades as inert data (GAME_CONFIG)' },
-    { path: 'dist/game.js', purpose: `${bundled.length} framework modules and the ${kit.label} kit as one classic script, then boot` },
+    {
+      path: 'dist/config.js',
+      purpose: 'this game: title, names, palette, tuning and upgrades as inert data (GAME_CONFIG)',
+    },
+    {
+      path: 'dist/game.js',
+      purpose: `${bundled.length} framework modules and the ${kit.label} kit as one classic script, then boot`,
+    },
   ];
   return {
     title: design.title,
     genre: design.genre,
     files,
-    modules: bundled.slice(0, 20).map((f) => `framework/${f}: ${f.startsWith('kits/') ? `${kit.label} rules` : (MODULE_PURPOSE[f] ?? 'framework module')}`),
+    modules: bundled
+      .slice(0, 20)
+      .map(
+        (f) =>
+          `framework/${f}: ${f.startsWith('kits/') ? `${kit.label} rules` : (MODULE_PURPOSE[f] ?? 'framework module')}`,
+      ),
     frameworkApis: [
       'bootGame({ config, kit, canvas })',
       'createLoop({ update, render })',
@@ -65,7 +86,10 @@ export function buildPlan(idea: Idea, design: Design, concept: Concept, kit: Kit
     testPlan: [
       'Load dist/ under the strict CSP: no console or page errors, no network requests',
       'Canvas shows a real picture: many non-background pixels on the title screen',
-      `Start with Enter; the kit controls (${idea.controls.slice(0, 2).map((c) => c.input).join(', ')}) move the picture and window.__game.kit`,
+      `Start with Enter; the kit controls (${idea.controls
+        .slice(0, 2)
+        .map((c) => c.input)
+        .join(', ')}) move the picture and window.__game.kit`,
       `Score and ${design.progression.currency} rise within 20 s of scripted play`,
       'Buy the cheapest upgrade with key 1–9 and see its level rise and the balance fall',
       'Play until a loss or win, then restart with R and see state return to playing',

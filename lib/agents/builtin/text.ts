@@ -69,14 +69,16 @@ export function truncate(text: string, max: number): string {
 
 /** Makes untrusted text inert in Markdown: no HTML, no links, no headings. */
 export function markdownText(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    // Only what could form links, emphasis, code, headings or table cells.
-    .replace(/([\\`*_\[\]#|])/g, '\\$1')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      // Only what could form links, emphasis, code, headings or table cells.
+      .replace(/([\\`*_\[\]#|])/g, '\\$1')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** Fills {placeholders} from `vars`; unknown placeholders are left as-is. */

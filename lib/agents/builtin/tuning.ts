@@ -21,7 +21,10 @@ export function clampTuning(kit: KitMeta, given: Record<string, unknown>): Tunin
   const out: Tuning = {};
   for (const [key, range] of Object.entries(kit.tuning)) {
     const raw = given[key];
-    const v = typeof raw === 'number' && Number.isFinite(raw) ? Math.min(range.max, Math.max(range.min, raw)) : (range.min + range.max) / 2;
+    const v =
+      typeof raw === 'number' && Number.isFinite(raw)
+        ? Math.min(range.max, Math.max(range.min, raw))
+        : (range.min + range.max) / 2;
     out[key] = range.integer ? Math.round(v) : v;
   }
   return out;

@@ -66,7 +66,10 @@ export function runCli(opts: CliOptions): Promise<CliExit> {
       done(() =>
         reject(
           err.code === 'ENOENT' || err.code === 'EACCES'
-            ? new ClaudeAgentError('cli_not_found', `Claude Code CLI not runnable at "${opts.bin}" (${err.code}); install @anthropic-ai/claude-code or set CLAUDE_BIN to its path${opts.runAs ? ` (it must be executable by ${opts.runAs.name})` : ''}`)
+            ? new ClaudeAgentError(
+                'cli_not_found',
+                `Claude Code CLI not runnable at "${opts.bin}" (${err.code}); install @anthropic-ai/claude-code or set CLAUDE_BIN to its path${opts.runAs ? ` (it must be executable by ${opts.runAs.name})` : ''}`,
+              )
             : new ClaudeAgentError('cli_failed', `could not start the Claude Code CLI: ${err.message}`),
         ),
       ),
@@ -90,7 +93,9 @@ export function runCli(opts: CliOptions): Promise<CliExit> {
       }
     });
     // 'close' fires after stdout has drained, so every line has been handled.
-    child.on('close', (code, signal) => done(() => (opts.signal.aborted ? reject(abortError()) : resolve({ code, signal, stderr }))));
+    child.on('close', (code, signal) =>
+      done(() => (opts.signal.aborted ? reject(abortError()) : resolve({ code, signal, stderr }))),
+    );
   });
 }
 

@@ -50,13 +50,25 @@ export interface ClaudeSettings {
 
 export function resolveClaudeSettings(env: Readonly<Record<string, string | undefined>>): ClaudeSettings {
   const parsed = ClaudeEnv.safeParse(env);
-  if (!parsed.success) throw new ClaudeAgentError('llm_not_configured', `claude agent settings invalid: ${describeZodError(parsed.error)}`);
+  if (!parsed.success)
+    throw new ClaudeAgentError(
+      'llm_not_configured',
+      `claude agent settings invalid: ${describeZodError(parsed.error)}`,
+    );
   const e = parsed.data;
   const apiKey = e.LLM_API_KEY ?? e.ZAI_API_KEY ?? e.ANTHROPIC_API_KEY;
-  if (!apiKey) throw new ClaudeAgentError('llm_not_configured', 'no LLM API key: set LLM_API_KEY (or ZAI_API_KEY / ANTHROPIC_API_KEY) for AGENT=claude, or use AGENT=builtin');
+  if (!apiKey)
+    throw new ClaudeAgentError(
+      'llm_not_configured',
+      'no LLM API key: set LLM_API_KEY (or ZAI_API_KEY / ANTHROPIC_API_KEY) for AGENT=claude, or use AGENT=builtin',
+    );
   const baseUrl = e.LLM_BASE_URL ?? e.ZAI_BASE_URL;
   const host = baseUrl ? hostOf(baseUrl) : 'api.anthropic.com';
-  if (host === null) throw new ClaudeAgentError('llm_not_configured', `LLM_BASE_URL must be an http(s) URL, got "${baseUrl!.slice(0, 80)}"`);
+  if (host === null)
+    throw new ClaudeAgentError(
+      'llm_not_configured',
+      `LLM_BASE_URL must be an http(s) URL, got "${baseUrl!.slice(0, 80)}"`,
+    );
   const anthropic = /(^|\.)anthropic\.com(:\d+)?$/.test(host);
   return {
     baseUrl,

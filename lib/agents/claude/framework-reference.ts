@@ -60,7 +60,10 @@ export function parseModule(rel: string, source: string): FrameworkModule {
     } else if (/^export\s*\{/.test(line)) {
       api.push(line.trim());
       for (const name of line.replace(/^export\s*\{|\}.*$/g, '').split(',')) {
-        const local = name.trim().split(/\s+as\s+/).at(-1);
+        const local = name
+          .trim()
+          .split(/\s+as\s+/)
+          .at(-1);
         if (local) exports.push(local);
       }
     }
@@ -97,7 +100,10 @@ export async function frameworkReference(frameworkDir: string): Promise<string> 
   if (guide) parts.push('### Guide (docs/framework.md)\n\n' + guide.trim().replace(/^#/gm, '####'));
   parts.push('### API index (generated from the framework source)');
   for (const m of modules) {
-    parts.push(`#### framework/${m.path}\n\n${m.summary || '(no summary)'}\n\n` + (m.api.length ? '```js\n' + m.api.join('\n\n') + '\n```' : '(no exports)'));
+    parts.push(
+      `#### framework/${m.path}\n\n${m.summary || '(no summary)'}\n\n` +
+        (m.api.length ? '```js\n' + m.api.join('\n\n') + '\n```' : '(no exports)'),
+    );
   }
   const kits = await kitMetas(frameworkDir);
   if (kits.length) parts.push('### Genre kits (generated from framework/kits/*.meta.json)', ...kits);
@@ -108,12 +114,19 @@ export async function frameworkReference(frameworkDir: string): Promise<string> 
 export async function frameworkSummary(frameworkDir: string): Promise<string> {
   const modules = await readFrameworkModules(frameworkDir);
   if (!modules.length) return '(No framework modules were found.)';
-  return modules.map((m) => `- \`framework/${m.path}\`${m.exports.length ? ` (${m.exports.join(', ')})` : ''}: ${firstSentence(m.summary) || 'no summary'}`).join('\n');
+  return modules
+    .map(
+      (m) =>
+        `- \`framework/${m.path}\`${m.exports.length ? ` (${m.exports.join(', ')})` : ''}: ${firstSentence(m.summary) || 'no summary'}`,
+    )
+    .join('\n');
 }
 
 /** Genre kits shipped in framework/kits/, by file name. */
 export async function frameworkKits(frameworkDir: string): Promise<string[]> {
-  return (await readFrameworkModules(frameworkDir)).filter((m) => m.path.startsWith('kits/')).map((m) => m.path.slice('kits/'.length).replace(/\.m?js$/, ''));
+  return (await readFrameworkModules(frameworkDir))
+    .filter((m) => m.path.startsWith('kits/'))
+    .map((m) => m.path.slice('kits/'.length).replace(/\.m?js$/, ''));
 }
 
 /** One section per kit: its tuning keys (ranges, meaning) and upgrade ids, which plans and builds must use verbatim. */
@@ -133,15 +146,28 @@ async function kitMetas(frameworkDir: string): Promise<string[]> {
     } catch {
       continue; // a malformed meta file is the framework's test suite's problem, not the prompt's
     }
-    const lines = [`#### kit \`${meta.id ?? name.replace('.meta.json', '')}\`${meta.label ? ` (${meta.label})` : ''}: \`framework/kits/${name.replace('.meta.json', '.js')}\``];
-    if (meta.roles && typeof meta.roles === 'object') lines.push(`Roles: ${Object.entries(meta.roles).map(([k, v]) => `${k} = ${v}`).join(', ')}.`);
+    const lines = [
+      `#### kit \`${meta.id ?? name.replace('.meta.json', '')}\`${meta.label ? ` (${meta.label})` : ''}: \`framework/kits/${name.replace('.meta.json', '.js')}\``,
+    ];
+    if (meta.roles && typeof meta.roles === 'object')
+      lines.push(
+        `Roles: ${Object.entries(meta.roles)
+          .map(([k, v]) => `${k} = ${v}`)
+          .join(', ')}.`,
+      );
     if (meta.tuning && typeof meta.tuning === 'object') {
       lines.push('Tuning keys:');
-      for (const [key, t] of Object.entries<any>(meta.tuning)) lines.push(`- \`${key}\`: ${t?.min ?? '?'}–${t?.max ?? '?'}${t?.integer ? ' (integer)' : ''}${t?.about ? `, ${t.about}` : ''}`);
+      for (const [key, t] of Object.entries<any>(meta.tuning))
+        lines.push(
+          `- \`${key}\`: ${t?.min ?? '?'}–${t?.max ?? '?'}${t?.integer ? ' (integer)' : ''}${t?.about ? `, ${t.about}` : ''}`,
+        );
     }
     if (Array.isArray(meta.upgrades)) {
       lines.push('Upgrade ids:');
-      for (const u of meta.upgrades) lines.push(`- \`${u?.id}\`: ${u?.effect ?? ''}${u?.maxLevel ? ` (max level ${u.maxLevel})` : ''}${u?.requires ? ` (requires ${u.requires.id} ≥ ${u.requires.level})` : ''}`);
+      for (const u of meta.upgrades)
+        lines.push(
+          `- \`${u?.id}\`: ${u?.effect ?? ''}${u?.maxLevel ? ` (max level ${u.maxLevel})` : ''}${u?.requires ? ` (requires ${u.requires.id} ≥ ${u.requires.level})` : ''}`,
+        );
     }
     out.push(lines.join('\n'));
   }
@@ -149,7 +175,10 @@ async function kitMetas(frameworkDir: string): Promise<string[]> {
 }
 
 async function readGuide(frameworkDir: string): Promise<string | null> {
-  for (const candidate of [path.join(frameworkDir, '..', 'docs', 'framework.md'), path.join(frameworkDir, 'README.md')]) {
+  for (const candidate of [
+    path.join(frameworkDir, '..', 'docs', 'framework.md'),
+    path.join(frameworkDir, 'README.md'),
+  ]) {
     try {
       return await readFile(candidate, 'utf8');
     } catch {

@@ -50,10 +50,21 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
     }
   };
   process.once('exit', removeHomeSync);
-  const promptCtx: PromptContext = { phase: ctx.phase, workspaceDir: ctx.workspaceDir, frameworkDir: ctx.frameworkDir, promptsDir: ctx.promptsDir, input: ctx.input, playtest: ctx.phase === 5 ? await readPlaytest(ctx.workspaceDir) : undefined };
+  const promptCtx: PromptContext = {
+    phase: ctx.phase,
+    workspaceDir: ctx.workspaceDir,
+    frameworkDir: ctx.frameworkDir,
+    promptsDir: ctx.promptsDir,
+    input: ctx.input,
+    playtest: ctx.phase === 5 ? await readPlaytest(ctx.workspaceDir) : undefined,
+  };
   let usage: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   // One proxy (and token) per phase, closed in the finally below (an abort ends runCli, so it unwinds there too).
-  const proxy = await startKeyProxy({ upstream: settings.baseUrl ?? ANTHROPIC_API, apiKey: settings.apiKey, keyHeader: settings.keyHeader }).catch((e: unknown) => {
+  const proxy = await startKeyProxy({
+    upstream: settings.baseUrl ?? ANTHROPIC_API,
+    apiKey: settings.apiKey,
+    keyHeader: settings.keyHeader,
+  }).catch((e: unknown) => {
     process.removeListener('exit', removeHomeSync);
     removeHomeSync();
     throw e;
@@ -61,17 +72,29 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
   const once = async (prompt: string, resume?: string) => {
     const run = await runOnce(ctx, settings, proxy, runAs, home, emit, prompt, resume);
     usage = addUsage(usage, run.usage);
-    for (const file of await scrubSecrets(ctx.workspaceDir, [settings.apiKey])) emit({ kind: 'error', message: `${file} contained the LLM API key; replaced it with [redacted]`, data: { file } });
+    for (const file of await scrubSecrets(ctx.workspaceDir, [settings.apiKey]))
+      emit({
+        kind: 'error',
+        message: `${file} contained the LLM API key; replaced it with [redacted]`,
+        data: { file },
+      });
     failIfEndpointError(run, settings, usage, proxy.lastUpstreamError());
     return run;
   };
   try {
     const prompt = await renderPhasePrompt(promptCtx);
-    emit({ kind: 'log', message: `claude agent: phase ${ctx.phase} (${phaseName(ctx.phase)}), model ${settings.model}, max ${settings.maxTurns} turns, prompt ${prompt.length} chars${runAs ? `, running as ${runAs.name}` : ''}` });
+    emit({
+      kind: 'log',
+      message: `claude agent: phase ${ctx.phase} (${phaseName(ctx.phase)}), model ${settings.model}, max ${settings.maxTurns} turns, prompt ${prompt.length} chars${runAs ? `, running as ${runAs.name}` : ''}`,
+    });
     const first = await once(prompt);
     let problems = await ctx.validateOutputs();
     if (problems.length) {
-      emit({ kind: 'log', message: truncate(`output invalid, one corrective turn: ${problems.join('; ')}`, 600), data: { problems } });
+      emit({
+        kind: 'log',
+        message: truncate(`output invalid, one corrective turn: ${problems.join('; ')}`, 600),
+        data: { problems },
+      });
       const corrective = await renderCorrectivePrompt(promptCtx, problems);
       // Resume keeps the model's context; without a session id, restate the task.
       await (first.sessionId ? once(corrective, first.sessionId) : once(`${prompt}\n\n${corrective}`));
@@ -79,26 +102,49 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
     }
     if (!problems.length) return { usage };
     if (ctx.phase === 4 && settings.buildFallback === 'builtin') return await fallbackBuild(ctx, emit, problems, usage);
-    throw new ClaudeAgentError('invalid_output', `output still invalid after one corrective turn: ${problems.join('; ')}`, usage);
+    throw new ClaudeAgentError(
+      'invalid_output',
+      `output still invalid after one corrective turn: ${problems.join('; ')}`,
+      usage,
+    );
   } catch (e) {
     if (e instanceof ClaudeAgentError && !e.usage) e.usage = usage;
     // The worker writes this message to the status file: it must not carry the key either.
     if (e instanceof Error) e.message = redact(e.message, secrets);
     throw e;
   } finally {
-    emit({ kind: 'usage', message: `phase ${ctx.phase}: ${usage.inputTokens} input + ${usage.outputTokens} output tokens, $${(usage.costUsd ?? 0).toFixed(4)}`, data: { ...usage } });
+    emit({
+      kind: 'usage',
+      message: `phase ${ctx.phase}: ${usage.inputTokens} input + ${usage.outputTokens} output tokens, $${(usage.costUsd ?? 0).toFixed(4)}`,
+      data: { ...usage },
+    });
     process.removeListener('exit', removeHomeSync);
     await proxy.close();
     await rm(home, { recursive: true, force: true });
   }
 }
 
-async function runOnce(ctx: AgentContext, settings: ClaudeSettings, proxy: KeyProxy, runAs: RunAs | null, home: string, emit: (e: AgentEvent) => void, prompt: string, resume?: string): Promise<Run> {
+async function runOnce(
+  ctx: AgentContext,
+  settings: ClaudeSettings,
+  proxy: KeyProxy,
+  runAs: RunAs | null,
+  home: string,
+  emit: (e: AgentEvent) => void,
+  prompt: string,
+  resume?: string,
+): Promise<Run> {
   const translator = new StreamTranslator(emit, ctx.workspaceDir);
   const exit = await runCli({
     bin: settings.bin,
     args: cliArgs({ phase: ctx.phase, settings, frameworkDir: ctx.frameworkDir, resume }),
-    env: cliEnv(settings, { baseUrl: proxy.url, token: proxy.token }, home, ctx.env.PATH, path.dirname(process.execPath)),
+    env: cliEnv(
+      settings,
+      { baseUrl: proxy.url, token: proxy.token },
+      home,
+      ctx.env.PATH,
+      path.dirname(process.execPath),
+    ),
     cwd: ctx.workspaceDir,
     prompt,
     runAs,
@@ -108,10 +154,17 @@ async function runOnce(ctx: AgentContext, settings: ClaudeSettings, proxy: KeyPr
   const result = translator.result;
   if (!result) {
     const tail = redact(exit.stderr, [settings.apiKey]).trim().split('\n').slice(-5).join(' | ');
-    throw new ClaudeAgentError('cli_failed', `Claude CLI exited (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}) without a result${tail ? `: ${truncate(tail, 500)}` : ''}`);
+    throw new ClaudeAgentError(
+      'cli_failed',
+      `Claude CLI exited (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}) without a result${tail ? `: ${truncate(tail, 500)}` : ''}`,
+    );
   }
   const u = usageOf(result);
-  emit({ kind: 'log', message: `claude run finished: ${result.is_error ? `error (${result.terminal_reason ?? result.subtype ?? 'unknown'})` : (result.subtype ?? 'done')}, ${result.num_turns ?? 0} turns, ${Math.round((result.duration_ms ?? 0) / 100) / 10} s`, data: { ...u, turns: result.num_turns, resumed: !!resume } });
+  emit({
+    kind: 'log',
+    message: `claude run finished: ${result.is_error ? `error (${result.terminal_reason ?? result.subtype ?? 'unknown'})` : (result.subtype ?? 'done')}, ${result.num_turns ?? 0} turns, ${Math.round((result.duration_ms ?? 0) / 100) / 10} s`,
+    data: { ...u, turns: result.num_turns, resumed: !!resume },
+  });
   return { sessionId: translator.sessionId ?? result.session_id ?? null, result, usage: u };
 }
 
@@ -125,21 +178,45 @@ function failIfEndpointError(run: Run, settings: ClaudeSettings, usage: Usage, u
   const where = settings.baseUrl ? new URL(settings.baseUrl).host : 'api.anthropic.com';
   const detail = truncate(r.result ?? '', 300);
   if (r.api_error_status) {
-    throw new ClaudeAgentError('llm_endpoint_error', `LLM endpoint ${where} answered HTTP ${r.api_error_status}${r.api_error_type ? ` (${r.api_error_type})` : ''} after ${retries(settings)}: ${detail}`, usage);
+    throw new ClaudeAgentError(
+      'llm_endpoint_error',
+      `LLM endpoint ${where} answered HTTP ${r.api_error_status}${r.api_error_type ? ` (${r.api_error_type})` : ''} after ${retries(settings)}: ${detail}`,
+      usage,
+    );
   }
   if (r.terminal_reason === 'api_error' || r.api_error) {
     // The CLI only saw the proxy drop its connection; the proxy knows why the endpoint failed.
     const cause = upstreamError ? ` (${truncate(upstreamError, 200)})` : '';
-    throw new ClaudeAgentError('llm_unreachable', `LLM endpoint ${where} unreachable after ${retries(settings)}: ${detail}${cause}`, usage);
+    throw new ClaudeAgentError(
+      'llm_unreachable',
+      `LLM endpoint ${where} unreachable after ${retries(settings)}: ${detail}${cause}`,
+      usage,
+    );
   }
-  throw new ClaudeAgentError('cli_failed', `Claude CLI run failed (${r.subtype ?? 'error'}${r.terminal_reason ? `, ${r.terminal_reason}` : ''}): ${detail}`, usage);
+  throw new ClaudeAgentError(
+    'cli_failed',
+    `Claude CLI run failed (${r.subtype ?? 'error'}${r.terminal_reason ? `, ${r.terminal_reason}` : ''}): ${detail}`,
+    usage,
+  );
 }
 
 const retries = (s: ClaudeSettings) => `${s.maxRetries} ${s.maxRetries === 1 ? 'retry' : 'retries'}`;
 
 /** BUILD_FALLBACK=builtin: build the plan with the builtin kits, on a clean dist/. */
-async function fallbackBuild(ctx: AgentContext, emit: (e: AgentEvent) => void, problems: string[], usage: Usage): Promise<AgentResult> {
-  emit({ kind: 'log', message: truncate(`LLM build still invalid after the corrective turn; BUILD_FALLBACK=builtin: building the plan with the builtin agent instead (${problems.join('; ')})`, 600), data: { fallback: 'builtin', problems } });
+async function fallbackBuild(
+  ctx: AgentContext,
+  emit: (e: AgentEvent) => void,
+  problems: string[],
+  usage: Usage,
+): Promise<AgentResult> {
+  emit({
+    kind: 'log',
+    message: truncate(
+      `LLM build still invalid after the corrective turn; BUILD_FALLBACK=builtin: building the plan with the builtin agent instead (${problems.join('; ')})`,
+      600,
+    ),
+    data: { fallback: 'builtin', problems },
+  });
   await rm(path.join(ctx.workspaceDir, 'dist'), { recursive: true, force: true });
   const { builtinAgent } = await import('../builtin/index.ts');
   const result = await builtinAgent.runPhase(ctx);

@@ -31,7 +31,17 @@ export interface KeyProxy {
 }
 
 /** Headers that belong to one hop, or carry credentials: never forwarded as-is. */
-const HOP_HEADERS = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+const HOP_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
 const AUTH_HEADERS = new Set(['authorization', 'x-api-key']);
 
 export async function startKeyProxy(opts: KeyProxyOptions): Promise<KeyProxy> {
@@ -45,7 +55,12 @@ export async function startKeyProxy(opts: KeyProxyOptions): Promise<KeyProxy> {
   const server = http.createServer((req, res) => {
     if (!presentsToken(req.headers, token)) {
       res.writeHead(401, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'key proxy: missing or wrong token' } }));
+      res.end(
+        JSON.stringify({
+          type: 'error',
+          error: { type: 'authentication_error', message: 'key proxy: missing or wrong token' },
+        }),
+      );
       return;
     }
     const target = new URL(base.pathname.replace(/\/+$/, '') + (req.url ?? '/'), base.origin);
@@ -57,7 +72,8 @@ export async function startKeyProxy(opts: KeyProxyOptions): Promise<KeyProxy> {
     else headers['x-api-key'] = opts.apiKey;
     const upstream = client.request(target, { method: req.method, headers, agent }, (up) => {
       const back: http.OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(up.headers)) if (value !== undefined && !HOP_HEADERS.has(name)) back[name] = value;
+      for (const [name, value] of Object.entries(up.headers))
+        if (value !== undefined && !HOP_HEADERS.has(name)) back[name] = value;
       res.writeHead(up.statusCode ?? 502, up.statusMessage, back);
       // Flush the head at once: an SSE stream must reach the CLI event by event, not when it ends.
       res.flushHeaders();
@@ -81,7 +97,12 @@ export async function startKeyProxy(opts: KeyProxyOptions): Promise<KeyProxy> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e) =>
-      reject(new ClaudeAgentError('cli_failed', `cannot start the key proxy on 127.0.0.1: ${e.message}; the worker needs a loopback interface`)),
+      reject(
+        new ClaudeAgentError(
+          'cli_failed',
+          `cannot start the key proxy on 127.0.0.1: ${e.message}; the worker needs a loopback interface`,
+        ),
+      ),
     );
     // Loopback only, port chosen by the kernel: nothing outside this machine (or container) can reach it.
     server.listen(0, '127.0.0.1', () => resolve());
@@ -117,7 +138,9 @@ function parseUpstream(url: string): URL {
 function presentsToken(headers: http.IncomingHttpHeaders, token: string): boolean {
   const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
   const apiKey = headers['x-api-key'];
-  return [bearer, typeof apiKey === 'string' ? apiKey : undefined].some((given) => given !== undefined && sameSecret(given.trim(), token));
+  return [bearer, typeof apiKey === 'string' ? apiKey : undefined].some(
+    (given) => given !== undefined && sameSecret(given.trim(), token),
+  );
 }
 
 function sameSecret(a: string, b: string): boolean {

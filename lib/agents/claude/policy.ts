@@ -44,14 +44,20 @@ export function cliArgs(inv: CliInvocation): string[] {
   const approved = preApprovedFor(inv.phase);
   const args = [
     '-p',
-    '--output-format', 'stream-json',
+    '--output-format',
+    'stream-json',
     '--verbose',
-    '--model', inv.settings.model,
-    '--max-turns', String(inv.settings.maxTurns),
-    '--tools', tools,
+    '--model',
+    inv.settings.model,
+    '--max-turns',
+    String(inv.settings.maxTurns),
+    '--tools',
+    tools,
     ...(approved.length ? ['--allowedTools', approved.join(',')] : []),
-    '--permission-mode', 'acceptEdits',
-    '--setting-sources', 'user',
+    '--permission-mode',
+    'acceptEdits',
+    '--setting-sources',
+    'user',
     '--strict-mcp-config',
     '--disable-slash-commands',
   ];
@@ -87,7 +93,13 @@ export interface CliEndpoint {
  * the worker's env leaks in. It never holds the real key: only the key proxy's
  * loopback URL and a throwaway per-phase token (never argv, never a file).
  */
-export function cliEnv(s: ClaudeSettings, endpoint: CliEndpoint, home: string, basePath: string | undefined, nodeDir: string): Record<string, string> {
+export function cliEnv(
+  s: ClaudeSettings,
+  endpoint: CliEndpoint,
+  home: string,
+  basePath: string | undefined,
+  nodeDir: string,
+): Record<string, string> {
   const env: Record<string, string> = {
     HOME: home,
     PATH: [nodeDir, basePath || '/usr/local/bin:/usr/bin:/bin'].join(':'),

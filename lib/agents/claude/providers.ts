@@ -12,7 +12,10 @@ export const ZAI_DEFAULT_BASE_URL = 'https://api.z.ai/api/anthropic';
 export const ProviderSpec = z
   .string()
   .trim()
-  .regex(/^(zai|anthropic|llm):[A-Za-z0-9][A-Za-z0-9._:@\/-]{0,99}$/, 'must be "<provider>:<model>" with provider zai, anthropic or llm (e.g. "zai:glm-4.6")')
+  .regex(
+    /^(zai|anthropic|llm):[A-Za-z0-9][A-Za-z0-9._:@\/-]{0,99}$/,
+    'must be "<provider>:<model>" with provider zai, anthropic or llm (e.g. "zai:glm-4.6")',
+  )
   .transform((s) => {
     const at = s.indexOf(':');
     return { provider: s.slice(0, at) as (typeof PROVIDERS)[number], model: s.slice(at + 1), spec: s };
@@ -27,7 +30,11 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export function providerEnv(spec: ProviderSpec, env: Env): Record<string, string> {
   const need = (value: string | undefined, name: string) => {
-    if (!value) throw new ClaudeAgentError('llm_not_configured', `compare provider "${spec.spec}" needs ${name}; set it or leave ${spec.provider} out of compare`);
+    if (!value)
+      throw new ClaudeAgentError(
+        'llm_not_configured',
+        `compare provider "${spec.spec}" needs ${name}; set it or leave ${spec.provider} out of compare`,
+      );
     return value;
   };
   const out: Record<string, string> = { MODEL: spec.model };

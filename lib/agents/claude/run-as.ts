@@ -26,8 +26,16 @@ export async function resolveRunAs(spec: string | undefined): Promise<RunAs | nu
     const ids = /^(\d+):(\d+)$/.exec(spec);
     if (ids) return { uid: Number(ids[1]), gid: Number(ids[2]), name: spec };
     const user = users.get(spec);
-    if (!user) throw new ClaudeAgentError('workspace_inaccessible', `CLAUDE_RUN_AS="${spec}" is not a user in /etc/passwd; give a user name or "uid:gid"`);
-    if (user.uid === 0) throw new ClaudeAgentError('workspace_inaccessible', 'CLAUDE_RUN_AS must not be root: the CLI needs an unprivileged user');
+    if (!user)
+      throw new ClaudeAgentError(
+        'workspace_inaccessible',
+        `CLAUDE_RUN_AS="${spec}" is not a user in /etc/passwd; give a user name or "uid:gid"`,
+      );
+    if (user.uid === 0)
+      throw new ClaudeAgentError(
+        'workspace_inaccessible',
+        'CLAUDE_RUN_AS must not be root: the CLI needs an unprivileged user',
+      );
     return user;
   }
   for (const name of CANDIDATES) {
@@ -42,7 +50,8 @@ async function readPasswd(): Promise<Map<string, RunAs>> {
   try {
     for (const line of (await readFile('/etc/passwd', 'utf8')).split('\n')) {
       const [name, , uid, gid] = line.split(':');
-      if (name && uid && gid && /^\d+$/.test(uid) && /^\d+$/.test(gid)) out.set(name, { name, uid: Number(uid), gid: Number(gid) });
+      if (name && uid && gid && /^\d+$/.test(uid) && /^\d+$/.test(gid))
+        out.set(name, { name, uid: Number(uid), gid: Number(gid) });
     }
   } catch {
     // no passwd file (minimal image): nobody by number

@@ -22,7 +22,12 @@ export interface CliResult {
   api_error_status?: number | null;
   api_error_type?: string;
   api_error?: string;
-  usage?: { input_tokens?: number; output_tokens?: number; cache_creation_input_tokens?: number; cache_read_input_tokens?: number };
+  usage?: {
+    input_tokens?: number;
+    output_tokens?: number;
+    cache_creation_input_tokens?: number;
+    cache_read_input_tokens?: number;
+  };
   model_usage_since_last_result?: Record<string, { costUSD?: number }>;
 }
 
@@ -61,15 +66,36 @@ export class StreamTranslator {
 
   private onSystem(msg: Json) {
     if (msg.subtype === 'init') {
-      this.emit({ kind: 'log', message: `claude ${msg.claude_code_version ?? ''} started: model ${msg.model}, tools ${(msg.tools ?? []).join(', ')}, permissions ${msg.permissionMode}`.replace(/\s+/g, ' '), data: { sessionId: msg.session_id, model: msg.model, tools: msg.tools } });
+      this.emit({
+        kind: 'log',
+        message:
+          `claude ${msg.claude_code_version ?? ''} started: model ${msg.model}, tools ${(msg.tools ?? []).join(', ')}, permissions ${msg.permissionMode}`.replace(
+            /\s+/g,
+            ' ',
+          ),
+        data: { sessionId: msg.session_id, model: msg.model, tools: msg.tools },
+      });
     } else if (msg.subtype === 'api_retry') {
       this.apiErrors.push(msg.error_status ?? null);
       const what = msg.error_status ? `HTTP ${msg.error_status}` : (msg.error ?? 'connection error');
-      this.emit({ kind: 'log', message: `LLM endpoint error (${what}); retry ${msg.attempt} of ${msg.max_retries} in ${Math.round((msg.retry_delay_ms ?? 0) / 100) / 10} s`, data: { status: msg.error_status ?? null, attempt: msg.attempt, maxRetries: msg.max_retries, delayMs: msg.retry_delay_ms } });
+      this.emit({
+        kind: 'log',
+        message: `LLM endpoint error (${what}); retry ${msg.attempt} of ${msg.max_retries} in ${Math.round((msg.retry_delay_ms ?? 0) / 100) / 10} s`,
+        data: {
+          status: msg.error_status ?? null,
+          attempt: msg.attempt,
+          maxRetries: msg.max_retries,
+          delayMs: msg.retry_delay_ms,
+        },
+      });
     } else if (msg.subtype === 'permission_denied') {
       if (msg.tool_use_id) this.denied.add(msg.tool_use_id);
       const target = this.tools.get(msg.tool_use_id) ?? '';
-      this.emit({ kind: 'error', message: `refused: ${msg.tool_name} ${target}${msg.decision_reason ? ` (${msg.decision_reason})` : ''}`.trim(), data: { tool: msg.tool_name, target, reason: msg.decision_reason ?? msg.message } });
+      this.emit({
+        kind: 'error',
+        message: `refused: ${msg.tool_name} ${target}${msg.decision_reason ? ` (${msg.decision_reason})` : ''}`.trim(),
+        data: { tool: msg.tool_name, target, reason: msg.decision_reason ?? msg.message },
+      });
     }
   }
 
@@ -77,7 +103,12 @@ export class StreamTranslator {
     const content: Json[] = Array.isArray(msg.message?.content) ? msg.message.content : [];
     for (const block of content) {
       if (block.type === 'text' && typeof block.text === 'string' && block.text.trim()) {
-        if (msg.is_api_error_message || msg.error) this.emit({ kind: 'error', message: truncate(block.text, TEXT_LIMIT), data: { status: msg.api_error_status ?? null } });
+        if (msg.is_api_error_message || msg.error)
+          this.emit({
+            kind: 'error',
+            message: truncate(block.text, TEXT_LIMIT),
+            data: { status: msg.api_error_status ?? null },
+          });
         else this.emit({ kind: 'assistant', message: truncate(block.text, TEXT_LIMIT) });
       } else if (block.type === 'tool_use') {
         const target = this.targetOf(block.name, block.input ?? {});
@@ -92,7 +123,10 @@ export class StreamTranslator {
     for (const block of content) {
       if (block.type !== 'tool_result' || !block.is_error || this.denied.has(block.tool_use_id)) continue;
       const text = typeof block.content === 'string' ? block.content : JSON.stringify(block.content ?? '');
-      this.emit({ kind: 'log', message: `tool error (${this.tools.get(block.tool_use_id) ?? block.tool_use_id}): ${truncate(text, TEXT_LIMIT)}` });
+      this.emit({
+        kind: 'log',
+        message: `tool error (${this.tools.get(block.tool_use_id) ?? block.tool_use_id}): ${truncate(text, TEXT_LIMIT)}`,
+      });
     }
   }
 
@@ -103,7 +137,8 @@ export class StreamTranslator {
       const rel = path.relative(this.workspaceDir, file);
       return truncate(rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file, TARGET_LIMIT);
     }
-    if (tool === 'Bash' && typeof input.command === 'string') return truncate(input.command.replace(/\s+/g, ' '), TARGET_LIMIT);
+    if (tool === 'Bash' && typeof input.command === 'string')
+      return truncate(input.command.replace(/\s+/g, ' '), TARGET_LIMIT);
     if (typeof input.pattern === 'string') return truncate(input.pattern, TARGET_LIMIT);
     return '';
   }
@@ -113,7 +148,9 @@ export class StreamTranslator {
 export function usageOf(result: CliResult | null): Usage {
   if (!result) return {};
   const u = result.usage ?? {};
-  const perRun = result.model_usage_since_last_result ? Object.values(result.model_usage_since_last_result).reduce((n, m) => n + (m.costUSD ?? 0), 0) : undefined;
+  const perRun = result.model_usage_since_last_result
+    ? Object.values(result.model_usage_since_last_result).reduce((n, m) => n + (m.costUSD ?? 0), 0)
+    : undefined;
   return {
     inputTokens: (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0),
     outputTokens: u.output_tokens ?? 0,
