@@ -13,6 +13,9 @@ export const GAME_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; " +
   "font-src 'self' data:; connect-src 'none'; worker-src 'self' blob:; form-action 'none'; base-uri 'none'";
 
+/** The CSP of the /play/N/ variant: the game gets an opaque origin of its own (no storage, no cookies). */
+export const SANDBOXED_GAME_CSP = `${GAME_CSP}; sandbox allow-scripts allow-pointer-lock`;
+
 const SLOT_HOST = /^gamedemo(\d{1,3})\./i;
 
 /** Serves a slot when the Host header names one (gamedemoN.<anything>). */
@@ -31,13 +34,19 @@ export function createPlayRoutes(deps: AppDeps) {
     const slot = Number(c.req.param('slot'));
     const rest = new URL(c.req.url).pathname.slice(`/play/${slot}`.length);
     // Same origin as the API, so the page gets an opaque origin of its own.
-    return serveSlotFile(c, deps, slot, rest, `${GAME_CSP}; sandbox allow-scripts allow-pointer-lock`);
+    return serveSlotFile(c, deps, slot, rest, SANDBOXED_GAME_CSP);
   });
   return app;
 }
 
 async function serveSlotFile(c: Context, deps: AppDeps, slot: number, urlPath: string, csp: string) {
-  const headers = {
+  if (slot >= deps.config.SLOTS)
+    return c.text(`no slot ${slot} (this server has ${deps.config.SLOTS})`, 404, gameHeaders(csp));
+  return serveGameFile(c, path.join(slotDir(deps.config.deployDir, slot), 'current'), urlPath, csp, `slot ${slot}`);
+}
+
+function gameHeaders(csp: string) {
+  return {
     'content-security-policy': csp,
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-cache',
@@ -46,8 +55,11 @@ async function serveSlotFile(c: Context, deps: AppDeps, slot: number, urlPath: s
     // these are public static files, so any origin may read them.
     'access-control-allow-origin': '*',
   };
-  if (slot >= deps.config.SLOTS) return c.text(`no slot ${slot} (this server has ${deps.config.SLOTS})`, 404, headers);
-  const root = path.join(slotDir(deps.config.deployDir, slot), 'current');
+}
+
+/** Serves one file of a game folder (`root`) with the game headers; also used by `gamepocgen playtest <dir>`. */
+export async function serveGameFile(c: Context, root: string, urlPath: string, csp: string, name = 'this folder') {
+  const headers = gameHeaders(csp);
   let rel = decodeURIComponent(urlPath).replace(/^\/+/, '');
   if (rel === '' || rel.endsWith('/')) rel += 'index.html';
   if (rel === 'favicon.ico') return c.body(null, 204, headers);
@@ -58,6 +70,6 @@ async function serveSlotFile(c: Context, deps: AppDeps, slot: number, urlPath: s
     if (!(await stat(file)).isFile()) throw new Error('not a file');
     return c.body(new Uint8Array(await readFile(file)), 200, { ...headers, 'content-type': contentTypeFor(file) });
   } catch {
-    return c.text(rel === 'index.html' ? `slot ${slot} has no game yet` : `not found: ${rel}`, 404, headers);
+    return c.text(rel === 'index.html' ? `${name} has no game yet` : `not found: ${rel}`, 404, headers);
   }
 }

@@ -1,11 +1,11 @@
 // The play-test step on the real service with real Chromium: a deployed game is
-// played headless, scored, its playtest.json / playtest.png stored and its score
+// played headless, judged, its playtest.json and screenshots stored and its score
 // shown by the API, while the job stays `deployed`. Conditions that say nothing
 // about the game (no browser, unreachable URL, PLAYTEST=off) never fail a job.
 import type { JobHelpers } from 'graphile-worker';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENRES, PLAYTEST_CHECKS, Playtest } from '../lib/artifacts.ts';
+import { GENRES, PLAYTEST_CHECKS, type Playtest } from '../lib/artifacts.ts';
 import { getJob } from '../lib/jobs.ts';
 import { oneShotBrowser, sharedBrowser } from '../lib/playtest/browser.ts';
 import { playtestJob } from '../lib/playtest/playtest-job.ts';
@@ -52,22 +52,20 @@ describeBrowser('a normal job', () => {
   afterAll(() => h?.close());
 
   it('passes every check with a high score', () => {
-    // Seven games play at once here: on a loaded 2-core machine the first frame may miss its
-    // (minor, timing) budget; every other check must pass.
-    const failed = result.checks
-      .filter((c) => !c.passed && c.id !== 'firstFrameFast')
-      .map((c) => `${c.id}: ${c.detail}`);
+    const failed = result.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message}`);
     expect(failed).toEqual([]);
     expect(result.passed).toBe(true);
     expect(result.score).toBeGreaterThanOrEqual(PASS_SCORE);
-    expect(result.checks.map((c) => c.id)).toEqual(Object.keys(PLAYTEST_CHECKS));
+    // Every check ran or says why not (the task plays the own-origin URL only; no design is passed yet).
+    const ids = [...result.checks.map((c) => c.id), ...result.couldNotCheck.map((u) => u.id)];
+    expect(ids).toEqual(expect.arrayContaining(Object.keys(PLAYTEST_CHECKS)));
     expect(result.errors).toEqual([]);
     expect(result.foreignRequests).toEqual([]);
-    expect(result.metrics.stateBefore).toBe('title');
-    expect(result.metrics.stateAfterInput).toBe('playing');
-    expect(result.metrics.distinctColours).toBeGreaterThanOrEqual(4);
-    expect(result.metrics.firstFrameMs).toBeGreaterThan(0);
-    expect(result.metrics.playMs).toBeGreaterThanOrEqual(5000);
+    expect(result.checks.find((c) => c.id === 'starts')!.evidence).toMatchObject({
+      start: { before: 'title', after: 'playing' },
+    });
+    expect(result.trace.length).toBeGreaterThan(3);
+    expect(result.inputScript.length).toBeGreaterThan(5);
     expect(result.round).toBe(1);
   });
 
@@ -79,7 +77,7 @@ describeBrowser('a normal job', () => {
       verdicts[genre] =
         p.checks
           .filter((c) => c.required && !c.passed)
-          .map((c) => `${c.id}: ${c.detail}`)
+          .map((c) => `${c.id}: ${c.message}`)
           .join('; ') || 'passed';
       expect(p.score, genre).toBeGreaterThanOrEqual(PASS_SCORE);
     }
@@ -91,14 +89,14 @@ describeBrowser('a normal job', () => {
     expect(result.url).toBe(job.url);
   });
 
-  it('stored a screenshot that is a real PNG of the viewport', async () => {
-    const res = await h.api(`/api/jobs/${jobId}/artifacts/playtest.png`);
+  it('stored screenshots that are real PNGs of the viewport', async () => {
+    expect(result.screenshots).toEqual(['title', 'play-2s', 'mid', 'end'].map((n) => `own-origin-${n}.png`));
+    const res = await h.api(`/api/jobs/${jobId}/artifacts/playtest-own-origin-end.png`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/png');
     const png = Buffer.from(await res.arrayBuffer());
-    expect(pngSize(png)).toEqual({ width: 1100, height: 760 });
+    expect(pngSize(png)).toEqual({ width: 1280, height: 800 });
     expect(png.length).toBeGreaterThan(5000); // a painted game, not a blank page
-    expect(result.screenshot).toBe('playtest.png');
   });
 
   it('shows the score on the job and keeps it deployed, with no repair', async () => {
@@ -118,7 +116,9 @@ describeBrowser('a normal job', () => {
       failed: result.checks.filter((c) => !c.passed).map((c) => c.id),
     });
     expect(body.job.phases.map((p) => p.phase)).toEqual([1, 2, 3, 4]);
-    expect(body.job.artifacts.map((a) => a.path)).toEqual(expect.arrayContaining(['playtest.json', 'playtest.png']));
+    expect(body.job.artifacts.map((a) => a.path)).toEqual(
+      expect.arrayContaining(['playtest.json', 'playtest-own-origin-end.png']),
+    );
     expect((await getJob(h.service.db, jobId))!.playtest_score).toBe(result.score);
     expect(await queuedSteps(h, jobId)).toEqual([]);
   });

@@ -10,14 +10,24 @@ export function playtestFeedback(p: Playtest): string {
     `The deployed game failed its headless play-test (round ${p.round}, score ${p.score}/100, ${p.url}). Fix these defects:`,
     ...p.defects.map((d) => `- ${d}`),
   ];
-  if (p.errors.length) lines.push('', 'Errors the browser reported:', ...p.errors.slice(0, 20).map((e) => `- ${e}`));
+  if (p.couldNotCheck.length)
+    lines.push(
+      '',
+      'Not checked (the judge could not see these):',
+      ...p.couldNotCheck.slice(0, 10).map((u) => `- ${u.id}: ${u.why}`),
+    );
   if (p.foreignRequests.length)
     lines.push(
       '',
       'Requests that left the game origin (forbidden):',
       ...p.foreignRequests.slice(0, 10).map((u) => `- ${u}`),
     );
-  lines.push('', 'The full result is playtest.json in the workspace; playtest.png is a screenshot taken after play.');
+  if (p.errors.length)
+    lines.push('', 'Errors the browser reported:', ...p.errors.slice(0, 10).map((e) => `- ${e.slice(0, 300)}`));
+  lines.push(
+    '',
+    `The full result is playtest.json in the workspace (checks with evidence, trace, console, input script, seed ${p.seed}); screenshots: ${p.screenshots.map((s) => `playtest-${s}`).join(', ') || 'none'}.`,
+  );
   return lines.join('\n').slice(0, 10_000);
 }
 

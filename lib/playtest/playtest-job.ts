@@ -10,8 +10,7 @@ import { getJob } from '../jobs.ts';
 import { MissingJobError, type WithClient } from '../phase-runner.ts';
 import type { TaskDeps } from '../task-deps.ts';
 import { CHROMIUM_PATH } from './browser.ts';
-import { PlaytestUnreachableError, runPlaytest, type PlaytestOptions } from './run-playtest.ts';
-import { scorePlaytest } from './score.ts';
+import { type JudgeOptions, type JudgeTarget, PlaytestUnreachableError, judgeGame } from './judge.ts';
 import { lockDeployedJob, playtestRound, recordPlaytest } from './store.ts';
 
 /** The URL the play-tester opens: PLAYTEST_URL with {slot} filled in, else the game's public URL. */
@@ -19,11 +18,16 @@ export function playtestUrl(config: Pick<Config, 'PLAYTEST_URL'>, slot: number, 
   return config.PLAYTEST_URL ? config.PLAYTEST_URL.replaceAll('{slot}', String(slot)) : publicUrl;
 }
 
+/** A game served under /play/N/ is the sandboxed variant (functions/play.ts); anything else has its own origin. */
+export function servingOf(url: string): JudgeTarget {
+  return { mode: /\/play\/\d{1,3}\/?$/.test(new URL(url).pathname) ? 'sandboxed' : 'own-origin', url };
+}
+
 export async function playtestJob(
   deps: TaskDeps,
   withClient: WithClient,
   jobId: number,
-  opts: Pick<PlaytestOptions, 'signal' | 'playMs'> = {},
+  opts: Pick<JudgeOptions, 'signal' | 'seconds'> = {},
 ): Promise<string> {
   const job = await withClient((c) => getJob(c, jobId));
   if (!job) throw new MissingJobError(jobId);
@@ -38,12 +42,10 @@ export async function playtestJob(
   const round = await withClient((c) => playtestRound(c, jobId));
   const url = playtestUrl(deps.config, job.slot, job.url);
   await note(`play-test round ${round} started: ${url}`, { round, url });
-  const at = deps.now();
-  const started = performance.now();
-  let observed;
+  let observed: Awaited<ReturnType<typeof judgeGame>> | null;
   try {
     observed = await deps.playtestBrowser.use((browser) =>
-      browser ? runPlaytest(browser, url, opts) : Promise.resolve(null),
+      browser ? judgeGame(browser, [servingOf(url)], { ...opts, round, now: deps.now }) : Promise.resolve(null),
     );
   } catch (e) {
     if (!(e instanceof PlaytestUnreachableError)) throw e; // a crashed browser or a shutdown: the task is retried
@@ -58,12 +60,7 @@ export async function playtestJob(
     return `job ${jobId}: play-test skipped, no browser`;
   }
 
-  const result = scorePlaytest(observed, {
-    round,
-    at,
-    durationMs: performance.now() - started,
-    screenshot: observed.screenshot !== null,
-  });
+  const result = observed.document;
   const outcome = await withClient((c) =>
     inTransaction(c, async (tx) => {
       const now = await lockDeployedJob(tx, jobId);
@@ -76,7 +73,7 @@ export async function playtestJob(
         });
         return 'discarded' as const;
       }
-      return recordPlaytest(tx, jobId, result, observed.screenshot, deps.secrets);
+      return recordPlaytest(tx, jobId, result, observed.screenshots, deps.secrets);
     }),
   );
   return `job ${jobId} play-test round ${round}: score ${result.score}/100, ${outcome}`;

@@ -69,11 +69,11 @@ export async function recordPlaytest(
   tx: DbClient,
   jobId: number,
   p: Playtest,
-  png: Buffer | null,
+  screenshots: { name: string; bytes: Buffer }[],
   secrets: string[],
 ): Promise<PlaytestOutcome> {
   const files = new Map<string, Buffer>([['playtest.json', Buffer.from(JSON.stringify(p, null, 2) + '\n')]]);
-  if (png) files.set('playtest.png', png);
+  for (const s of screenshots) files.set(`playtest-${s.name}`, s.bytes);
   await saveArtifacts(tx, jobId, null, files);
   await setJobPlaytest(tx, jobId, p);
   const failed = p.checks.filter((c) => !c.passed).map((c) => c.id);
