@@ -17,6 +17,32 @@ const line = (label: string, value: string, note = '') =>
 async function main() {
   const only = new Set(process.argv.slice(2));
   const want = (name: string) => only.size === 0 || only.has(name);
+  if (want('playtest')) {
+    if (!existsSync('/usr/bin/chromium')) line('play-test', 'skipped', 'no /usr/bin/chromium');
+    else {
+      const { benchPlaytest } = await import('./playtest.ts');
+      const b = await benchPlaytest();
+      for (const r of b.rows)
+        line(
+          `  play-test ${r.game}`,
+          `${fmt(r.wallMs)}, ${r.peakMb.toFixed(0)} MB`,
+          `${r.passed ? 'passed' : 'failed'} ${r.score}/100, ${r.right ? 'right' : 'WRONG'} (${r.note})`,
+        );
+      const walls = b.rows.map((r) => r.wallMs).sort((x, y) => x - y);
+      line(
+        'play-test wall time (median / worst)',
+        `${fmt(walls[Math.floor(walls.length / 2)] ?? 0)} / ${fmt(walls.at(-1) ?? 0)}`,
+        'own origin + sandboxed per game; target ≤ 30 s per game',
+      );
+      line('play-test browser peak memory (worst)', `${Math.max(0, ...b.rows.map((r) => r.peakMb)).toFixed(0)} MB`);
+      line(
+        'judge accuracy on the fixture set + kits',
+        `${b.right}/${b.total}`,
+        'flaws fail on the named check; controls pass',
+      );
+    }
+    if (only.size === 1) return;
+  }
   let dir: string | null = null;
   let stopPg = async () => {};
   let adminUrl = process.env.DATABASE_URL;

@@ -53,6 +53,14 @@ export function judgeSessions(sessions: SessionObs[], expect: JudgeExpectations 
       }
     : { passed: true, message: 'no request left the game origin' };
 
+  if (main.unresponsive) {
+    // The session was cut short: what it did not get to see is not judged.
+    unchecked.push({
+      id: 'play',
+      why: `the session was cut short (${main.unresponsive}): the later checks did not run`,
+    });
+    return { results, unchecked };
+  }
   const loading = (t: string) => /\bloading\b/i.exec(t)?.[0];
   const stuck = loading(main.titleText) && loading(main.endText) && (main.play?.gameSeconds ?? 0) > 0;
   results.starts =
@@ -119,7 +127,7 @@ export function judgeSessions(sessions: SessionObs[], expect: JudgeExpectations 
 }
 
 function judgeControls(main: SessionObs, results: Judged, unchecked: Unchecked[]) {
-  if (main.light) return;
+  if (main.light || !main.controls.length) return;
   const declared = main.controls.filter((r) => r.declared);
   const byControl = new Map<string, typeof declared>();
   for (const r of declared) byControl.set(r.control, [...(byControl.get(r.control) ?? []), r]);

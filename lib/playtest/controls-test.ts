@@ -67,11 +67,12 @@ export async function testWithGame(page: Page, actions: Action[]): Promise<Actio
     else await run();
     return [before, (await readGame(page))!, ran] as const;
   };
+  // A stopped frame loop makes every later segment wait for nothing: the rest are inconclusive.
   const base: (readonly [GameSnapshot, GameSnapshot, boolean])[] = [];
-  for (let i = 0; i < actions.length; i++) base.push(await segment(null));
+  for (let i = 0; i < actions.length; i++) base.push(base.at(-1)?.[2] === false ? base.at(-1)! : await segment(null));
   const plan = aimed(actions, base[0]?.[0].points ?? []);
   const run: (readonly [GameSnapshot, GameSnapshot, boolean])[] = [];
-  for (const a of plan) run.push(await segment(a));
+  for (const a of plan) run.push(run.at(-1)?.[2] === false ? run.at(-1)! : await segment(a));
   // Anything that changes on its own in any baseline segment is time's doing (and frame timing
   // shifts it between runs): only paths the baseline never changed can show an input's effect.
   const timeDriven = new Set(base.flatMap(([b0, b1]) => [...changedPaths(b0, b1)]));
@@ -86,6 +87,10 @@ export async function testWithPicture(page: Page, actions: Action[]): Promise<Ac
   const out: ActionResult[] = [];
   const frames = () => runFrames(page, SEGMENT_FRAMES);
   for (const a of actions) {
+    if (out.at(-1)?.inconclusive) {
+      out.push({ label: a.label, control: a.control, declared: a.declared, effect: [], inconclusive: true });
+      continue;
+    }
     await runFrames(page, 0);
     const p0 = (await readPicture(page)).grid;
     let ran = await frames();

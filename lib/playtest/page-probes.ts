@@ -68,13 +68,18 @@ export const setClock = (page: Page, scale: number) =>
   }, scale);
 /**
  * Runs exactly `n` frames of game time (1/60 s each) and waits for them; time then stands still
- * until the next call or setClock(). False when the frames did not come (the loop stopped).
+ * until the next call or setClock(). False as soon as no frame came for a second (the loop stopped).
  */
-export async function runFrames(page: Page, n: number, timeoutMs = 5000): Promise<boolean> {
+export async function runFrames(page: Page, n: number, timeoutMs = 20_000): Promise<boolean> {
   await page.evaluate((k) => (window as any).__judge.runFrames(k), n);
   const started = Date.now();
+  let left = n;
+  let movedAt = Date.now();
   while (Date.now() - started < timeoutMs) {
-    if ((await page.evaluate(() => (window as any).__judge.budget)) <= 0) return true;
+    const now: number = await page.evaluate(() => (window as any).__judge.budget);
+    if (now <= 0) return true;
+    if (now !== left) [left, movedAt] = [now, Date.now()];
+    else if (Date.now() - movedAt > 1000) return false;
     await page.waitForTimeout(20);
   }
   return false;

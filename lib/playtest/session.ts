@@ -157,7 +157,7 @@ export async function runSession(browser: Browser, url: string, opts: SessionOpt
     if (opts.signal?.aborted && !(e instanceof PlaytestAbortedError))
       throw new PlaytestAbortedError('play-test aborted: the task runner is stopping');
     if (hung && !(e instanceof PlaytestUnreachableError)) {
-      obs.unresponsive = `the page stopped responding: the session got no answer within ${opts.deadlineMs} ms (a script blocking the main thread?)`;
+      obs.unresponsive = `the page stopped responding: the session got no answer within ${opts.deadlineMs} ms (a script blocking the main thread, or a machine too loaded to play it)`;
       return obs;
     }
     throw e;
@@ -232,7 +232,7 @@ async function idle(page: Page, obs: SessionObs): Promise<void> {
   const g0 = await readGame(page);
   const p0 = (await readPicture(page)).grid;
   // Exactly 2 s of game time (120 frames of 1/60 s), whatever the machine's load.
-  await runFrames(page, 120, 15_000);
+  await runFrames(page, 120);
   const at2 = await endSeen(page);
   const p2 = (await readPicture(page)).grid;
   const g2 = await readGame(page);

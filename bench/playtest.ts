@@ -1,0 +1,135 @@
+// `npm run bench playtest`: the judge's cost and accuracy. Each fixture game
+// (test/fixtures/playtest-games/, served from disk) and each builtin kit's game
+// is judged on its own origin and sandboxed, as the CLI does; it prints the wall
+// time and the browser's peak memory (RSS of this process's Chromium processes,
+// sampled) per play-test, and how many verdicts were right.
+import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { serveGameDir } from '../bin/serve-game-dir.ts';
+import { builtinAgent } from '../lib/agents/builtin/index.ts';
+import { GENRES, JobInput, type PhaseNumber } from '../lib/artifacts.ts';
+import { sharedBrowser } from '../lib/playtest/browser.ts';
+import { judgeGame } from '../lib/playtest/judge.ts';
+import { validatePhaseOutputs } from '../lib/phase-outputs.ts';
+import { readTree } from '../lib/workspace.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const FIXTURES = path.join(ROOT, 'test/fixtures/playtest-games');
+/** The check each flawed fixture must fail (kept in step with test/playtest/fixture-suite.ts). */
+const MUST_FAIL: Record<string, string> = {
+  'throws-first-frame': 'loads',
+  'blank-canvas': 'picture',
+  'ignores-input': 'inputReal',
+  'external-url': 'offline',
+  'loading-stuck': 'starts',
+  'no-goal': 'isGame',
+  'text-only': 'picture',
+  'undocumented-controls': 'controlsDocumented',
+  'noise-fake-game': 'picture',
+  'crash-10s': 'survives',
+  'instant-death': 'isGame',
+  'sandbox-storage': 'sandboxed',
+};
+
+export interface PlaytestBenchRow {
+  game: string;
+  wallMs: number;
+  peakMb: number;
+  score: number;
+  passed: boolean;
+  right: boolean;
+  note: string;
+}
+
+/** Sum of VmRSS over the descendants of this process (Chromium and its helpers), in MB. */
+async function browserRssMb(): Promise<number> {
+  const parents = new Map<number, number>();
+  const rss = new Map<number, number>();
+  for (const name of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name)) continue;
+    const status = await readFile(`/proc/${name}/status`, 'utf8').catch(() => '');
+    const ppid = /^PPid:\s+(\d+)/m.exec(status)?.[1];
+    const kb = /^VmRSS:\s+(\d+)/m.exec(status)?.[1];
+    if (ppid) parents.set(Number(name), Number(ppid));
+    if (kb) rss.set(Number(name), Number(kb));
+  }
+  const isOurs = (pid: number): boolean => {
+    for (let p = parents.get(pid), n = 0; p !== undefined && n < 20; p = parents.get(p), n++)
+      if (p === process.pid) return true;
+    return false;
+  };
+  let kb = 0;
+  for (const [pid, v] of rss) if (isOurs(pid)) kb += v;
+  return kb / 1024;
+}
+
+async function kitGame(genre: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gpg-bench-kit-'));
+  const input = JobInput.parse({ jobId: 1, idea: `a ${genre} game about owls`, genre, seed: 3, existingTitles: [] });
+  for (const phase of [1, 2, 3, 4] as PhaseNumber[])
+    await builtinAgent.runPhase({
+      phase,
+      jobId: 1,
+      gameName: 'bench',
+      workspaceDir: dir,
+      frameworkDir: path.join(ROOT, 'framework'),
+      promptsDir: path.join(ROOT, 'prompts'),
+      input,
+      signal: new AbortController().signal,
+      emit: () => {},
+      validateOutputs: async () => validatePhaseOutputs(phase, await readTree(dir)),
+      env: {},
+    });
+  return { dir: path.join(dir, 'dist'), cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export async function benchPlaytest(): Promise<{ rows: PlaytestBenchRow[]; right: number; total: number }> {
+  const browser = sharedBrowser();
+  const rows: PlaytestBenchRow[] = [];
+  const games: { name: string; dir: string; cleanup?: () => Promise<void> }[] = [
+    ...(await readdir(FIXTURES)).sort().map((name) => ({ name, dir: path.join(FIXTURES, name) })),
+  ];
+  for (const genre of GENRES) {
+    const g = await kitGame(genre);
+    games.push({ name: `kit:${genre}`, dir: g.dir, cleanup: g.cleanup });
+  }
+  try {
+    for (const game of games) {
+      const served = await serveGameDir(game.dir);
+      let peak = 0;
+      const sampler = setInterval(() => void browserRssMb().then((mb) => (peak = Math.max(peak, mb))), 250);
+      const started = performance.now();
+      try {
+        const { document: d } = await browser.use((b) =>
+          judgeGame(b!, [
+            { mode: 'own-origin', url: served.url },
+            { mode: 'sandboxed', url: served.sandboxUrl },
+          ]),
+        );
+        const failed = d.checks.filter((c) => !c.passed && c.required).map((c) => c.id);
+        const must = MUST_FAIL[game.name];
+        const right = must ? !d.passed && failed.includes(must as never) : d.passed;
+        rows.push({
+          game: game.name,
+          wallMs: performance.now() - started,
+          peakMb: Math.max(peak, await browserRssMb()),
+          score: d.score,
+          passed: d.passed,
+          right,
+          note: must
+            ? `must fail ${must}; failed ${failed.join(', ') || 'nothing'}`
+            : `must pass; failed ${failed.join(', ') || 'nothing'}`,
+        });
+      } finally {
+        clearInterval(sampler);
+        await served.close();
+        await game.cleanup?.();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  return { rows, right: rows.filter((r) => r.right).length, total: rows.length };
+}
