@@ -73,7 +73,7 @@ export function judgeSessions(sessions: SessionObs[], expect: JudgeExpectations 
       : stuck
         ? {
             passed: false,
-            message: `stuck on a loading screen: "${excerpt(main.endText, 'loading')}" is still shown after ${main.play!.gameSeconds} s of play`,
+            message: `stuck on a loading screen: "${excerpt(main.endText)}" is still shown after ${main.play!.gameSeconds} s of play`,
             evidence: { titleText: main.titleText.slice(0, 200), endText: main.endText.slice(0, 200) },
           }
         : {
@@ -242,7 +242,7 @@ function judgeIsGame(main: SessionObs, results: Judged, unchecked: Unchecked[]) 
   if (idle.instantDeathAt !== null)
     results.isGame = {
       passed: false,
-      message: `instant death: with no input the game had ended (${idle.ended}) after 2 s of game time (120 frames of 1/60 s) from the start`,
+      message: `instant death: with no input the game had ended (${idle.ended}) ${idle.instantDeathAt} s of game time after ${main.hasGame ? 'the start input' : 'the page loaded'} (checked after 120 frames of 1/60 s of idle play)`,
       evidence,
     };
   else if (!moved)
@@ -271,7 +271,7 @@ function judgeIsGame(main: SessionObs, results: Judged, unchecked: Unchecked[]) 
   }
 }
 
-function excerpt(text: string, word: string): string {
-  const i = text.toLowerCase().indexOf(word);
-  return text.slice(Math.max(0, i - 20), i + 40).trim();
+/** The loading words as shown, e.g. "Loading... 60%". */
+function excerpt(text: string): string {
+  return (/loading[.…\s]*(?:\d+\s*%)?/i.exec(text)?.[0] ?? 'Loading').trim();
 }

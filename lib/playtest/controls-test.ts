@@ -8,7 +8,7 @@
 // window after it (moving things reach new cells in every window).
 import type { Page } from 'playwright-core';
 import { type Action, perform } from './controls.ts';
-import { changedCells, type GameSnapshot, readGame, readPicture, runFrames } from './page-probes.ts';
+import { changedCells, type GameSnapshot, readGame, readPicture, runFrames, setClock } from './page-probes.ts';
 
 export interface ActionResult {
   label: string;
@@ -83,7 +83,11 @@ export async function testWithGame(page: Page, actions: Action[]): Promise<Actio
   });
 }
 
-export async function testWithPicture(page: Page, actions: Action[]): Promise<ActionResult[]> {
+export async function testWithPicture(
+  page: Page,
+  actions: Action[],
+  beforeEach: () => Promise<void>,
+): Promise<ActionResult[]> {
   const out: ActionResult[] = [];
   const frames = () => runFrames(page, SEGMENT_FRAMES);
   for (const a of actions) {
@@ -91,6 +95,8 @@ export async function testWithPicture(page: Page, actions: Action[]): Promise<Ac
       out.push({ label: a.label, control: a.control, declared: a.declared, effect: [], inconclusive: true });
       continue;
     }
+    await setClock(page, 1);
+    await beforeEach();
     await runFrames(page, 0);
     const p0 = (await readPicture(page)).grid;
     let ran = await frames();

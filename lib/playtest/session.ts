@@ -10,19 +10,11 @@ import type { ServingMode } from './document.ts';
 import { controlActions, declaredControls, perform, type Control } from './controls.ts';
 import { testWithGame, testWithPicture, type ActionResult } from './controls-test.ts';
 import { judgeInit } from './init-script.ts';
-import {
-  changedCells,
-  measureFit,
-  readGame,
-  readHud,
-  readPicture,
-  readProbe,
-  runFrames,
-  setClock,
-} from './page-probes.ts';
+import { measureFit, readGame, readHud, readPicture, readProbe, runFrames, setClock } from './page-probes.ts';
 import { visibleText } from './page-probes.ts';
 import type { Fit, Picture } from './page-probes.ts';
-import { goalProgress, playScript, shot, type PlayResult, type Recorder } from './play.ts';
+import { endSeen, idle } from './idle.ts';
+import { playScript, shot, type PlayResult, type Recorder } from './play.ts';
 
 export interface SessionOptions {
   mode: ServingMode;
@@ -35,6 +27,17 @@ export interface SessionOptions {
   deadlineMs: number;
   signal?: AbortSignal;
 }
+
+export type IdleObs = {
+  gameSeconds: number;
+  instantDeathAt: number | null;
+  endedAt: number | null;
+  ended: string | null;
+  livesLost: boolean;
+  progress: string[];
+  movedCells: number;
+  movedPaths: string[];
+};
 
 export interface SessionObs {
   mode: ServingMode;
@@ -54,16 +57,7 @@ export interface SessionObs {
   pictures: Picture[];
   fits: Fit[];
   start: { before: string | null; after: string | null; byInput: boolean };
-  idle: {
-    gameSeconds: number;
-    instantDeathAt: number | null;
-    endedAt: number | null;
-    ended: string | null;
-    livesLost: boolean;
-    progress: string[];
-    movedCells: number;
-    movedPaths: string[];
-  } | null;
+  idle: IdleObs | null;
   declared: Control[];
   controls: ActionResult[];
   play: PlayResult | null;
@@ -79,7 +73,6 @@ export class PlaytestAbortedError extends Error {
 }
 
 const LOAD_TIMEOUT_MS = 15_000;
-const END_TEXT = /\b(game over|you (?:lose|lost|died|crashed)|try again|victory|you win)\b/i;
 const clip = (s: string) => (s.length > 480 ? `${s.slice(0, 477)}...` : s);
 
 export async function runSession(browser: Browser, url: string, opts: SessionOptions): Promise<SessionObs> {
@@ -176,9 +169,11 @@ async function observe(page: Page, obs: SessionObs, opts: SessionOptions): Promi
   obs.hasGame = (await readGame(page)) !== null;
   obs.titleText = await visibleText(page);
   obs.declared = declaredControls(obs.titleText);
+  // Time stands still while the judge looks (7 frames between pictures): a game without a title
+  // card must not play, and lose, while its title is photographed and its layout measured.
   for (let i = 0; i < 3; i++) {
     obs.pictures.push(await readPicture(page));
-    await page.waitForTimeout(120);
+    await runFrames(page, 7);
   }
   await shot(page, rec, 'title');
   if (!opts.light) {
@@ -190,6 +185,7 @@ async function observe(page: Page, obs: SessionObs, opts: SessionOptions): Promi
   const before = await readGame(page);
   obs.start.before = before?.state ?? null;
   obs.playFromMs = Date.now() - rec.openedAt;
+  await setClock(page, 1);
   await page.keyboard.press('Enter');
   rec.inputScript.push({ at: 0, phase: 'start', action: 'press Enter' });
   await page.waitForTimeout(150);
@@ -206,7 +202,18 @@ async function observe(page: Page, obs: SessionObs, opts: SessionOptions): Promi
   if (!opts.light) {
     const actions = controlActions(obs.declared);
     await setClock(page, 1);
-    obs.controls = obs.hasGame ? await testWithGame(page, actions) : await testWithPicture(page, actions);
+    obs.controls = obs.hasGame
+      ? await testWithGame(page, actions)
+      : await testWithPicture(page, actions, async () => {
+          // A run that ended is restarted as a player would, or the controls can't show anything.
+          if (!(await endSeen(page))) return;
+          await page.keyboard.press('Enter');
+          rec.inputScript.push({
+            at: Date.now() - rec.openedAt,
+            phase: 'controls',
+            action: 'press Enter (end screen)',
+          });
+        });
     await setClock(page, 1);
     if (obs.hasGame) await page.evaluate(() => (window as any).__game.restart?.());
   }
@@ -226,53 +233,6 @@ async function observe(page: Page, obs: SessionObs, opts: SessionOptions): Promi
   obs.violations = (await readProbe(page)).violations;
 }
 
-/** Idle from the start: 2 game seconds (instant death?), then up to 40 at 8× speed for an end or lost lives. */
-async function idle(page: Page, obs: SessionObs): Promise<void> {
-  const t0 = (await readProbe(page)).gameSeconds;
-  const g0 = await readGame(page);
-  const p0 = (await readPicture(page)).grid;
-  // Exactly 2 s of game time (120 frames of 1/60 s), whatever the machine's load.
-  await runFrames(page, 120);
-  const at2 = await endSeen(page);
-  const p2 = (await readPicture(page)).grid;
-  const g2 = await readGame(page);
-  const idleObs: NonNullable<SessionObs['idle']> = {
-    gameSeconds: 0,
-    instantDeathAt: at2 ? round1((await readProbe(page)).gameSeconds - t0) : null,
-    endedAt: null,
-    ended: at2,
-    livesLost: false,
-    progress: [],
-    movedCells: changedCells(p0, p2).size,
-    movedPaths:
-      g0 && g2
-        ? Object.keys(g2.flat)
-            .filter((k) => g0.flat[k] !== g2.flat[k])
-            .slice(0, 8)
-        : [],
-  };
-  await setClock(page, 8);
-  // Up to ~24 game seconds more, until an end, a lost life or a goal counter rising says it is a game.
-  for (let i = 0; i < 15 && !idleObs.ended && !idleObs.livesLost && !idleObs.progress.length; i++) {
-    await page.waitForTimeout(200);
-    const g = await readGame(page);
-    if (g && g0?.lives != null && g.lives != null && g.lives < g0.lives) idleObs.livesLost = true;
-    idleObs.progress = goalProgress(g0, g);
-    idleObs.ended = await endSeen(page);
-  }
-  idleObs.gameSeconds = round1((await readProbe(page)).gameSeconds - t0);
-  if (idleObs.ended) idleObs.endedAt = idleObs.gameSeconds;
-  obs.idle = idleObs;
-}
-
-/** 'lost' / 'won' from __game, else an end screen's words in the page text, else null. */
-async function endSeen(page: Page): Promise<string | null> {
-  const g = await readGame(page);
-  if (g) return g.state === 'lost' || g.state === 'won' ? g.state : null;
-  const m = END_TEXT.exec(await visibleText(page));
-  return m ? `"${m[1]}" shown` : null;
-}
-
 async function waitForFrames(page: Page, rec: Recorder, timeoutMs: number): Promise<void> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
@@ -281,8 +241,6 @@ async function waitForFrames(page: Page, rec: Recorder, timeoutMs: number): Prom
     await page.waitForTimeout(100);
   }
 }
-
-const round1 = (n: number) => Math.round(n * 10) / 10;
 
 function originOf(u: string): string | null {
   try {
