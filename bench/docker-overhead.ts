@@ -12,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { createDockerRuntime } from '../lib/runtimes/docker.ts';
-import type { WorkerLine } from '../lib/runtimes/types.ts';
+import type { WorkerLine } from '../lib/worker-protocol/lines.ts';
 import { ensureTestImages, WORKER_TEST_IMAGE } from '../test/fixtures/docker/build-images.ts';
 
 const run = promisify(execFile);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { JobInput, type Genre, type PhaseNumber } from '../../lib/artifacts.ts';
 import { builtinAgent } from '../../lib/agents/builtin/index.ts';
-import type { AgentEvent } from '../../lib/agents/types.ts';
+import type { WorkerLine } from '../../lib/worker-protocol/lines.ts';
 import { validatePhaseOutputs } from '../../lib/phase-outputs.ts';
 import { readTree, type FileMap } from '../../lib/workspace.ts';
 
@@ -15,7 +15,7 @@ export const FRAMEWORK_DIR = path.join(ROOT, 'framework');
 export interface Generated {
   dir: string;
   files: FileMap;
-  events: AgentEvent[];
+  events: WorkerLine[];
   cleanup(): Promise<void>;
 }
 
@@ -34,7 +34,7 @@ export async function generateGame(opts: {
     seed: opts.seed ?? 1,
     existingTitles: opts.existingTitles ?? [],
   });
-  const events: AgentEvent[] = [];
+  const events: WorkerLine[] = [];
   for (const phase of opts.phases ?? ([1, 2, 3, 4] as PhaseNumber[])) {
     await builtinAgent.runPhase({
       phase,
