@@ -83,7 +83,7 @@ export const Plan = z.object({
   files: z
     .array(
       z.object({
-        path: z.string().regex(/^dist\/[A-Za-z0-9._\/-]+$/, 'must be a relative path under dist/'),
+        path: z.string().regex(/^dist\/[A-Za-z0-9._/-]+$/, 'must be a relative path under dist/'),
         purpose: ShortText,
       }),
     )

@@ -40,7 +40,7 @@ export async function playtestJob(
   await note(`play-test round ${round} started: ${url}`, { round, url });
   const at = deps.now();
   const started = performance.now();
-  let observed;
+  let observed: Awaited<ReturnType<typeof runPlaytest>> | null;
   try {
     observed = await deps.playtestBrowser.use((browser) =>
       browser ? runPlaytest(browser, url, opts) : Promise.resolve(null),

@@ -13,7 +13,7 @@ export const ProviderSpec = z
   .string()
   .trim()
   .regex(
-    /^(zai|anthropic|llm):[A-Za-z0-9][A-Za-z0-9._:@\/-]{0,99}$/,
+    /^(zai|anthropic|llm):[A-Za-z0-9][A-Za-z0-9._:@/-]{0,99}$/,
     'must be "<provider>:<model>" with provider zai, anthropic or llm (e.g. "zai:glm-4.6")',
   )
   .transform((s) => {
