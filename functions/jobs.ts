@@ -14,7 +14,7 @@ import type { AppDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 import { serializeEvent, streamJobEvents } from './sse.ts';
 import { jsonBody, pathId, query } from './validate.ts';
-import { contentTypeFor } from './content-types.ts';
+import { contentTypeFor } from '../lib/game-serving.ts';
 
 const ListQuery = z.object({
   status: z.enum(JOB_STATUSES).optional(),

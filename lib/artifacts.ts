@@ -83,7 +83,8 @@ export const Plan = z.object({
   files: z
     .array(
       z.object({
-        path: z.string().regex(/^dist\/[A-Za-z0-9._/-]+$/, 'must be a relative path under dist/'),
+        // biome-ignore lint/complexity/noUselessEscapeInRegex: the source is rendered into the LLM prompt's JSON schema (pinned by the prompt snapshots)
+        path: z.string().regex(/^dist\/[A-Za-z0-9._\/-]+$/, 'must be a relative path under dist/'),
         purpose: ShortText,
       }),
     )

@@ -1,7 +1,7 @@
 // A container's output as lines: Docker multiplexes stdout and stderr into one stream
 // (or one buffer, for non-follow logs); these split it back and hand each line to the
 // worker protocol's parser (lib/worker-protocol/lines.ts).
-import { PassThrough } from 'node:stream';
+import type { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { lineSink, type StreamName } from '../worker-protocol/lines.ts';
 

@@ -39,7 +39,7 @@ function runtimeSpecifiers(file: string): string[] {
 }
 
 /** Every file reached from `entry` inside the repo, and every specifier that leaves it. */
-export function importClosure(entry: string): { files: string[]; external: Set<string> } {
+function importClosure(entry: string): { files: string[]; external: Set<string> } {
   const seen = new Set<string>();
   const external = new Set<string>();
   const queue = [path.resolve(entry)];

@@ -1,15 +1,15 @@
-// Test helper: runs the builtin agent through phases 1–4 in a scratch workspace,
+// Test and bench support: runs the builtin agent through phases 1–4 in a scratch workspace,
 // exactly as the worker would (one runPhase per phase), and returns the files.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { JobInput, type Genre, type PhaseNumber } from '../../lib/artifacts.ts';
-import { builtinAgent } from '../../lib/agents/builtin/index.ts';
-import type { WorkerLine } from '../../lib/worker-protocol/lines.ts';
-import { validatePhaseOutputs } from '../../lib/phase-outputs.ts';
-import { readTree, type FileMap } from '../../lib/workspace.ts';
+import { JobInput, type Genre, type PhaseNumber } from '../lib/artifacts.ts';
+import { builtinAgent } from '../lib/agents/builtin/index.ts';
+import type { WorkerLine } from '../lib/worker-protocol/lines.ts';
+import { validatePhaseOutputs } from '../lib/phase-outputs.ts';
+import { readTree, type FileMap } from '../lib/workspace.ts';
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const ROOT = path.resolve(import.meta.dirname, '..');
 export const FRAMEWORK_DIR = path.join(ROOT, 'framework');
 
 export interface Generated {
