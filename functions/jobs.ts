@@ -2,7 +2,7 @@
 // logs (or follow them live) and their artifacts.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { providerEnv } from '../lib/agents/claude/providers.ts';
+import { providerEnv } from '../lib/llm/providers.ts';
 import { getArtifact, listArtifacts } from '../lib/artifact-store.ts';
 import { comparisonOf } from '../lib/compare.ts';
 import { providerSettings } from '../lib/config.ts';

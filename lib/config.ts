@@ -80,7 +80,7 @@ export function llmSettings(c: Config): { baseUrl?: string; apiKey?: string } {
   return { baseUrl: c.LLM_BASE_URL ?? c.ZAI_BASE_URL, apiKey: c.LLM_API_KEY ?? c.ZAI_API_KEY ?? c.ANTHROPIC_API_KEY };
 }
 
-/** The operator's provider settings, for comparison jobs (lib/agents/claude/providers.ts). */
+/** The operator's provider settings, for comparison jobs (lib/llm/providers.ts). */
 export function providerSettings(c: Config): Record<string, string | undefined> {
   return {
     ZAI_BASE_URL: c.ZAI_BASE_URL,

@@ -5,7 +5,7 @@ import { loadArtifacts } from './artifact-store.ts';
 import { inTransaction } from './db.ts';
 import { addEvent } from './events.ts';
 import { failJob, getJob, hasUndeployedBuild, setJobStatus } from './jobs.ts';
-import type { WithClient } from './phase-runner.ts';
+import type { WithClient } from './db.ts';
 import { MissingJobError } from './phase-runner.ts';
 import { enqueuePlaytest } from './playtest/store.ts';
 import { allocateSlot, assignSlot, ensureSlots } from './slots.ts';
