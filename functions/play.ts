@@ -7,9 +7,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { slotDir } from '../lib/deployers/releases.ts';
 import { contentTypeFor, GAME_CSP } from '../lib/game-serving.ts';
+import { SLOT_HOST } from '../lib/slot-names.ts';
 import type { AppDeps } from './deps.ts';
-
-const SLOT_HOST = /^gamedemo(\d{1,3})\./i;
 
 /** Serves a slot when the Host header names one (gamedemoN.<anything>). */
 export function slotHostMiddleware(deps: AppDeps): MiddlewareHandler {

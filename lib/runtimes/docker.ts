@@ -6,7 +6,8 @@
 // Secrets never enter the container's Env (visible to `docker inspect` and to
 // anything in the container via /proc): they are written to its stdin.
 import type Docker from 'dockerode';
-import { toDocker, engineAnswers, imageExists, withTimeout, type DockerLike } from '../docker/client.ts';
+import { toDocker, engineAnswers, imageExists, type DockerLike } from '../docker/client.ts';
+import { withTimeout } from '../timeout.ts';
 import { DockerPathError, engineMessage, isNotFound, tolerateGone } from '../docker/errors.ts';
 import { demuxLines } from '../docker/lines.ts';
 import { ensureNetwork } from '../docker/networks.ts';
