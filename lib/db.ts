@@ -30,7 +30,7 @@ export async function resolveDatabase(
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: null };
   const embedded = await startEmbeddedPostgres({
     dataDir: config.DATA_DIR,
-    port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+    port: config.EMBEDDED_PG_PORT,
     onLog,
   });
   return { url: embedded.url, embedded };
