@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { contentTypeFor, GAME_CSP } from '../lib/game-serving.ts';
-import { CHROMIUM_PATH as CHROMIUM } from '../lib/playtest/browser.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../lib/playtest/browser.ts';
 
 /** True when the browser suite can run; in CI a missing Chromium is a failure, not a skip. */
 export function chromiumAvailable(): boolean {
@@ -51,13 +51,6 @@ export async function serveDist(root: string, opts: { sandbox?: boolean } = {}):
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
