@@ -5,12 +5,12 @@ import { describeZodError } from '../lib/artifacts.ts';
 import type { Config } from '../lib/config.ts';
 import { createPool, resolveDatabase } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
-import { getJob, type JobRow } from '../lib/jobs.ts';
+import { hasOutcome } from '../lib/jobs/lifecycle.ts';
+import { getJob, type JobRow } from '../lib/jobs/repository.ts';
 
 type Parsed = { values: { count?: string; genre?: string; seed?: string; 'no-wait'?: boolean }; positionals: string[] };
 
 const STEPS = 5; // 4 phases + deploy
-const DONE = new Set(['deployed', 'failed', 'recycled', 'removed']);
 
 export async function generateCommand(config: Config, args: Parsed): Promise<void> {
   const request = GenerateRequest.safeParse({
@@ -37,7 +37,7 @@ export async function generateCommand(config: Config, args: Parsed): Promise<voi
         if (finished) return;
         const jobs = await Promise.all(ids.map(async (id) => (await getJob(db, id))!));
         process.stdout.write(render(jobs));
-        if (jobs.every((j) => DONE.has(j.status))) {
+        if (jobs.every((j) => hasOutcome(j.status))) {
           finished = true;
           unsubscribe();
           resolve();
