@@ -159,3 +159,12 @@ export async function totalUsage(
   );
   return { inputTokens: rows[0]!.i, outputTokens: rows[0]!.o, costUsd: rows[0]!.c };
 }
+
+/** How many of the jobs `ids` are in one of `statuses`. */
+export async function countJobsWithStatus(db: Queryable, ids: number[], statuses: readonly string[]): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'select count(*)::int n from gamepocgen.jobs where id = any($1) and status = any($2::text[])',
+    [ids, statuses],
+  );
+  return rows[0]!.n;
+}
