@@ -101,3 +101,38 @@ describe('the task registry', () => {
     expect(TASKS['remove-game'].safeParse({ jobId: 1 }).success).toBe(false);
   });
 });
+
+describe('where the queries live', () => {
+  /** Files (outside their home folder) whose text names a table or schema that has one home. */
+  const misplaced = (files: Map<string, string>) =>
+    [...files]
+      .flatMap(([file, text]) => [
+        ...(/gamepocgen\.jobs\b/.test(text) && !file.startsWith('lib/jobs/') ? [`${file}: gamepocgen.jobs`] : []),
+        ...(/graphile_worker\./.test(text) && !file.startsWith('lib/queue/') ? [`${file}: graphile_worker.*`] : []),
+      ])
+      .sort();
+
+  it('flags a query outside its home, and not one inside it', () => {
+    const fixtures = new Map([
+      ['functions/x.ts', "db.query('select * from gamepocgen.jobs')"],
+      ['lib/games.ts', "db.query('select count(*) from graphile_worker.jobs')"],
+      ['lib/jobs/repository.ts', "db.query('select * from gamepocgen.jobs')"],
+      ['lib/queue/queries.ts', "db.query('select * from graphile_worker.jobs')"],
+      ['lib/jobs/lifecycle.ts', "db.query('select * from gamepocgen.jobs_archive')"],
+    ]);
+    expect(misplaced(fixtures)).toEqual(['functions/x.ts: gamepocgen.jobs', 'lib/games.ts: graphile_worker.*']);
+  });
+
+  it('keeps gamepocgen.jobs in lib/jobs/ and graphile_worker.* in lib/queue/', async () => {
+    const files = new Map<string, string>();
+    for (const dir of ['lib', 'functions', 'tasks', 'bin']) {
+      for (const entry of await readdir(path.join(ROOT_DIR, dir), { recursive: true })) {
+        if (!entry.endsWith('.ts')) continue;
+        const file = `${dir}/${entry}`;
+        files.set(file, await readFile(path.join(ROOT_DIR, file), 'utf8'));
+      }
+    }
+    expect(files.size).toBeGreaterThan(50);
+    expect(misplaced(files)).toEqual([]);
+  });
+});
