@@ -1,8 +1,8 @@
 // GET /health: database, runtime, live runner processes, queue depth, uptime.
 // 503 when the database does not answer, so a load balancer stops routing here.
 import { Hono } from 'hono';
-import { queueDepth } from '../lib/games.ts';
 import { liveRunnerCount } from '../lib/presence.ts';
+import { queueDepth } from '../lib/queue/queries.ts';
 import { withTimeout } from '../lib/timeout.ts';
 import type { AppDeps } from './deps.ts';
 
