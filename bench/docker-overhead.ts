@@ -4,7 +4,7 @@
 // measured in rotation in the same run so all see the same engine state. The
 // like-for-like cycle that also waits for removal is reported beside it.
 // Target: the runtime's median within 1.2× of `docker run --rm`'s.
-// Run directly: node bench/docker-overhead.ts [--iterations N]
+// Run directly: npx node bench/docker-overhead.ts [--iterations N]
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

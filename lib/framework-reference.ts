@@ -53,7 +53,8 @@ export function parseModule(rel: string, source: string): FrameworkModule {
     if (exp) {
       exports.push(exp[2]!);
       api.push([...(doc ?? []), signature(lines, i, exp[1]!)].join('\n'));
-    } else if (/^export\s*\{/.test(line)) {
+    } else if (/^export\s*\{/.test(line) && !/^export\s*\{\s*\}/.test(line)) {
+      // (`export {};` only makes a types-only file such as kit.js a module: nothing to show)
       api.push(line.trim());
       for (const name of line.replace(/^export\s*\{|\}.*$/g, '').split(',')) {
         const local = name
