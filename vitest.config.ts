@@ -12,6 +12,8 @@ const UNIT = [
   'test/claude/model-server.test.ts',
   'test/claude/prompts.test.ts',
   'test/docker/pure.test.ts',
+  'test/config-docs.test.ts',
+  'test/layers/**/*.test.ts',
   'test/lifecycle.test.ts',
   'test/playtest-score.test.ts',
   'test/unit-guard.test.ts',
