@@ -4,16 +4,12 @@
 // time and the browser's peak memory (RSS of this process's Chromium processes,
 // sampled) per play-test, and how many verdicts were right.
 import { readdir, readFile } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { serveGameDir } from '../bin/serve-game-dir.ts';
-import { builtinAgent } from '../lib/agents/builtin/index.ts';
-import { GENRES, JobInput, type PhaseNumber } from '../lib/artifacts.ts';
+import { GENRES, type Genre } from '../lib/artifacts.ts';
 import { sharedBrowser } from '../lib/playtest/browser.ts';
 import { judgeGame } from '../lib/playtest/judge.ts';
-import { validatePhaseOutputs } from '../lib/phase-outputs.ts';
-import { readTree } from '../lib/workspace.ts';
+import { generateGame } from '../support/generate-game.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/playtest-games');
@@ -65,24 +61,9 @@ async function browserRssMb(): Promise<number> {
   return kb / 1024;
 }
 
-async function kitGame(genre: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'gpg-bench-kit-'));
-  const input = JobInput.parse({ jobId: 1, idea: `a ${genre} game about owls`, genre, seed: 3, existingTitles: [] });
-  for (const phase of [1, 2, 3, 4] as PhaseNumber[])
-    await builtinAgent.runPhase({
-      phase,
-      jobId: 1,
-      gameName: 'bench',
-      workspaceDir: dir,
-      frameworkDir: path.join(ROOT, 'framework'),
-      promptsDir: path.join(ROOT, 'prompts'),
-      input,
-      signal: new AbortController().signal,
-      emit: () => {},
-      validateOutputs: async () => validatePhaseOutputs(phase, await readTree(dir)),
-      env: {},
-    });
-  return { dir: path.join(dir, 'dist'), cleanup: () => rm(dir, { recursive: true, force: true }) };
+async function kitGame(genre: Genre): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const g = await generateGame({ idea: `a ${genre} game about owls`, genre, seed: 3 });
+  return { dir: path.join(g.dir, 'dist'), cleanup: g.cleanup };
 }
 
 export async function benchPlaytest(): Promise<{ rows: PlaytestBenchRow[]; right: number; total: number }> {
