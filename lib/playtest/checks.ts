@@ -5,6 +5,7 @@ import type { PlaytestCheckId } from './document.ts';
 import type { SessionObs } from './session.ts';
 import { lookChecks } from './checks-look.ts';
 import { SEGMENT_FRAMES } from './controls-test.ts';
+import { changedCells } from './page-probes.ts';
 
 export type CheckResult = { passed: boolean; message: string; evidence?: Record<string, unknown> };
 export type Unchecked = { id: string; why: string };
@@ -235,7 +236,10 @@ function judgeIsGame(main: SessionObs, results: Judged, unchecked: Unchecked[]) 
     play.ends[0] ??
     (idle.livesLost || play.livesLost ? 'a life lost' : null) ??
     (idle.progress[0] || play.progress[0] ? `progress toward the goal: ${idle.progress[0] ?? play.progress[0]}` : null);
+  const endPictures = main.pictures.slice(3);
+  const playMoved = endPictures.some((p, i) => i > 0 && changedCells(endPictures[i - 1]!.grid, p.grid).size >= 4);
   const moved =
+    playMoved ||
     idle.movedCells >= 4 ||
     idle.movedPaths.some((p) => !/^kit\.(player|paddle|cursor)\b/.test(p)) ||
     play.worldPaths.length > 0;
@@ -248,7 +252,7 @@ function judgeIsGame(main: SessionObs, results: Judged, unchecked: Unchecked[]) 
   else if (!moved)
     results.isGame = {
       passed: false,
-      message: `nothing moves on its own: ${idle.movedCells} picture cells changed in 2 s of idle play and no state beyond the player changed during play`,
+      message: `nothing moves on its own: ${idle.movedCells} picture cells changed in 2 s of idle play, the picture held still after play, and no state beyond the player changed during play`,
       evidence,
     };
   else if (!reached && main.hasGame)

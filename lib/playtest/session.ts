@@ -236,7 +236,8 @@ async function observe(page: Page, obs: SessionObs, opts: SessionOptions): Promi
 async function waitForFrames(page: Page, rec: Recorder, timeoutMs: number): Promise<void> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    if ((await readProbe(page)).frames > 5) return;
+    // Booted: time stands still until the judge has looked (a game without a title card would play on).
+    if ((await readProbe(page)).frames > 5) return void (await runFrames(page, 0));
     if (rec.errors.length && Date.now() - started > 1500) return;
     await page.waitForTimeout(100);
   }
