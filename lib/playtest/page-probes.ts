@@ -66,9 +66,13 @@ export const setClock = (page: Page, scale: number) =>
     // speeds its frame timestamps, so the framework's own speed stays at 1.
     if (g && typeof g === 'object' && 'speed' in g) g.speed = 1;
   }, scale);
+
+/** No frame for this long (wall clock) in runFrames means the game's loop stopped; a loaded machine stalls ~1 s. */
+const STALL_MS = 3000;
+
 /**
  * Runs exactly `n` frames of game time (1/60 s each) and waits for them; time then stands still
- * until the next call or setClock(). False as soon as no frame came for a second (the loop stopped).
+ * until the next call or setClock(). False as soon as no frame came for STALL_MS (the loop stopped).
  */
 export async function runFrames(page: Page, n: number, timeoutMs = 20_000): Promise<boolean> {
   await page.evaluate((k) => (window as any).__judge.runFrames(k), n);
@@ -79,7 +83,7 @@ export async function runFrames(page: Page, n: number, timeoutMs = 20_000): Prom
     const now: number = await page.evaluate(() => (window as any).__judge.budget);
     if (now <= 0) return true;
     if (now !== left) [left, movedAt] = [now, Date.now()];
-    else if (Date.now() - movedAt > 1000) return false;
+    else if (Date.now() - movedAt > STALL_MS) return false;
     await page.waitForTimeout(20);
   }
   return false;
