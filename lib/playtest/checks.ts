@@ -83,9 +83,15 @@ export function judgeSessions(sessions: SessionObs[], expect: JudgeExpectations 
             evidence: { firstFrameMs: main.firstFrameMs, start: main.start },
           };
 
-  judgeControls(main, results, unchecked);
-  judgeSurvival(main, results);
-  judgeIsGame(main, results, unchecked);
+  if (main.frames > MIN_FRAMES) {
+    judgeControls(main, results, unchecked);
+    judgeSurvival(main, results);
+    judgeIsGame(main, results, unchecked);
+  } else
+    unchecked.push({
+      id: 'play',
+      why: `the game never drew frames (${main.frames}), so its controls, survival and gameplay could not be checked`,
+    });
 
   if (!sandbox) {
     unchecked.push({
@@ -103,7 +109,7 @@ export function judgeSessions(sessions: SessionObs[], expect: JudgeExpectations 
             message: `on the sandboxed origin (${sandbox.url}): uncaught error ${secs(errs[0]!.t)} after opening: ${list(errs.map((e) => e.text))}${storage ? '; storage throws on an opaque origin, so it must be wrapped in try/catch and degrade to no persistence' : ''}`,
             evidence: { url: sandbox.url, errors: errs.slice(0, 5) },
           }
-        : sandbox.frames <= MIN_FRAMES
+        : sandbox.frames <= MIN_FRAMES && main.frames > MIN_FRAMES
           ? {
               passed: false,
               message: `on the sandboxed origin only ${sandbox.frames} frame(s) were drawn`,

@@ -204,16 +204,20 @@ async function observe(page: Page, obs: SessionObs, opts: SessionOptions): Promi
     await setClock(page, 1);
     obs.controls = obs.hasGame
       ? await testWithGame(page, actions)
-      : await testWithPicture(page, actions, async () => {
-          // A run that ended is restarted as a player would, or the controls can't show anything.
-          if (!(await endSeen(page))) return;
-          await page.keyboard.press('Enter');
-          rec.inputScript.push({
-            at: Date.now() - rec.openedAt,
-            phase: 'controls',
-            action: 'press Enter (end screen)',
-          });
-        });
+      : await testWithPicture(
+          page,
+          actions,
+          async () => (await endSeen(page)) !== null,
+          async () => {
+            // A run that ended is restarted as a player would, or the controls can't show anything.
+            await page.keyboard.press('Enter');
+            rec.inputScript.push({
+              at: Date.now() - rec.openedAt,
+              phase: 'controls',
+              action: 'press Enter (end screen)',
+            });
+          },
+        );
     await setClock(page, 1);
     if (obs.hasGame) await page.evaluate(() => (window as any).__game.restart?.());
   }
