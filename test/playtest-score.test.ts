@@ -207,6 +207,7 @@ describe('declared controls', () => {
   it.each<[string, string[]]>([
     ['WASD / arrow keys: move. Space: shockwave. P / Esc: pause', ['arrow keys', 'WASD', 'Space']],
     ['← → / A D slide the paddle; Space / ↑ / W / tap launches', ['Left/Right/Up', 'Space', 'pointer', 'A', 'D', 'W']],
+    ['Arrow keys ← → move the catcher', ['arrow keys']],
     ['Arrow keys + Space: move the cursor and build. Click a tile.', ['arrow keys', 'pointer']],
     ['A lighthouse keeper. I think it is fun.', []],
     ['Press J to jump, L to dash', ['J', 'L']],

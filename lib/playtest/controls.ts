@@ -44,7 +44,12 @@ export function declaredControls(text: string): Control[] {
     if (SHELL.has(`Key${l}`)) continue; // pause / restart / mute: not play controls
     add(l, [`Key${l}`]);
   }
-  return out;
+  // "← →" beside "arrow keys" is the same control written twice: keep the larger one.
+  return out.filter(
+    (c) =>
+      !c.keys.length ||
+      !out.some((o) => o !== c && o.keys.length > c.keys.length && c.keys.every((k) => o.keys.includes(k))),
+  );
 }
 
 export interface Action {
