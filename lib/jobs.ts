@@ -69,15 +69,17 @@ export async function getJob(db: Queryable, id: number, opts: { forUpdate?: bool
 }
 
 /** The job and whether `phase` already completed for it (one round trip, on the hot path). */
+/** `phaseDone`: the phase completed at least `times` times (a repair loop runs phase 5 once per repair). */
 export async function getJobForPhase(
   db: Queryable,
   id: number,
   phase: number,
+  times = 1,
 ): Promise<{ job: JobRow; phaseDone: boolean } | null> {
   const { rows } = await db.query<JobRow & { phase_done: boolean }>(
-    `select j.*, exists (select 1 from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed') as phase_done
+    `select j.*, (select count(*) from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed') >= $3 as phase_done
        from gamepocgen.jobs j where j.id = $1`,
-    [id, phase],
+    [id, phase, times],
   );
   if (!rows[0]) return null;
   const { phase_done, ...job } = rows[0];

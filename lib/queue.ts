@@ -4,8 +4,16 @@ import { z } from 'zod';
 import { PhaseNumber } from './artifacts.ts';
 import type { Queryable } from './db.ts';
 
-export const RunPhasePayload = z.object({ jobId: z.number().int().positive(), phase: PhaseNumber });
+export const RunPhasePayload = z.object({
+  jobId: z.number().int().positive(),
+  phase: PhaseNumber,
+  /** Phase 5 only: which repair of the loop this is (1, 2, …); done once that many repairs completed. */
+  repair: z.number().int().min(1).max(20).optional(),
+});
 export const JobIdPayload = z.object({ jobId: z.number().int().positive() });
+/** `deploy-game`: with `rollbackTo`, republishes an earlier play-tested version (already judged, so no play-test follows). */
+export const DeployPayload = JobIdPayload.extend({ rollbackTo: z.number().int().min(1).max(20).optional() });
+export type DeployPayload = z.infer<typeof DeployPayload>;
 export type RunPhasePayload = z.infer<typeof RunPhasePayload>;
 
 export const MAX_ATTEMPTS = 3;
@@ -29,3 +37,11 @@ export const enqueuePhase = (db: Queryable, jobId: number, phase: PhaseNumber) =
 
 export const enqueueDeploy = (db: Queryable, jobId: number) =>
   enqueue(db, 'deploy-game', { jobId }, `job:${jobId}:deploy`);
+
+/** Repair N of a job's repair loop (lib/playtest/store.ts): its own key, so each repair is a new step. */
+export const enqueueRepair = (db: Queryable, jobId: number, repair: number) =>
+  enqueue(db, 'run-phase', { jobId, phase: 5, repair }, `job:${jobId}:phase:5:repair:${repair}`);
+
+/** Republishes round `round`'s version after round `after` was rolled back. */
+export const enqueueRollback = (db: Queryable, jobId: number, round: number, after: number) =>
+  enqueue(db, 'deploy-game', { jobId, rollbackTo: round }, `job:${jobId}:rollback:${after}`);

@@ -1,5 +1,5 @@
 // graphile-worker task `playtest-game` {jobId}: plays a deployed game in headless
-// Chromium, stores its score, and queues the one repair if it fails (lib/playtest/).
+// Chromium, stores the round, and drives the repair loop (lib/playtest/store.ts).
 import type { JobHelpers } from 'graphile-worker';
 import { addEvent } from '../lib/events.ts';
 import { oneShotBrowser } from '../lib/playtest/browser.ts';

@@ -1,6 +1,6 @@
 // Play-testing one deployed job: open its game in the shared headless browser,
-// score it, and record the result (and, on a first failure, the one repair) in
-// one transaction. The job stays `deployed` throughout: the game stays playable.
+// score it, and record the round (and the repair loop's next step: another
+// repair, a rollback to the best version, or stop) in one transaction. The job stays `deployed` throughout: the game stays playable.
 // What says nothing about the game — no browser, a URL this worker can't reach,
 // a job that moved on — is an event, never a failed job or a repair.
 import { inTransaction } from '../db.ts';
@@ -76,7 +76,8 @@ export async function playtestJob(
         });
         return 'discarded' as const;
       }
-      return recordPlaytest(tx, jobId, result, observed.screenshot, deps.secrets);
+      const screenshots = observed.screenshot ? [{ name: 'playtest.png', bytes: observed.screenshot }] : [];
+      return recordPlaytest(tx, deps, jobId, result, screenshots, now.playtest);
     }),
   );
   return `job ${jobId} play-test round ${round}: score ${result.score}/100, ${outcome}`;
