@@ -10,7 +10,7 @@ import { getJob } from '../jobs.ts';
 import { MissingJobError, type WithClient } from '../phase-runner.ts';
 import type { TaskDeps } from '../task-deps.ts';
 import { CHROMIUM_PATH } from './browser.ts';
-import { PlaytestUnreachableError, runPlaytest, type PlaytestOptions } from './run-playtest.ts';
+import { PlaytestUnreachableError, runPlaytest, type Observations, type PlaytestOptions } from './run-playtest.ts';
 import { scorePlaytest } from './score.ts';
 import { lockDeployedJob, playtestRound, recordPlaytest } from './store.ts';
 
@@ -40,7 +40,7 @@ export async function playtestJob(
   await note(`play-test round ${round} started: ${url}`, { round, url });
   const at = deps.now();
   const started = performance.now();
-  let observed;
+  let observed: Observations | null;
   try {
     observed = await deps.playtestBrowser.use((browser) =>
       browser ? runPlaytest(browser, url, opts) : Promise.resolve(null),
