@@ -1,12 +1,12 @@
 // graphile-worker task `deploy-game` {jobId, rollbackTo?}: publishes a built job (or a version the repair loop rolled back to) to a slot.
 import type { JobHelpers } from 'graphile-worker';
 import { deployJob } from '../lib/deploy.ts';
-import { DeployPayload } from '../lib/queue.ts';
+import { TASKS } from '../lib/queue/tasks.ts';
 import { defaultTaskDeps, defineJobTask } from '../lib/task-deps.ts';
 
 export const createDeployGameTask = defineJobTask({
   name: 'deploy-game',
-  payload: DeployPayload,
+  payload: TASKS['deploy-game'],
   describeFailure: () => 'deploy failed',
   async run(deps, { jobId, rollbackTo }, helpers) {
     const deployed = await deployJob(deps, helpers.withPgClient, jobId, { rollbackTo });

@@ -4,7 +4,8 @@
 // and a loop of several repairs keeps improving until the game passes.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJob, listPhaseRuns } from '../lib/jobs.ts';
+import { listPhaseRuns } from '../lib/jobs/phase-runs.ts';
+import { getJob } from '../lib/jobs/repository.ts';
 import { chromiumAvailable } from './browser/harness.ts';
 import { BROKEN_MESSAGE, FLAWED_MESSAGE } from './fixtures/agents/broken-build-agent.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';

@@ -4,7 +4,7 @@
 import { Playtest, PlaytestSummary } from '../artifacts.ts';
 import { getArtifact } from '../artifact-store.ts';
 import type { Queryable } from '../db.ts';
-import { getJob } from '../jobs.ts';
+import { getJob } from '../jobs/repository.ts';
 
 export function playtestFeedback(p: Playtest, rounds: PlaytestSummary['rounds'] = []): string {
   const lines = [

@@ -1,59 +1,20 @@
-// The play-test's rows: which round a job is on, its enqueueing (chained from
-// deploy), and recording a round — its artifacts, the version it tested, the
-// job's summary, the event and the repair loop's next step (another repair, or
-// a rollback to the best version) — in one transaction.
+// Recording a play-test round — its artifacts, the version it tested, the job's
+// summary, the event and the repair loop's next step (another repair, or a
+// rollback to the best version; lib/jobs/chain.ts) — in one transaction.
 import type { Config } from '../config.ts';
 import { PlaytestSummary, type Playtest, type RepairLoopState } from '../artifacts.ts';
 import { saveArtifacts } from '../artifact-store.ts';
-import type { DbClient, Queryable } from '../db.ts';
+import type { DbClient } from '../db.ts';
 import { addEvent } from '../events.ts';
-import { MAX_ATTEMPTS, enqueueRepair, enqueueRollback } from '../queue.ts';
+import { chainNext } from '../jobs/chain.ts';
+import { getJob, setJobPlaytest } from '../jobs/repository.ts';
 import { decideRound, describeStop, type RoundResult } from './rounds.ts';
 import { aliasRound, archiveVersion, restoreVersion, roundFiles } from './versions.ts';
 
-// After the phases and deploys already queued: play-testing must not hold up building games.
-const PLAYTEST_PRIORITY = 10;
-
-/** Round 1 follows the build, round N + 1 repair N: 1 + completed repairs. */
-const ROUND_SQL = `1 + (select count(*)::int from gamepocgen.phase_runs where job_id = $1 and phase = 5 and status = 'completed')`;
-
-export async function playtestRound(db: Queryable, jobId: number): Promise<number> {
-  const { rows } = await db.query<{ round: number }>(`select ${ROUND_SQL} as round`, [jobId]);
-  return rows[0]!.round;
-}
-
-/** Chains `playtest-game` after a deploy, in the deploy's transaction; the job_key names the round so a redeploy after a repair queues a new one. */
-export async function enqueuePlaytest(db: Queryable, jobId: number): Promise<void> {
-  await db.query(
-    `select graphile_worker.add_job('playtest-game', json_build_object('jobId', $1::bigint), job_key := 'job:' || $1::bigint || ':playtest:' || (${ROUND_SQL}),
-       max_attempts := $2, priority := $3)`,
-    [jobId, MAX_ATTEMPTS, PLAYTEST_PRIORITY],
-  );
-}
-
-export interface LockedJob {
-  status: string;
-  url: string | null;
-  playtest: PlaytestSummary | null;
-}
-
-/** A job's current game, locked: the result is recorded only if it still plays what was tested. */
-export async function lockDeployedJob(tx: DbClient, jobId: number): Promise<LockedJob | null> {
-  const { rows } = await tx.query<{ status: string; url: string | null; playtest: unknown }>(
-    'select status, url, playtest from gamepocgen.jobs where id = $1 for update',
-    [jobId],
-  );
-  if (!rows[0]) return null;
-  const summary = PlaytestSummary.safeParse(rows[0].playtest);
-  return { ...rows[0], playtest: summary.success ? summary.data : null };
-}
-
-async function setJobPlaytest(tx: DbClient, jobId: number, s: PlaytestSummary): Promise<void> {
-  await tx.query('update gamepocgen.jobs set playtest_score = $2, playtest = $3, updated_at = now() where id = $1', [
-    jobId,
-    s.score,
-    JSON.stringify(s),
-  ]);
+/** The job row's play-test summary, or null when there is none (or it predates the repair loop's shape). */
+export function parseSummary(raw: unknown): PlaytestSummary | null {
+  const parsed = PlaytestSummary.safeParse(raw);
+  return parsed.success ? parsed.data : null;
 }
 
 const failedIds = (p: Playtest) => p.checks.filter((c) => !c.passed).map((c) => c.id);
@@ -64,7 +25,7 @@ export type PlaytestOutcome = 'repair-queued' | 'rolled-back' | Exclude<RepairLo
  * Stores round `p.round` (`playtest/round-N/`, the tested dist/ as `versions/round-N/dist/`),
  * keeps the better of it and the version served before, and either queues the next
  * repair (run-phase 5) or stops; a worse round's version is rolled back (dist/ restored,
- * redeploy queued). `before` is the job's summary as locked by the caller.
+ * redeploy queued). `stored` is the job row's `playtest` as locked by the caller.
  */
 export async function recordPlaytest(
   tx: DbClient,
@@ -72,9 +33,10 @@ export async function recordPlaytest(
   jobId: number,
   p: Playtest,
   screenshots: { name: string; bytes: Buffer }[],
-  before: PlaytestSummary | null,
+  stored: unknown,
 ): Promise<PlaytestOutcome> {
   const { config } = deps;
+  const before = parseSummary(stored);
   await saveArtifacts(tx, jobId, null, roundFiles(p.round, p, screenshots));
   await archiveVersion(tx, jobId, p.round);
 
@@ -100,7 +62,7 @@ export async function recordPlaytest(
           loop,
           rounds,
         };
-  await setJobPlaytest(tx, jobId, served);
+  await setJobPlaytest(tx, jobId, served.score, served);
   await aliasRound(tx, jobId, served.round);
 
   const failed = failedIds(p);
@@ -111,11 +73,11 @@ export async function recordPlaytest(
     : decision.rolledBack
       ? `worse than round ${servedBefore.round} (${servedBefore.score}/100): rolled back to round ${servedBefore.round}`
       : `kept (round ${servedBefore.round} scored ${servedBefore.score}/100)`;
-  const next =
+  const nextText =
     'repair' in decision.next
       ? `repair ${decision.next.repair} of ${config.MAX_REPAIRS} (phase 5) queued`
       : describeStop(decision.next.stop, config);
-  const message = [`${head}${defects}`, compared, next].filter(Boolean).join('; ');
+  const message = [`${head}${defects}`, compared, nextText].filter(Boolean).join('; ');
   const data = {
     round: p.round,
     score: p.score,
@@ -131,16 +93,15 @@ export async function recordPlaytest(
   };
   await addEvent(tx, { jobId, kind: 'playtest', message, data }, deps.secrets);
 
-  if (decision.rolledBack) {
-    await restoreVersion(tx, jobId, served.round);
-    await enqueueRollback(tx, jobId, served.round, p.round);
-    return 'rolled-back';
-  }
-  if ('repair' in decision.next) {
-    await enqueueRepair(tx, jobId, decision.next.repair);
-    return 'repair-queued';
-  }
-  return decision.next.stop;
+  if (decision.rolledBack) await restoreVersion(tx, jobId, served.round);
+  const next = decision.rolledBack
+    ? { rollbackTo: served.round }
+    : 'repair' in decision.next
+      ? { repair: decision.next.repair }
+      : null;
+  await chainNext(tx, jobId, { after: 'playtest-game', round: p.round, next });
+  if (decision.rolledBack) return 'rolled-back';
+  return 'repair' in decision.next ? 'repair-queued' : decision.next.stop;
 }
 
 /** A repair that failed ends the loop: the served version stays, and the summary says why nothing more happens. */
@@ -151,9 +112,10 @@ export async function recordRepairFailed(
   reason: string,
   secrets: string[],
 ): Promise<void> {
-  const locked = await lockDeployedJob(tx, jobId);
-  if (locked?.playtest) await setJobPlaytest(tx, jobId, { ...locked.playtest, loop: 'repair-failed' });
-  const round = locked?.playtest?.round;
+  const job = await getJob(tx, jobId, { forUpdate: true });
+  const summary = parseSummary(job?.playtest);
+  if (summary) await setJobPlaytest(tx, jobId, summary.score, { ...summary, loop: 'repair-failed' });
+  const round = summary?.round;
   await addEvent(
     tx,
     {
