@@ -179,7 +179,8 @@ export type RepairLoopState = z.infer<typeof RepairLoopState>;
  * repair loop's state. Each round's full result is the `playtest/round-N/playtest.json` artifact.
  */
 export const PlaytestSummary = Playtest.pick({ round: true, score: true, passed: true, at: true }).extend({
-  failed: z.array(PlaytestCheckId),
+  /** Ids of the failed checks (plain strings: rows outlive a judge's check ids, and must still parse). */
+  failed: z.array(z.string().max(60)),
   /** The served version's defects (why it failed), for the gallery; at most 5. */
   reasons: z.array(Finding).max(5).default([]),
   /** Passed with a score ≥ QUALITY_THRESHOLD. */

@@ -16,15 +16,14 @@ export const isPlaytestRecord = (p: string) =>
   p.startsWith('versions/') || p.startsWith('playtest/') || /^playtest[.-]/.test(p);
 
 /** Copies every artifact under `from` to the same relative path under `to`, replacing what is there. */
-async function copyTree(db: Queryable, jobId: number, from: string, to: string, only: string[] | null = null) {
+async function copyTree(db: Queryable, jobId: number, from: string, to: string): Promise<number> {
   const { rowCount } = await db.query(
     `insert into gamepocgen.artifacts (job_id, path, bytes, sha256, phase)
      select job_id, $3::text || substr(path, length($2::text) + 1), bytes, sha256, phase
        from gamepocgen.artifacts
       where job_id = $1 and starts_with(path, $2::text)
-        and ($4::text[] is null or substr(path, length($2::text) + 1) = any($4::text[]))
      on conflict (job_id, path) do update set bytes = excluded.bytes, sha256 = excluded.sha256, phase = excluded.phase, updated_at = now()`,
-    [jobId, from, to, only],
+    [jobId, from, to],
   );
   return rowCount ?? 0;
 }
@@ -51,13 +50,22 @@ export async function restoreVersion(db: Queryable, jobId: number, round: number
   return copyTree(db, jobId, `${versionDir(round)}dist/`, 'dist/');
 }
 
-/** The latest-result aliases (`playtest.json`, `playtest.png`) become round N's: the result of what the slot serves. */
+/**
+ * The latest-result aliases at the top level become round N's — the result of what the slot serves:
+ * `playtest.json`, and each screenshot `X.png` as `X.png` when its name starts with `playtest`, else `playtest-X.png`.
+ */
 export async function aliasRound(db: Queryable, jobId: number, round: number): Promise<void> {
-  await db.query('delete from gamepocgen.artifacts where job_id = $1 and path = any($2::text[])', [jobId, LATEST]);
-  await copyTree(db, jobId, roundDir(round), '', LATEST);
+  await db.query(`delete from gamepocgen.artifacts where job_id = $1 and path ~ '^playtest[.-][^/]*$'`, [jobId]);
+  await db.query(
+    `insert into gamepocgen.artifacts (job_id, path, bytes, sha256, phase)
+     select job_id, case when name like 'playtest%' then name else 'playtest-' || name end, bytes, sha256, phase
+       from (select *, substr(path, length($2::text) + 1) as name from gamepocgen.artifacts
+              where job_id = $1 and starts_with(path, $2::text)) r
+      where position('/' in name) = 0
+     on conflict (job_id, path) do update set bytes = excluded.bytes, sha256 = excluded.sha256, phase = excluded.phase, updated_at = now()`,
+    [jobId, roundDir(round)],
+  );
 }
-
-const LATEST = ['playtest.json', 'playtest.png'];
 
 /** The files of round N's play-test, keyed by artifact path, from the document and its screenshots. */
 export function roundFiles(round: number, document: object, screenshots: { name: string; bytes: Buffer }[]): FileMap {
