@@ -170,7 +170,15 @@ export const Playtest = z.object({
 export type Playtest = z.infer<typeof Playtest>;
 
 /** Why the repair loop stopped (lib/playtest/rounds.ts), or `repairing` while a repair is queued or running. */
-export const RepairLoopState = z.enum(['repairing', 'good-enough', 'plateau', 'max-repairs', 'repair-failed']);
+export const RepairLoopState = z.enum([
+  'repairing',
+  'good-enough',
+  'plateau',
+  'max-repairs',
+  'repair-failed',
+  /** The next round could not be played (no browser, unreachable, out of attempts): the repair is served unjudged. */
+  'playtest-skipped',
+]);
 export type RepairLoopState = z.infer<typeof RepairLoopState>;
 
 /**

@@ -8,6 +8,9 @@ import { listPhaseRuns } from '../lib/jobs/phase-runs.ts';
 import { getJob } from '../lib/jobs/repository.ts';
 import { chromiumAvailable } from './browser/harness.ts';
 import { BROKEN_MESSAGE, FLAWED_MESSAGE } from './fixtures/agents/broken-build-agent.ts';
+import { sharedBrowser } from '../lib/playtest/browser.ts';
+import { playtestJob } from '../lib/playtest/playtest-job.ts';
+import { recordRepairFailed } from '../lib/playtest/store.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 import {
   jobEvents,
@@ -15,6 +18,7 @@ import {
   storedPlaytest,
   waitForEvent,
   waitForPlaytest,
+  withClientOf,
   type EventRow,
 } from './playtest-helpers.ts';
 
@@ -118,6 +122,32 @@ describeBrowser('a repair that makes the game worse', () => {
     expect(events.filter((e) => e.kind === 'deployed')).toHaveLength(3); // build, repair, rollback
     expect((await listPhaseRuns(h.service.db, jobId)).filter((r) => r.phase === 5)).toHaveLength(1);
     expect(await queuedSteps(h, jobId)).toEqual([]);
+  });
+
+  it('ends a loop waiting on a round that cannot be played, or on a repair that failed, saying why', async () => {
+    const loop = async () => (await getJob(h.service.db, jobId))!.playtest!.loop;
+    const markRepairing = () =>
+      h.service.db.query(
+        `update gamepocgen.jobs set playtest = jsonb_set(playtest, '{loop}', '"repairing"') where id = $1`,
+        [jobId],
+      );
+    await markRepairing();
+    const deps = { ...h.service.taskDeps!, playtestBrowser: sharedBrowser('/nonexistent/chromium') };
+    expect(await playtestJob(deps, withClientOf(h.service.db), jobId)).toMatch(/skipped, no browser/);
+    expect(await loop()).toBe('playtest-skipped');
+    await markRepairing();
+    await withClientOf(h.service.db)((c) => recordRepairFailed(c, jobId, 5, 'the agent gave up', []));
+    expect(await loop()).toBe('repair-failed');
+    expect((await jobEvents(h, jobId)).at(-1)!.message).toBe(
+      "the repair failed (the agent gave up); round 1's version stays deployed",
+    );
+    // A loop that already stopped keeps its reason.
+    await withClientOf(h.service.db)((c) => recordRepairFailed(c, jobId, 5, 'again', []));
+    expect(await loop()).toBe('repair-failed');
+    expect((await getJob(h.service.db, jobId))!).toMatchObject({
+      status: 'deployed',
+      playtest_score: round1.data!.score,
+    });
   });
 });
 

@@ -136,6 +136,15 @@ export async function setJobPlaytest(
   ]);
 }
 
+/** Ends a repair loop the job's play-test summary still shows as `repairing` (lib/playtest/store.ts), saying why. */
+export async function endRepairLoop(db: Queryable, jobId: number, state: string): Promise<void> {
+  await db.query(
+    `update gamepocgen.jobs set playtest = jsonb_set(playtest, '{loop}', to_jsonb($2::text)), updated_at = now()
+      where id = $1 and playtest->>'loop' = 'repairing'`,
+    [jobId, state],
+  );
+}
+
 export async function countJobsByStatus(db: Queryable): Promise<Record<string, number>> {
   const { rows } = await db.query<{ status: string; n: number }>(
     'select status, count(*)::int n from gamepocgen.jobs group by status',

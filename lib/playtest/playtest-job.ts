@@ -13,7 +13,7 @@ import type { TaskDeps } from '../task-deps.ts';
 import { CHROMIUM_PATH } from './browser.ts';
 import { PlaytestUnreachableError, runPlaytest, type Observations, type PlaytestOptions } from './run-playtest.ts';
 import { scorePlaytest } from './score.ts';
-import { recordPlaytest } from './store.ts';
+import { recordPlaytest, recordPlaytestSkipped } from './store.ts';
 
 /** The URL the play-tester opens: PLAYTEST_URL with {slot} filled in, else the game's public URL. */
 export function playtestUrl(config: Pick<Config, 'PLAYTEST_URL'>, slot: number, publicUrl: string): string {
@@ -30,6 +30,9 @@ export async function playtestJob(
   if (!job) throw new MissingJobError(jobId);
   const note = (message: string, data: Record<string, unknown> | null = null) =>
     withClient((c) => addEvent(c, { jobId, kind: 'playtest', message, data }, deps.secrets));
+  // Says nothing about the game; a repair loop waiting on this round ends without it.
+  const skipped = (message: string, data: Record<string, unknown>) =>
+    withClient((c) => recordPlaytestSkipped(c, jobId, message, data, deps.secrets));
   if (deps.config.PLAYTEST === 'off') return `job ${jobId}: PLAYTEST=off, not play-tested`;
   if (job.status !== 'deployed' || job.slot === null || !job.url) {
     await note(`play-test skipped: the job is ${job.status}, not deployed`);
@@ -48,14 +51,17 @@ export async function playtestJob(
     );
   } catch (e) {
     if (!(e instanceof PlaytestUnreachableError)) throw e; // a crashed browser or a shutdown: the task is retried
-    await note(
+    await skipped(
       `play-test skipped: game unreachable from this worker (${e.message}); set PLAYTEST_URL if the public URL isn't reachable here`,
       { round, url, skipped: 'unreachable' },
     );
     return `job ${jobId}: ${e.message}`;
   }
   if (!observed) {
-    await note(`play-test skipped: no browser (${CHROMIUM_PATH} is not installed)`, { round, skipped: 'no-browser' });
+    await skipped(`play-test skipped: no browser (${CHROMIUM_PATH} is not installed)`, {
+      round,
+      skipped: 'no-browser',
+    });
     return `job ${jobId}: play-test skipped, no browser`;
   }
 

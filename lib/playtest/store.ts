@@ -4,10 +4,10 @@
 import type { Config } from '../config.ts';
 import { PlaytestSummary, type Playtest, type RepairLoopState } from '../artifacts.ts';
 import { saveArtifacts } from '../artifact-store.ts';
-import type { DbClient } from '../db.ts';
+import { inTransaction, type DbClient } from '../db.ts';
 import { addEvent } from '../events.ts';
 import { chainNext } from '../jobs/chain.ts';
-import { getJob, setJobPlaytest } from '../jobs/repository.ts';
+import { endRepairLoop, getJob, setJobPlaytest } from '../jobs/repository.ts';
 import { decideRound, describeStop, type RoundResult } from './rounds.ts';
 import { aliasRound, archiveVersion, restoreVersion, roundFiles } from './versions.ts';
 
@@ -112,10 +112,8 @@ export async function recordRepairFailed(
   reason: string,
   secrets: string[],
 ): Promise<void> {
-  const job = await getJob(tx, jobId, { forUpdate: true });
-  const summary = parseSummary(job?.playtest);
-  if (summary) await setJobPlaytest(tx, jobId, summary.score, { ...summary, loop: 'repair-failed' });
-  const round = summary?.round;
+  const round = parseSummary((await getJob(tx, jobId))?.playtest)?.round;
+  await endRepairLoop(tx, jobId, 'repair-failed');
   await addEvent(
     tx,
     {
@@ -127,4 +125,18 @@ export async function recordRepairFailed(
     },
     secrets,
   );
+}
+
+/** A play-test that says nothing about the game (skipped, gave up): its event, and a repair loop waiting on it ends. */
+export async function recordPlaytestSkipped(
+  db: DbClient,
+  jobId: number,
+  message: string,
+  data: Record<string, unknown>,
+  secrets: string[],
+): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    await addEvent(tx, { jobId, kind: 'playtest', message, data }, secrets);
+    await endRepairLoop(tx, jobId, 'playtest-skipped');
+  });
 }
