@@ -13,8 +13,8 @@
 //      │               deploying ── no dist/index.html ─────┘
 //      │                   │ published to a slot (markDeployed)
 //      │                   ▼
-//      │               deployed ◄──┐ the repair (phase 5, after a failed play-test) runs and redeploys
-//      │                   │  │    │ while the job stays deployed and playable
+//      │               deployed ◄──┐ repairs (phase 5, below QUALITY_THRESHOLD) run and redeploy, and a worse
+//      │                   │  │    │ one is rolled back, while the job stays deployed and playable
 //      │                   │  └────┘
 //      │  another game took│the slot (markRecycled)     DELETE /api/games/:id (markRemoved)
 //      │                   ▼                                   ▼
