@@ -112,13 +112,52 @@ export const JobInput = z.object({
 });
 export type JobInput = z.infer<typeof JobInput>;
 
-// `playtest.json` and the job row's summary live with the judge (lib/playtest/document.ts).
+// `playtest.json` lives with the judge (lib/playtest/document.ts).
 export {
   PLAYTEST_CHECKS,
   PlaytestDocument as Playtest,
-  PlaytestSummary,
   type PlaytestCheckId,
 } from './playtest/document.ts';
+import { PlaytestDocument } from './playtest/document.ts';
+
+/** Why the repair loop stopped (lib/playtest/rounds.ts), or `repairing` while a repair is queued or running. */
+export const RepairLoopState = z.enum([
+  'repairing',
+  'good-enough',
+  'plateau',
+  'max-repairs',
+  'repair-failed',
+  /** The next round could not be played (no browser, unreachable, out of attempts): the repair is served unjudged. */
+  'playtest-skipped',
+]);
+export type RepairLoopState = z.infer<typeof RepairLoopState>;
+
+/**
+ * The play-test of the version the slot serves (the best round so far), as kept on the
+ * job row (`jobs.playtest`) and shown by the API; with every round's outcome and the
+ * repair loop's state. Each round's full result is the `playtest/round-N/playtest.json` artifact.
+ */
+export const PlaytestSummary = PlaytestDocument.pick({ round: true, score: true, passed: true, at: true }).extend({
+  /** Ids of the failed checks (plain strings: rows outlive a judge's check ids, and must still parse). */
+  failed: z.array(z.string().max(60)),
+  /** The served version's defects (why it failed), for the gallery; at most 5. */
+  reasons: z.array(z.string().max(500)).max(5).default([]),
+  /** Passed with a score ≥ QUALITY_THRESHOLD. */
+  goodEnough: z.boolean().default(false),
+  loop: RepairLoopState.default('good-enough'),
+  rounds: z
+    .array(
+      z.object({
+        round: z.number().int().min(1),
+        score: z.number().int().min(0).max(100),
+        passed: z.boolean(),
+        outcome: z.enum(['kept', 'rolled-back']),
+      }),
+    )
+    .max(20)
+    .default([]),
+});
+export type PlaytestSummary = z.infer<typeof PlaytestSummary>;
 
 /** `status/<phase>.json`, written by the worker entrypoint. */
 export const PhaseStatus = z.object({

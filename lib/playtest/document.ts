@@ -127,10 +127,3 @@ export const PlaytestDocument = z.object({
     .default([]),
 });
 export type PlaytestDocument = z.infer<typeof PlaytestDocument>;
-
-/** The latest play-test as kept on the job row (`jobs.playtest`) and shown by the API. */
-export const PlaytestSummary = PlaytestDocument.pick({ round: true, score: true, passed: true, at: true }).extend({
-  /** Ids of the failed checks (rows written by the version-1 judge carry its older ids). */
-  failed: z.array(z.string().max(60)),
-});
-export type PlaytestSummary = z.infer<typeof PlaytestSummary>;

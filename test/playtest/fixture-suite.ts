@@ -37,7 +37,10 @@ export const EXPECTED: Record<string, { fails: PlaytestCheckId; message: RegExp 
   },
   'noise-fake-game': { fails: 'picture', message: /^noise: .* of the picture changed between frames/ },
   'crash-10s': { fails: 'survives', message: /^uncaught error .* into play .*Error: bat spawner ran out of caves/ },
-  'instant-death': { fails: 'isGame', message: /^instant death: with no input the game had ended \(lost\) [0-9.]+ s of game time after the start input/ },
+  'instant-death': {
+    fails: 'isGame',
+    message: /^instant death: with no input the game had ended \(lost\) [0-9.]+ s of game time after the start input/,
+  },
   'sandbox-storage': { fails: 'sandboxed', message: /localStorage.*storage throws on an opaque origin/ },
   'good-freeform': 'passes',
 };
