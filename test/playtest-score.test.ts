@@ -2,11 +2,13 @@
 // the verdict and the capped score, the declared-controls parser, the repair's
 // defect report, the URL template and the config knobs.
 import { describe, expect, it } from 'vitest';
+import type { Design, Idea } from '../lib/artifacts.ts';
 import { loadConfig } from '../lib/config.ts';
 import { forms } from '../lib/playtest/checks-look.ts';
 import { declaredControls } from '../lib/playtest/controls.ts';
 import { FAILED_SCORE_CAP, PLAYTEST_CHECKS, type PlaytestDocument } from '../lib/playtest/document.ts';
 import { playtestFeedback } from '../lib/playtest/feedback.ts';
+import { expectationsOf } from '../lib/playtest/expectations.ts';
 import { documentOf } from '../lib/playtest/judge.ts';
 import { playtestUrl, servingOf } from '../lib/playtest/playtest-job.ts';
 import type { SessionObs } from '../lib/playtest/session.ts';
@@ -233,6 +235,44 @@ describe('playtestFeedback', () => {
     expect(text).toContain('- loads: uncaught error');
     expect(text).toContain('- sandboxed: the sandboxed /play/N/ serving was not played');
     expect(text.length).toBeLessThanOrEqual(10_000);
+  });
+});
+
+describe("the design's expectations (matchesIdea)", () => {
+  const palette = {
+    background: '#102030',
+    primary: '#ffcc00',
+    secondary: '#33aa55',
+    accent: '#ff0000',
+    text: '#ffffff',
+  };
+  const idea = { title: 'Rock Dodger', theme: { mood: 'tense', setting: 'space', palette } } as unknown as Idea;
+  const design = {
+    title: 'Rock Dodger',
+    entities: [
+      { name: 'Rock', role: 'enemy', description: 'falls' },
+      { name: 'Pilot', role: 'player', description: 'you' },
+    ],
+    progression: { currency: 'Score', upgrades: [] },
+  } as unknown as Design;
+
+  it("takes the title, the player's name, the currency and three palette colours from idea and design", () => {
+    expect(expectationsOf(idea, design)).toEqual({
+      names: ['Rock Dodger', 'Pilot', 'Score'],
+      palette: ['#102030', '#ffcc00', '#33aa55'],
+    });
+    expect(expectationsOf(null, null)).toEqual({ names: [], palette: [] });
+  });
+
+  it('passes a game whose text shows the names and fails one that never shows a name, naming it', () => {
+    const shows = documentOf([good()], { ...meta, expect: { names: ['Rock Dodger', 'Score'] } });
+    expect(shows.checks.find((c) => c.id === 'matchesIdea')).toMatchObject({ passed: true, required: false });
+    const misses = documentOf([good()], { ...meta, expect: expectationsOf(null, design) });
+    expect(misses.checks.find((c) => c.id === 'matchesIdea')).toMatchObject({
+      passed: false,
+      message: `the design's names "Pilot" never appear in the visible text`,
+    });
+    expect(misses.passed).toBe(true); // a minor check: the game still passes
   });
 });
 

@@ -13,6 +13,7 @@ import { MissingJobError } from '../phase-runner.ts';
 import type { TaskDeps } from '../task-deps.ts';
 import { CHROMIUM_PATH } from './browser.ts';
 import { type JudgeOptions, type JudgeTarget, PlaytestUnreachableError, judgeGame } from './judge.ts';
+import { loadExpectations } from './expectations.ts';
 import { recordPlaytest, recordPlaytestSkipped } from './store.ts';
 
 /** The URL the play-tester opens: PLAYTEST_URL with {slot} filled in, else the game's public URL. */
@@ -47,10 +48,12 @@ export async function playtestJob(
   const round = await withClient((c) => playtestRound(c, jobId));
   const url = playtestUrl(deps.config, job.slot, job.url);
   await note(`play-test round ${round} started: ${url}`, { round, url });
+  // The design's names and palette, so `matchesIdea` compares the game with what it was meant to be.
+  const expect = await withClient((c) => loadExpectations(c, jobId));
   let observed: Awaited<ReturnType<typeof judgeGame>> | null;
   try {
     observed = await deps.playtestBrowser.use((browser) =>
-      browser ? judgeGame(browser, [servingOf(url)], { ...opts, round, now: deps.now }) : Promise.resolve(null),
+      browser ? judgeGame(browser, [servingOf(url)], { ...opts, round, expect, now: deps.now }) : Promise.resolve(null),
     );
   } catch (e) {
     if (!(e instanceof PlaytestUnreachableError)) throw e; // a crashed browser or a shutdown: the task is retried
