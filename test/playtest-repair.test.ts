@@ -12,7 +12,14 @@ import { getJob } from '../lib/jobs/repository.ts';
 import { chromiumAvailable } from './browser/harness.ts';
 import { BROKEN_MESSAGE } from './fixtures/agents/broken-build-agent.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
-import { jobEvents, queuedSteps, storedPlaytest, waitForPlaytest, type EventRow } from './playtest-helpers.ts';
+import {
+  jobEvents,
+  queuedSteps,
+  storedPlaytest,
+  waitForPlaytest,
+  waitsFor,
+  type EventRow,
+} from './playtest-helpers.ts';
 
 const describeBrowser = chromiumAvailable() ? describe : describe.skip; // throws in CI when missing
 let h: Harness;
@@ -46,8 +53,8 @@ describeBrowser('a build that throws on load', () => {
   beforeAll(async () => {
     jobId = await generate('a lighthouse keeper fighting sea monsters');
     round1 = await waitForPlaytest(h, jobId, 1);
-    round2 = await waitForPlaytest(h, jobId, 2, 90_000);
-  }, 150_000);
+    round2 = await waitForPlaytest(h, jobId, 2);
+  }, waitsFor(2));
 
   it('fails round 1 with the uncaught error listed', () => {
     expect(round1.data).toMatchObject({ round: 1, passed: false });
@@ -167,8 +174,8 @@ describeBrowser('a build the repair cannot fix', () => {
   beforeAll(async () => {
     jobId = await generate('an [unrepairable] snake that eats stars');
     await waitForPlaytest(h, jobId, 1);
-    round2 = await waitForPlaytest(h, jobId, 2, 90_000);
-  }, 150_000);
+    round2 = await waitForPlaytest(h, jobId, 2);
+  }, waitsFor(2));
 
   it('records the second failure and stops: the repair brought no improvement', async () => {
     expect(round2.data).toMatchObject({ round: 2, passed: false, loop: 'plateau' });

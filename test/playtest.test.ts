@@ -12,7 +12,15 @@ import { playtestJob } from '../lib/playtest/playtest-job.ts';
 import { createPlaytestGameTask } from '../tasks/playtest-game.ts';
 import { chromiumAvailable } from './browser/harness.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
-import { jobEvents, pngSize, queuedSteps, storedPlaytest, waitForPlaytest, withClientOf } from './playtest-helpers.ts';
+import {
+  jobEvents,
+  pngSize,
+  queuedSteps,
+  storedPlaytest,
+  waitForPlaytest,
+  waitsFor,
+  withClientOf,
+} from './playtest-helpers.ts';
 
 const hasChromium = chromiumAvailable(); // throws in CI when missing
 const describeBrowser = hasChromium ? describe : describe.skip;
@@ -48,7 +56,7 @@ describeBrowser('a normal job', () => {
     expect((await h.waitForJob(jobId)).status).toBe('deployed');
     await waitForPlaytest(h, jobId, 1);
     result = await storedPlaytest(h, jobId);
-  }, 120_000);
+  }, waitsFor(1));
   afterAll(() => h?.close());
 
   it('passes every check with a high score', () => {
@@ -56,7 +64,7 @@ describeBrowser('a normal job', () => {
     expect(failed).toEqual([]);
     expect(result.passed).toBe(true);
     expect(result.score).toBeGreaterThanOrEqual(PASS_SCORE);
-    // Every check ran or says why not (the task plays the own-origin URL only; no design is passed yet).
+    // Every check ran or says why not (the task plays the own-origin URL only).
     const ids = [...result.checks.map((c) => c.id), ...result.couldNotCheck.map((u) => u.id)];
     expect(ids).toEqual(expect.arrayContaining(Object.keys(PLAYTEST_CHECKS)));
     expect(result.errors).toEqual([]);
@@ -69,10 +77,10 @@ describeBrowser('a normal job', () => {
     expect(result.round).toBe(1);
   });
 
-  it('passes the required checks for a game of every genre kit', { timeout: 90_000 }, async () => {
+  it('passes the required checks for a game of every genre kit', { timeout: waitsFor(6) }, async () => {
     const verdicts: Record<string, string> = {};
     for (const [genre, id] of kitJobs) {
-      await waitForPlaytest(h, id, 1, 80_000);
+      await waitForPlaytest(h, id, 1);
       const p = await storedPlaytest(h, id);
       verdicts[genre] =
         p.checks
