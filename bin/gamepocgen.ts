@@ -30,7 +30,7 @@ async function main(argv: string[]) {
           `login URL for other machines: ${service.url}/#token=${service.apiToken}  (callers on this machine need no token unless API_TOKEN is set)`,
         );
       console.log(
-        `try: curl -X POST ${service.url}/api/generate -d '{"idea":"a lighthouse keeper fighting sea monsters"}'\n`,
+        `try: curl -X POST ${service.url}/api/generate -H 'content-type: application/json' -d '{"idea":"a lighthouse keeper fighting sea monsters"}'\n`,
       );
       const stop = async (signal: string) => {
         console.log(`\n${signal}: shutting down`);

@@ -9,6 +9,8 @@ import { resolveApiToken } from '../lib/api-token.ts';
 import { ROOT_DIR, type Config } from '../lib/config.ts';
 import { createPool, resolveDatabase, type Db } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
+import { silentLogger, type Logger } from '../lib/log.ts';
+import { createMetrics } from '../lib/metrics.ts';
 import { migrate } from '../lib/migrate.ts';
 import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
 import { presenceEvents } from '../lib/runner-events.ts';
@@ -36,13 +38,16 @@ export interface ServiceOptions {
   /** Override parts of the task dependencies (tests). */
   taskDeps?: Partial<TaskDeps>;
   log?: (line: string) => void;
+  /** Structured log for requests and errors (default: silent; `log` lines go to it too when `log` is unset). */
+  logger?: Logger;
   /** Use this database URL instead of resolving one from the config. */
   databaseUrl?: string;
 }
 
 export async function startService(initialConfig: Config, opts: ServiceOptions = {}): Promise<Service> {
   let config = initialConfig;
-  const log = opts.log ?? (() => {});
+  const logger = opts.logger ?? silentLogger;
+  const log = opts.log ?? ((line: string) => logger.info(line));
   const database = opts.databaseUrl ? { url: opts.databaseUrl, embedded: null } : await resolveDatabase(config);
   log(
     database.embedded
@@ -58,6 +63,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
   // Bind first, so PORT=0 (tests) resolves to a real port before deployers build URLs.
   let handle: Fetch = () => new Response('starting', { status: 503 });
   const server = await listen((req, env) => handle(req, env), config.PORT, config.HOST);
+  answerParserErrors(server, logger);
   const port = (server.address() as { port: number }).port;
   config = { ...config, PORT: port };
 
@@ -97,6 +103,8 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     tokenConfigured: token.configured,
     runtimeDescription,
     startedAt: new Date(),
+    logger,
+    metrics: createMetrics(db),
   });
   handle = app.fetch;
 
@@ -122,6 +130,31 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       await database.embedded?.stop();
     },
   };
+}
+
+const PARSER_STATUS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+  HPE_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+};
+
+/** Node's own HTTP parser errors (bad request line, bad headers, …) answered in the error shape, not a bare 400. */
+function answerParserErrors(server: ServerType, logger: Logger) {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
+    const started = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+    if (err.code === 'ECONNRESET' || !socket.writable || started) {
+      socket.destroy();
+      return;
+    }
+    const [status, text] = PARSER_STATUS[err.code ?? ''] ?? [400, 'Bad Request'];
+    logger.info({ code: err.code }, 'malformed HTTP request refused');
+    const body = JSON.stringify({
+      error: { code: 'bad_request', message: `malformed HTTP request (${err.code ?? 'parse error'})`, details: null },
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
 }
 
 type Fetch = (req: Request, env?: unknown) => Response | Promise<Response>;

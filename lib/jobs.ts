@@ -60,6 +60,18 @@ export async function createJob(
   return rows[0]!.id;
 }
 
+/**
+ * Jobs queued or running (not yet deployed or ended), counted under a transaction-scoped
+ * advisory lock so concurrent callers of a cap check can't both slip under it. Call in a transaction.
+ */
+export async function lockAndCountActiveJobs(tx: Queryable): Promise<number> {
+  await tx.query(`select pg_advisory_xact_lock(hashtext('gamepocgen.queue-cap'))`);
+  const { rows } = await tx.query<{ n: number }>(
+    `select count(*)::int n from gamepocgen.jobs where status in ('queued', 'running', 'deploying')`,
+  );
+  return rows[0]!.n;
+}
+
 export async function getJob(db: Queryable, id: number, opts: { forUpdate?: boolean } = {}): Promise<JobRow | null> {
   const { rows } = await db.query<JobRow>(
     `select * from gamepocgen.jobs where id = $1${opts.forUpdate ? ' for update' : ''}`,
