@@ -1,7 +1,6 @@
 // Composes the whole service in one process: Postgres (embedded or DATABASE_URL),
 // migrations, the Hono API and the graphile-worker runner. Used by `npm start`
 // and by the tests, so they exercise exactly what users run.
-import { serve, type ServerType } from '@hono/node-server';
 import { run, type Runner } from 'graphile-worker';
 import path from 'node:path';
 import { createApp } from '../functions/app.ts';
@@ -15,6 +14,7 @@ import { migrate } from '../lib/migrate.ts';
 import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
 import { presenceEvents } from '../lib/runner-events.ts';
 import { createTaskDeps, type TaskDeps } from '../lib/task-deps.ts';
+import { listen, type Fetch } from './http-server.ts';
 import { createTaskList } from './task-list.ts';
 
 export interface Service {
@@ -62,8 +62,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
 
   // Bind first, so PORT=0 (tests) resolves to a real port before deployers build URLs.
   let handle: Fetch = () => new Response('starting', { status: 503 });
-  const server = await listen((req, env) => handle(req, env), config.PORT, config.HOST);
-  answerParserErrors(server, logger);
+  const server = await listen((req, env) => handle(req, env), config.PORT, config.HOST, logger);
   const port = (server.address() as { port: number }).port;
   config = { ...config, PORT: port };
 
@@ -130,38 +129,4 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       await database.embedded?.stop();
     },
   };
-}
-
-const PARSER_STATUS: Record<string, [number, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
-  HPE_REQUEST_TIMEOUT: [408, 'Request Timeout'],
-};
-
-/** Node's own HTTP parser errors (bad request line, bad headers, …) answered in the error shape, not a bare 400. */
-function answerParserErrors(server: ServerType, logger: Logger) {
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
-    const started = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
-    if (err.code === 'ECONNRESET' || !socket.writable || started) {
-      socket.destroy();
-      return;
-    }
-    const [status, text] = PARSER_STATUS[err.code ?? ''] ?? [400, 'Bad Request'];
-    logger.info({ code: err.code }, 'malformed HTTP request refused');
-    const body = JSON.stringify({
-      error: { code: 'bad_request', message: `malformed HTTP request (${err.code ?? 'parse error'})`, details: null },
-    });
-    socket.end(
-      `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
-  });
-}
-
-type Fetch = (req: Request, env?: unknown) => Response | Promise<Response>;
-
-function listen(fetch: Fetch, port: number, hostname: string): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server));
-    server.once('error', reject);
-  });
 }

@@ -44,7 +44,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       level: opts.level ?? 'info',
       base: { pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      hooks: secrets.length ? { streamWrite: (line) => redact(line, secrets) } : undefined,
+      ...(secrets.length ? { hooks: { streamWrite: (line: string) => redact(line, secrets) } } : {}),
     },
     target,
   );
