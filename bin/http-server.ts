@@ -4,7 +4,8 @@
 import { getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger } from '../lib/log.ts';
+import { hostName } from '../functions/hosts.ts';
+import { printable, type Logger } from '../lib/log.ts';
 
 export type Fetch = (req: Request, env?: unknown) => Response | Promise<Response>;
 
@@ -30,12 +31,28 @@ export function listen(fetch: Fetch, port: number, hostname: string, logger: Log
       );
     },
   });
-  const server = createServer(listener);
+  // Requests the adapter would refuse (a malformed Host or request target) are answered here, with Node's
+  // own response, which also drains their body: the adapter's refusal leaves it to be read as the next request.
+  const server = createServer((req, res) => {
+    const problem = targetProblem(req.headers.host, req.url ?? '');
+    if (!problem) return listener(req, res);
+    res.writeHead(400, { 'content-type': 'application/json' }).end(errorBody('bad_request', problem));
+  });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerParserError(err, socket, logger));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, hostname, () => resolve(server));
   });
+}
+
+function targetProblem(host: string | undefined, url: string): string | null {
+  const name = hostName(host);
+  const port = Number(/:(\d+)$/.exec(host ?? '')?.[1] ?? 0);
+  if (!name || port > 65535) return `malformed Host header "${printable(host ?? '', 100)}"`;
+  const path = url.split('?')[0]!;
+  if (!url.startsWith('/') || path.includes('\\'))
+    return 'malformed request target (expected a path starting with "/")';
+  return null;
 }
 
 /** Node's own parser errors (bad request line, bad headers, …), in the error shape. */

@@ -18,7 +18,7 @@ import { hostGuard, mutationGuard } from './guard.ts';
 import { createHealthRoutes } from './health.ts';
 import { createHostPolicy } from './hosts.ts';
 import { createJobRoutes } from './jobs.ts';
-import { mutationRateLimit, streamingBodyLimit } from './limits.ts';
+import { closeUnreadBodies, mutationRateLimit, streamingBodyLimit } from './limits.ts';
 import { createMetricsRoutes } from './metrics.ts';
 import { createPlayRoutes, slotHostMiddleware } from './play.ts';
 import { requestLog, requestLogger } from './request-log.ts';
@@ -34,6 +34,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.use('*', requestId());
   app.use('*', requestLog(logger, deps.metrics ?? null));
+  app.use('*', closeUnreadBodies());
   app.use('*', hostGuard(policy));
   app.use('*', slotHostMiddleware(deps, policy));
   const securityHeaders = appSecurityHeaders(deps.config);

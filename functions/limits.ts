@@ -56,3 +56,41 @@ export function streamingBodyLimit(maxBytes = MAX_BODY_BYTES): MiddlewareHandler
     },
   });
 }
+
+/**
+ * A request answered without its body being read (refused by a guard, a 404, an early error): a small
+ * body is read and dropped so the connection can be reused; a large, slow or endless one gets
+ * `connection: close` instead, so it is never buffered, drained against a timer or taken for the next request.
+ */
+export function closeUnreadBodies(maxBytes = MAX_BODY_BYTES, maxMs = 1000): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const length = c.req.header('content-length');
+    const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+    if (!hasBody || c.req.raw.bodyUsed || !c.req.raw.body) return;
+    const small = length !== undefined && Number(length) <= maxBytes;
+    if (!small || !(await drain(c.req.raw.body, maxBytes, maxMs))) c.header('connection', 'close');
+  };
+}
+
+/** Reads and drops up to `maxBytes` within `maxMs`; false when the body was longer or slower than that. */
+async function drain(body: ReadableStream<Uint8Array>, maxBytes: number, maxMs: number): Promise<boolean> {
+  const reader = body.getReader();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), maxMs)));
+  let read = 0;
+  try {
+    for (;;) {
+      const chunk = await Promise.race([reader.read(), late]);
+      if (chunk === 'late') return false;
+      if (chunk.done) return true;
+      read += chunk.value.length;
+      if (read > maxBytes) return false;
+    }
+  } catch {
+    return false; // the client went away
+  } finally {
+    clearTimeout(timer);
+    reader.cancel().catch(() => {});
+  }
+}

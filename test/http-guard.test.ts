@@ -50,23 +50,23 @@ describe('Host', () => {
       expect(res.status).toBe(200);
     },
   );
-  it.each([
-    'evil.example',
-    'rebind.attacker.test',
-    'localhost.evil.example',
-    'gamedemo1.evil.example',
-    'under_score.example:80',
-  ])('refuses %j with 421 in the error shape, reads and writes alike', async (name) => {
-    const before = await jobCount();
-    expectErrorShape(await rawRequest(port, { path: '/api/jobs', host: name }), 421, 'unknown_host');
-    expectErrorShape(await post({}, name), 421, 'unknown_host');
-    expect(await jobCount()).toBe(before);
-  });
+  it.each(['evil.example', 'rebind.attacker.test', 'localhost.evil.example', 'gamedemo1.evil.example'])(
+    'refuses %j with 421 in the error shape, reads and writes alike',
+    async (name) => {
+      const before = await jobCount();
+      expectErrorShape(await rawRequest(port, { path: '/api/jobs', host: name }), 421, 'unknown_host');
+      expectErrorShape(await post({}, name), 421, 'unknown_host');
+      expect(await jobCount()).toBe(before);
+    },
+  );
   it('answers a missing, empty or malformed Host in the error shape', async () => {
     for (const head of [
       'GET /api/jobs HTTP/1.1\r\nHost: \r\n',
       'GET /api/jobs HTTP/1.0\r\n',
       'GET /api/jobs HTTP/1.1\r\nHost: a b\r\n',
+      'GET /api/jobs HTTP/1.1\r\nHost: under_score.example\r\n',
+      'GET /api/jobs HTTP/1.1\r\nHost: localhost:99999\r\n',
+      'GET http://localhost/api/jobs HTTP/1.1\r\nHost: localhost\r\n',
     ]) {
       const answer = await rawBytes(port, `${head}Connection: close\r\n\r\n`);
       expect(answer).toMatch(/^HTTP\/1\.1 (400|421) /);
