@@ -7,6 +7,7 @@ import { requestId } from 'hono/request-id';
 import { serveStatic } from '@hono/node-server/serve-static';
 import path from 'node:path';
 import { ROOT_DIR } from '../lib/config.ts';
+import { isInvalidInputError } from '../lib/db.ts';
 import { printable, silentLogger } from '../lib/log.ts';
 import { redact } from '../lib/redact.ts';
 import { requireToken } from './auth.ts';
@@ -25,8 +26,8 @@ import { requestLog, requestLogger } from './request-log.ts';
 import { appSecurityHeaders } from './security-headers.ts';
 import { createStatsRoutes } from './stats.ts';
 
-/** Postgres errors that mean the caller sent something unstorable (too long, bad syntax, NUL, bad encoding). */
-const CLIENT_PG_ERRORS = new Set(['22001', '22P02', '22021', '22P05']);
+/** Postgres errors beyond isInvalidInputError's that mean the caller sent something unstorable (NUL, bad encoding). */
+const CLIENT_PG_ERRORS = new Set(['22021', '22P05']);
 
 export function createApp(deps: AppDeps) {
   const logger = deps.logger ?? silentLogger;
@@ -80,7 +81,8 @@ export function createApp(deps: AppDeps) {
       return errorResponse(c, 400, 'request_aborted', 'the request was aborted before its body arrived');
     }
     const code = (err as { code?: string }).code;
-    if (code && CLIENT_PG_ERRORS.has(code)) return errorResponse(c, 400, 'invalid_request', err.message);
+    if (isInvalidInputError(err) || (code && CLIENT_PG_ERRORS.has(code)))
+      return errorResponse(c, 400, 'invalid_request', err.message);
     log.error({ err: redact(String(err.stack ?? err), [deps.apiToken]) }, 'unhandled error');
     return errorResponse(c, 500, 'internal_error', 'something went wrong on our side; the error was logged');
   });

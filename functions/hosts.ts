@@ -2,6 +2,9 @@
 // naming any other host (DNS rebinding, a misrouted proxy) is refused, and a
 // game's origin (gamedemoN.*) never counts as the app's own.
 import type { Config } from '../lib/config.ts';
+import { SLOT_PREFIX } from '../lib/slot-names.ts';
+
+const SLOT_NAME = new RegExp(`^${SLOT_PREFIX}(\\d{1,3})\\.(.+)$`);
 
 export type HostKind = { kind: 'app' } | { kind: 'slot'; slot: number } | { kind: 'unknown' };
 
@@ -43,7 +46,7 @@ export function createHostPolicy(config: HostConfig): HostPolicy {
   const classify = (host: string | undefined): HostKind => {
     const name = hostName(host);
     if (!name) return { kind: 'unknown' };
-    const slot = /^gamedemo(\d{1,3})\.(.+)$/.exec(name);
+    const slot = SLOT_NAME.exec(name);
     if (slot && slotBases.has(slot[2]!)) return { kind: 'slot', slot: Number(slot[1]) };
     return appHosts.has(name) ? { kind: 'app' } : { kind: 'unknown' };
   };

@@ -6,15 +6,11 @@ import path from 'node:path';
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { slotDir } from '../lib/deployers/releases.ts';
-import { contentTypeFor } from './content-types.ts';
+import { contentTypeFor, GAME_CSP } from '../lib/game-serving.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponse } from './errors.ts';
 import type { HostPolicy } from './hosts.ts';
 import { decodePath } from './validate.ts';
-
-export const GAME_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; " +
-  "font-src 'self' data:; connect-src 'none'; worker-src 'self' blob:; form-action 'none'; base-uri 'none'";
 
 /** Serves a slot when the Host header names one (gamedemoN.localhost or gamedemoN.DOMAIN). */
 export function slotHostMiddleware(deps: AppDeps, policy: HostPolicy): MiddlewareHandler {

@@ -4,23 +4,34 @@
 import { loadArtifacts } from './artifact-store.ts';
 import { inTransaction } from './db.ts';
 import { addEvent } from './events.ts';
-import { failJob, getJob, hasUndeployedBuild, setJobStatus } from './jobs.ts';
-import type { WithClient } from './phase-runner.ts';
+import { chainNext } from './jobs/chain.ts';
+import { failJob, markDeployed, markDeploying, markRecycled } from './jobs/lifecycle.ts';
+import { hasUndeployedBuild } from './jobs/phase-runs.ts';
+import { getJob } from './jobs/repository.ts';
+import type { WithClient } from './db.ts';
 import { MissingJobError } from './phase-runner.ts';
-import { enqueuePlaytest } from './playtest/store.ts';
 import { allocateSlot, assignSlot, ensureSlots } from './slots.ts';
 import type { TaskDeps } from './task-deps.ts';
 import { makeScratchDir, removeDir, writeTree } from './workspace.ts';
 
+/**
+ * `rollbackTo`: the repair loop restored dist/ to round N's version (lib/playtest/store.ts);
+ * it is republished whatever the build times say, and not play-tested again (it was).
+ */
 export async function deployJob(
   deps: TaskDeps,
   withClient: WithClient,
   jobId: number,
+  opts: { rollbackTo?: number } = {},
 ): Promise<{ slot: number; url: string } | null> {
   const job = await withClient((c) => getJob(c, jobId));
   if (!job) throw new MissingJobError(jobId);
   const redeploy = job.status === 'deployed' && job.slot !== null && job.url !== null;
-  if (redeploy && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) return { slot: job.slot!, url: job.url! };
+  const { rollbackTo } = opts;
+  // A rollback only ever replaces a deployed game's files; a game gone since has nothing to roll back.
+  if (rollbackTo !== undefined && !redeploy) return null;
+  if (redeploy && rollbackTo === undefined && !(await withClient((c) => hasUndeployedBuild(c, jobId))))
+    return { slot: job.slot!, url: job.url! };
   if (job.status === 'failed' || job.status === 'removed') return null;
 
   const dist = await withClient((c) => loadArtifacts(c, jobId, 'dist/'));
@@ -29,7 +40,7 @@ export async function deployJob(
     return null;
   }
   // A repaired game stays listed as deployed while its new build is published.
-  if (!redeploy) await withClient((c) => setJobStatus(c, jobId, 'deploying'));
+  if (!redeploy) await withClient((c) => markDeploying(c, jobId));
 
   const source = await makeScratchDir(deps.config.workspaceDir, `deploy-job${jobId}`);
   try {
@@ -40,10 +51,7 @@ export async function deployJob(
         const { slot, previousJobId } = await allocateSlot(tx, jobId, deps.config.SLOTS);
         const { url } = await deps.deployer.publish({ slot, jobId, sourceDir: source });
         if (previousJobId !== null) {
-          await tx.query(
-            `update gamepocgen.jobs set status = 'recycled', slot = null, url = null, updated_at = now() where id = $1`,
-            [previousJobId],
-          );
+          await markRecycled(tx, previousJobId);
           await addEvent(tx, {
             jobId: previousJobId,
             kind: 'log',
@@ -51,17 +59,15 @@ export async function deployJob(
           });
         }
         await assignSlot(tx, slot, jobId);
-        await tx.query(
-          `update gamepocgen.jobs set status = 'deployed', slot = $2, url = $3, deployed_at = now(), finished_at = now(), updated_at = now() where id = $1`,
-          [jobId, slot, url],
-        );
+        await markDeployed(tx, jobId, slot, url);
         await addEvent(tx, {
           jobId,
           kind: 'deployed',
-          message: `deployed to slot ${slot}: ${url}`,
-          data: { slot, url },
+          message: `${rollbackTo ? `rolled back to round ${rollbackTo}'s version: ` : ''}deployed to slot ${slot}: ${url}`,
+          data: rollbackTo ? { slot, url, rollbackTo } : { slot, url },
         });
-        if (deps.config.PLAYTEST === 'on') await enqueuePlaytest(tx, jobId);
+        // A rollback republishes a version already play-tested: nothing follows it.
+        await chainNext(tx, jobId, { after: 'deploy-game', playtest: deps.config.PLAYTEST === 'on' && !rollbackTo });
         return { slot, url };
       }),
     );

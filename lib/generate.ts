@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { Genre } from './artifacts.ts';
 import type { Db } from './db.ts';
 import { withTransaction } from './db.ts';
-import { ProviderSpec } from './agents/claude/providers.ts';
-import { insertComparisonSibling, markComparisonLead } from './compare.ts';
-import { createJob, lockAndCountActiveJobs } from './jobs.ts';
+import { ProviderSpec } from './llm/providers.ts';
+import { insertComparisonSibling, markComparisonLead } from './jobs/comparison.ts';
+import { createJob, lockAndCountActiveJobs } from './jobs/repository.ts';
 
 /** Text Postgres stores as it was sent: no NUL (error 22021) and no unpaired surrogate (UTF-8 can't carry one). */
 export function isStorableText(s: string): boolean {

@@ -4,7 +4,8 @@
 // and survive restarts.
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queryable } from './db.ts';
-import { queueDepth } from './games.ts';
+import { liveRunnerCount } from './presence.ts';
+import { queueDepth } from './queue/queries.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -49,7 +50,7 @@ export function createMetrics(db: Queryable): Metrics {
     g.set(await queueDepth(db));
   });
   fromDb('gamepocgen_live_runners', 'task runner processes whose database session is alive', [], async (g) => {
-    g.set(await liveRunners(db));
+    g.set(await liveRunnerCount(db));
   });
   fromDb(
     'gamepocgen_running_workers',
@@ -105,14 +106,6 @@ export async function jobsByStatus(db: Queryable) {
     'select status, count(*)::int n from gamepocgen.jobs group by status',
   );
   return rows;
-}
-
-export async function liveRunners(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `select count(*)::int n from gamepocgen.worker_processes wp
-      where exists (select 1 from pg_stat_activity a where a.pid = wp.backend_pid and a.backend_start = wp.backend_start)`,
-  );
-  return rows[0]!.n;
 }
 
 export async function runningPhases(db: Queryable) {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveArtifacts } from '../lib/artifact-store.ts';
-import { publishRelease } from '../lib/deployers/releases.ts';
+import { publishRelease, slotDir } from '../lib/deployers/releases.ts';
 import { createLogger, memoryDestination, printable } from '../lib/log.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 import { expectErrorShape, rawBytes, rawRequest } from './helpers/raw-http.ts';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   const dist = await mkdtemp(path.join(os.tmpdir(), 'gpg-guard-'));
   await mkdir(dist, { recursive: true });
   await writeFile(path.join(dist, 'index.html'), '<!doctype html><title>g</title>');
-  await publishRelease(h.config.deployDir, 0, dist, 'r1');
+  await publishRelease(slotDir(h.config.deployDir, 0), 'current', dist, jobId);
 });
 afterAll(() => h?.close());
 

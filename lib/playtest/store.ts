@@ -1,116 +1,142 @@
-// The play-test's rows: which round a job is on, its enqueueing (chained from
-// deploy), and recording a result — artifacts, the job's score, the event and,
-// for a first failure, the one repair — in one transaction.
-import type { Playtest, PlaytestSummary } from '../artifacts.ts';
+// Recording a play-test round — its artifacts, the version it tested, the job's
+// summary, the event and the repair loop's next step (another repair, or a
+// rollback to the best version; lib/jobs/chain.ts) — in one transaction.
+import type { Config } from '../config.ts';
+import { PlaytestSummary, type Playtest, type RepairLoopState } from '../artifacts.ts';
 import { saveArtifacts } from '../artifact-store.ts';
-import type { DbClient, Queryable } from '../db.ts';
+import { inTransaction, type DbClient } from '../db.ts';
 import { addEvent } from '../events.ts';
-import { MAX_ATTEMPTS, enqueuePhase } from '../queue.ts';
+import { chainNext } from '../jobs/chain.ts';
+import { endRepairLoop, getJob, setJobPlaytest } from '../jobs/repository.ts';
+import { decideRound, describeStop, type RoundResult } from './rounds.ts';
+import { aliasRound, archiveVersion, restoreVersion, roundFiles } from './versions.ts';
 
-// After the phases and deploys already queued: play-testing must not hold up building games.
-const PLAYTEST_PRIORITY = 10;
-
-/** Round 1 follows the build, round 2 the one repair: 1 + completed repairs. */
-const ROUND_SQL = `1 + (select count(*)::int from gamepocgen.phase_runs where job_id = $1 and phase = 5 and status = 'completed')`;
-
-export async function playtestRound(db: Queryable, jobId: number): Promise<number> {
-  const { rows } = await db.query<{ round: number }>(`select ${ROUND_SQL} as round`, [jobId]);
-  return rows[0]!.round;
+/** The job row's play-test summary, or null when there is none (or it predates the repair loop's shape). */
+export function parseSummary(raw: unknown): PlaytestSummary | null {
+  const parsed = PlaytestSummary.safeParse(raw);
+  return parsed.success ? parsed.data : null;
 }
 
-/** Chains `playtest-game` after a deploy, in the deploy's transaction; the job_key names the round so a redeploy after the repair queues a new one. */
-export async function enqueuePlaytest(db: Queryable, jobId: number): Promise<void> {
-  await db.query(
-    `select graphile_worker.add_job('playtest-game', json_build_object('jobId', $1::bigint), job_key := 'job:' || $1::bigint || ':playtest:' || (${ROUND_SQL}),
-       max_attempts := $2, priority := $3)`,
-    [jobId, MAX_ATTEMPTS, PLAYTEST_PRIORITY],
-  );
-}
+const failedIds = (p: Playtest) => p.checks.filter((c) => !c.passed).map((c) => c.id);
 
-/** A job's current game, locked: the result is recorded only if it still plays what was tested. */
-export async function lockDeployedJob(
+export type PlaytestOutcome = 'repair-queued' | 'rolled-back' | Exclude<RepairLoopState, 'repairing'>;
+
+/**
+ * Stores round `p.round` (`playtest/round-N/`, the tested dist/ as `versions/round-N/dist/`),
+ * keeps the better of it and the version served before, and either queues the next
+ * repair (run-phase 5) or stops; a worse round's version is rolled back (dist/ restored,
+ * redeploy queued). `stored` is the job row's `playtest` as locked by the caller.
+ */
+export async function recordPlaytest(
   tx: DbClient,
+  deps: { config: Pick<Config, 'QUALITY_THRESHOLD' | 'MAX_REPAIRS'>; secrets: string[] },
   jobId: number,
-): Promise<{ status: string; url: string | null } | null> {
-  const { rows } = await tx.query<{ status: string; url: string | null }>(
-    'select status, url from gamepocgen.jobs where id = $1 for update',
-    [jobId],
-  );
-  return rows[0] ?? null;
-}
+  p: Playtest,
+  screenshots: { name: string; bytes: Buffer }[],
+  stored: unknown,
+): Promise<PlaytestOutcome> {
+  const { config } = deps;
+  const before = parseSummary(stored);
+  await saveArtifacts(tx, jobId, null, roundFiles(p.round, p, screenshots));
+  await archiveVersion(tx, jobId, p.round);
 
-async function repairHasRun(tx: DbClient, jobId: number): Promise<boolean> {
-  const { rows } = await tx.query<{ ran: boolean }>(
-    `select exists (select 1 from gamepocgen.phase_runs where job_id = $1 and phase = 5) as ran`,
-    [jobId],
-  );
-  return rows[0]!.ran;
-}
+  // Rounds before this one (a retried round replaces its own entry); the served version is the last one kept.
+  const history = (before?.rounds ?? []).filter((r) => r.round < p.round);
+  const servedBefore = before && history.some((r) => r.round === before.round) ? before : null;
+  const current: RoundResult = { round: p.round, score: p.score, passed: p.passed };
+  const decision = decideRound(current, servedBefore, config);
+  const rounds = [...history, { ...current, outcome: decision.rolledBack ? 'rolled-back' : 'kept' } as const];
+  const loop: RepairLoopState = 'repair' in decision.next ? 'repairing' : decision.next.stop;
 
-async function setJobPlaytest(tx: DbClient, jobId: number, p: Playtest): Promise<void> {
-  const summary: PlaytestSummary = {
+  const served: PlaytestSummary =
+    decision.rolledBack && servedBefore
+      ? { ...servedBefore, rounds, loop }
+      : {
+          round: p.round,
+          score: p.score,
+          passed: p.passed,
+          at: p.at,
+          failed: failedIds(p),
+          reasons: p.defects.slice(0, 5),
+          goodEnough: p.passed && p.score >= config.QUALITY_THRESHOLD,
+          loop,
+          rounds,
+        };
+  await setJobPlaytest(tx, jobId, served.score, served);
+  await aliasRound(tx, jobId, served.round);
+
+  const failed = failedIds(p);
+  const head = `play-test round ${p.round}: score ${p.score}/100, ${p.passed ? 'passed' : 'failed'}`;
+  const defects = p.defects.length ? `: ${p.defects.join('; ')}` : '';
+  const compared = !servedBefore
+    ? null
+    : decision.rolledBack
+      ? `worse than round ${servedBefore.round} (${servedBefore.score}/100): rolled back to round ${servedBefore.round}`
+      : `kept (round ${servedBefore.round} scored ${servedBefore.score}/100)`;
+  const nextText =
+    'repair' in decision.next
+      ? `repair ${decision.next.repair} of ${config.MAX_REPAIRS} (phase 5) queued`
+      : describeStop(decision.next.stop, config);
+  const message = [`${head}${defects}`, compared, nextText].filter(Boolean).join('; ');
+  const data = {
     round: p.round,
     score: p.score,
     passed: p.passed,
-    at: p.at,
-    failed: p.checks.filter((c) => !c.passed).map((c) => c.id),
+    failed,
+    defects: p.defects,
+    url: p.url,
+    served: served.round,
+    rolledBack: decision.rolledBack,
+    loop,
+    repair: 'repair' in decision.next ? decision.next.repair : null,
+    rounds,
   };
-  await tx.query('update gamepocgen.jobs set playtest_score = $2, playtest = $3, updated_at = now() where id = $1', [
-    jobId,
-    p.score,
-    JSON.stringify(summary),
-  ]);
+  await addEvent(tx, { jobId, kind: 'playtest', message, data }, deps.secrets);
+
+  if (decision.rolledBack) await restoreVersion(tx, jobId, served.round);
+  const next = decision.rolledBack
+    ? { rollbackTo: served.round }
+    : 'repair' in decision.next
+      ? { repair: decision.next.repair }
+      : null;
+  await chainNext(tx, jobId, { after: 'playtest-game', round: p.round, next });
+  if (decision.rolledBack) return 'rolled-back';
+  return 'repair' in decision.next ? 'repair-queued' : decision.next.stop;
 }
 
-export type PlaytestOutcome = 'passed' | 'repair-queued' | 'failed-again';
-
-/** Stores the result and, when it failed and the job was never repaired, queues the one repair (run-phase 5). */
-export async function recordPlaytest(
+/** A repair that failed ends the loop: the served version stays, and the summary says why nothing more happens. */
+export async function recordRepairFailed(
   tx: DbClient,
   jobId: number,
-  p: Playtest,
-  png: Buffer | null,
+  phase: number,
+  reason: string,
   secrets: string[],
-): Promise<PlaytestOutcome> {
-  const files = new Map<string, Buffer>([['playtest.json', Buffer.from(JSON.stringify(p, null, 2) + '\n')]]);
-  if (png) files.set('playtest.png', png);
-  await saveArtifacts(tx, jobId, null, files);
-  await setJobPlaytest(tx, jobId, p);
-  const failed = p.checks.filter((c) => !c.passed).map((c) => c.id);
-  const data = { round: p.round, score: p.score, passed: p.passed, failed, defects: p.defects, url: p.url };
-  const head = `play-test round ${p.round}: score ${p.score}/100`;
-  if (p.passed) {
-    await addEvent(
-      tx,
-      {
-        jobId,
-        kind: 'playtest',
-        message: `${head}, passed${failed.length ? ` (minor: ${failed.join(', ')})` : ''}`,
-        data,
-      },
-      secrets,
-    );
-    return 'passed';
-  }
-  const defects = p.defects.join('; ');
-  if (await repairHasRun(tx, jobId)) {
-    await addEvent(
-      tx,
-      {
-        jobId,
-        kind: 'playtest',
-        message: `${head}, failed again after the repair (not repaired twice): ${defects}`,
-        data,
-      },
-      secrets,
-    );
-    return 'failed-again';
-  }
+): Promise<void> {
+  const round = parseSummary((await getJob(tx, jobId))?.playtest)?.round;
+  await endRepairLoop(tx, jobId, 'repair-failed');
   await addEvent(
     tx,
-    { jobId, kind: 'playtest', message: `${head}, failed: ${defects}; repair (phase 5) queued`, data },
+    {
+      jobId,
+      kind: 'log',
+      phase,
+      message: `the repair failed (${reason.slice(0, 300)}); ${round ? `round ${round}'s version` : 'the earlier build'} stays deployed`,
+      data: { loop: 'repair-failed', served: round ?? null },
+    },
     secrets,
   );
-  await enqueuePhase(tx, jobId, 5);
-  return 'repair-queued';
+}
+
+/** A play-test that says nothing about the game (skipped, gave up): its event, and a repair loop waiting on it ends. */
+export async function recordPlaytestSkipped(
+  db: DbClient,
+  jobId: number,
+  message: string,
+  data: Record<string, unknown>,
+  secrets: string[],
+): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    await addEvent(tx, { jobId, kind: 'playtest', message, data }, secrets);
+    await endRepairLoop(tx, jobId, 'playtest-skipped');
+  });
 }

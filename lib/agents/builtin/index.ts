@@ -6,6 +6,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { Design, Idea, Plan, describeZodError } from '../../artifacts.ts';
+import { REPAIR_PHASE } from '../../phases.ts';
 import { safeJoin, writeTree, type FileMap } from '../../workspace.ts';
 import type { Agent, AgentContext, AgentResult } from '../types.ts';
 import { buildDist } from './build-phase.ts';
@@ -15,6 +16,7 @@ import { frameworkFilesFor } from './framework-files.ts';
 import { buildIdea, ideaMarkdown } from './idea-phase.ts';
 import { loadKitMetas, type KitMeta } from './kits.ts';
 import { buildPlan, planMarkdown } from './plan-phase.ts';
+import { planBuiltinRepair } from './repair.ts';
 
 export const builtinAgent: Agent = {
   name: 'builtin',
@@ -49,7 +51,7 @@ export const builtinAgent: Agent = {
           `design: ${design.entities.length} entities, ${design.progression.upgrades.length} upgrades, ${design.difficulty.waves} waves`,
         );
         json('design.json', design);
-        text('design.md', designMarkdown(design, idea, concept, kit));
+        text('design.md', designMarkdown(design, concept, kit));
         break;
       }
       case 3: {
@@ -70,11 +72,15 @@ export const builtinAgent: Agent = {
         const plan = await readArtifact(ctx, 'plan.json', Plan);
         const kit = kitFor(plan.genre);
         const dist = await buildDist(idea, design, plan, kit, ctx.frameworkDir, concept.ideaText);
+        // A repair names what it fixes, or fails saying it cannot (lib/agents/builtin/repair.ts).
+        if (ctx.phase === 5) log(await planBuiltinRepair(ctx.workspaceDir, ctx.input.feedback, dist, kit.label));
         // A rebuild replaces dist/ entirely so no stale file from an earlier attempt survives.
         await rm(safeJoin(path.resolve(ctx.workspaceDir), 'dist'), { recursive: true, force: true });
         for (const [p, b] of dist) files.set(p, b);
         const bytes = [...dist.values()].reduce((n, b) => n + b.length, 0);
-        log(`${ctx.phase === 5 ? 'rebuilt' : 'built'} dist/: ${dist.size} files, ${bytes} bytes (${kit.label} kit)`);
+        log(
+          `${ctx.phase === REPAIR_PHASE ? 'rebuilt' : 'built'} dist/: ${dist.size} files, ${bytes} bytes (${kit.label} kit)`,
+        );
         break;
       }
     }
