@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The gamepocgen CLI: `start` (API + task runner), `migrate`, `generate`, `token`.
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../lib/config.ts';
+import { loadConfig, secretsOf } from '../lib/config.ts';
+import { createLogger } from '../lib/log.ts';
 import { createPool, resolveDatabase } from '../lib/db.ts';
 import { migrate } from '../lib/migrate.ts';
 import { localSlotUrl, slotName } from '../lib/slot-names.ts';
@@ -21,9 +22,10 @@ const USAGE = `usage: gamepocgen <command>
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) });
   switch (command) {
     case 'start': {
-      const service = await startService(config, { log: (l) => console.log(l) });
+      const service = await startService(config, { logger });
       const slotUrl = localSlotUrl(0, service.port);
       console.log(`\nGamePocGen is running at ${service.url}/  (games at ${slotUrl} … ${slotName(config.SLOTS - 1)})`);
       if (!service.tokenConfigured)
@@ -43,7 +45,7 @@ async function main(argv: string[]) {
       return;
     }
     case 'api': {
-      const service = await startService(config, { tasks: false, log: (l) => console.log(l) });
+      const service = await startService(config, { tasks: false, logger });
       console.log(`GamePocGen API at ${service.url}/ (tasks run in a separate graphile-worker process)`);
       const stop = async () => {
         await service.close();

@@ -8,7 +8,7 @@ import { resolveApiToken } from '../lib/api-token.ts';
 import { ROOT_DIR, type Config } from '../lib/config.ts';
 import { createPool, resolveDatabase, type Db } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
-import { silentLogger, type Logger } from '../lib/log.ts';
+import { graphileLogger, silentLogger, type Logger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
 import { migrate } from '../lib/migrate.ts';
 import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
@@ -87,7 +87,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       crontabFile: path.join(ROOT_DIR, 'crontab'),
       noHandleSignals: true,
       events: presenceEvents(database.url),
-      logger: undefined,
+      logger: opts.logger ? graphileLogger(opts.logger) : undefined,
     });
   }
 

@@ -4,15 +4,20 @@
 //   send without a CORS preflight we never grant to foreign pages, and must not come from a
 //   foreign page (`Origin` / `Sec-Fetch-Site`, 403). So the loopback trust of the zero-setup
 //   shape (functions/auth.ts) can never be borrowed by a page the operator happens to visit.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { errorResponse } from './errors.ts';
 import type { HostPolicy } from './hosts.ts';
 
 export const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The Host the request names (the URL's when there is no header: app.request() in-process). */
+export function requestHost(c: Context): string {
+  return c.req.header('host') ?? new URL(c.req.url).host;
+}
+
 export function hostGuard(policy: HostPolicy): MiddlewareHandler {
   return async (c, next) => {
-    const host = c.req.header('host');
+    const host = requestHost(c);
     if (policy.classify(host).kind !== 'unknown') return next();
     return errorResponse(
       c,
@@ -32,7 +37,7 @@ export function mutationGuard(policy: HostPolicy): MiddlewareHandler {
   return async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
     const origin = c.req.header('origin');
-    const host = c.req.header('host');
+    const host = requestHost(c);
     if (origin !== undefined && !policy.isOwnOrigin(origin, host))
       return errorResponse(
         c,

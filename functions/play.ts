@@ -9,6 +9,7 @@ import { slotDir } from '../lib/deployers/releases.ts';
 import { contentTypeFor, GAME_CSP } from '../lib/game-serving.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponse } from './errors.ts';
+import { requestHost } from './guard.ts';
 import type { HostPolicy } from './hosts.ts';
 import { decodePath } from './validate.ts';
 
@@ -16,7 +17,7 @@ import { decodePath } from './validate.ts';
 export function slotHostMiddleware(deps: AppDeps, policy: HostPolicy): MiddlewareHandler {
   const csp = `${GAME_CSP}; frame-ancestors ${policy.frameAncestors.join(' ')}`;
   return async (c, next) => {
-    const host = policy.classify(c.req.header('host'));
+    const host = policy.classify(requestHost(c));
     if (host.kind !== 'slot') return next();
     return serveSlotFile(c, deps, host.slot, new URL(c.req.url).pathname, csp);
   };

@@ -2,6 +2,7 @@
 // (newlines in values are escaped by JSON); pretty and coloured when stdout is a
 // terminal. Secret values (API keys, tokens) are replaced wherever they appear,
 // and the usual secret-bearing fields are redacted by path.
+import { Logger as GraphileLogger } from 'graphile-worker';
 import { Writable } from 'node:stream';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
@@ -72,4 +73,13 @@ const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/g;
 export function printable(value: string, max = 300): string {
   const escaped = value.replace(CONTROL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
+}
+
+/** graphile-worker's logger on top of ours: each line carries the task, the graphile job id and the worker. */
+export function graphileLogger(logger: Logger): GraphileLogger {
+  return new GraphileLogger((scope) => (level, message, meta) => {
+    const fields = { task: scope.taskIdentifier, graphileJobId: scope.jobId, worker: scope.workerId, ...meta };
+    const method = level === 'warning' ? 'warn' : level === 'error' ? 'error' : level === 'debug' ? 'debug' : 'info';
+    logger[method](fields, message);
+  });
 }
