@@ -21,6 +21,7 @@ import { createHostPolicy } from './hosts.ts';
 import { createJobRoutes } from './jobs.ts';
 import { closeUnreadBodies, mutationRateLimit, streamingBodyLimit } from './limits.ts';
 import { createMetricsRoutes } from './metrics.ts';
+import { createOpenApiRoutes } from './openapi.ts';
 import { createPlayRoutes, slotHostMiddleware } from './play.ts';
 import { requestLog, requestLogger } from './request-log.ts';
 import { appSecurityHeaders } from './security-headers.ts';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/events', createEventRoutes(deps));
   app.route('/health', createHealthRoutes(deps));
   app.route('/metrics', createMetricsRoutes(deps));
+  app.route('/openapi.json', createOpenApiRoutes());
   app.route('/play', createPlayRoutes(deps));
   app.use('/*', serveStatic({ root: path.join(ROOT_DIR, 'gallery') }));
 

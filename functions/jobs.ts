@@ -18,13 +18,13 @@ import { serializeEvent, streamJobEvents } from './sse.ts';
 import { decodePath, jsonBody, pathId, query } from './validate.ts';
 import { contentTypeFor } from '../lib/game-serving.ts';
 
-const ListQuery = z.object({
+export const ListQuery = z.object({
   status: z.enum(JOB_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.coerce.number().int().positive().optional(),
 });
 
-const LogsQuery = z.object({
+export const LogsQuery = z.object({
   follow: z.enum(['0', '1', 'true', 'false']).optional(),
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
