@@ -237,7 +237,10 @@ const runBatches = (numRuns: number) =>
         ),
       );
       sent += answers.length;
-      answers.forEach((a, i) => (a ? check(raws[i]!, a) : resets++));
+      for (const [i, a] of answers.entries()) {
+        if (a) check(raws[i]!, a);
+        else resets++;
+      }
     }),
     { numRuns },
   );
