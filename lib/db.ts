@@ -29,6 +29,8 @@ export async function resolveDatabase(
   const embedded = await startEmbeddedPostgres({
     dataDir: config.DATA_DIR,
     port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+    // Durable unless explicitly traded for speed (tests): EMBEDDED_PG_FSYNC=off.
+    fsync: process.env.EMBEDDED_PG_FSYNC !== 'off',
     onLog,
   });
   return { url: embedded.url, embedded };

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { childEnv } from '../child-env.ts';
 import { ROOT_DIR } from '../config.ts';
 import { EXIT, SECRETS_FLAG, secretsLine, splitSecretEnv } from '../../worker/env.ts';
 import { parseWorkerLine } from './worker-lines.ts';
@@ -34,10 +35,7 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
     const child = spawn(nodeBinary, ['--disable-warning=ExperimentalWarning', '--max-semi-space-size=32', ENTRYPOINT], {
       cwd: req.workspaceDir,
       // Only the contract and the agent's settings: never the parent's DATABASE_URL or API_TOKEN.
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: process.env.HOME ?? '/tmp',
-        LANG: 'C.UTF-8',
+      env: childEnv({
         // Caches compiled (and type-stripped) modules: halves each worker's start-up.
         NODE_COMPILE_CACHE: COMPILE_CACHE_DIR,
         PHASE: String(req.phase),
@@ -48,7 +46,7 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
         AGENT: agent,
         ...plain,
         ...(hasSecrets ? { [SECRETS_FLAG]: '1' } : {}),
-      },
+      }),
       stdio: [hasSecrets ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       detached: true, // its own process group, so a kill reaches anything the agent started
     });

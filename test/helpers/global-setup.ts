@@ -19,7 +19,7 @@ export default async function setup(project: TestProject) {
     return;
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-test-pg-'));
-  const pg = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+  const pg = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), fsync: false });
   project.provide('adminDatabaseUrl', pg.url);
   return async () => {
     await pg.stop();
