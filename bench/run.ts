@@ -22,7 +22,8 @@ async function main() {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     dir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-bench-pg-'));
-    const pg = await startEmbeddedPostgres({ dataDir: dir, port: 54390 });
+    // fsync off, as in every earlier run of these figures: they measure orchestration, not the disk.
+    const pg = await startEmbeddedPostgres({ dataDir: dir, port: 54390, fsync: false });
     adminUrl = pg.url;
     stopPg = pg.stop;
   }
@@ -67,6 +68,26 @@ async function main() {
         `games/minute, ${MAX_CONCURRENT} workers`,
         many.gamesPerMinute.toFixed(1),
         `${GAMES} games in ${many.seconds.toFixed(1)} s, failed ${many.failed}; target ≥ 60`,
+      );
+    }
+    if (want('fair')) {
+      const { fairQueue } = await import('./fair-queue.ts');
+      const jobs = Number(process.env.BENCH_FAIR_JOBS ?? 100);
+      const before = await fairQueue(await dbs.database('bench_fair_off'), jobs, MAX_CONCURRENT, false);
+      const after = await fairQueue(await dbs.database('bench_fair_on'), jobs, MAX_CONCURRENT, true);
+      for (const [label, f] of [
+        ['priorities off (before)', before],
+        ['priorities on (after)', after],
+      ] as const)
+        line(
+          `${jobs} queued jobs, ${label}`,
+          `first game ${fmt(f.firstGameMs)}`,
+          `all ${fmt(f.totalMs)}, failed ${f.failed}`,
+        );
+      line(
+        'time to first game, after / before',
+        `${(after.firstGameMs / before.firstGameMs).toFixed(2)}×`,
+        `total ${(after.totalMs / before.totalMs).toFixed(2)}×`,
       );
     }
     if (want('fps')) {

@@ -3,7 +3,7 @@
 import type { Db, Queryable } from './db.ts';
 import { withTransaction } from './db.ts';
 import type { JobRow } from './jobs.ts';
-import { enqueue } from './queue.ts';
+import { PRIORITY, enqueue } from './queue.ts';
 import { releaseSlotOf } from './slots.ts';
 
 export async function listGames(db: Queryable, limit = 100): Promise<JobRow[]> {
@@ -22,7 +22,8 @@ export async function removeGame(db: Db, jobId: number): Promise<number | null> 
       `update gamepocgen.jobs set status = 'removed', slot = null, url = null, updated_at = now() where id = $1`,
       [jobId],
     );
-    if (slot !== null) await enqueue(tx, 'remove-game', { jobId, slot }, `slot:${slot}:remove:${jobId}`);
+    if (slot !== null)
+      await enqueue(tx, 'remove-game', { jobId, slot }, `slot:${slot}:remove:${jobId}`, PRIORITY.removeGame);
     return slot;
   });
 }

@@ -5,10 +5,7 @@ import type { Playtest, PlaytestSummary } from '../artifacts.ts';
 import { saveArtifacts } from '../artifact-store.ts';
 import type { DbClient, Queryable } from '../db.ts';
 import { addEvent } from '../events.ts';
-import { MAX_ATTEMPTS, enqueuePhase } from '../queue.ts';
-
-// After the phases and deploys already queued: play-testing must not hold up building games.
-const PLAYTEST_PRIORITY = 10;
+import { MAX_ATTEMPTS, PRIORITY, enqueuePhase } from '../queue.ts';
 
 /** Round 1 follows the build, round 2 the one repair: 1 + completed repairs. */
 const ROUND_SQL = `1 + (select count(*)::int from gamepocgen.phase_runs where job_id = $1 and phase = 5 and status = 'completed')`;
@@ -23,7 +20,7 @@ export async function enqueuePlaytest(db: Queryable, jobId: number): Promise<voi
   await db.query(
     `select graphile_worker.add_job('playtest-game', json_build_object('jobId', $1::bigint), job_key := 'job:' || $1::bigint || ':playtest:' || (${ROUND_SQL}),
        max_attempts := $2, priority := $3)`,
-    [jobId, MAX_ATTEMPTS, PLAYTEST_PRIORITY],
+    [jobId, MAX_ATTEMPTS, PRIORITY.playtest],
   );
 }
 
