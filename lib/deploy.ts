@@ -22,6 +22,8 @@ export async function deployJob(
   const redeploy = job.status === 'deployed' && job.slot !== null && job.url !== null;
   if (redeploy && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) return { slot: job.slot!, url: job.url! };
   if (job.status === 'failed' || job.status === 'removed') return null;
+  // Idempotent by state: only a finished build that isn't deployed yet is published (not a job still being built, nor a recycled one).
+  if (!redeploy && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) return null;
 
   const dist = await withClient((c) => loadArtifacts(c, jobId, 'dist/'));
   if (!dist.has('dist/index.html')) {

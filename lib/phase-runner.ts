@@ -47,8 +47,9 @@ export async function runPhase(
 ): Promise<PhaseRunResult> {
   const found = await withClient((c) => getJobForPhase(c, jobId, phase));
   if (!found) throw new MissingJobError(jobId);
-  const { job, phaseDone } = found;
-  if (job.status === 'failed' || job.status === 'removed') return { status: 'skipped', error: `job is ${job.status}` };
+  const { job, phaseDone, previousDone } = found;
+  const refusal = notCalledFor(job, phase, phaseDone, previousDone);
+  if (refusal) return { status: 'skipped', error: refusal };
   if (phaseDone) {
     await withClient((c) => chainNext(c, jobId, phase));
     return { status: 'skipped', error: null };
@@ -243,6 +244,27 @@ async function recordOutcome(
   // Last before commit: finished_at then marks the hand-off to the next step.
   await finish();
   await chainNext(tx, jobId, phase);
+}
+
+/**
+ * Idempotent by state, not just by payload: a step added by hand (psql) for a
+ * job whose state doesn't call for it does nothing, and says why. Phases 1–4
+ * run while the job is being built, each after the one before; the repair
+ * (phase 5) only for a deployed game whose latest play-test failed. A completed
+ * phase re-chains its next step only while the job is still on its way.
+ */
+function notCalledFor(job: JobRow, phase: PhaseNumber, done: boolean, previousDone: boolean): string | null {
+  if (job.status === 'failed' || job.status === 'removed' || job.status === 'recycled') return `job is ${job.status}`;
+  if (phase === 5) {
+    if (done) return null; // re-chains its deploy, which publishes only a build newer than the deployed one
+    if (job.status !== 'deployed') return `job is ${job.status}: a repair follows a deployed game's failed play-test`;
+    if (job.playtest?.passed !== false) return `no failed play-test calls for a repair of job ${job.id}`;
+    return null;
+  }
+  if (done) return job.status === 'deployed' || job.status === 'deploying' ? `phase ${phase} already done` : null;
+  if (job.status !== 'queued' && job.status !== 'running') return `job is ${job.status}: phase ${phase} is not due`;
+  if (phase > 1 && !previousDone) return `phase ${phase - 1} has not completed yet`;
+  return null;
 }
 
 export class MissingJobError extends Error {

@@ -6,7 +6,7 @@
 import { inTransaction } from '../db.ts';
 import type { Config } from '../config.ts';
 import { addEvent } from '../events.ts';
-import { getJob } from '../jobs.ts';
+import { getJob, hasUndeployedBuild } from '../jobs.ts';
 import { MissingJobError, type WithClient } from '../phase-runner.ts';
 import type { TaskDeps } from '../task-deps.ts';
 import { CHROMIUM_PATH } from './browser.ts';
@@ -36,6 +36,10 @@ export async function playtestJob(
   }
 
   const round = await withClient((c) => playtestRound(c, jobId));
+  // Idempotent by state: each deployed build is play-tested once (a step added again by hand does nothing).
+  if (job.playtest && job.playtest.round >= round) return `job ${jobId}: round ${round} was already play-tested`;
+  if (await withClient((c) => hasUndeployedBuild(c, jobId)))
+    return `job ${jobId}: a newer build is waiting to be deployed; its deploy queues the play-test`;
   const url = playtestUrl(deps.config, job.slot, job.url);
   await note(`play-test round ${round} started: ${url}`, { round, url });
   const at = deps.now();
