@@ -14,8 +14,7 @@ export function createHealthRoutes(deps: AppDeps) {
       const [workers, depth] = await withTimeout(
         Promise.all([
           deps.db.query<{ n: number }>(
-            `select count(*)::int n from gamepocgen.worker_processes wp
-              where exists (select 1 from pg_stat_activity a where a.pid = wp.backend_pid and a.backend_start = wp.backend_start)`,
+            'select count(*)::int n from gamepocgen.worker_processes wp where gamepocgen.runner_lock_held(wp.lock_key)',
           ),
           queueDepth(deps.db),
         ]),

@@ -23,6 +23,8 @@ export const ConfigSchema = z.object({
   AGENT: z.enum(['auto', 'builtin', 'claude']).default('auto'),
   DEPLOY: z.enum(['auto', 'local', 'docker']).default('auto'),
   PHASE_TIMEOUT_SECONDS: int(900, 1, 86_400),
+  // On SIGTERM/SIGINT running steps get this long to finish; then their workers stop and they return to the queue.
+  SHUTDOWN_GRACE_SECONDS: int(30, 0, 3600),
   API_TOKEN: optionalText,
   DOMAIN: z.string().default('localhost'),
   PUBLIC_URL: optionalText,

@@ -44,6 +44,8 @@ export async function runPhase(
   jobId: number,
   phase: PhaseNumber,
   workerId: string | null,
+  /** The runner's shutdown signal: the worker is stopped and the phase returned to the queue, not failed. */
+  signal?: AbortSignal,
 ): Promise<PhaseRunResult> {
   const found = await withClient((c) => getJobForPhase(c, jobId, phase));
   if (!found) throw new MissingJobError(jobId);
@@ -94,7 +96,7 @@ export async function runPhase(
   const workspace = await makeScratchDir(deps.config.workspaceDir, `job${jobId}-p${phase}`);
   let ran: WorkspaceRun;
   try {
-    ran = await runInWorkspace(deps, withClient, { job, phase, input: input.value, agentEnv, workspace });
+    ran = await runInWorkspace(deps, withClient, { job, phase, input: input.value, agentEnv, workspace, signal });
   } catch (e) {
     // The runtime itself failed (e.g. Docker refused the container): close this run; the task retries.
     await withClient((c) =>
@@ -109,6 +111,17 @@ export async function runPhase(
     throw e;
   } finally {
     await removeDir(workspace);
+  }
+  if (signal?.aborted) {
+    // Stopped by a shutdown, not by its own doing: close this run; the task returns the phase to the queue.
+    const error = 'the runner stopped; the phase was returned to the queue';
+    await withClient((c) =>
+      inTransaction(c, async (tx) => {
+        await finishPhaseRun(tx, runId, { status: 'failed', error, durationMs: ran.durationMs, agentMs: 0, usage: {} });
+        await addEvent(tx, { jobId, kind: 'log', phase, message: `phase ${phase} (${phaseName(phase)}): ${error}` });
+      }),
+    );
+    throw new RunnerStoppingError(`job ${jobId} phase ${phase}: ${error}`);
   }
   await withClient((c) => inTransaction(c, (tx) => recordOutcome(deps, tx, job, phase, runId, ran)));
   return { status: ran.status, error: ran.error };
@@ -129,7 +142,14 @@ interface WorkspaceRun {
 async function runInWorkspace(
   deps: TaskDeps,
   withClient: WithClient,
-  run: { job: JobRow; phase: PhaseNumber; input: JobInput; agentEnv: Record<string, string>; workspace: string },
+  run: {
+    job: JobRow;
+    phase: PhaseNumber;
+    input: JobInput;
+    agentEnv: Record<string, string>;
+    workspace: string;
+    signal?: AbortSignal;
+  },
 ): Promise<WorkspaceRun> {
   const { job, phase, workspace } = run;
   const before = await withClient((c) => loadArtifacts(c, job.id));
@@ -145,6 +165,7 @@ async function runInWorkspace(
     workspaceDir: workspace,
     timeoutSeconds: deps.config.PHASE_TIMEOUT_SECONDS,
     env: run.agentEnv,
+    signal: run.signal,
     onLine: (line) => {
       eventChain = eventChain.then(() =>
         withClient((c) => addEvent(c, workerLineEvent(job.id, phase, line), deps.secrets)).catch(() => {}),
@@ -265,6 +286,15 @@ function notCalledFor(job: JobRow, phase: PhaseNumber, done: boolean, previousDo
   if (job.status !== 'queued' && job.status !== 'running') return `job is ${job.status}: phase ${phase} is not due`;
   if (phase > 1 && !previousDone) return `phase ${phase - 1} has not completed yet`;
   return null;
+}
+
+/** A step interrupted by the runner's shutdown: it goes back to the queue without counting as an attempt. */
+export class RunnerStoppingError extends Error {
+  code = 'runner_stopping';
+  constructor(message: string) {
+    super(message);
+    this.stack = ''; // an expected stop, not a crash: logged as one line
+  }
 }
 
 export class MissingJobError extends Error {

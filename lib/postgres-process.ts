@@ -42,6 +42,9 @@ export async function superviseServer(opts: {
           output = (output + chunk).slice(-4000);
           if (output.includes(READY)) {
             ready = true;
+            // The server alone must not keep this process running (stop() holds it while it waits).
+            proc.unref();
+            (proc.stderr as unknown as { unref(): void }).unref();
             resolve(proc);
           }
         }
@@ -80,12 +83,20 @@ export async function superviseServer(opts: {
   };
 
   child = await launch();
+  // Whatever way this process ends (a crash, process.exit), the server it started does not outlive it.
+  const onExit = () => {
+    if (!stopping) child?.kill('SIGINT');
+  };
+  process.once('exit', onExit);
   return {
     async stop() {
       stopping = true;
+      process.off('exit', onExit);
       const proc = child;
       child = null;
       if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.ref();
+      (proc.stderr as unknown as { ref(): void }).ref();
       const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
       proc.kill('SIGINT'); // fast shutdown: disconnects clients, writes a checkpoint
       const timer = setTimeout(() => proc.kill('SIGQUIT'), STOP_TIMEOUT_MS);

@@ -41,6 +41,20 @@ export async function enqueue(
   ]);
 }
 
+/**
+ * Returns a running graphile job to the queue as if it had not been taken: the
+ * attempt it used is given back. For a step the runner's shutdown interrupted.
+ * graphile-worker's own failJob then finds it unlocked and leaves it alone.
+ */
+export async function releaseToQueue(db: Queryable, graphileJobId: string, lockedBy: string, reason: string) {
+  await db.query(
+    `update graphile_worker._private_jobs set locked_at = null, locked_by = null, run_at = now(),
+       attempts = greatest(attempts - 1, 0), last_error = $3
+      where id = $1 and locked_by = $2`,
+    [graphileJobId, lockedBy, reason],
+  );
+}
+
 export const enqueuePhase = (db: Queryable, jobId: number, phase: PhaseNumber) =>
   enqueue(db, 'run-phase', { jobId, phase }, `job:${jobId}:phase:${phase}`, PRIORITY.phase[phase]);
 

@@ -10,7 +10,7 @@ export const createRunPhaseTask = defineJobTask({
   payload: RunPhasePayload,
   describeFailure: ({ phase }) => `phase ${phase} (${phaseName(phase)}) could not run`,
   async run(deps, { jobId, phase }, helpers) {
-    const result = await runPhase(deps, helpers.withPgClient, jobId, phase, helpers.job.locked_by);
+    const result = await runPhase(deps, helpers.withPgClient, jobId, phase, helpers.job.locked_by, helpers.abortSignal);
     return `job ${jobId} phase ${phase}: ${result.status}${result.error ? ` (${result.error})` : ''}`;
   },
 });

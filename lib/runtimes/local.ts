@@ -66,6 +66,10 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
     createInterface({ input: child.stderr! }).on('line', (l) =>
       onLine(JSON.stringify({ kind: 'log', message: l, data: { stream: 'stderr' } })),
     );
+    // The runner is stopping past its grace: the worker and anything it started go now.
+    const onAbort = () => killGroup(child.pid);
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    if (req.signal?.aborted) onAbort();
     const killer = setTimeout(
       () => {
         timedOut = true;
@@ -75,6 +79,7 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
     );
     child.on('error', (e) => {
       clearTimeout(killer);
+      req.signal?.removeEventListener('abort', onAbort);
       resolve({
         status: 'failed',
         exitCode: null,
@@ -84,6 +89,7 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
     });
     child.on('close', (code, signal) => {
       clearTimeout(killer);
+      req.signal?.removeEventListener('abort', onAbort);
       const durationMs = performance.now() - started;
       if (timedOut || code === EXIT.timeout) {
         resolve({

@@ -16,6 +16,8 @@ export interface PhaseRunRequest {
   /** Extra env for the worker (agent settings); never logged. */
   env: Record<string, string>;
   onLine(line: WorkerLine): void;
+  /** Aborted when the runner stops past its shutdown grace: the worker is killed and the phase ends `failed`. */
+  signal?: AbortSignal;
 }
 
 export interface PhaseRunOutcome {
