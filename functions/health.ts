@@ -1,7 +1,9 @@
 // GET /health: database, runtime, live runner processes, queue depth, uptime.
 // 503 when the database does not answer, so a load balancer stops routing here.
 import { Hono } from 'hono';
-import { queueDepth } from '../lib/games.ts';
+import { liveRunnerCount } from '../lib/presence.ts';
+import { queueDepth } from '../lib/queue/queries.ts';
+import { withTimeout } from '../lib/timeout.ts';
 import type { AppDeps } from './deps.ts';
 
 const DB_TIMEOUT_MS = 2000;
@@ -11,16 +13,11 @@ export function createHealthRoutes(deps: AppDeps) {
   app.get('/', async (c) => {
     const uptimeSeconds = Math.round((Date.now() - deps.startedAt.getTime()) / 1000);
     try {
-      const [workers, depth] = await withTimeout(
-        Promise.all([
-          deps.db.query<{ n: number }>(
-            'select count(*)::int n from gamepocgen.worker_processes wp where gamepocgen.runner_lock_held(wp.lock_key)',
-          ),
-          queueDepth(deps.db),
-        ]),
+      const [liveWorkers, depth] = await withTimeout(
+        Promise.all([liveRunnerCount(deps.db), queueDepth(deps.db)]),
         DB_TIMEOUT_MS,
+        'database',
       );
-      const liveWorkers = workers.rows[0]!.n;
       return c.json({
         status: liveWorkers > 0 ? 'ok' : 'degraded',
         db: 'ok',
@@ -43,12 +40,4 @@ export function createHealthRoutes(deps: AppDeps) {
     }
   });
   return app;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>(
-    (_, reject) => (timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms)),
-  );
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -7,6 +7,8 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgre
 export type Db = pg.Pool;
 export type DbClient = pg.PoolClient | pg.Client;
 /** Anything that can run a query: a pool or a checked-out client. */
+/** Runs `fn` with a pooled client (the task adapters pass graphile-worker's helpers.withPgClient). */
+export type WithClient = <T>(fn: (client: DbClient) => Promise<T>) => Promise<T>;
 export type Queryable = Pick<pg.Pool, 'query'> | DbClient;
 
 // bigint ids come back as numbers: job ids stay far below 2^53.
@@ -56,9 +58,9 @@ export async function resolveDatabase(
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: null };
   const embedded = await startEmbeddedPostgres({
     dataDir: config.DATA_DIR,
-    port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+    port: config.EMBEDDED_PG_PORT,
     // Durable unless explicitly traded for speed (tests): EMBEDDED_PG_FSYNC=off.
-    fsync: process.env.EMBEDDED_PG_FSYNC !== 'off',
+    fsync: config.EMBEDDED_PG_FSYNC === 'on',
     onLog,
   });
   return { url: embedded.url, embedded };
@@ -85,4 +87,14 @@ export async function withTransaction<T>(pool: Db, fn: (client: DbClient) => Pro
   } finally {
     client.release();
   }
+}
+
+/**
+ * Whether a Postgres error is the caller's fault: bad input that reached SQL
+ * (e.g. generate_game()'s "idea is too long", 22001 string_data_right_truncation,
+ * or 22P02 invalid_text_representation). The API answers those with a 400.
+ */
+export function isInvalidInputError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '22001' || code === '22P02';
 }

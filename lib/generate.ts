@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { Genre } from './artifacts.ts';
 import type { Db } from './db.ts';
 import { withTransaction } from './db.ts';
-import { ProviderSpec } from './agents/claude/providers.ts';
-import { insertComparisonSibling, markComparisonLead } from './compare.ts';
-import { createJob } from './jobs.ts';
+import { ProviderSpec } from './llm/providers.ts';
+import { insertComparisonSibling, markComparisonLead } from './jobs/comparison.ts';
+import { createJob } from './jobs/repository.ts';
 
 export const GenerateRequest = z
   .object({

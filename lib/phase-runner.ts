@@ -6,30 +6,21 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Genre, JobInput, PhaseStatus, describeZodError, phaseName, type PhaseNumber } from './artifacts.ts';
 import { deleteArtifacts, loadArtifacts, saveArtifacts } from './artifact-store.ts';
-import { ProviderSpec, providerEnv } from './agents/claude/providers.ts';
-import { failComparisonSiblings, forkComparison } from './compare.ts';
+import { ProviderSpec, providerEnv } from './llm/providers.ts';
+import { forkComparison } from './compare.ts';
 import { providerSettings } from './config.ts';
-import { inTransaction, type DbClient } from './db.ts';
+import { inTransaction, type DbClient, type WithClient } from './db.ts';
 import { addEvent } from './events.ts';
-import {
-  addJobUsage,
-  failJob,
-  finishPhaseRun,
-  getJobForPhase,
-  markJobRunning,
-  recentTitles,
-  setJobStatus,
-  startPhaseRun,
-  type JobRow,
-} from './jobs.ts';
+import { chainNext } from './jobs/chain.ts';
+import { failComparisonSiblings, failJob, markIdeaDone, markJobRunning } from './jobs/lifecycle.ts';
+import { finishPhaseRun, startPhaseRun } from './jobs/phase-runs.ts';
+import { addJobUsage, getJobForPhase, recentTitles, type JobRow } from './jobs/repository.ts';
 import { validatePhaseOutputs } from './phase-outputs.ts';
 import { repairFeedback } from './playtest/feedback.ts';
-import { enqueueDeploy, enqueuePhase } from './queue.ts';
 import { workerLineEvent } from './runtimes/worker-lines.ts';
+import { IDEA_PHASE, REPAIR_PHASE, writesDist } from './phases.ts';
 import type { TaskDeps } from './task-deps.ts';
 import { changedFiles, makeScratchDir, readTree, removeDir, writeTree, type FileMap } from './workspace.ts';
-
-export type WithClient = <T>(fn: (client: DbClient) => Promise<T>) => Promise<T>;
 
 export interface PhaseRunResult {
   status: 'completed' | 'failed' | 'timeout' | 'skipped';
@@ -53,7 +44,7 @@ export async function runPhase(
   const refusal = notCalledFor(job, phase, phaseDone, previousDone);
   if (refusal) return { status: 'skipped', error: refusal };
   if (phaseDone) {
-    await withClient((c) => chainNext(c, jobId, phase));
+    await withClient((c) => chainNext(c, jobId, { after: 'run-phase', phase }));
     return { status: 'skipped', error: null };
   }
 
@@ -224,23 +215,23 @@ async function recordOutcome(
       deps.secrets,
     );
     // A failed repair leaves the earlier build deployed and playable.
-    if (phase === 5 && job.status === 'deployed')
+    if (phase === REPAIR_PHASE && job.status === 'deployed')
       await addEvent(tx, { jobId, kind: 'log', phase, message: 'the repair failed; the earlier build stays deployed' });
     else await failJob(tx, jobId, reason);
-    if (phase === 1 && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);
+    if (phase === IDEA_PHASE && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);
     await finish();
     return;
   }
   await saveArtifacts(tx, jobId, phase, ran.changed);
   // A build or repair owns dist/: a file it removed (e.g. the broken one a repair replaced) must not be deployed again.
-  if (phase >= 4)
+  if (writesDist(phase))
     await deleteArtifacts(
       tx,
       jobId,
       [...ran.before.keys()].filter((p) => p.startsWith('dist/') && !ran.after.has(p)),
     );
-  if (phase === 1) await setJobStatus(tx, jobId, 'running', { title: titleFrom(ran.after) });
-  if (phase === 1 && job.compare_group === jobId) {
+  if (phase === IDEA_PHASE) await markIdeaDone(tx, jobId, titleFrom(ran.after));
+  if (phase === IDEA_PHASE && job.compare_group === jobId) {
     const siblings = await forkComparison(tx, jobId);
     if (siblings.length)
       await addEvent(tx, {
@@ -264,7 +255,7 @@ async function recordOutcome(
   });
   // Last before commit: finished_at then marks the hand-off to the next step.
   await finish();
-  await chainNext(tx, jobId, phase);
+  await chainNext(tx, jobId, { after: 'run-phase', phase });
 }
 
 /**
@@ -310,11 +301,6 @@ function phaseAgentEnv(deps: TaskDeps, job: JobRow): Record<string, string> {
   return { ...deps.agentEnv, ...providerEnv(ProviderSpec.parse(job.provider), providerSettings(deps.config)) };
 }
 
-async function chainNext(tx: DbClient, jobId: number, phase: PhaseNumber) {
-  if (phase < 4) await enqueuePhase(tx, jobId, (phase + 1) as PhaseNumber);
-  else await enqueueDeploy(tx, jobId);
-}
-
 async function buildInput(
   withClient: WithClient,
   job: JobRow,
@@ -324,9 +310,9 @@ async function buildInput(
     return { error: `genre "${job.genre.slice(0, 40)}" is not one of: ${Genre.options.join(', ')}` };
   }
   // Only the idea phase picks a title, so only it needs the titles already taken.
-  const existingTitles = phase === 1 ? await withClient((c) => recentTitles(c)) : [];
+  const existingTitles = phase === IDEA_PHASE ? await withClient((c) => recentTitles(c)) : [];
   // The repair works from the play-test's defect report (and playtest.json, materialised with the other artifacts).
-  const feedback = phase === 5 ? await withClient((c) => repairFeedback(c, job.id)) : null;
+  const feedback = phase === REPAIR_PHASE ? await withClient((c) => repairFeedback(c, job.id)) : null;
   const parsed = JobInput.safeParse({
     jobId: job.id,
     idea: job.idea,

@@ -8,7 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
-import { inTransaction } from './db.ts';
+import { inTransaction, type Queryable } from './db.ts';
+import { scheduleReapAfterRestart } from './queue/enqueue.ts';
+import { releaseStrandedJobs } from './queue/queries.ts';
 import { PRESENCE_CHANNEL, RUNNER_LOCK_CLASS, watchRing, type RingWatch } from './runner-watch.ts';
 
 export interface Presence {
@@ -89,22 +91,12 @@ export async function registerPresence(connectionString: string, opts: PresenceO
   };
 
   const afterReconnect = async (c: pg.Client) => {
-    const active = opts.activeJobIds?.() ?? [];
     // Locked by us before the connection dropped, but not running here: its completion or failure was lost.
-    const { rowCount } = await c.query(
-      `update graphile_worker._private_jobs set locked_at = null, locked_by = null, run_at = now()
-        where locked_by = any($1::text[]) and not (id = any($2::bigint[])) and locked_at < now()`,
-      [workerIds, active],
-    );
+    const released = await releaseStrandedJobs(c, workerIds, opts.activeJobIds?.() ?? []);
     // Runners that have not reconnected by the end of their grace are reaped then (not polled for meanwhile).
-    await c.query(
-      `select graphile_worker.add_job('reap-containers', '{}'::json, job_key := 'reap:after-restart', priority := -20,
-         run_at := pg_postmaster_start_time() + make_interval(secs => $1 + 1))
-        where pg_postmaster_start_time() > now() - make_interval(secs => $1)`,
-      [RECONNECT_GRACE_SECONDS],
-    );
+    await scheduleReapAfterRestart(c, RECONNECT_GRACE_SECONDS);
     log(
-      `runner ${id}: reconnected to Postgres${rowCount ? `; ${rowCount} stranded job(s) returned to the queue` : ''}`,
+      `runner ${id}: reconnected to Postgres${released ? `; ${released} stranded job(s) returned to the queue` : ''}`,
     );
     watch?.wake();
   };
@@ -159,4 +151,12 @@ export async function registerPresence(connectionString: string, opts: PresenceO
       await c.end().catch(() => {});
     },
   };
+}
+
+/** Runner processes holding their liveness lock (a dead one's row lingers until the reaper runs). */
+export async function liveRunnerCount(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'select count(*)::int n from gamepocgen.worker_processes wp where gamepocgen.runner_lock_held(wp.lock_key)',
+  );
+  return rows[0]!.n;
 }

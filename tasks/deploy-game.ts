@@ -1,12 +1,12 @@
 // graphile-worker task `deploy-game` {jobId}: publishes a built job to a slot.
 import type { JobHelpers } from 'graphile-worker';
 import { deployJob } from '../lib/deploy.ts';
-import { JobIdPayload } from '../lib/queue.ts';
+import { TASKS } from '../lib/queue/tasks.ts';
 import { defaultTaskDeps, defineJobTask } from '../lib/task-deps.ts';
 
 export const createDeployGameTask = defineJobTask({
   name: 'deploy-game',
-  payload: JobIdPayload,
+  payload: TASKS['deploy-game'],
   describeFailure: () => 'deploy failed',
   async run(deps, { jobId }, helpers) {
     const deployed = await deployJob(deps, helpers.withPgClient, jobId);

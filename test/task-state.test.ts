@@ -2,7 +2,8 @@
 // (psql's add_job) for a job whose state doesn't call for them do nothing, and
 // every task fails an unknown job once, readably.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJob, listPhaseRuns } from '../lib/jobs.ts';
+import { listPhaseRuns } from '../lib/jobs/phase-runs.ts';
+import { getJob } from '../lib/jobs/repository.ts';
 import { chromiumAvailable } from './browser/harness.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 import { jobEvents, waitForPlaytest } from './playtest-helpers.ts';

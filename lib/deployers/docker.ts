@@ -16,6 +16,7 @@ import { LABEL, roleFilter } from '../docker/labels.ts';
 import { ensureNetwork } from '../docker/networks.ts';
 import { hostPathFor } from '../docker/paths.ts';
 import { publishRelease, pruneReleases } from '../docker/releases.ts';
+import { SLOT_PREFIX, slotName } from '../slot-names.ts';
 import type { Deployer, PublishRequest } from './types.ts';
 
 export interface DockerDeployerOptions {
@@ -57,7 +58,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeployer {
   const docker = toDocker(opts.docker);
-  const prefix = opts.namePrefix ?? 'gamedemo';
+  const prefix = opts.namePrefix ?? SLOT_PREFIX;
   const scheme = opts.scheme ?? 'https';
   const now = () => Number(opts.now ? opts.now() : Date.now());
   const profile = opts.profile ?? profileForImage(opts.image);
@@ -68,7 +69,7 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
     );
   }
   const serverProfile: ServerProfile = profile;
-  const containerName = (slot: number) => `${prefix}${slot}`;
+  const containerName = (slot: number) => slotName(slot, prefix);
   const slotDir = (slot: number) => path.join(opts.deployDir, containerName(slot));
   const urlFor = (slot: number) => `${scheme}://${containerName(slot)}.${opts.domain}/`;
 

@@ -1,12 +1,13 @@
 // The local deployer: the app itself serves slot N at http://gamedemoN.localhost:PORT/
 // (and /play/N/), reading DEPLOY_DIR/gamedemoN/current (functions/play.ts).
+import { localSlotUrl } from '../slot-names.ts';
 import type { Deployer } from './types.ts';
 import { publishRelease, removeSlot } from './releases.ts';
 
 export function createLocalDeployer(opts: { deployDir: string; port: number; publicBase?: string }): Deployer {
   const urlFor = (slot: number) => {
     if (opts.publicBase) return `${opts.publicBase.replace(/\/$/, '')}/play/${slot}/`;
-    return `http://gamedemo${slot}.localhost:${opts.port}/`;
+    return localSlotUrl(slot, opts.port);
   };
   return {
     name: 'local',

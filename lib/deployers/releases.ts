@@ -3,9 +3,10 @@
 // reader sees the old game or the new one, never a mix.
 import { cp, mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
+import { slotName } from '../slot-names.ts';
 
 export function slotDir(deployDir: string, slot: number): string {
-  return path.join(deployDir, `gamedemo${slot}`);
+  return path.join(deployDir, slotName(slot));
 }
 
 /** Copies `sourceDir` into a new release of slot N and switches `current` to it. Returns the release path. */

@@ -9,7 +9,8 @@ import { childEnv } from '../child-env.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-const LAUNCH_ARGS = [
+/** How every Chromium of ours is launched (the play-tester's, the tests' and the benches'). */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -30,7 +31,7 @@ async function launch(executablePath: string): Promise<Browser | null> {
   // Imported here so processes that never play-test don't load playwright.
   const { chromium } = await import('playwright-core');
   // An environment from scratch: the browser runs untrusted games and must not hold our secrets.
-  return chromium.launch({ executablePath, args: LAUNCH_ARGS, env: childEnv() });
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, env: childEnv() });
 }
 
 /** One browser for the whole process, relaunched if it crashed. */

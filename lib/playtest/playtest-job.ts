@@ -6,13 +6,15 @@
 import { inTransaction } from '../db.ts';
 import type { Config } from '../config.ts';
 import { addEvent } from '../events.ts';
-import { getJob, hasUndeployedBuild } from '../jobs.ts';
-import { MissingJobError, type WithClient } from '../phase-runner.ts';
+import { hasUndeployedBuild, playtestRound } from '../jobs/phase-runs.ts';
+import { getJob } from '../jobs/repository.ts';
+import type { WithClient } from '../db.ts';
+import { MissingJobError } from '../phase-runner.ts';
 import type { TaskDeps } from '../task-deps.ts';
 import { CHROMIUM_PATH } from './browser.ts';
 import { PlaytestUnreachableError, runPlaytest, type PlaytestOptions } from './run-playtest.ts';
 import { scorePlaytest } from './score.ts';
-import { lockDeployedJob, playtestRound, recordPlaytest } from './store.ts';
+import { recordPlaytest } from './store.ts';
 
 /** The URL the play-tester opens: PLAYTEST_URL with {slot} filled in, else the game's public URL. */
 export function playtestUrl(config: Pick<Config, 'PLAYTEST_URL'>, slot: number, publicUrl: string): string {
@@ -44,7 +46,7 @@ export async function playtestJob(
   await note(`play-test round ${round} started: ${url}`, { round, url });
   const at = deps.now();
   const started = performance.now();
-  let observed;
+  let observed: Awaited<ReturnType<typeof runPlaytest>> | null;
   try {
     observed = await deps.playtestBrowser.use((browser) =>
       browser ? runPlaytest(browser, url, opts) : Promise.resolve(null),
@@ -70,7 +72,7 @@ export async function playtestJob(
   });
   const outcome = await withClient((c) =>
     inTransaction(c, async (tx) => {
-      const now = await lockDeployedJob(tx, jobId);
+      const now = await getJob(tx, jobId, { forUpdate: true });
       // Recycled, removed or redeployed while we played: the result is about a game that's gone.
       if (!now || now.status !== 'deployed' || now.url !== job.url) {
         await addEvent(tx, {

@@ -1,0 +1,171 @@
+// The job repository: small named queries over gamepocgen.jobs (status writes
+// are in ./lifecycle.ts, phase runs in ./phase-runs.ts, comparisons in ./comparison.ts).
+import type { PlaytestSummary } from '../artifacts.ts';
+import type { Queryable } from '../db.ts';
+import type { JobStatus } from './lifecycle.ts';
+
+export { JOB_STATUSES, type JobStatus } from './lifecycle.ts';
+
+export interface JobRow {
+  id: number;
+  idea: string | null;
+  genre: string | null;
+  seed: number;
+  status: JobStatus;
+  phase: number;
+  game_name: string;
+  title: string | null;
+  error: string | null;
+  agent: string | null;
+  slot: number | null;
+  url: string | null;
+  provider: string | null;
+  compare_group: number | null;
+  usage: Record<string, number>;
+  /** The latest play-test (migrations/005_playtest.sql); null until one ran. */
+  playtest_score: number | null;
+  playtest: PlaytestSummary | null;
+  created_at: Date;
+  updated_at: Date;
+  started_at: Date | null;
+  deployed_at: Date | null;
+  finished_at: Date | null;
+}
+
+/** Creates a job and enqueues its phase 1 in the caller's transaction (via the SQL function psql users call too). */
+export async function createJob(
+  db: Queryable,
+  input: { idea: string | null; genre: string | null; seed: number | null },
+): Promise<number> {
+  const { rows } = await db.query<{ id: number }>('select gamepocgen.generate_game($1, $2, $3) as id', [
+    input.idea,
+    input.genre,
+    input.seed,
+  ]);
+  return rows[0]!.id;
+}
+
+export async function getJob(db: Queryable, id: number, opts: { forUpdate?: boolean } = {}): Promise<JobRow | null> {
+  const { rows } = await db.query<JobRow>(
+    `select * from gamepocgen.jobs where id = $1${opts.forUpdate ? ' for update' : ''}`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+/** The job, whether `phase` already completed for it and whether the phase before did (one round trip, on the hot path). */
+export async function getJobForPhase(
+  db: Queryable,
+  id: number,
+  phase: number,
+): Promise<{ job: JobRow; phaseDone: boolean; previousDone: boolean } | null> {
+  const { rows } = await db.query<JobRow & { phase_done: boolean; previous_done: boolean }>(
+    `select j.*, exists (select 1 from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed') as phase_done,
+            exists (select 1 from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 - 1 and r.status = 'completed') as previous_done
+       from gamepocgen.jobs j where j.id = $1`,
+    [id, phase],
+  );
+  if (!rows[0]) return null;
+  const { phase_done, previous_done, ...job } = rows[0];
+  return { job, phaseDone: phase_done, previousDone: previous_done };
+}
+
+export async function listJobs(
+  db: Queryable,
+  q: { status?: JobStatus; limit: number; before?: number },
+): Promise<JobRow[]> {
+  const { rows } = await db.query<JobRow>(
+    `select * from gamepocgen.jobs
+      where ($1::text is null or status = $1) and ($2::bigint is null or id < $2)
+      order by id desc limit $3`,
+    [q.status ?? null, q.before ?? null, q.limit],
+  );
+  return rows;
+}
+
+/** Whether the job's newest event is `done` (see lib/task-deps.ts defineJobTask). */
+export async function isSettled(db: Queryable, jobId: number): Promise<boolean> {
+  const { rows } = await db.query<{ kind: string }>(
+    'select kind from gamepocgen.job_events where job_id = $1 order by id desc limit 1',
+    [jobId],
+  );
+  return rows[0]?.kind === 'done';
+}
+
+export async function addJobUsage(db: Queryable, jobId: number, usage: Record<string, number>): Promise<void> {
+  // Sums each numeric key into jobs.usage.
+  await db.query(
+    `update gamepocgen.jobs j set usage = (
+       select coalesce(jsonb_object_agg(k, coalesce((j.usage->>k)::numeric, 0) + coalesce((($2::jsonb)->>k)::numeric, 0)), '{}')
+         from (select jsonb_object_keys(j.usage || $2::jsonb) k) keys)
+     where id = $1`,
+    [jobId, JSON.stringify(usage)],
+  );
+}
+
+/** Titles of games already made, so the next idea can avoid them. */
+export async function recentTitles(db: Queryable, limit = 50): Promise<string[]> {
+  const { rows } = await db.query<{ title: string }>(
+    `select title from gamepocgen.jobs where title is not null order by id desc limit $1`,
+    [limit],
+  );
+  return rows.map((r) => r.title);
+}
+
+/** The deployed games, newest deploy first. */
+export async function listGames(db: Queryable, limit = 100): Promise<JobRow[]> {
+  const { rows } = await db.query<JobRow>(
+    `select * from gamepocgen.jobs where status = 'deployed' and slot is not null order by deployed_at desc limit $1`,
+    [limit],
+  );
+  return rows;
+}
+
+/** The latest play-test's score and summary on the job row. */
+export async function setJobPlaytest(
+  db: Queryable,
+  jobId: number,
+  score: number,
+  summary: PlaytestSummary,
+): Promise<void> {
+  await db.query('update gamepocgen.jobs set playtest_score = $2, playtest = $3, updated_at = now() where id = $1', [
+    jobId,
+    score,
+    JSON.stringify(summary),
+  ]);
+}
+
+export async function countJobsByStatus(db: Queryable): Promise<Record<string, number>> {
+  const { rows } = await db.query<{ status: string; n: number }>(
+    'select status, count(*)::int n from gamepocgen.jobs group by status',
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+export async function countDeployedSince(db: Queryable, interval: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'select count(*)::int n from gamepocgen.jobs where deployed_at > now() - $1::interval',
+    [interval],
+  );
+  return rows[0]!.n;
+}
+
+/** Token and cost totals over all jobs. */
+export async function totalUsage(
+  db: Queryable,
+): Promise<{ inputTokens: number; outputTokens: number; costUsd: number }> {
+  const { rows } = await db.query<{ i: number; o: number; c: number }>(
+    `select coalesce(sum((usage->>'inputTokens')::numeric), 0)::float8 i, coalesce(sum((usage->>'outputTokens')::numeric), 0)::float8 o,
+            coalesce(sum((usage->>'costUsd')::numeric), 0)::float8 c from gamepocgen.jobs`,
+  );
+  return { inputTokens: rows[0]!.i, outputTokens: rows[0]!.o, costUsd: rows[0]!.c };
+}
+
+/** How many of the jobs `ids` are in one of `statuses`. */
+export async function countJobsWithStatus(db: Queryable, ids: number[], statuses: readonly string[]): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'select count(*)::int n from gamepocgen.jobs where id = any($1) and status = any($2::text[])',
+    [ids, statuses],
+  );
+  return rows[0]!.n;
+}
