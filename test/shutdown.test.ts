@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startService, type Service } from '../bin/server.ts';
 import { loadConfig } from '../lib/config.ts';
 import { createTestDatabase } from './helpers/db.ts';
-import { CRASH, startApp, workerProcessesUnder } from './helpers/processes.ts';
+import { CRASH, startApp, startCliRunner, workerProcessesUnder } from './helpers/processes.ts';
 
 const AGENT = path.join(import.meta.dirname, 'fixtures', 'agents', 'paced-agent.ts');
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -48,7 +48,7 @@ async function generate(ideas: string[]): Promise<number[]> {
 }
 
 /** A bounded wait for `n` phase-1 runs of `ids` to be running in worker processes. */
-async function fiveRunning(ids: number[]) {
+async function allRunning(ids: number[]) {
   for (let i = 0; i < 600; i++) {
     const { rows } = await db.query<{ n: number }>(
       `select count(*)::int n from gamepocgen.phase_runs where job_id = any($1) and status = 'running'`,
@@ -72,7 +72,7 @@ let releasedIds: number[] = [];
 it('lets running phases finish within the grace, then exits 0', { timeout: 120_000 }, async () => {
   const app = await startApp(env(60));
   finishedIds = await generate(Array.from({ length: 5 }, (_, i) => `wait:2500 finishing ${i}`));
-  await fiveRunning(finishedIds);
+  await allRunning(finishedIds);
   const { exit, output } = await stopWithSigterm(app);
   expect(exit, output).toEqual({ code: 0, signal: null });
   expect(output).toMatch(/SIGTERM: shutting down/);
@@ -93,7 +93,7 @@ it('stops phases still running at the end of the grace and returns them to the q
   const grace = 2;
   const app = await startApp(env(grace));
   releasedIds = await generate(Array.from({ length: 5 }, (_, i) => `hang released ${i}`));
-  await fiveRunning(releasedIds);
+  await allRunning(releasedIds);
   const { exit, output } = await stopWithSigterm(app);
   expect(exit, output).toEqual({ code: 0, signal: null });
   expect(output).not.toMatch(CRASH);
@@ -141,4 +141,26 @@ it('finishes every job after a restart', { timeout: 180_000 }, async () => {
     all,
   ]);
   expect(rows.map((r) => `${r.id}:${r.status}`)).toEqual(all.map((id) => `${id}:deployed`));
+  await service.close();
+  service = null;
+});
+
+it('does the same on the graphile-worker CLI path', { timeout: 120_000 }, async () => {
+  const cli = startCliRunner({ ...env(2), DATABASE_URL: database.url });
+  const ids = await generate(['hang cli 1', 'hang cli 2']);
+  await allRunning(ids);
+  cli.proc.kill('SIGTERM');
+  const exit = await cli.exited;
+  expect(exit, cli.output()).toEqual({ code: 0, signal: null });
+  expect(cli.output()).not.toMatch(CRASH);
+  expect(await workerProcessesUnder(dataDir)).toEqual([]);
+  const queued = await db.query(`select locked_by, attempts from graphile_worker._private_jobs where key = any($1)`, [
+    ids.map((id) => `job:${id}:phase:1`),
+  ]);
+  expect(queued.rows).toEqual([
+    { locked_by: null, attempts: 0 },
+    { locked_by: null, attempts: 0 },
+  ]);
+  const live = await db.query('select count(*)::int n from gamepocgen.worker_processes');
+  expect(live.rows[0].n).toBe(0);
 });
