@@ -3,6 +3,7 @@
 // Figures, never assertions: a slow machine prints slow numbers.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
@@ -23,7 +24,7 @@ async function main() {
   if (!adminUrl) {
     dir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-bench-pg-'));
     // fsync off, as in every earlier run of these figures: they measure orchestration, not the disk.
-    const pg = await startEmbeddedPostgres({ dataDir: dir, port: 54390, fsync: false });
+    const pg = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), fsync: false });
     adminUrl = pg.url;
     stopPg = pg.stop;
   }
@@ -118,6 +119,18 @@ async function main() {
     await stopPg();
     if (dir) await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A free port for the bench's own server (a fixed one collides with another bench on the machine). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
 }
 
 main().then(

@@ -3,7 +3,9 @@
 // their workers and returns them to the queue (the attempt given back); exit 0,
 // no worker process left, nothing logged as a crash; every job finishes after a
 // restart.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -164,3 +166,55 @@ it('does the same on the graphile-worker CLI path', { timeout: 120_000 }, async 
   const live = await db.query('select count(*)::int n from gamepocgen.worker_processes');
   expect(live.rows[0].n).toBe(0);
 });
+
+it('with the embedded Postgres: stops it last, no crash trace', { timeout: 120_000 }, async () => {
+  const embeddedDir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-shutdown-embedded-'));
+  await chmod(embeddedDir, 0o755); // as root the server runs as `postgres`, which must reach its directory
+  const pidFile = path.join(embeddedDir, 'postgres', 'data', 'postmaster.pid');
+  try {
+    const port = await freePort();
+    const app = await startApp({
+      DATA_DIR: embeddedDir,
+      EMBEDDED_PG_PORT: String(port),
+      EMBEDDED_PG_FSYNC: 'off',
+      AGENT_MODULE: AGENT,
+      SHUTDOWN_GRACE_SECONDS: '2',
+    });
+    const url = `postgres://gamepocgen:gamepocgen-local@127.0.0.1:${port}/postgres`;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query(`select gamepocgen.generate_game('hang embedded') as id`);
+    await client.end();
+    const running = new pg.Client({ connectionString: url });
+    await running.connect();
+    for (let i = 0; i < 600; i++) {
+      const r = await running.query(`select count(*)::int n from gamepocgen.phase_runs where job_id = $1`, [
+        rows[0].id,
+      ]);
+      if (r.rows[0].n === 1) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    await running.end();
+    expect(existsSync(pidFile)).toBe(true);
+    app.proc.kill('SIGTERM');
+    const exit = await app.exited;
+    expect(exit, app.output()).toEqual({ code: 0, signal: null });
+    expect(app.output()).not.toMatch(CRASH);
+    expect(existsSync(pidFile)).toBe(false); // the server shut down cleanly (it removes its pid file last)
+    expect(await workerProcessesUnder(embeddedDir)).toEqual([]);
+  } finally {
+    if (existsSync(pidFile)) process.kill(Number((await readFile(pidFile, 'utf8')).split('\n')[0]), 'SIGINT');
+    await rm(embeddedDir, { recursive: true, force: true });
+  }
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
