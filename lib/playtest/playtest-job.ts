@@ -43,7 +43,9 @@ export async function playtestJob(
   const round = await withClient((c) => playtestRound(c, jobId));
   // Idempotent by state: each deployed build is play-tested once (a step added again by hand does nothing).
   const played = [job.playtest?.round ?? 0, ...(job.playtest?.rounds ?? []).map((r) => r.round)];
-  if (played.some((r) => r >= round)) return `job ${jobId}: round ${round} was already play-tested`;
+  // (While a repair loop waits on a round, that round is played even if a step for it ran before.)
+  if (job.playtest?.loop !== 'repairing' && played.some((r) => r >= round))
+    return `job ${jobId}: round ${round} was already play-tested`;
   if (await withClient((c) => hasUndeployedBuild(c, jobId)))
     return `job ${jobId}: a newer build is waiting to be deployed; its deploy queues the play-test`;
   const url = playtestUrl(deps.config, job.slot, job.url);
