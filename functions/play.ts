@@ -7,15 +7,19 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { slotDir } from '../lib/deployers/releases.ts';
 import { contentTypeFor, GAME_CSP, SANDBOXED_GAME_CSP } from '../lib/game-serving.ts';
-import { SLOT_HOST } from '../lib/slot-names.ts';
 import type { AppDeps } from './deps.ts';
+import { errorResponse } from './errors.ts';
+import { requestHost } from './guard.ts';
+import type { HostPolicy } from './hosts.ts';
+import { decodePath } from './validate.ts';
 
-/** Serves a slot when the Host header names one (gamedemoN.<anything>). */
-export function slotHostMiddleware(deps: AppDeps): MiddlewareHandler {
+/** Serves a slot when the Host header names one (gamedemoN.localhost or gamedemoN.DOMAIN). */
+export function slotHostMiddleware(deps: AppDeps, policy: HostPolicy): MiddlewareHandler {
+  const csp = `${GAME_CSP}; frame-ancestors ${policy.frameAncestors.join(' ')}`;
   return async (c, next) => {
-    const match = SLOT_HOST.exec(c.req.header('host') ?? '');
-    if (!match) return next();
-    return serveSlotFile(c, deps, Number(match[1]), new URL(c.req.url).pathname, GAME_CSP);
+    const host = policy.classify(requestHost(c));
+    if (host.kind !== 'slot') return next();
+    return serveSlotFile(c, deps, host.slot, new URL(c.req.url).pathname, csp);
   };
 }
 
@@ -26,14 +30,14 @@ export function createPlayRoutes(deps: AppDeps) {
     const slot = Number(c.req.param('slot'));
     const rest = new URL(c.req.url).pathname.slice(`/play/${slot}`.length);
     // Same origin as the API, so the page gets an opaque origin of its own.
-    return serveSlotFile(c, deps, slot, rest, SANDBOXED_GAME_CSP);
+    return serveSlotFile(c, deps, slot, rest, `${SANDBOXED_GAME_CSP}; frame-ancestors 'self'`);
   });
   return app;
 }
 
 async function serveSlotFile(c: Context, deps: AppDeps, slot: number, urlPath: string, csp: string) {
   if (slot >= deps.config.SLOTS)
-    return c.text(`no slot ${slot} (this server has ${deps.config.SLOTS})`, 404, gameHeaders(csp));
+    return gameError(c, csp, 404, 'slot_not_found', `no slot ${slot} (this server has ${deps.config.SLOTS})`);
   return serveGameFile(c, path.join(slotDir(deps.config.deployDir, slot), 'current'), urlPath, csp, `slot ${slot}`);
 }
 
@@ -46,13 +50,21 @@ function gameHeaders(csp: string) {
     // A sandboxed page has an opaque origin and fetches module scripts in CORS mode;
     // these are public static files, so any origin may read them.
     'access-control-allow-origin': '*',
+    'cross-origin-resource-policy': 'cross-origin',
   };
+}
+
+function gameError(c: Context, csp: string, status: 400 | 404, code: string, message: string) {
+  for (const [k, v] of Object.entries(gameHeaders(csp))) c.header(k, v);
+  return errorResponse(c, status, code, message);
 }
 
 /** Serves one file of a game folder (`root`) with the game headers; also used by `gamepocgen playtest <dir>`. */
 export async function serveGameFile(c: Context, root: string, urlPath: string, csp: string, name = 'this folder') {
   const headers = gameHeaders(csp);
-  let rel = decodeURIComponent(urlPath).replace(/^\/+/, '');
+  const decoded = decodePath(urlPath);
+  if (!decoded.ok) return gameError(c, csp, 400, 'invalid_path', decoded.message);
+  let rel = decoded.path.replace(/^\/+/, '');
   if (rel === '' || rel.endsWith('/')) rel += 'index.html';
   if (rel === 'favicon.ico') return c.body(null, 204, headers);
   try {
@@ -62,6 +74,8 @@ export async function serveGameFile(c: Context, root: string, urlPath: string, c
     if (!(await stat(file)).isFile()) throw new Error('not a file');
     return c.body(new Uint8Array(await readFile(file)), 200, { ...headers, 'content-type': contentTypeFor(file) });
   } catch {
-    return c.text(rel === 'index.html' ? `${name} has no game yet` : `not found: ${rel}`, 404, headers);
+    return rel === 'index.html'
+      ? gameError(c, csp, 404, 'no_game', `${name} has no game yet`)
+      : gameError(c, csp, 404, 'file_not_found', `${name}'s game has no file "${rel.slice(0, 200)}"`);
   }
 }

@@ -256,10 +256,10 @@ describe("the design's expectations (matchesIdea)", () => {
     progression: { currency: 'Score', upgrades: [] },
   } as unknown as Design;
 
-  it("takes the title, the player's name, the currency and three palette colours from idea and design", () => {
+  it("takes the title, the player's name, the currency and the palette's background from idea and design", () => {
     expect(expectationsOf(idea, design)).toEqual({
       names: ['Rock Dodger', 'Pilot', 'Score'],
-      palette: ['#102030', '#ffcc00', '#33aa55'],
+      palette: ['#102030'],
     });
     expect(expectationsOf(null, null)).toEqual({ names: [], palette: [] });
   });

@@ -7,7 +7,10 @@ import { Design, Idea } from '../artifacts.ts';
 import type { Queryable } from '../db.ts';
 import type { JudgeExpectations } from './checks.ts';
 
-/** The title, the player's name and the currency; the palette's background, primary and secondary colours. Pure. */
+/**
+ * The title, the player's name and the currency; the palette's background (the colour the framework clears
+ * the canvas with; entity colours cover too few cells to be among a picture's common colours). Pure.
+ */
 export function expectationsOf(idea: Idea | null, design: Design | null): JudgeExpectations {
   const names = design
     ? [design.title, design.entities.find((e) => e.role === 'player')?.name, design.progression.currency]
@@ -17,7 +20,7 @@ export function expectationsOf(idea: Idea | null, design: Design | null): JudgeE
   const p = idea?.theme.palette;
   return {
     names: [...new Set(names.filter((n): n is string => !!n?.trim()))],
-    palette: p ? [p.background, p.primary, p.secondary] : [],
+    palette: p ? [p.background] : [],
   };
 }
 
