@@ -12,6 +12,7 @@ const UNIT = [
   'test/claude/model-server.test.ts',
   'test/claude/prompts.test.ts',
   'test/docker/pure.test.ts',
+  'test/game-config.test.ts',
   'test/lifecycle.test.ts',
   'test/playtest-score.test.ts',
   'test/unit-guard.test.ts',

@@ -2,6 +2,7 @@
 // plan.json: the page, the entry module, the game's data and the framework files
 // it needs. Pure function of its inputs, so rebuilding is idempotent.
 import type { Design, Idea, Plan } from '../../artifacts.ts';
+import { GameConfig } from '../../game-config.ts';
 import type { FileMap } from '../../workspace.ts';
 import type { KitMeta } from './kits.ts';
 import { bundle } from './bundle.ts';
@@ -38,8 +39,8 @@ const { kit } = __modules['kits/${kitId}.js'];
 bootGame({ config: globalThis.GAME_CONFIG, kit, canvas: document.getElementById('screen') });`;
 }
 
-/** The runtime config the kit and shell read (see docs/framework.md, "Game config"). */
-export function gameConfig(idea: Idea, design: Design, plan: Plan, kit: KitMeta, ideaText: string) {
+/** The runtime config the kit and shell read, parsed with its schema (lib/game-config.ts; docs/framework.md, "Game config"). */
+export function gameConfig(idea: Idea, design: Design, plan: Plan, kit: KitMeta, ideaText: string): GameConfig {
   const tuning = clampTuning(kit, plan.tuning);
   const byRole = (role: string, n = 0) => design.entities.filter((e) => e.role === role)[n]?.name;
   const player = byRole('player') ?? kit.roles.player;
@@ -68,7 +69,7 @@ export function gameConfig(idea: Idea, design: Design, plan: Plan, kit: KitMeta,
       requires: u.requires,
     };
   });
-  return {
+  return GameConfig.parse({
     schema: 1,
     title: truncate(idea.title, 80),
     genre: kit.id,
@@ -90,7 +91,7 @@ export function gameConfig(idea: Idea, design: Design, plan: Plan, kit: KitMeta,
     loseTitle: 'Game over',
     loseText: truncate(`${design.loseCondition}. The ${names.enemies} win this round.`, 240),
     saveKey: `${kit.id}-${hashString(idea.title + plan.title).toString(16)}`,
-  };
+  });
 }
 
 /** Every file of dist/, keyed by workspace path ("dist/…"). */
