@@ -66,7 +66,6 @@ export const Design = z.object({
           costGrowth: z.number().min(1).max(5),
         }),
       )
-      .min(3)
       .max(12),
   }),
   difficulty: z.object({ waves: z.number().int().min(1).max(100), curve: ShortText }),
@@ -93,6 +92,8 @@ export const Plan = z.object({
   frameworkApis: z.array(ShortText).min(1).max(40),
   tuning: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   testPlan: z.array(ShortText).min(1).max(20),
+  /** What the build starts from: the genre's kit configured from the design, or `custom` (the shell and a starter kit to rewrite). */
+  kit: z.union([Genre, z.literal('custom')]).optional(),
 });
 export type Plan = z.infer<typeof Plan>;
 

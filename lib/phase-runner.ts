@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Genre, JobInput, PhaseStatus, describeZodError, phaseName, type PhaseNumber } from './artifacts.ts';
 import { deleteArtifacts, loadArtifacts, saveArtifacts } from './artifact-store.ts';
+import { phaseBudget } from './budgets.ts';
 import { ProviderSpec, providerEnv } from './agents/claude/providers.ts';
 import { forkComparison } from './compare.ts';
 import { providerSettings } from './config.ts';
@@ -124,6 +125,7 @@ async function runInWorkspace(
   run: { job: JobRow; phase: PhaseNumber; input: JobInput; agentEnv: Record<string, string>; workspace: string },
 ): Promise<WorkspaceRun> {
   const { job, phase, workspace } = run;
+  const budget = phaseBudget(deps.config, phase);
   const before = await withClient((c) => loadArtifacts(c, job.id));
   await writeTree(workspace, before);
   await writeFile(path.join(workspace, 'input.json'), JSON.stringify(run.input, null, 2));
@@ -135,8 +137,9 @@ async function runInWorkspace(
     phase,
     gameName: job.game_name,
     workspaceDir: workspace,
-    timeoutSeconds: deps.config.PHASE_TIMEOUT_SECONDS,
-    env: run.agentEnv,
+    timeoutSeconds: budget.seconds,
+    // The phase's turn budget (lib/budgets.ts); the prompt states it and the time limit.
+    env: { ...run.agentEnv, MAX_TURNS: String(budget.turns) },
     onLine: (line) => {
       eventChain = eventChain.then(() =>
         withClient((c) => addEvent(c, workerLineEvent(job.id, phase, line), deps.secrets)).catch(() => {}),
