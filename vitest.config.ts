@@ -15,7 +15,10 @@ const UNIT = [
   'test/docker/pure.test.ts',
   'test/game-config.test.ts',
   'test/budgets.test.ts',
+  'test/config-docs.test.ts',
+  'test/layers/**/*.test.ts',
   'test/lifecycle.test.ts',
+  'test/playtest-rounds.test.ts',
   'test/playtest-score.test.ts',
   'test/unit-guard.test.ts',
 ];

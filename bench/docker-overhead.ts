@@ -12,8 +12,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { createDockerRuntime } from '../lib/runtimes/docker.ts';
-import type { WorkerLine } from '../lib/runtimes/types.ts';
-import { ensureTestImages, WORKER_TEST_IMAGE } from '../test/fixtures/docker/build-images.ts';
+import type { WorkerLine } from '../lib/worker-protocol/lines.ts';
+import { ensureTestImages, WORKER_TEST_IMAGE } from '../support/docker-images.ts';
 
 const run = promisify(execFile);
 const COMMAND = ['node', '/app/test/fixtures/docker/fake-worker.mjs'];

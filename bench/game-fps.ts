@@ -8,8 +8,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { GENRES, type Genre } from '../lib/artifacts.ts';
-import { generateGame } from '../test/builtin/generate.ts';
-import { launchChromium, serveDist } from '../test/browser/harness.ts';
+import { generateGame } from '../support/generate-game.ts';
+import { launchChromium, serveDist } from '../support/browser.ts';
 
 export interface KitFps {
   kit: Genre;

@@ -15,7 +15,7 @@ import { DIST_MAX_BYTES, GENRES, PHASE_OUTPUTS, phaseName, type JobInput, type P
 import { DEFAULT_BUDGETS, describeBudget, type PhaseBudget } from './budgets.ts';
 import { gameConfigReference } from './game-config.ts';
 import { readsFramework } from './phases.ts';
-import { frameworkKits, frameworkReference, frameworkSummary } from './agents/claude/framework-reference.ts';
+import { frameworkKits, frameworkReference, frameworkSummary } from './framework-reference.ts';
 
 export class PromptError extends Error {
   code: 'prompt_template_missing' | 'prompt_variable_missing';
@@ -31,7 +31,7 @@ export const PHASE_INPUT_FILES: Record<PhaseNumber, string[]> = {
   2: ['idea.json', 'idea.md'],
   3: ['idea.json', 'design.json'],
   4: ['idea.json', 'design.json', 'plan.json'],
-  5: ['plan.json', 'dist/'],
+  5: ['idea.json', 'design.json', 'plan.json', 'dist/', 'playtest/round-N/'],
 };
 
 /** The JSON Schema a phase's JSON artifact must satisfy, generated from its zod schema (null for build/repair). */

@@ -11,7 +11,7 @@ import { GENERATED_DOCS, replaceGenerated } from '../lib/generated-docs.ts';
 import { validatePhaseOutputs } from '../lib/phase-outputs.ts';
 import type { FileMap } from '../lib/workspace.ts';
 import { withConfigDefaults } from '../framework/core/config.js';
-import { ROOT, generateGame, type Generated } from './builtin/generate.ts';
+import { ROOT, generateGame, type Generated } from '../support/generate-game.ts';
 
 const made: Generated[] = [];
 afterAll(async () => Promise.all(made.map((g) => g.cleanup())));

@@ -9,7 +9,7 @@ import { starterDist, writeStarter } from '../../lib/agents/starter.ts';
 import { checkConfigJs } from '../../lib/game-config.ts';
 import { validatePhaseOutputs } from '../../lib/phase-outputs.ts';
 import { readTree } from '../../lib/workspace.ts';
-import { FRAMEWORK_DIR, generateGame, type Generated } from './generate.ts';
+import { FRAMEWORK_DIR, generateGame, type Generated } from '../../support/generate-game.ts';
 
 const made: Generated[] = [];
 afterAll(async () => Promise.all(made.map((g) => g.cleanup())));

@@ -208,7 +208,7 @@ describe('user text stays data', () => {
       const outside = prompt
         .split('\n')
         .filter(
-          (l, i) => !(i > holding[0]!.startLine && i <= holding[0]!.startLine + holding[0]!.body.split('\n').length),
+          (_l, i) => !(i > holding[0]!.startLine && i <= holding[0]!.startLine + holding[0]!.body.split('\n').length),
         );
       expect(outside.join('\n')).not.toContain('Ignore all previous instructions');
       expect(outside.filter((l) => l === '## Files to write')).toHaveLength(1);

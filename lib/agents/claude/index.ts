@@ -13,7 +13,7 @@ import { DEFAULT_BUDGETS } from '../../budgets.ts';
 import { BUILD_PHASE, REPAIR_PHASE } from '../../phases.ts';
 import { renderCorrectivePrompt, renderPhasePrompt, type PromptContext } from '../../prompts.ts';
 import { redact } from '../../redact.ts';
-import type { Agent, AgentContext, AgentEvent, AgentResult, Usage } from '../types.ts';
+import type { Agent, AgentContext, AgentResult, Usage } from '../types.ts';
 import { writeStarter } from '../starter.ts';
 import { runCli } from './cli.ts';
 import { resolveClaudeSettings, type ClaudeSettings } from './config.ts';
@@ -134,7 +134,7 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
 }
 
 /** The build starts from a working game (lib/agents/starter.ts); without one the prompt's from-scratch path applies. */
-async function placeStarter(ctx: AgentContext, emit: (e: AgentEvent) => void): Promise<void> {
+async function placeStarter(ctx: AgentContext, emit: AgentContext['emit']): Promise<void> {
   try {
     const starter = await writeStarter(ctx.workspaceDir, ctx.frameworkDir, ctx.input.idea ?? '');
     if (starter)
@@ -157,7 +157,7 @@ async function runOnce(
   proxy: KeyProxy,
   runAs: RunAs | null,
   home: string,
-  emit: (e: AgentEvent) => void,
+  emit: AgentContext['emit'],
   prompt: string,
   resume?: string,
 ): Promise<Run> {
@@ -232,7 +232,7 @@ const retries = (s: ClaudeSettings) => `${s.maxRetries} ${s.maxRetries === 1 ? '
 /** BUILD_FALLBACK=builtin: build the plan with the builtin kits, on a clean dist/. */
 async function fallbackBuild(
   ctx: AgentContext,
-  emit: (e: AgentEvent) => void,
+  emit: AgentContext['emit'],
   problems: string[],
   usage: Usage,
 ): Promise<AgentResult> {
@@ -269,7 +269,7 @@ function secretForms(secrets: string[]): string[] {
 }
 
 /** Every event passes through here: the key never leaves the agent. */
-function redactingEmit(emit: (e: AgentEvent) => void, forms: string[]): (e: AgentEvent) => void {
+function redactingEmit(emit: AgentContext['emit'], forms: string[]): AgentContext['emit'] {
   return (event) => {
     const json = JSON.stringify(event);
     if (!forms.some((s) => json.includes(s))) return emit(event);

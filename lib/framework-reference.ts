@@ -17,12 +17,8 @@ export interface FrameworkModule {
 
 /** Reads every `.js` module under `frameworkDir` (sorted), or [] when the directory is missing. */
 export async function readFrameworkModules(frameworkDir: string): Promise<FrameworkModule[]> {
-  let entries;
-  try {
-    entries = await readdir(frameworkDir, { recursive: true, withFileTypes: true });
-  } catch {
-    return [];
-  }
+  const entries = await readdir(frameworkDir, { recursive: true, withFileTypes: true }).catch(() => null);
+  if (!entries) return [];
   const files = entries
     .filter((e) => e.isFile() && /\.m?js$/.test(e.name))
     .map((e) => path.relative(frameworkDir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
