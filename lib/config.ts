@@ -2,7 +2,6 @@
 // The defaults are the zero-setup shape (embedded Postgres, local runtime, builtin agent).
 import path from 'node:path';
 import { z } from 'zod';
-import { describeZodError } from './artifacts.ts';
 import { PhaseBudgets } from './budgets.ts';
 
 const bool = z
@@ -13,6 +12,15 @@ const optionalText = z.string().trim().min(1).optional().catch(undefined);
 /** An integer that may be unset (absent or empty); out of range is an error. */
 const optionalInt = (min: number, max: number) =>
   z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(min).max(max).optional());
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  );
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 
@@ -49,9 +57,39 @@ export const ConfigSchema = z.object({
   DEPLOY: z.enum(['auto', 'local', 'docker']).default('auto'),
   /** When set: every phase's time limit, unless PHASE_BUDGETS names the phase (lib/budgets.ts). */
   PHASE_TIMEOUT_SECONDS: optionalInt(1, 86_400),
+  // On SIGTERM/SIGINT running steps get this long to finish; then their workers stop and they return to the queue.
+  SHUTDOWN_GRACE_SECONDS: int(30, 0, 3600),
   API_TOKEN: optionalText,
   DOMAIN: z.string().default('localhost'),
-  PUBLIC_URL: optionalText,
+  PUBLIC_URL: z
+    .union([
+      z.literal(''),
+      z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://games.example.com' }),
+    ])
+    .optional()
+    .transform((v) => v || undefined),
+  /** Extra Host names the app answers to (comma-separated), beyond localhost, 127.0.0.1, DOMAIN and PUBLIC_URL's host. */
+  ALLOWED_HOSTS: list,
+  /** Other origins (scheme://host[:port]) whose pages may call the API (CORS), comma-separated. */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'each entry must be an origin such as https://example.com' }))),
+  /** Behind a reverse proxy: count rate limits per X-Forwarded-For client instead of per socket. */
+  TRUST_PROXY: bool.default(false),
+  /** Mutating requests one client may make per minute (429 beyond). */
+  RATE_LIMIT_PER_MINUTE: int(30, 1, 100_000),
+  /** Jobs that may be queued or running at once; more are refused with 429. */
+  MAX_QUEUED: int(100, 1, 1_000_000),
+  /** When set, reads (GET /api/*, /metrics) need `Authorization: Bearer <READ_TOKEN or API_TOKEN>`. */
+  READ_TOKEN: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_IMAGE: z.string().default('gamepocgen-worker:latest'),
   GAME_SERVER_IMAGE: z.string().default('nginx:alpine'),
   DOCKER_NETWORK: z.string().default('traefik'),
@@ -90,6 +128,8 @@ export const ConfigSchema = z.object({
   DEPLOY_DIR: optionalText,
   /** The embedded PostgreSQL's port (when DATABASE_URL is unset). */
   EMBEDDED_PG_PORT: int(54329, 1, 65535),
+  // off trades durability for speed (tests): an OS crash can then corrupt the embedded database.
+  EMBEDDED_PG_FSYNC: z.enum(['on', 'off']).default('on'),
   ...(Object.fromEntries(PASS_THROUGH_ENV.map((k) => [k, optionalText])) as Record<
     (typeof PASS_THROUGH_ENV)[number],
     typeof optionalText
@@ -108,7 +148,10 @@ export class ConfigError extends Error {
 /** Parses `env` (default: process.env). Throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeZodError(parsed.error)}`);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration (${problems.length} problem(s)):\n${problems.join('\n')}`);
+  }
   const c = parsed.data;
   return {
     ...c,
@@ -136,7 +179,7 @@ export function providerSettings(c: Config): Record<string, string | undefined> 
 
 /** Values that must never reach logs, events or responses. */
 export function secretsOf(c: Config): string[] {
-  return [c.LLM_API_KEY, c.ZAI_API_KEY, c.ANTHROPIC_API_KEY, c.API_TOKEN].filter(
+  return [c.LLM_API_KEY, c.ZAI_API_KEY, c.ANTHROPIC_API_KEY, c.API_TOKEN, c.READ_TOKEN].filter(
     (s): s is string => !!s && s.length >= 4,
   );
 }
