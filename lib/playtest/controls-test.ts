@@ -38,11 +38,16 @@ const restart = (page: Page) =>
     else if (typeof g.start === 'function') g.start();
   });
 
-/** Click actions aim at things the game reports (logical 960×540) before falling back to fixed spots. */
+/**
+ * The first click of each control aims at a thing the game reports (logical 960×540); its other clicks keep
+ * their fixed spots, so a control that moves the player toward the pointer is not only tested on the player.
+ */
 function aimed(actions: Action[], points: [number, number][]): Action[] {
   let n = 0;
+  const seen = new Set<string>();
   return actions.map((a) => {
-    if (!a.click || !points.length || n >= 2) return a;
+    if (!a.click || !points.length || n >= 2 || seen.has(a.control)) return a;
+    seen.add(a.control);
     const [x, y] = points[n++ % points.length]!;
     const at: [number, number] = [Math.min(0.98, Math.max(0.02, x / 960)), Math.min(0.98, Math.max(0.02, y / 540))];
     return { ...a, click: at, label: `click ${at.map((v) => v.toFixed(2)).join(',')}` };
