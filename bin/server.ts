@@ -12,6 +12,7 @@ import { EventHub } from '../lib/events.ts';
 import { migrate } from '../lib/migrate.ts';
 import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
 import { presenceEvents } from '../lib/runner-events.ts';
+import { createCancelWatcher } from '../lib/studio/cancel-watch.ts';
 import { createTaskDeps, type TaskDeps } from '../lib/task-deps.ts';
 import { createTaskList } from './task-list.ts';
 
@@ -61,7 +62,9 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
   const port = (server.address() as { port: number }).port;
   config = { ...config, PORT: port };
 
-  const taskDeps = opts.tasks === false ? null : await createTaskDeps(config, opts.taskDeps);
+  // This process's runner kills the workers of jobs cancelled through the API.
+  const cancellations = opts.tasks === false ? null : createCancelWatcher(database.url);
+  const taskDeps = opts.tasks === false ? null : await createTaskDeps(config, { cancellations, ...opts.taskDeps });
   const runtimeDescription = taskDeps
     ? taskDeps.runtime.describe()
     : 'none in this process (tasks run in the worker service)';
@@ -116,6 +119,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       await events.stop();
       await runner?.stop();
       await taskDeps?.playtestBrowser.close(); // after the runner: no play-test is using it any more
+      await cancellations?.close();
       await runnerPool?.end();
       await taskDeps?.runtime.close?.();
       await db.end();

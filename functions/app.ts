@@ -7,9 +7,11 @@ import { redact } from '../lib/redact.ts';
 import { requireToken } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError, errorResponse } from './errors.ts';
+import { archiveHostMiddleware, createArchiveRoutes } from './archive.ts';
 import { createEventRoutes } from './events.ts';
 import { createGameRoutes } from './games.ts';
 import { createHealthRoutes } from './health.ts';
+import { createJobActionRoutes } from './job-actions.ts';
 import { createJobRoutes } from './jobs.ts';
 import { createPlayRoutes, slotHostMiddleware } from './play.ts';
 import { createStatsRoutes } from './stats.ts';
@@ -17,13 +19,16 @@ import { createStatsRoutes } from './stats.ts';
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.use('*', slotHostMiddleware(deps));
+  app.use('*', archiveHostMiddleware(deps));
   app.use('/api/*', requireToken(deps));
   app.route('/api', createJobRoutes(deps));
+  app.route('/api/jobs', createJobActionRoutes(deps));
   app.route('/api/games', createGameRoutes(deps));
   app.route('/api/stats', createStatsRoutes(deps));
   app.route('/api/events', createEventRoutes(deps));
   app.route('/health', createHealthRoutes(deps));
   app.route('/play', createPlayRoutes(deps));
+  app.route('/archive', createArchiveRoutes(deps));
   app.use('/*', serveStatic({ root: path.join(ROOT_DIR, 'gallery') }));
 
   app.notFound((c) =>

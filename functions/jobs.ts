@@ -15,9 +15,12 @@ import { HttpError } from './errors.ts';
 import { serializeEvent, streamJobEvents } from './sse.ts';
 import { jsonBody, pathId, query } from './validate.ts';
 import { contentTypeFor } from './content-types.ts';
+import { archiveUrl } from './archive.ts';
+import { Genre } from '../lib/artifacts.ts';
 
 const ListQuery = z.object({
   status: z.enum(JOB_STATUSES).optional(),
+  genre: Genre.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.coerce.number().int().positive().optional(),
 });
@@ -28,7 +31,7 @@ const LogsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
 
-const ENDED = new Set(['failed', 'recycled', 'removed']);
+const ENDED = new Set(['failed', 'recycled', 'removed', 'cancelled']);
 
 export function createJobRoutes(deps: AppDeps) {
   const app = new Hono();
@@ -54,9 +57,9 @@ export function createJobRoutes(deps: AppDeps) {
 
   app.get('/jobs', async (c) => {
     const q = query(c, ListQuery);
-    const rows = await listJobs(deps.db, { status: q.status, limit: q.limit, before: q.cursor });
+    const rows = await listJobs(deps.db, { status: q.status, genre: q.genre, limit: q.limit, before: q.cursor });
     const nextCursor = rows.length === q.limit ? String(rows.at(-1)!.id) : null;
-    return c.json({ jobs: rows.map(jobView), nextCursor });
+    return c.json({ jobs: rows.map((j) => ({ ...jobView(j), archiveUrl: archiveUrl(deps, j.id) })), nextCursor });
   });
 
   app.get('/jobs/:id', async (c) => {
@@ -69,6 +72,7 @@ export function createJobRoutes(deps: AppDeps) {
     return c.json({
       job: {
         ...jobView(job),
+        archiveUrl: archiveUrl(deps, job.id),
         phases: phases.map(phaseRunView),
         artifacts: artifacts.map((a) => ({ path: a.path, size: a.size, sha256: a.sha256 })),
         comparison,

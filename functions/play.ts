@@ -31,13 +31,14 @@ export function createPlayRoutes(deps: AppDeps) {
     const slot = Number(c.req.param('slot'));
     const rest = new URL(c.req.url).pathname.slice(`/play/${slot}`.length);
     // Same origin as the API, so the page gets an opaque origin of its own.
-    return serveSlotFile(c, deps, slot, rest, `${GAME_CSP}; sandbox allow-scripts allow-pointer-lock`);
+    return serveSlotFile(c, deps, slot, rest, SANDBOXED_GAME_CSP);
   });
   return app;
 }
 
-async function serveSlotFile(c: Context, deps: AppDeps, slot: number, urlPath: string, csp: string) {
-  const headers = {
+/** Headers every served game file carries (slots and the archive, functions/archive.ts). */
+export function gameHeaders(csp: string): Record<string, string> {
+  return {
     'content-security-policy': csp,
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-cache',
@@ -46,6 +47,13 @@ async function serveSlotFile(c: Context, deps: AppDeps, slot: number, urlPath: s
     // these are public static files, so any origin may read them.
     'access-control-allow-origin': '*',
   };
+}
+
+/** The sandboxed variant for same-origin paths (/play/N/, /archive/ID/): the page gets an opaque origin. */
+export const SANDBOXED_GAME_CSP = `${GAME_CSP}; sandbox allow-scripts allow-pointer-lock`;
+
+async function serveSlotFile(c: Context, deps: AppDeps, slot: number, urlPath: string, csp: string) {
+  const headers = gameHeaders(csp);
   if (slot >= deps.config.SLOTS) return c.text(`no slot ${slot} (this server has ${deps.config.SLOTS})`, 404, headers);
   const root = path.join(slotDir(deps.config.deployDir, slot), 'current');
   let rel = decodeURIComponent(urlPath).replace(/^\/+/, '');

@@ -8,6 +8,7 @@ import { failJob, getJob, hasUndeployedBuild, setJobStatus } from './jobs.ts';
 import type { WithClient } from './phase-runner.ts';
 import { MissingJobError } from './phase-runner.ts';
 import { enqueuePlaytest } from './playtest/store.ts';
+import { settleFeedback } from './studio/feedback.ts';
 import { allocateSlot, assignSlot, ensureSlots } from './slots.ts';
 import type { TaskDeps } from './task-deps.ts';
 import { makeScratchDir, removeDir, writeTree } from './workspace.ts';
@@ -16,12 +17,15 @@ export async function deployJob(
   deps: TaskDeps,
   withClient: WithClient,
   jobId: number,
+  opts: { force?: boolean } = {},
 ): Promise<{ slot: number; url: string } | null> {
   const job = await withClient((c) => getJob(c, jobId));
   if (!job) throw new MissingJobError(jobId);
   const redeploy = job.status === 'deployed' && job.slot !== null && job.url !== null;
-  if (redeploy && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) return { slot: job.slot!, url: job.url! };
-  if (job.status === 'failed' || job.status === 'removed') return null;
+  // `force`: a restored version or "put on a slot" (lib/studio/) deploys dist/ as it is.
+  if (redeploy && !opts.force && !(await withClient((c) => hasUndeployedBuild(c, jobId))))
+    return { slot: job.slot!, url: job.url! };
+  if (job.status === 'failed' || job.status === 'removed' || job.status === 'cancelled') return null;
 
   const dist = await withClient((c) => loadArtifacts(c, jobId, 'dist/'));
   if (!dist.has('dist/index.html')) {
@@ -36,6 +40,8 @@ export async function deployJob(
     await writeTree(source, new Map([...dist].map(([p, b]) => [p.slice('dist/'.length), b])));
     return await withClient((c) =>
       inTransaction(c, async (tx) => {
+        // Cancelled while the files were prepared: leave the slots alone.
+        if ((await getJob(tx, jobId, { forUpdate: true }))?.status === 'cancelled') return null;
         await ensureSlots(tx, deps.config.SLOTS);
         const { slot, previousJobId } = await allocateSlot(tx, jobId, deps.config.SLOTS);
         const { url } = await deps.deployer.publish({ slot, jobId, sourceDir: source });
@@ -62,6 +68,7 @@ export async function deployJob(
           data: { slot, url },
         });
         if (deps.config.PLAYTEST === 'on') await enqueuePlaytest(tx, jobId);
+        else await settleFeedback(tx, jobId, null); // nothing will play-test the new version
         return { slot, url };
       }),
     );

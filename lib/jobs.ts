@@ -2,13 +2,24 @@
 import type { PhaseNumber, PlaytestSummary } from './artifacts.ts';
 import type { Queryable } from './db.ts';
 
-export const JOB_STATUSES = ['queued', 'running', 'deploying', 'deployed', 'failed', 'recycled', 'removed'] as const;
+export const JOB_STATUSES = [
+  'queued',
+  'running',
+  'deploying',
+  'deployed',
+  'failed',
+  'recycled',
+  'removed',
+  'cancelled',
+] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface JobRow {
   id: number;
   idea: string | null;
   genre: string | null;
+  /** The genre the idea phase chose (migrations/006_studio.sql). */
+  game_genre: string | null;
   seed: number;
   status: JobStatus;
   phase: number;
@@ -75,7 +86,9 @@ export async function getJobForPhase(
   phase: number,
 ): Promise<{ job: JobRow; phaseDone: boolean } | null> {
   const { rows } = await db.query<JobRow & { phase_done: boolean }>(
-    `select j.*, exists (select 1 from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed') as phase_done
+    // A repair (5) is done only if one completed since the last deploy: each feedback or repair round runs anew.
+    `select j.*, exists (select 1 from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed'
+                   and ($2 < 5 or r.finished_at > coalesce(j.deployed_at, '-infinity'))) as phase_done
        from gamepocgen.jobs j where j.id = $1`,
     [id, phase],
   );
@@ -86,13 +99,13 @@ export async function getJobForPhase(
 
 export async function listJobs(
   db: Queryable,
-  q: { status?: JobStatus; limit: number; before?: number },
+  q: { status?: JobStatus; genre?: string; limit: number; before?: number },
 ): Promise<JobRow[]> {
   const { rows } = await db.query<JobRow>(
     `select * from gamepocgen.jobs
-      where ($1::text is null or status = $1) and ($2::bigint is null or id < $2)
+      where ($1::text is null or status = $1) and ($2::bigint is null or id < $2) and ($4::text is null or coalesce(game_genre, genre) = $4)
       order by id desc limit $3`,
-    [q.status ?? null, q.before ?? null, q.limit],
+    [q.status ?? null, q.before ?? null, q.limit, q.genre ?? null],
   );
   return rows;
 }
@@ -158,10 +171,15 @@ export async function setJobStatus(
   );
 }
 
+/** The genre the idea phase chose (jobs.genre stays what was asked for), for filters and cards. */
+export async function setGameGenre(db: Queryable, jobId: number, genre: string | null): Promise<void> {
+  if (genre) await db.query('update gamepocgen.jobs set game_genre = $2 where id = $1', [jobId, genre]);
+}
+
 export async function failJob(db: Queryable, jobId: number, reason: string): Promise<void> {
   await db.query(
     `update gamepocgen.jobs set status = 'failed', error = $2, updated_at = now(), finished_at = now()
-      where id = $1 and status not in ('failed', 'removed')`,
+      where id = $1 and status not in ('failed', 'removed', 'cancelled')`,
     [jobId, reason.slice(0, 4000)],
   );
 }

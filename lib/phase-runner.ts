@@ -15,15 +15,19 @@ import {
   addJobUsage,
   failJob,
   finishPhaseRun,
+  getJob,
   getJobForPhase,
   markJobRunning,
   recentTitles,
+  setGameGenre,
   setJobStatus,
   startPhaseRun,
   type JobRow,
 } from './jobs.ts';
 import { validatePhaseOutputs } from './phase-outputs.ts';
-import { repairFeedback } from './playtest/feedback.ts';
+import { CANCELLED_ERROR } from './runtimes/types.ts';
+import { repairInput } from './studio/feedback.ts';
+import { failActiveFeedback } from './studio/feedback-store.ts';
 import { enqueueDeploy, enqueuePhase } from './queue.ts';
 import { workerLineEvent } from './runtimes/worker-lines.ts';
 import type { TaskDeps } from './task-deps.ts';
@@ -48,7 +52,8 @@ export async function runPhase(
   const found = await withClient((c) => getJobForPhase(c, jobId, phase));
   if (!found) throw new MissingJobError(jobId);
   const { job, phaseDone } = found;
-  if (job.status === 'failed' || job.status === 'removed') return { status: 'skipped', error: `job is ${job.status}` };
+  if (job.status === 'failed' || job.status === 'removed' || job.status === 'cancelled')
+    return { status: 'skipped', error: `job is ${job.status}` };
   if (phaseDone) {
     await withClient((c) => chainNext(c, jobId, phase));
     return { status: 'skipped', error: null };
@@ -137,19 +142,24 @@ async function runInWorkspace(
 
   // Worker lines become events in order, while the phase runs.
   let eventChain = Promise.resolve();
-  const outcome = await deps.runtime.runPhase({
-    jobId: job.id,
-    phase,
-    gameName: job.game_name,
-    workspaceDir: workspace,
-    timeoutSeconds: deps.config.PHASE_TIMEOUT_SECONDS,
-    env: run.agentEnv,
-    onLine: (line) => {
-      eventChain = eventChain.then(() =>
-        withClient((c) => addEvent(c, workerLineEvent(job.id, phase, line), deps.secrets)).catch(() => {}),
-      );
-    },
-  });
+  // A cancelled job's worker is killed (lib/studio/cancel-watch.ts).
+  const cancel = await deps.cancellations?.watch(job.id);
+  const outcome = await deps.runtime
+    .runPhase({
+      signal: cancel?.signal,
+      jobId: job.id,
+      phase,
+      gameName: job.game_name,
+      workspaceDir: workspace,
+      timeoutSeconds: deps.config.PHASE_TIMEOUT_SECONDS,
+      env: run.agentEnv,
+      onLine: (line) => {
+        eventChain = eventChain.then(() =>
+          withClient((c) => addEvent(c, workerLineEvent(job.id, phase, line), deps.secrets)).catch(() => {}),
+        );
+      },
+    })
+    .finally(() => cancel?.release());
   await eventChain;
 
   const status = await readStatus(workspace, phase);
@@ -185,6 +195,25 @@ async function recordOutcome(
   ran: WorkspaceRun,
 ): Promise<void> {
   const jobId = job.id;
+  // Under the job's row lock: a job cancelled while this phase ran records the run and chains nothing.
+  const now = await getJob(tx, jobId, { forUpdate: true });
+  if (now?.status === 'cancelled') {
+    await finishPhaseRun(tx, runId, {
+      status: 'failed',
+      error: CANCELLED_ERROR,
+      durationMs: ran.durationMs,
+      agentMs: ran.agentMs,
+      usage: ran.usage,
+    });
+    await addEvent(tx, {
+      jobId,
+      kind: 'phase_end',
+      phase,
+      message: `phase ${phase} (${phaseName(phase)}) stopped: the job was cancelled`,
+      data: { status: 'cancelled' },
+    });
+    return;
+  }
   const finish = () =>
     finishPhaseRun(tx, runId, {
       status: ran.status,
@@ -202,9 +231,10 @@ async function recordOutcome(
       deps.secrets,
     );
     // A failed repair leaves the earlier build deployed and playable.
-    if (phase === 5 && job.status === 'deployed')
+    if (phase === 5 && job.status === 'deployed') {
       await addEvent(tx, { jobId, kind: 'log', phase, message: 'the repair failed; the earlier build stays deployed' });
-    else await failJob(tx, jobId, reason);
+      await failActiveFeedback(tx, jobId, `${reason}; the earlier version stays deployed`);
+    } else await failJob(tx, jobId, reason);
     if (phase === 1 && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);
     await finish();
     return;
@@ -217,7 +247,10 @@ async function recordOutcome(
       jobId,
       [...ran.before.keys()].filter((p) => p.startsWith('dist/') && !ran.after.has(p)),
     );
-  if (phase === 1) await setJobStatus(tx, jobId, 'running', { title: titleFrom(ran.after) });
+  if (phase === 1) {
+    await setJobStatus(tx, jobId, 'running', { title: titleFrom(ran.after) });
+    await setGameGenre(tx, jobId, ideaField(ran.after, 'genre')); // the gallery filters by it
+  }
   if (phase === 1 && job.compare_group === jobId) {
     const siblings = await forkComparison(tx, jobId);
     if (siblings.length)
@@ -274,7 +307,8 @@ async function buildInput(
   // Only the idea phase picks a title, so only it needs the titles already taken.
   const existingTitles = phase === 1 ? await withClient((c) => recentTitles(c)) : [];
   // The repair works from the play-test's defect report (and playtest.json, materialised with the other artifacts).
-  const feedback = phase === 5 ? await withClient((c) => repairFeedback(c, job.id)) : null;
+  // A player's feedback (lib/studio/feedback.ts) comes first when the repair was started by one.
+  const feedback = phase === 5 ? await withClient((c) => repairInput(c, job.id)) : null;
   const parsed = JobInput.safeParse({
     jobId: job.id,
     idea: job.idea,
@@ -299,8 +333,13 @@ async function readStatus(workspace: string, phase: number): Promise<PhaseStatus
 }
 
 function titleFrom(files: FileMap): string | null {
+  return ideaField(files, 'title');
+}
+
+function ideaField(files: FileMap, key: 'title' | 'genre'): string | null {
   try {
-    return JSON.parse(files.get('idea.json')!.toString('utf8')).title ?? null;
+    const value = JSON.parse(files.get('idea.json')!.toString('utf8'))[key];
+    return typeof value === 'string' ? value : null;
   } catch {
     return null;
   }

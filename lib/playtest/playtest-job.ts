@@ -12,6 +12,7 @@ import type { TaskDeps } from '../task-deps.ts';
 import { CHROMIUM_PATH } from './browser.ts';
 import { PlaytestUnreachableError, runPlaytest, type PlaytestOptions } from './run-playtest.ts';
 import { scorePlaytest } from './score.ts';
+import { settleFeedback } from '../studio/feedback.ts';
 import { lockDeployedJob, playtestRound, recordPlaytest } from './store.ts';
 
 /** The URL the play-tester opens: PLAYTEST_URL with {slot} filled in, else the game's public URL. */
@@ -27,8 +28,14 @@ export async function playtestJob(
 ): Promise<string> {
   const job = await withClient((c) => getJob(c, jobId));
   if (!job) throw new MissingJobError(jobId);
+  // A skipped play-test says nothing about the game: a player's change waiting on it is kept.
   const note = (message: string, data: Record<string, unknown> | null = null) =>
-    withClient((c) => addEvent(c, { jobId, kind: 'playtest', message, data }, deps.secrets));
+    withClient((c) =>
+      inTransaction(c, async (tx) => {
+        await addEvent(tx, { jobId, kind: 'playtest', message, data }, deps.secrets);
+        if (data && 'skipped' in data) await settleFeedback(tx, jobId, null);
+      }),
+    );
   if (deps.config.PLAYTEST === 'off') return `job ${jobId}: PLAYTEST=off, not play-tested`;
   if (job.status !== 'deployed' || job.slot === null || !job.url) {
     await note(`play-test skipped: the job is ${job.status}, not deployed`);

@@ -6,6 +6,7 @@ import { saveArtifacts } from '../artifact-store.ts';
 import type { DbClient, Queryable } from '../db.ts';
 import { addEvent } from '../events.ts';
 import { MAX_ATTEMPTS, enqueuePhase } from '../queue.ts';
+import { settleFeedback } from '../studio/feedback.ts';
 
 // After the phases and deploys already queued: play-testing must not hold up building games.
 const PLAYTEST_PRIORITY = 10;
@@ -76,6 +77,8 @@ export async function recordPlaytest(
   if (png) files.set('playtest.png', png);
   await saveArtifacts(tx, jobId, null, files);
   await setJobPlaytest(tx, jobId, p);
+  // A player's change (lib/studio/feedback.ts) is kept or rolled back by this result; it never triggers the automatic repair.
+  const settled = await settleFeedback(tx, jobId, p.score);
   const failed = p.checks.filter((c) => !c.passed).map((c) => c.id);
   const data = { round: p.round, score: p.score, passed: p.passed, failed, defects: p.defects, url: p.url };
   const head = `play-test round ${p.round}: score ${p.score}/100`;
@@ -93,7 +96,7 @@ export async function recordPlaytest(
     return 'passed';
   }
   const defects = p.defects.join('; ');
-  if (await repairHasRun(tx, jobId)) {
+  if (settled || (await repairHasRun(tx, jobId))) {
     await addEvent(
       tx,
       {

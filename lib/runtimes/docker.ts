@@ -22,7 +22,7 @@ import {
   type WorkerSpecInput,
 } from '../docker/worker-spec.ts';
 import { SECRET_ENV_KEY, SECRETS_FLAG, secretsLine, splitSecretEnv } from '../../worker/env.ts';
-import type { PhaseRunOutcome, PhaseRunRequest, Runtime } from './types.ts';
+import { CANCELLED_ERROR, type PhaseRunOutcome, type PhaseRunRequest, type Runtime } from './types.ts';
 
 export interface DockerRuntimeOptions {
   /** A dockerode instance, or a socket path; default: dockerode's default (DOCKER_HOST or /var/run/docker.sock). */
@@ -176,6 +176,13 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
         duplex.end(secretsLine(stdinSecrets));
       }
       let timedOut = false;
+      let cancelled = false;
+      const onAbort = () => {
+        cancelled = true;
+        void tolerateGone(() => container.kill()).catch(() => {});
+      };
+      if (request.signal?.aborted) onAbort();
+      else request.signal?.addEventListener('abort', onAbort, { once: true });
       timer = setTimeout(
         () => {
           timedOut = true;
@@ -192,13 +199,16 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
         waitError = `lost the phase ${request.phase} container while waiting: ${engineMessage(e)}`;
       }
       clearTimeout(timer);
-      const status: PhaseRunOutcome['status'] = timedOut
-        ? 'timeout'
-        : exitCode === 0
-          ? 'completed'
-          : exitCode === 124
-            ? 'timeout'
-            : 'failed';
+      request.signal?.removeEventListener('abort', onAbort);
+      const status: PhaseRunOutcome['status'] = cancelled
+        ? 'failed'
+        : timedOut
+          ? 'timeout'
+          : exitCode === 0
+            ? 'completed'
+            : exitCode === 124
+              ? 'timeout'
+              : 'failed';
       // The attach stream ends right after exit (don't hang on a daemon that forgets to close it);
       // a failure may be an OOM kill, which only inspect tells.
       const [, state] = await Promise.all([
@@ -211,7 +221,8 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
           : null,
       ]);
       let error: string | null = null;
-      if (timedOut)
+      if (cancelled) error = CANCELLED_ERROR;
+      else if (timedOut)
         error = `phase ${request.phase} exceeded its ${request.timeoutSeconds}s timeout; the container was killed`;
       else if (waitError) error = waitError;
       else if (status !== 'completed') {

@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { ROOT_DIR } from '../config.ts';
 import { EXIT, SECRETS_FLAG, secretsLine, splitSecretEnv } from '../../worker/env.ts';
 import { parseWorkerLine } from './worker-lines.ts';
-import type { PhaseRunOutcome, PhaseRunRequest, Runtime } from './types.ts';
+import { CANCELLED_ERROR, type PhaseRunOutcome, type PhaseRunRequest, type Runtime } from './types.ts';
 
 const ENTRYPOINT = path.join(ROOT_DIR, 'worker', 'entrypoint.ts');
 const COMPILE_CACHE_DIR = path.join(os.tmpdir(), 'gamepocgen-compile-cache');
@@ -75,8 +75,16 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
       },
       req.timeoutSeconds * 1000 + KILL_GRACE_MS,
     );
+    let cancelled = false;
+    const onAbort = () => {
+      cancelled = true;
+      killGroup(child.pid);
+    };
+    if (req.signal?.aborted) onAbort();
+    else req.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('error', (e) => {
       clearTimeout(killer);
+      req.signal?.removeEventListener('abort', onAbort);
       resolve({
         status: 'failed',
         exitCode: null,
@@ -86,8 +94,11 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
     });
     child.on('close', (code, signal) => {
       clearTimeout(killer);
+      req.signal?.removeEventListener('abort', onAbort);
       const durationMs = performance.now() - started;
-      if (timedOut || code === EXIT.timeout) {
+      if (cancelled) {
+        resolve({ status: 'failed', exitCode: code, error: CANCELLED_ERROR, durationMs });
+      } else if (timedOut || code === EXIT.timeout) {
         resolve({
           status: 'timeout',
           exitCode: code,

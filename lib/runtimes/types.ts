@@ -16,7 +16,12 @@ export interface PhaseRunRequest {
   /** Extra env for the worker (agent settings); never logged. */
   env: Record<string, string>;
   onLine(line: WorkerLine): void;
+  /** Aborted when the job is cancelled: the runtime kills the worker and reports `failed` with a `cancelled` error. */
+  signal?: AbortSignal;
 }
+
+/** The outcome's error when the phase was stopped because its job was cancelled. */
+export const CANCELLED_ERROR = 'cancelled by request: the worker was stopped';
 
 export interface PhaseRunOutcome {
   /** `timeout` when the runtime killed the worker; otherwise what the exit code says. */
