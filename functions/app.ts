@@ -13,6 +13,7 @@ import { createGameRoutes } from './games.ts';
 import { createHealthRoutes } from './health.ts';
 import { createJobActionRoutes } from './job-actions.ts';
 import { createJobRoutes } from './jobs.ts';
+import { createPageRoutes } from './pages.ts';
 import { createPlayRoutes, slotHostMiddleware } from './play.ts';
 import { createStatsRoutes } from './stats.ts';
 
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps) {
   app.route('/health', createHealthRoutes(deps));
   app.route('/play', createPlayRoutes(deps));
   app.route('/archive', createArchiveRoutes(deps));
+  app.route('/jobs', createPageRoutes());
   app.use('/*', serveStatic({ root: path.join(ROOT_DIR, 'gallery') }));
 
   app.notFound((c) =>
