@@ -9,6 +9,8 @@ import { run } from 'graphile-worker';
 import { startService, type Service } from '../bin/server.ts';
 import { loadConfig } from '../lib/config.ts';
 import { EventHub } from '../lib/events.ts';
+import { OUTCOME_STATUSES } from '../lib/jobs/lifecycle.ts';
+import { countJobsWithStatus } from '../lib/jobs/repository.ts';
 import { percentile } from './stats.ts';
 
 export interface BenchDb {
@@ -98,15 +100,11 @@ async function startBenchService(databaseUrl: string, maxConcurrent: number, slo
   };
 }
 
-/** Resolves when every job in `ids` is deployed or failed (woken by NOTIFY). */
+/** Resolves when every job in `ids` has its outcome (deployed, failed, recycled…; woken by NOTIFY). */
 function allFinished(s: Service_, ids: number[]): Promise<void> {
   return new Promise((resolve) => {
     const check = async () => {
-      const { rows } = await s.service.db.query<{ n: number }>(
-        `select count(*)::int n from gamepocgen.jobs where id = any($1) and status in ('deployed', 'failed', 'recycled')`,
-        [ids],
-      );
-      if (rows[0]!.n === ids.length) {
+      if ((await countJobsWithStatus(s.service.db, ids, OUTCOME_STATUSES)) === ids.length) {
         unsubscribe();
         resolve();
       }
@@ -201,11 +199,8 @@ export async function throughput(
     const ids = await generate(s, games, 5000);
     await allFinished(s, ids);
     const seconds = (performance.now() - t0) / 1000;
-    const { rows } = await s.service.db.query<{ n: number }>(
-      `select count(*)::int n from gamepocgen.jobs where id = any($1) and status = 'failed'`,
-      [ids],
-    );
-    return { gamesPerMinute: (games / seconds) * 60, seconds, failed: rows[0]!.n };
+    const failed = await countJobsWithStatus(s.service.db, ids, ['failed']);
+    return { gamesPerMinute: (games / seconds) * 60, seconds, failed };
   } finally {
     await s.close();
   }

@@ -1,16 +1,17 @@
 // `gamepocgen generate`: starts games straight in Postgres and draws a progress
-// bar per job from the event stream (LISTEN/NOTIFY), until each is deployed or failed.
+// bar per job from the event stream (LISTEN/NOTIFY), until each has its outcome (deployed, failed…).
 import { GenerateRequest, generateGames } from '../lib/generate.ts';
 import { describeZodError } from '../lib/artifacts.ts';
 import type { Config } from '../lib/config.ts';
 import { createPool, resolveDatabase } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
-import { getJob, type JobRow } from '../lib/jobs.ts';
+import { hasOutcome } from '../lib/jobs/lifecycle.ts';
+import { liveRunnerCount } from '../lib/presence.ts';
+import { getJob, type JobRow } from '../lib/jobs/repository.ts';
 
 type Parsed = { values: { count?: string; genre?: string; seed?: string; 'no-wait'?: boolean }; positionals: string[] };
 
 const STEPS = 5; // 4 phases + deploy
-const DONE = new Set(['deployed', 'failed', 'recycled', 'removed']);
 
 export async function generateCommand(config: Config, args: Parsed): Promise<void> {
   const request = GenerateRequest.safeParse({
@@ -27,8 +28,7 @@ export async function generateCommand(config: Config, args: Parsed): Promise<voi
     const ids = await generateGames(db, request.data);
     console.log(`started job(s) ${ids.join(', ')}`);
     if (args.values['no-wait']) return;
-    const { rows } = await db.query<{ n: number }>('select count(*)::int n from gamepocgen.worker_processes');
-    if (rows[0]!.n === 0)
+    if ((await liveRunnerCount(db)) === 0)
       console.log('note: no task runner is registered; start one with `npm start` or `npx graphile-worker`');
     await hub.start();
     await new Promise<void>((resolve, reject) => {
@@ -37,7 +37,7 @@ export async function generateCommand(config: Config, args: Parsed): Promise<voi
         if (finished) return;
         const jobs = await Promise.all(ids.map(async (id) => (await getJob(db, id))!));
         process.stdout.write(render(jobs));
-        if (jobs.every((j) => DONE.has(j.status))) {
+        if (jobs.every((j) => hasOutcome(j.status))) {
           finished = true;
           unsubscribe();
           resolve();

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import path from 'node:path';
 import { ROOT_DIR } from '../lib/config.ts';
+import { isInvalidInputError } from '../lib/db.ts';
 import { redact } from '../lib/redact.ts';
 import { requireToken } from './auth.ts';
 import type { AppDeps } from './deps.ts';
@@ -38,9 +39,7 @@ export function createApp(deps: AppDeps) {
   );
   app.onError((err, c) => {
     if (err instanceof HttpError) return errorResponse(c, err.status, err.code, err.message, err.details);
-    const code = (err as { code?: string }).code;
-    // Postgres "string data right truncation" etc. from generate_game: the caller's fault.
-    if (code === '22001' || code === '22P02') return errorResponse(c, 400, 'invalid_request', err.message);
+    if (isInvalidInputError(err)) return errorResponse(c, 400, 'invalid_request', err.message);
     console.error(`[api] ${c.req.method} ${c.req.path}: ${redact(String(err.stack ?? err), [deps.apiToken])}`);
     return errorResponse(c, 500, 'internal_error', 'something went wrong on our side; the error was logged');
   });

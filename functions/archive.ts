@@ -5,7 +5,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { getArtifact } from '../lib/artifact-store.ts';
-import { getJob } from '../lib/jobs.ts';
+import { getJob } from '../lib/jobs/repository.ts';
 import { contentTypeFor } from './content-types.ts';
 import type { AppDeps } from './deps.ts';
 import { GAME_CSP, SANDBOXED_GAME_CSP, gameHeaders } from './play.ts';

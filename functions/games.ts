@@ -1,8 +1,8 @@
 // /api/games: the deployed games, and removing one (which frees its slot).
 import { Hono } from 'hono';
-import { listGames, removeGame } from '../lib/games.ts';
+import { removeGame } from '../lib/games.ts';
 import { jobView } from '../lib/job-view.ts';
-import { getJob } from '../lib/jobs.ts';
+import { getJob, listGames } from '../lib/jobs/repository.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 import { pathId } from './validate.ts';

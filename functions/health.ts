@@ -1,7 +1,8 @@
 // GET /health: database, runtime, live runner processes, queue depth, uptime.
 // 503 when the database does not answer, so a load balancer stops routing here.
 import { Hono } from 'hono';
-import { queueDepth } from '../lib/games.ts';
+import { liveRunnerCount } from '../lib/presence.ts';
+import { queueDepth } from '../lib/queue/queries.ts';
 import type { AppDeps } from './deps.ts';
 
 const DB_TIMEOUT_MS = 2000;
@@ -11,17 +12,10 @@ export function createHealthRoutes(deps: AppDeps) {
   app.get('/', async (c) => {
     const uptimeSeconds = Math.round((Date.now() - deps.startedAt.getTime()) / 1000);
     try {
-      const [workers, depth] = await withTimeout(
-        Promise.all([
-          deps.db.query<{ n: number }>(
-            `select count(*)::int n from gamepocgen.worker_processes wp
-              where exists (select 1 from pg_stat_activity a where a.pid = wp.backend_pid and a.backend_start = wp.backend_start)`,
-          ),
-          queueDepth(deps.db),
-        ]),
+      const [liveWorkers, depth] = await withTimeout(
+        Promise.all([liveRunnerCount(deps.db), queueDepth(deps.db)]),
         DB_TIMEOUT_MS,
       );
-      const liveWorkers = workers.rows[0]!.n;
       return c.json({
         status: liveWorkers > 0 ? 'ok' : 'degraded',
         db: 'ok',

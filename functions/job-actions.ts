@@ -4,7 +4,7 @@
 // the error shape with a message saying why.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { getJob } from '../lib/jobs.ts';
+import { getJob } from '../lib/jobs/repository.ts';
 import { cancelJob } from '../lib/studio/cancel.ts';
 import { StudioError } from '../lib/studio/errors.ts';
 import { FeedbackRequest, postFeedback } from '../lib/studio/feedback.ts';

@@ -4,12 +4,14 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { providerEnv } from '../lib/agents/claude/providers.ts';
 import { getArtifact, listArtifacts } from '../lib/artifact-store.ts';
-import { comparisonOf } from '../lib/compare.ts';
+import { comparisonOf } from '../lib/jobs/comparison.ts';
 import { providerSettings } from '../lib/config.ts';
 import { listEvents } from '../lib/events.ts';
 import { GenerateRequest, generateGames } from '../lib/generate.ts';
 import { jobView, phaseRunView } from '../lib/job-view.ts';
-import { JOB_STATUSES, getJob, isSettled, listJobs, listPhaseRuns } from '../lib/jobs.ts';
+import { JOB_STATUSES, isFinished } from '../lib/jobs/lifecycle.ts';
+import { listPhaseRuns } from '../lib/jobs/phase-runs.ts';
+import { getJob, isSettled, listJobs } from '../lib/jobs/repository.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 import { serializeEvent, streamJobEvents } from './sse.ts';
@@ -30,8 +32,6 @@ const LogsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
-
-const ENDED = new Set(['failed', 'recycled', 'removed', 'cancelled']);
 
 export function createJobRoutes(deps: AppDeps) {
   const app = new Hono();
@@ -91,7 +91,7 @@ export function createJobRoutes(deps: AppDeps) {
         // Finished: a status nothing follows, or a deployed game whose chain (play-test, repair) has settled.
         isFinished: async () => {
           const status = (await getJob(deps.db, job.id))?.status ?? 'removed';
-          return ENDED.has(status) || (status === 'deployed' && (await isSettled(deps.db, job.id)));
+          return isFinished(status) || (status === 'deployed' && (await isSettled(deps.db, job.id)));
         },
       });
     }

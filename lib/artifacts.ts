@@ -3,11 +3,11 @@
 // done, the task validates again before chaining, and the LLM prompts embed the
 // JSON Schema generated from them (so prompts can never drift from validation).
 import { z } from 'zod';
+import { PHASES } from './phases.ts';
 
-export const PHASES = { 1: 'idea', 2: 'design', 3: 'plan', 4: 'build', 5: 'repair' } as const;
 export const PhaseNumber = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]);
 export type PhaseNumber = z.infer<typeof PhaseNumber>;
-export const phaseName = (phase: PhaseNumber) => PHASES[phase];
+export const phaseName = (phase: PhaseNumber) => PHASES[phase].name;
 
 export const GENRES = ['arena-shooter', 'tower-defense', 'runner', 'breakout', 'snake', 'idle'] as const;
 export const Genre = z.enum(GENRES);

@@ -56,3 +56,13 @@ export async function withTransaction<T>(pool: Db, fn: (client: DbClient) => Pro
     client.release();
   }
 }
+
+/**
+ * Whether a Postgres error is the caller's fault: bad input that reached SQL
+ * (e.g. generate_game()'s "idea is too long", 22001 string_data_right_truncation,
+ * or 22P02 invalid_text_representation). The API answers those with a 400.
+ */
+export function isInvalidInputError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '22001' || code === '22P02';
+}

@@ -4,10 +4,12 @@
 import { loadArtifacts } from './artifact-store.ts';
 import { inTransaction } from './db.ts';
 import { addEvent } from './events.ts';
-import { failJob, getJob, hasUndeployedBuild, setJobStatus } from './jobs.ts';
+import { chainNext } from './jobs/chain.ts';
+import { failJob, markDeployed, markDeploying, markRecycled } from './jobs/lifecycle.ts';
+import { hasUndeployedBuild } from './jobs/phase-runs.ts';
+import { getJob } from './jobs/repository.ts';
 import type { WithClient } from './phase-runner.ts';
 import { MissingJobError } from './phase-runner.ts';
-import { enqueuePlaytest } from './playtest/store.ts';
 import { settleFeedback } from './studio/feedback.ts';
 import { allocateSlot, assignSlot, ensureSlots } from './slots.ts';
 import type { TaskDeps } from './task-deps.ts';
@@ -33,7 +35,7 @@ export async function deployJob(
     return null;
   }
   // A repaired game stays listed as deployed while its new build is published.
-  if (!redeploy) await withClient((c) => setJobStatus(c, jobId, 'deploying'));
+  if (!redeploy) await withClient((c) => markDeploying(c, jobId));
 
   const source = await makeScratchDir(deps.config.workspaceDir, `deploy-job${jobId}`);
   try {
@@ -46,10 +48,7 @@ export async function deployJob(
         const { slot, previousJobId } = await allocateSlot(tx, jobId, deps.config.SLOTS);
         const { url } = await deps.deployer.publish({ slot, jobId, sourceDir: source });
         if (previousJobId !== null) {
-          await tx.query(
-            `update gamepocgen.jobs set status = 'recycled', slot = null, url = null, updated_at = now() where id = $1`,
-            [previousJobId],
-          );
+          await markRecycled(tx, previousJobId);
           await addEvent(tx, {
             jobId: previousJobId,
             kind: 'log',
@@ -57,18 +56,15 @@ export async function deployJob(
           });
         }
         await assignSlot(tx, slot, jobId);
-        await tx.query(
-          `update gamepocgen.jobs set status = 'deployed', slot = $2, url = $3, deployed_at = now(), finished_at = now(), updated_at = now() where id = $1`,
-          [jobId, slot, url],
-        );
+        await markDeployed(tx, jobId, slot, url);
         await addEvent(tx, {
           jobId,
           kind: 'deployed',
           message: `deployed to slot ${slot}: ${url}`,
           data: { slot, url },
         });
-        if (deps.config.PLAYTEST === 'on') await enqueuePlaytest(tx, jobId);
-        else await settleFeedback(tx, jobId, null); // nothing will play-test the new version
+        await chainNext(tx, jobId, { after: 'deploy-game', playtest: deps.config.PLAYTEST === 'on' });
+        if (deps.config.PLAYTEST !== 'on') await settleFeedback(tx, jobId, null); // nothing will play-test the new version
         return { slot, url };
       }),
     );

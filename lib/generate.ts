@@ -4,8 +4,8 @@ import { Genre } from './artifacts.ts';
 import type { Db } from './db.ts';
 import { withTransaction } from './db.ts';
 import { ProviderSpec } from './agents/claude/providers.ts';
-import { insertComparisonSibling, markComparisonLead } from './compare.ts';
-import { createJob } from './jobs.ts';
+import { insertComparisonSibling, markComparisonLead } from './jobs/comparison.ts';
+import { createJob } from './jobs/repository.ts';
 
 export const GenerateRequest = z
   .object({

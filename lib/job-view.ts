@@ -1,6 +1,7 @@
 // The public JSON view of a job (what the API returns and the gallery shows).
 import { phaseName, type PhaseNumber } from './artifacts.ts';
-import type { JobRow, PhaseRunRow } from './jobs.ts';
+import type { PhaseRunRow } from './jobs/phase-runs.ts';
+import type { JobRow } from './jobs/repository.ts';
 
 export function jobView(job: JobRow) {
   return {

@@ -1,6 +1,7 @@
 // Validation of what a phase produced, used by the worker (before a phase
 // counts as done) and by the run-phase task (before it chains the next step).
 import { DIST_MAX_BYTES, PHASE_OUTPUTS, describeZodError, type PhaseNumber } from './artifacts.ts';
+import { writesDist } from './phases.ts';
 import type { FileMap } from './workspace.ts';
 
 /** Returns readable problems with `files` for `phase`; empty means valid. */
@@ -20,7 +21,7 @@ export function validatePhaseOutputs(phase: PhaseNumber, files: FileMap): string
       if (!parsed.success) problems.push(`${spec.json.path}: ${describeZodError(parsed.error)}`);
     }
   }
-  if (phase >= 4 && files.has('dist/index.html')) problems.push(...validateDist(files));
+  if (writesDist(phase) && files.has('dist/index.html')) problems.push(...validateDist(files));
   return problems;
 }
 

@@ -7,29 +7,20 @@ import path from 'node:path';
 import { Genre, JobInput, PhaseStatus, describeZodError, phaseName, type PhaseNumber } from './artifacts.ts';
 import { deleteArtifacts, loadArtifacts, saveArtifacts } from './artifact-store.ts';
 import { ProviderSpec, providerEnv } from './agents/claude/providers.ts';
-import { failComparisonSiblings, forkComparison } from './compare.ts';
+import { forkComparison } from './compare.ts';
 import { providerSettings } from './config.ts';
 import { inTransaction, type DbClient } from './db.ts';
 import { addEvent } from './events.ts';
-import {
-  addJobUsage,
-  failJob,
-  finishPhaseRun,
-  getJob,
-  getJobForPhase,
-  markJobRunning,
-  recentTitles,
-  setGameGenre,
-  setJobStatus,
-  startPhaseRun,
-  type JobRow,
-} from './jobs.ts';
+import { chainNext } from './jobs/chain.ts';
+import { failComparisonSiblings, failJob, markIdeaDone, markJobRunning } from './jobs/lifecycle.ts';
+import { finishPhaseRun, startPhaseRun } from './jobs/phase-runs.ts';
+import { addJobUsage, getJob, getJobForPhase, recentTitles, setGameGenre, type JobRow } from './jobs/repository.ts';
 import { validatePhaseOutputs } from './phase-outputs.ts';
 import { CANCELLED_ERROR } from './runtimes/types.ts';
 import { repairInput } from './studio/feedback.ts';
 import { failActiveFeedback } from './studio/feedback-store.ts';
-import { enqueueDeploy, enqueuePhase } from './queue.ts';
 import { workerLineEvent } from './runtimes/worker-lines.ts';
+import { IDEA_PHASE, REPAIR_PHASE, writesDist } from './phases.ts';
 import type { TaskDeps } from './task-deps.ts';
 import { changedFiles, makeScratchDir, readTree, removeDir, writeTree, type FileMap } from './workspace.ts';
 
@@ -55,7 +46,7 @@ export async function runPhase(
   if (job.status === 'failed' || job.status === 'removed' || job.status === 'cancelled')
     return { status: 'skipped', error: `job is ${job.status}` };
   if (phaseDone) {
-    await withClient((c) => chainNext(c, jobId, phase));
+    await withClient((c) => chainNext(c, jobId, { after: 'run-phase', phase }));
     return { status: 'skipped', error: null };
   }
 
@@ -231,27 +222,27 @@ async function recordOutcome(
       deps.secrets,
     );
     // A failed repair leaves the earlier build deployed and playable.
-    if (phase === 5 && job.status === 'deployed') {
+    if (phase === REPAIR_PHASE && job.status === 'deployed') {
       await addEvent(tx, { jobId, kind: 'log', phase, message: 'the repair failed; the earlier build stays deployed' });
       await failActiveFeedback(tx, jobId, `${reason}; the earlier version stays deployed`);
     } else await failJob(tx, jobId, reason);
-    if (phase === 1 && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);
+    if (phase === IDEA_PHASE && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);
     await finish();
     return;
   }
   await saveArtifacts(tx, jobId, phase, ran.changed);
   // A build or repair owns dist/: a file it removed (e.g. the broken one a repair replaced) must not be deployed again.
-  if (phase >= 4)
+  if (writesDist(phase))
     await deleteArtifacts(
       tx,
       jobId,
       [...ran.before.keys()].filter((p) => p.startsWith('dist/') && !ran.after.has(p)),
     );
-  if (phase === 1) {
-    await setJobStatus(tx, jobId, 'running', { title: titleFrom(ran.after) });
+  if (phase === IDEA_PHASE) {
+    await markIdeaDone(tx, jobId, titleFrom(ran.after));
     await setGameGenre(tx, jobId, ideaField(ran.after, 'genre')); // the gallery filters by it
   }
-  if (phase === 1 && job.compare_group === jobId) {
+  if (phase === IDEA_PHASE && job.compare_group === jobId) {
     const siblings = await forkComparison(tx, jobId);
     if (siblings.length)
       await addEvent(tx, {
@@ -275,7 +266,7 @@ async function recordOutcome(
   });
   // Last before commit: finished_at then marks the hand-off to the next step.
   await finish();
-  await chainNext(tx, jobId, phase);
+  await chainNext(tx, jobId, { after: 'run-phase', phase });
 }
 
 export class MissingJobError extends Error {
@@ -291,11 +282,6 @@ function phaseAgentEnv(deps: TaskDeps, job: JobRow): Record<string, string> {
   return { ...deps.agentEnv, ...providerEnv(ProviderSpec.parse(job.provider), providerSettings(deps.config)) };
 }
 
-async function chainNext(tx: DbClient, jobId: number, phase: PhaseNumber) {
-  if (phase < 4) await enqueuePhase(tx, jobId, (phase + 1) as PhaseNumber);
-  else await enqueueDeploy(tx, jobId);
-}
-
 async function buildInput(
   withClient: WithClient,
   job: JobRow,
@@ -305,10 +291,10 @@ async function buildInput(
     return { error: `genre "${job.genre.slice(0, 40)}" is not one of: ${Genre.options.join(', ')}` };
   }
   // Only the idea phase picks a title, so only it needs the titles already taken.
-  const existingTitles = phase === 1 ? await withClient((c) => recentTitles(c)) : [];
+  const existingTitles = phase === IDEA_PHASE ? await withClient((c) => recentTitles(c)) : [];
   // The repair works from the play-test's defect report (and playtest.json, materialised with the other artifacts).
   // A player's feedback (lib/studio/feedback.ts) comes first when the repair was started by one.
-  const feedback = phase === 5 ? await withClient((c) => repairInput(c, job.id)) : null;
+  const feedback = phase === REPAIR_PHASE ? await withClient((c) => repairInput(c, job.id)) : null;
   const parsed = JobInput.safeParse({
     jobId: job.id,
     idea: job.idea,

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
+import type { Queryable } from './db.ts';
 
 export interface Presence {
   id: string;
@@ -41,4 +42,13 @@ export async function registerPresence(connectionString: string): Promise<Presen
       await client.end().catch(() => {});
     },
   };
+}
+
+/** Runner processes whose Postgres session is still open (a dead one's row lingers until the reaper runs). */
+export async function liveRunnerCount(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `select count(*)::int n from gamepocgen.worker_processes wp
+      where exists (select 1 from pg_stat_activity a where a.pid = wp.backend_pid and a.backend_start = wp.backend_start)`,
+  );
+  return rows[0]!.n;
 }

@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { GENRES, PHASE_OUTPUTS, phaseName, type JobInput, type PhaseNumber } from './artifacts.ts';
+import { readsFramework } from './phases.ts';
 import { frameworkKits, frameworkReference, frameworkSummary } from './agents/claude/framework-reference.ts';
 
 export class PromptError extends Error {
@@ -111,7 +112,7 @@ async function baseVariables(ctx: PromptContext): Promise<Record<string, string>
 async function phaseVariables(ctx: PromptContext): Promise<Record<string, string>> {
   const base = await baseVariables(ctx);
   const preamble = renderTemplate(await loadTemplate(ctx.promptsDir, '_preamble.md'), base, 'prompts/_preamble.md');
-  const needsReference = ctx.phase >= 3;
+  const needsReference = readsFramework(ctx.phase);
   const kits = await frameworkKits(ctx.frameworkDir);
   return {
     ...base,

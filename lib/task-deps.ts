@@ -5,7 +5,8 @@ import type { JobHelpers } from 'graphile-worker';
 import type { z } from 'zod';
 import { describeZodError } from './artifacts.ts';
 import { addEvent } from './events.ts';
-import { failJob, hasPendingSteps } from './jobs.ts';
+import { failJob } from './jobs/lifecycle.ts';
+import { exhaustAttempts, hasPendingSteps } from './queue/queries.ts';
 import { loadConfig, secretsOf, type Config } from './config.ts';
 import type { Deployer } from './deployers/types.ts';
 import { sharedBrowser, type BrowserProvider } from './playtest/browser.ts';
@@ -63,9 +64,7 @@ export class PermanentTaskError extends Error {
 
 /** Marks the running graphile job as out of attempts, then throws, so it fails exactly once. */
 export async function failPermanently(helpers: JobHelpers, message: string): Promise<never> {
-  await helpers.withPgClient((c) =>
-    c.query('update graphile_worker._private_jobs set max_attempts = attempts where id = $1', [helpers.job.id]),
-  );
+  await helpers.withPgClient((c) => exhaustAttempts(c, helpers.job.id));
   helpers.logger.error(message);
   throw new PermanentTaskError(message);
 }

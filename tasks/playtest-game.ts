@@ -4,12 +4,12 @@ import type { JobHelpers } from 'graphile-worker';
 import { addEvent } from '../lib/events.ts';
 import { oneShotBrowser } from '../lib/playtest/browser.ts';
 import { playtestJob } from '../lib/playtest/playtest-job.ts';
-import { JobIdPayload } from '../lib/queue.ts';
+import { TASKS } from '../lib/queue/tasks.ts';
 import { defaultTaskDeps, defineJobTask } from '../lib/task-deps.ts';
 
 export const createPlaytestGameTask = defineJobTask({
   name: 'playtest-game',
-  payload: JobIdPayload,
+  payload: TASKS['playtest-game'],
   describeFailure: () => 'play-test failed',
   async run(deps, { jobId }, helpers) {
     try {

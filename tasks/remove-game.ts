@@ -1,14 +1,14 @@
 // graphile-worker task `remove-game` {jobId, slot}: stops serving a removed game's
 // slot, unless another game took the slot in the meantime.
 import type { JobHelpers } from 'graphile-worker';
-import { z } from 'zod';
 import { inTransaction } from '../lib/db.ts';
+import { TASKS } from '../lib/queue/tasks.ts';
 import { slotOwner } from '../lib/slots.ts';
 import { defaultTaskDeps, defineJobTask } from '../lib/task-deps.ts';
 
 export const createRemoveGameTask = defineJobTask({
   name: 'remove-game',
-  payload: z.object({ jobId: z.number().int().positive(), slot: z.number().int().min(0) }),
+  payload: TASKS['remove-game'],
   describeFailure: ({ slot }) => `unpublishing slot ${slot} failed`,
   async run(deps, { jobId, slot }, helpers) {
     // Under the slot's row lock, so a deploy can't take the slot between the check and the unpublish.

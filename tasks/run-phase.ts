@@ -2,12 +2,12 @@
 import type { JobHelpers } from 'graphile-worker';
 import { phaseName } from '../lib/artifacts.ts';
 import { runPhase } from '../lib/phase-runner.ts';
-import { RunPhasePayload } from '../lib/queue.ts';
+import { TASKS } from '../lib/queue/tasks.ts';
 import { defaultTaskDeps, defineJobTask } from '../lib/task-deps.ts';
 
 export const createRunPhaseTask = defineJobTask({
   name: 'run-phase',
-  payload: RunPhasePayload,
+  payload: TASKS['run-phase'],
   describeFailure: ({ phase }) => `phase ${phase} (${phaseName(phase)}) could not run`,
   async run(deps, { jobId, phase }, helpers) {
     const result = await runPhase(deps, helpers.withPgClient, jobId, phase, helpers.job.locked_by);

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Playtest } from '../lib/artifacts.ts';
-import { getJob, listPhaseRuns } from '../lib/jobs.ts';
+import { listPhaseRuns } from '../lib/jobs/phase-runs.ts';
+import { getJob } from '../lib/jobs/repository.ts';
 import { chromiumAvailable } from './browser/harness.ts';
 import { BROKEN_MESSAGE } from './fixtures/agents/broken-build-agent.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';

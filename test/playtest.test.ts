@@ -6,7 +6,7 @@ import type { JobHelpers } from 'graphile-worker';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENRES, PLAYTEST_CHECKS, Playtest } from '../lib/artifacts.ts';
-import { getJob } from '../lib/jobs.ts';
+import { getJob } from '../lib/jobs/repository.ts';
 import { oneShotBrowser, sharedBrowser } from '../lib/playtest/browser.ts';
 import { playtestJob } from '../lib/playtest/playtest-job.ts';
 import { createPlaytestGameTask } from '../tasks/playtest-game.ts';

@@ -6,14 +6,15 @@
 import { inTransaction } from '../db.ts';
 import type { Config } from '../config.ts';
 import { addEvent } from '../events.ts';
-import { getJob } from '../jobs.ts';
+import { playtestRound } from '../jobs/phase-runs.ts';
+import { getJob } from '../jobs/repository.ts';
 import { MissingJobError, type WithClient } from '../phase-runner.ts';
 import type { TaskDeps } from '../task-deps.ts';
 import { CHROMIUM_PATH } from './browser.ts';
 import { PlaytestUnreachableError, runPlaytest, type PlaytestOptions } from './run-playtest.ts';
 import { scorePlaytest } from './score.ts';
 import { settleFeedback } from '../studio/feedback.ts';
-import { lockDeployedJob, playtestRound, recordPlaytest } from './store.ts';
+import { recordPlaytest } from './store.ts';
 
 /** The URL the play-tester opens: PLAYTEST_URL with {slot} filled in, else the game's public URL. */
 export function playtestUrl(config: Pick<Config, 'PLAYTEST_URL'>, slot: number, publicUrl: string): string {
@@ -73,7 +74,7 @@ export async function playtestJob(
   });
   const outcome = await withClient((c) =>
     inTransaction(c, async (tx) => {
-      const now = await lockDeployedJob(tx, jobId);
+      const now = await getJob(tx, jobId, { forUpdate: true });
       // Recycled, removed or redeployed while we played: the result is about a game that's gone.
       if (!now || now.status !== 'deployed' || now.url !== job.url) {
         await addEvent(tx, {

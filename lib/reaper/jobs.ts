@@ -5,6 +5,7 @@
 import type { DbClient, Queryable } from '../db.ts';
 import { inTransaction } from '../db.ts';
 import { addEvent } from '../events.ts';
+import { unlockWorkers } from '../queue/queries.ts';
 
 export interface DeadWorkerReport {
   processes: string[];
@@ -22,20 +23,10 @@ export async function reapDeadWorkers(client: DbClient): Promise<DeadWorkerRepor
     );
     if (!dead.length) return { processes: [], unlockedJobs: 0, closedPhaseRuns: 0 };
     const workerIds = dead.flatMap((d) => d.worker_ids);
-    const { rowCount: unlockedJobs } = await tx.query(
-      `update graphile_worker._private_jobs set locked_at = null, locked_by = null, run_at = now()
-        where locked_by = any($1::text[])`,
-      [workerIds],
-    );
-    await tx.query(
-      'update graphile_worker._private_job_queues set locked_at = null, locked_by = null where locked_by = any($1::text[])',
-      [workerIds],
-    );
+    const unlockedJobs = await unlockWorkers(tx, workerIds);
     const closed = await closeOrphanedRuns(tx, workerIds);
     await tx.query('delete from gamepocgen.worker_processes where id = any($1::text[])', [dead.map((d) => d.id)]);
-    // Wake idle workers now rather than at their next poll.
-    await tx.query(`select pg_notify('jobs:insert', '{"r":1}')`);
-    return { processes: dead.map((d) => d.id), unlockedJobs: unlockedJobs ?? 0, closedPhaseRuns: closed };
+    return { processes: dead.map((d) => d.id), unlockedJobs, closedPhaseRuns: closed };
   });
 }
 

@@ -6,13 +6,14 @@
 // current version: only the change is stopped.
 import { withTransaction, type Db } from '../db.ts';
 import { addEvent } from '../events.ts';
-import { getJob } from '../jobs.ts';
-import { enqueue } from '../queue.ts';
+import { getJob } from '../jobs/repository.ts';
+import { markCancelled } from '../jobs/lifecycle.ts';
+import { enqueueRemoveGame } from '../queue/enqueue.ts';
 import { releaseSlotOf } from '../slots.ts';
 import { CANCEL_EVENT } from './cancel-watch.ts';
 import { StudioError, jobNotFound } from './errors.ts';
 import { failActiveFeedback } from './feedback-store.ts';
-import { removePendingSteps } from './steps.ts';
+import { removePendingSteps } from '../queue/queries.ts';
 
 export const CANCELLABLE = new Set(['queued', 'running', 'deploying']);
 
@@ -30,13 +31,8 @@ export async function cancelJob(db: Db, jobId: number): Promise<CancelResult> {
     const removedSteps = await removePendingSteps(tx, jobId);
     if (CANCELLABLE.has(job.status)) {
       const freedSlot = await releaseSlotOf(tx, jobId);
-      await tx.query(
-        `update gamepocgen.jobs set status = 'cancelled', error = 'cancelled by request', slot = null, url = null,
-           finished_at = now(), updated_at = now() where id = $1`,
-        [jobId],
-      );
-      if (freedSlot !== null)
-        await enqueue(tx, 'remove-game', { jobId, slot: freedSlot }, `slot:${freedSlot}:remove:${jobId}`);
+      await markCancelled(tx, jobId);
+      if (freedSlot !== null) await enqueueRemoveGame(tx, jobId, freedSlot);
       await failActiveFeedback(tx, jobId, 'the job was cancelled');
       await addEvent(tx, {
         jobId,

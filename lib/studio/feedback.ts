@@ -7,9 +7,9 @@
 import { z } from 'zod';
 import { withTransaction, type Db, type DbClient, type Queryable } from '../db.ts';
 import { addEvent } from '../events.ts';
-import { getJob } from '../jobs.ts';
+import { getJob } from '../jobs/repository.ts';
 import { repairFeedback } from '../playtest/feedback.ts';
-import { enqueuePhase } from '../queue.ts';
+import { enqueueForcedDeploy, enqueuePhase } from '../queue/enqueue.ts';
 import { StudioError, jobNotFound } from './errors.ts';
 import {
   activeFeedback,
@@ -18,7 +18,7 @@ import {
   startQueuedFeedback,
   type FeedbackRow,
 } from './feedback-store.ts';
-import { enqueueForcedDeploy } from './steps.ts';
+
 import { restoreDist, snapshotDist } from './versions.ts';
 
 export const FeedbackRequest = z

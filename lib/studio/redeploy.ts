@@ -2,10 +2,11 @@
 // its stored dist/, and a deployed one can have an earlier version restored.
 import { withTransaction, type Db } from '../db.ts';
 import { addEvent } from '../events.ts';
-import { getJob } from '../jobs.ts';
+import { getJob } from '../jobs/repository.ts';
 import { StudioError, jobNotFound } from './errors.ts';
 import { activeFeedback } from './feedback-store.ts';
-import { enqueueForcedDeploy } from './steps.ts';
+import { enqueueForcedDeploy } from '../queue/enqueue.ts';
+
 import { restoreDist, snapshotDist } from './versions.ts';
 
 const REDEPLOYABLE = new Set(['recycled', 'deployed']);

@@ -5,10 +5,11 @@
 import type { PhaseNumber } from '../artifacts.ts';
 import { withTransaction, type Db } from '../db.ts';
 import { addEvent } from '../events.ts';
-import { getJob } from '../jobs.ts';
-import { enqueuePhase } from '../queue.ts';
+import { getJob } from '../jobs/repository.ts';
+import { markRetried } from '../jobs/lifecycle.ts';
+import { enqueuePhase } from '../queue/enqueue.ts';
 import { StudioError, jobNotFound } from './errors.ts';
-import { removePendingSteps } from './steps.ts';
+import { removePendingSteps } from '../queue/queries.ts';
 
 export const RETRYABLE = new Set(['failed', 'cancelled']);
 
@@ -26,10 +27,7 @@ export async function retryJob(db: Db, jobId: number): Promise<{ jobId: number; 
     const phase = Math.min(Math.max(job.phase, 1), 5) as PhaseNumber;
     // Out-of-attempts steps keep their keys; clear them so the retry starts fresh.
     await removePendingSteps(tx, jobId);
-    await tx.query(
-      `update gamepocgen.jobs set status = 'queued', error = null, finished_at = null, updated_at = now() where id = $1`,
-      [jobId],
-    );
+    await markRetried(tx, jobId);
     await addEvent(tx, {
       jobId,
       kind: 'log',

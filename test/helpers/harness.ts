@@ -7,7 +7,8 @@ import path from 'node:path';
 import { startService, type Service, type ServiceOptions } from '../../bin/server.ts';
 import { loadConfig, type Config } from '../../lib/config.ts';
 import { EventHub } from '../../lib/events.ts';
-import { getJob, type JobRow } from '../../lib/jobs.ts';
+import { OUTCOME_STATUSES } from '../../lib/jobs/lifecycle.ts';
+import { getJob, type JobRow } from '../../lib/jobs/repository.ts';
 import { createTestDatabase } from './db.ts';
 
 export interface Harness {
@@ -16,8 +17,8 @@ export interface Harness {
   dataDir: string;
   /** fetch against the service (path like /api/jobs). */
   api(pathname: string, init?: RequestInit): Promise<Response>;
-  /** Resolves when the job reaches one of `statuses` (woken by NOTIFY, not polling). */
-  waitForJob(id: number, statuses?: string[], timeoutMs?: number): Promise<JobRow>;
+  /** Resolves when the job reaches one of `statuses`, by default any with an outcome (woken by NOTIFY, not polling). */
+  waitForJob(id: number, statuses?: readonly string[], timeoutMs?: number): Promise<JobRow>;
   /** Fetches a slot's game as a browser would from http://gamedemoN.localhost:PORT/<path>. */
   fetchSlot(
     slot: number,
@@ -45,7 +46,7 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
   const hub = new EventHub(database.url);
   await hub.start();
 
-  const waitForJob = (id: number, statuses = ['deployed', 'failed'], timeoutMs = 60_000) =>
+  const waitForJob = (id: number, statuses: readonly string[] = OUTCOME_STATUSES, timeoutMs = 60_000) =>
     new Promise<JobRow>((resolve, reject) => {
       let settled = false;
       const check = async () => {

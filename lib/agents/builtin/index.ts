@@ -6,6 +6,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { Design, Idea, Plan, describeZodError } from '../../artifacts.ts';
+import { REPAIR_PHASE } from '../../phases.ts';
 import { safeJoin, writeTree, type FileMap } from '../../workspace.ts';
 import type { Agent, AgentContext, AgentResult } from '../types.ts';
 import { buildDist } from './build-phase.ts';
@@ -74,7 +75,9 @@ export const builtinAgent: Agent = {
         await rm(safeJoin(path.resolve(ctx.workspaceDir), 'dist'), { recursive: true, force: true });
         for (const [p, b] of dist) files.set(p, b);
         const bytes = [...dist.values()].reduce((n, b) => n + b.length, 0);
-        log(`${ctx.phase === 5 ? 'rebuilt' : 'built'} dist/: ${dist.size} files, ${bytes} bytes (${kit.label} kit)`);
+        log(
+          `${ctx.phase === REPAIR_PHASE ? 'rebuilt' : 'built'} dist/: ${dist.size} files, ${bytes} bytes (${kit.label} kit)`,
+        );
         break;
       }
     }

@@ -9,6 +9,7 @@ import { rmSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { phaseName } from '../../artifacts.ts';
+import { BUILD_PHASE, REPAIR_PHASE } from '../../phases.ts';
 import { renderCorrectivePrompt, renderPhasePrompt, type PromptContext } from '../../prompts.ts';
 import { redact } from '../../redact.ts';
 import type { Agent, AgentContext, AgentEvent, AgentResult, Usage } from '../types.ts';
@@ -56,7 +57,7 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
     frameworkDir: ctx.frameworkDir,
     promptsDir: ctx.promptsDir,
     input: ctx.input,
-    playtest: ctx.phase === 5 ? await readPlaytest(ctx.workspaceDir) : undefined,
+    playtest: ctx.phase === REPAIR_PHASE ? await readPlaytest(ctx.workspaceDir) : undefined,
   };
   let usage: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   // One proxy (and token) per phase, closed in the finally below (an abort ends runCli, so it unwinds there too).
@@ -101,7 +102,8 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
       problems = await ctx.validateOutputs();
     }
     if (!problems.length) return { usage };
-    if (ctx.phase === 4 && settings.buildFallback === 'builtin') return await fallbackBuild(ctx, emit, problems, usage);
+    if (ctx.phase === BUILD_PHASE && settings.buildFallback === 'builtin')
+      return await fallbackBuild(ctx, emit, problems, usage);
     throw new ClaudeAgentError(
       'invalid_output',
       `output still invalid after one corrective turn: ${problems.join('; ')}`,

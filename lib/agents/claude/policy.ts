@@ -14,20 +14,21 @@
 //    CLAUDE.md written there must never configure or instruct a later run.
 import path from 'node:path';
 import type { PhaseNumber } from '../../artifacts.ts';
+import { readsFramework, writesDist } from '../../phases.ts';
 import type { ClaudeSettings } from './config.ts';
 
 /** Phases 1–3: read and write files, nothing else. */
 export const FILE_TOOLS = ['Read', 'Write', 'Edit', 'Glob', 'Grep'] as const;
-/** Phases 4–5: the full working set, shell included (inside the worker's sandbox). */
+/** Phases that write dist/ (build, repair): the full working set, shell included (inside the worker's sandbox). */
 export const BUILD_TOOLS = [...FILE_TOOLS, 'Bash'] as const;
 
 export function toolsFor(phase: PhaseNumber): readonly string[] {
-  return phase >= 4 ? BUILD_TOOLS : FILE_TOOLS;
+  return writesDist(phase) ? BUILD_TOOLS : FILE_TOOLS;
 }
 
 /** Tools pre-approved beyond acceptEdits: only the shell, and only where it is offered. */
 export function preApprovedFor(phase: PhaseNumber): string[] {
-  return phase >= 4 ? ['Bash'] : [];
+  return writesDist(phase) ? ['Bash'] : [];
 }
 
 export interface CliInvocation {
@@ -62,7 +63,7 @@ export function cliArgs(inv: CliInvocation): string[] {
     '--disable-slash-commands',
   ];
   // From the plan phase on, the agent reads framework/ (outside the workspace).
-  if (inv.phase >= 3) args.push('--add-dir', inv.frameworkDir);
+  if (readsFramework(inv.phase)) args.push('--add-dir', inv.frameworkDir);
   if (inv.resume) args.push('--resume', inv.resume);
   return args;
 }

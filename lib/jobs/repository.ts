@@ -1,0 +1,179 @@
+// The job repository: small named queries over gamepocgen.jobs (status writes
+// are in ./lifecycle.ts, phase runs in ./phase-runs.ts, comparisons in ./comparison.ts).
+import type { PlaytestSummary } from '../artifacts.ts';
+import type { Queryable } from '../db.ts';
+import type { JobStatus } from './lifecycle.ts';
+
+export { JOB_STATUSES, type JobStatus } from './lifecycle.ts';
+
+export interface JobRow {
+  id: number;
+  idea: string | null;
+  genre: string | null;
+  /** The genre the idea phase chose (migrations/006_studio.sql); `genre` is what was asked for. */
+  game_genre: string | null;
+  seed: number;
+  status: JobStatus;
+  phase: number;
+  game_name: string;
+  title: string | null;
+  error: string | null;
+  agent: string | null;
+  slot: number | null;
+  url: string | null;
+  provider: string | null;
+  compare_group: number | null;
+  usage: Record<string, number>;
+  /** The latest play-test (migrations/005_playtest.sql); null until one ran. */
+  playtest_score: number | null;
+  playtest: PlaytestSummary | null;
+  created_at: Date;
+  updated_at: Date;
+  started_at: Date | null;
+  deployed_at: Date | null;
+  finished_at: Date | null;
+}
+
+/** Creates a job and enqueues its phase 1 in the caller's transaction (via the SQL function psql users call too). */
+export async function createJob(
+  db: Queryable,
+  input: { idea: string | null; genre: string | null; seed: number | null },
+): Promise<number> {
+  const { rows } = await db.query<{ id: number }>('select gamepocgen.generate_game($1, $2, $3) as id', [
+    input.idea,
+    input.genre,
+    input.seed,
+  ]);
+  return rows[0]!.id;
+}
+
+export async function getJob(db: Queryable, id: number, opts: { forUpdate?: boolean } = {}): Promise<JobRow | null> {
+  const { rows } = await db.query<JobRow>(
+    `select * from gamepocgen.jobs where id = $1${opts.forUpdate ? ' for update' : ''}`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+/** The job and whether `phase` already completed for it (one round trip, on the hot path). */
+export async function getJobForPhase(
+  db: Queryable,
+  id: number,
+  phase: number,
+): Promise<{ job: JobRow; phaseDone: boolean } | null> {
+  const { rows } = await db.query<JobRow & { phase_done: boolean }>(
+    // A repair (5) is done only if one completed since the last deploy: each feedback or repair round runs anew.
+    `select j.*, exists (select 1 from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed'
+                   and ($2 < 5 or r.finished_at > coalesce(j.deployed_at, '-infinity'))) as phase_done
+       from gamepocgen.jobs j where j.id = $1`,
+    [id, phase],
+  );
+  if (!rows[0]) return null;
+  const { phase_done, ...job } = rows[0];
+  return { job, phaseDone: phase_done };
+}
+
+export async function listJobs(
+  db: Queryable,
+  q: { status?: JobStatus; genre?: string; limit: number; before?: number },
+): Promise<JobRow[]> {
+  const { rows } = await db.query<JobRow>(
+    `select * from gamepocgen.jobs
+      where ($1::text is null or status = $1) and ($2::bigint is null or id < $2) and ($4::text is null or coalesce(game_genre, genre) = $4)
+      order by id desc limit $3`,
+    [q.status ?? null, q.before ?? null, q.limit, q.genre ?? null],
+  );
+  return rows;
+}
+
+/** The genre the idea phase chose, for the gallery's filter and cards. */
+export async function setGameGenre(db: Queryable, jobId: number, genre: string | null): Promise<void> {
+  if (genre) await db.query('update gamepocgen.jobs set game_genre = $2 where id = $1', [jobId, genre]);
+}
+
+/** Whether the job's newest event is `done` (see lib/task-deps.ts defineJobTask). */
+export async function isSettled(db: Queryable, jobId: number): Promise<boolean> {
+  const { rows } = await db.query<{ kind: string }>(
+    'select kind from gamepocgen.job_events where job_id = $1 order by id desc limit 1',
+    [jobId],
+  );
+  return rows[0]?.kind === 'done';
+}
+
+export async function addJobUsage(db: Queryable, jobId: number, usage: Record<string, number>): Promise<void> {
+  // Sums each numeric key into jobs.usage.
+  await db.query(
+    `update gamepocgen.jobs j set usage = (
+       select coalesce(jsonb_object_agg(k, coalesce((j.usage->>k)::numeric, 0) + coalesce((($2::jsonb)->>k)::numeric, 0)), '{}')
+         from (select jsonb_object_keys(j.usage || $2::jsonb) k) keys)
+     where id = $1`,
+    [jobId, JSON.stringify(usage)],
+  );
+}
+
+/** Titles of games already made, so the next idea can avoid them. */
+export async function recentTitles(db: Queryable, limit = 50): Promise<string[]> {
+  const { rows } = await db.query<{ title: string }>(
+    `select title from gamepocgen.jobs where title is not null order by id desc limit $1`,
+    [limit],
+  );
+  return rows.map((r) => r.title);
+}
+
+/** The deployed games, newest deploy first. */
+export async function listGames(db: Queryable, limit = 100): Promise<JobRow[]> {
+  const { rows } = await db.query<JobRow>(
+    `select * from gamepocgen.jobs where status = 'deployed' and slot is not null order by deployed_at desc limit $1`,
+    [limit],
+  );
+  return rows;
+}
+
+/** The latest play-test's score and summary on the job row. */
+export async function setJobPlaytest(
+  db: Queryable,
+  jobId: number,
+  score: number,
+  summary: PlaytestSummary,
+): Promise<void> {
+  await db.query('update gamepocgen.jobs set playtest_score = $2, playtest = $3, updated_at = now() where id = $1', [
+    jobId,
+    score,
+    JSON.stringify(summary),
+  ]);
+}
+
+export async function countJobsByStatus(db: Queryable): Promise<Record<string, number>> {
+  const { rows } = await db.query<{ status: string; n: number }>(
+    'select status, count(*)::int n from gamepocgen.jobs group by status',
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+export async function countDeployedSince(db: Queryable, interval: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'select count(*)::int n from gamepocgen.jobs where deployed_at > now() - $1::interval',
+    [interval],
+  );
+  return rows[0]!.n;
+}
+
+/** Token and cost totals over all jobs. */
+export async function totalUsage(
+  db: Queryable,
+): Promise<{ inputTokens: number; outputTokens: number; costUsd: number }> {
+  const { rows } = await db.query<{ i: number; o: number; c: number }>(
+    `select coalesce(sum((usage->>'inputTokens')::numeric), 0)::float8 i, coalesce(sum((usage->>'outputTokens')::numeric), 0)::float8 o,
+            coalesce(sum((usage->>'costUsd')::numeric), 0)::float8 c from gamepocgen.jobs`,
+  );
+  return { inputTokens: rows[0]!.i, outputTokens: rows[0]!.o, costUsd: rows[0]!.c };
+}
+
+/** How many of the jobs `ids` are in one of `statuses`. */
+export async function countJobsWithStatus(db: Queryable, ids: number[], statuses: readonly string[]): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'select count(*)::int n from gamepocgen.jobs where id = any($1) and status = any($2::text[])',
+    [ids, statuses],
+  );
+  return rows[0]!.n;
+}
