@@ -7,6 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable } from './browser/harness.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 const AGENT_MODULE = path.join(import.meta.dirname, 'fixtures', 'agents', 'studio-agent.ts');
@@ -186,4 +187,37 @@ describe('feedback', () => {
     expect(empty.status).toBe(400);
     expect(empty.body.error.code).toBe('invalid_request');
   });
+});
+
+describe('feedback that makes the game worse', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ AGENT_MODULE, PLAYTEST: 'on' });
+  });
+  afterAll(() => h?.close());
+
+  it.skipIf(!chromiumAvailable())(
+    'is rolled back: the player sees why and the slot serves the earlier version',
+    async () => {
+      const id = await generate(h, 'a snail racing league on a rainy windowsill');
+      await h.waitForJob(id);
+      const tested = await waitForEvent(h, id, (e) => e.kind === 'playtest' && typeof e.data?.score === 'number');
+      expect(tested.data.passed).toBe(true);
+      const job = await h.waitForJob(id);
+      const before = await h.fetchSlot(job.slot!);
+
+      const res = await post(h, `/api/jobs/${id}/feedback`, { feedback: 'go wild [break]' });
+      expect(res.status).toBe(202);
+      const settled = await waitForEvent(h, id, (e) => e.kind === 'feedback' && e.data?.status !== 'queued', 120_000);
+      expect(settled.data.status).toBe('rolled_back');
+      expect(settled.message).toMatch(/rolled back: the changed game scored \d+\/100, worse than \d+\/100/);
+      // The earlier version is redeployed: the slot serves its bytes again.
+      await waitForEvent(h, id, (e) => e.kind === 'deployed' && e.id > settled.id);
+      expect((await h.fetchSlot(job.slot!)).body).toBe(before.body);
+      const { feedback } = (await (await h.api(`/api/jobs/${id}/feedback`)).json()) as any;
+      expect(feedback[0]).toMatchObject({ status: 'rolled_back', scoreBefore: tested.data.score });
+      expect(feedback[0].scoreAfter).toBeLessThan(tested.data.score);
+    },
+    180_000,
+  );
 });
