@@ -82,6 +82,19 @@ async function main() {
         );
       }
     }
+    if (want('gallery')) {
+      if (!existsSync('/usr/bin/chromium')) line('gallery first screen', 'skipped', 'no /usr/bin/chromium');
+      else {
+        const { measureGallery } = await import('./gallery.ts');
+        const g = await measureGallery(await dbs.database('bench_gallery'));
+        line('gallery first screen, 1 000 jobs', fmt(g.firstScreenMs), 'median of 5 loads; target < 1 s');
+        line(
+          'phase change → open gallery card',
+          `p50 ${fmt(g.phaseChange.p50)} p99 ${fmt(g.phaseChange.p99)}`,
+          `n=${g.phaseChange.n}, from commit; target < 100 ms`,
+        );
+      }
+    }
     if (want('docker')) {
       try {
         const { measureDockerOverhead } = await import('./docker-overhead.ts');
