@@ -6,9 +6,9 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { getArtifact } from '../lib/artifact-store.ts';
 import { getJob } from '../lib/jobs/repository.ts';
-import { contentTypeFor } from './content-types.ts';
+import { contentTypeFor, GAME_CSP } from '../lib/game-serving.ts';
 import type { AppDeps } from './deps.ts';
-import { GAME_CSP, SANDBOXED_GAME_CSP, gameHeaders } from './play.ts';
+import { SANDBOXED_GAME_CSP, gameHeaders } from './play.ts';
 
 const ARCHIVE_HOST = /^game-(\d{1,15})\./i;
 /** Statuses whose stored build is served (a removed game was deleted on purpose). */

@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { liveRunnerCount } from '../lib/presence.ts';
 import { queueDepth } from '../lib/queue/queries.ts';
+import { withTimeout } from '../lib/timeout.ts';
 import type { AppDeps } from './deps.ts';
 
 const DB_TIMEOUT_MS = 2000;
@@ -15,6 +16,7 @@ export function createHealthRoutes(deps: AppDeps) {
       const [liveWorkers, depth] = await withTimeout(
         Promise.all([liveRunnerCount(deps.db), queueDepth(deps.db)]),
         DB_TIMEOUT_MS,
+        'database',
       );
       return c.json({
         status: liveWorkers > 0 ? 'ok' : 'degraded',
@@ -38,12 +40,4 @@ export function createHealthRoutes(deps: AppDeps) {
     }
   });
   return app;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>(
-    (_, reject) => (timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms)),
-  );
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -2,7 +2,7 @@
 // logs (or follow them live) and their artifacts.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { providerEnv } from '../lib/agents/claude/providers.ts';
+import { providerEnv } from '../lib/llm/providers.ts';
 import { getArtifact, listArtifacts } from '../lib/artifact-store.ts';
 import { comparisonOf } from '../lib/jobs/comparison.ts';
 import { providerSettings } from '../lib/config.ts';
@@ -16,7 +16,7 @@ import type { AppDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 import { serializeEvent, streamJobEvents } from './sse.ts';
 import { jsonBody, pathId, query } from './validate.ts';
-import { contentTypeFor } from './content-types.ts';
+import { contentTypeFor } from '../lib/game-serving.ts';
 import { archiveUrl } from './archive.ts';
 import { Genre } from '../lib/artifacts.ts';
 

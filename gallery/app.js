@@ -48,10 +48,20 @@ function progressBar(card) {
   );
 }
 
+/** Passed/failed with the score; a failed game's reasons in its tooltip (as text); "repairing" while the repair loop runs. */
 function verdict(job) {
-  if (!job.playtest) return null;
-  const { passed, score } = job.playtest;
-  return el('span', { className: `badge ${passed ? 'ok' : 'bad'}` }, `${passed ? 'passed' : 'failed'} ${score}/100`);
+  const p = job.playtest;
+  if (!p) return null;
+  const badge = el(
+    'span',
+    { className: `badge playtest ${p.passed ? 'ok' : 'bad'}`, title: (p.reasons ?? []).join('\n') },
+    `${p.passed ? '✓ passed' : '✗ failed'} ${p.score}/100`,
+  );
+  if (p.loop !== 'repairing') return badge;
+  return [
+    badge,
+    el('span', { className: 'muted repairing' }, `repairing after round ${p.rounds?.at(-1)?.round ?? p.round}`),
+  ];
 }
 
 function render(card) {

@@ -8,24 +8,31 @@ import { chainNext } from './jobs/chain.ts';
 import { failJob, markDeployed, markDeploying, markRecycled } from './jobs/lifecycle.ts';
 import { hasUndeployedBuild } from './jobs/phase-runs.ts';
 import { getJob } from './jobs/repository.ts';
-import type { WithClient } from './phase-runner.ts';
+import type { WithClient } from './db.ts';
 import { MissingJobError } from './phase-runner.ts';
 import { settleFeedback } from './studio/feedback.ts';
 import { allocateSlot, assignSlot, ensureSlots } from './slots.ts';
 import type { TaskDeps } from './task-deps.ts';
 import { makeScratchDir, removeDir, writeTree } from './workspace.ts';
 
+/**
+ * `rollbackTo`: the repair loop restored dist/ to round N's version (lib/playtest/store.ts);
+ * it is republished whatever the build times say, and not play-tested again (it was).
+ */
 export async function deployJob(
   deps: TaskDeps,
   withClient: WithClient,
   jobId: number,
-  opts: { force?: boolean } = {},
+  opts: { rollbackTo?: number; force?: boolean } = {},
 ): Promise<{ slot: number; url: string } | null> {
   const job = await withClient((c) => getJob(c, jobId));
   if (!job) throw new MissingJobError(jobId);
   const redeploy = job.status === 'deployed' && job.slot !== null && job.url !== null;
-  // `force`: a restored version or "put on a slot" (lib/studio/) deploys dist/ as it is.
-  if (redeploy && !opts.force && !(await withClient((c) => hasUndeployedBuild(c, jobId))))
+  const { rollbackTo, force } = opts;
+  // A rollback only ever replaces a deployed game's files; a game gone since has nothing to roll back.
+  if (rollbackTo !== undefined && !redeploy) return null;
+  // `force`: a version restored by request (lib/studio/) is published as it is.
+  if (redeploy && rollbackTo === undefined && !force && !(await withClient((c) => hasUndeployedBuild(c, jobId))))
     return { slot: job.slot!, url: job.url! };
   if (job.status === 'failed' || job.status === 'removed' || job.status === 'cancelled') return null;
 
@@ -60,11 +67,14 @@ export async function deployJob(
         await addEvent(tx, {
           jobId,
           kind: 'deployed',
-          message: `deployed to slot ${slot}: ${url}`,
-          data: { slot, url },
+          message: `${rollbackTo ? `rolled back to round ${rollbackTo}'s version: ` : ''}deployed to slot ${slot}: ${url}`,
+          data: rollbackTo ? { slot, url, rollbackTo } : { slot, url },
         });
-        await chainNext(tx, jobId, { after: 'deploy-game', playtest: deps.config.PLAYTEST === 'on' });
-        if (deps.config.PLAYTEST !== 'on') await settleFeedback(tx, jobId, null); // nothing will play-test the new version
+        // A rollback republishes a version already play-tested, a restored one was chosen by a person: nothing follows.
+        const playtest = deps.config.PLAYTEST === 'on' && !rollbackTo && !force;
+        await chainNext(tx, jobId, { after: 'deploy-game', playtest });
+        // Nothing will play-test a player's change: it is kept as it is.
+        if (!playtest && !rollbackTo) await settleFeedback(tx, jobId, null);
         return { slot, url };
       }),
     );

@@ -6,10 +6,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Genre, JobInput, PhaseStatus, describeZodError, phaseName, type PhaseNumber } from './artifacts.ts';
 import { deleteArtifacts, loadArtifacts, saveArtifacts } from './artifact-store.ts';
-import { ProviderSpec, providerEnv } from './agents/claude/providers.ts';
+import { ProviderSpec, providerEnv } from './llm/providers.ts';
 import { forkComparison } from './compare.ts';
 import { providerSettings } from './config.ts';
-import { inTransaction, type DbClient } from './db.ts';
+import { inTransaction, type DbClient, type WithClient } from './db.ts';
 import { addEvent } from './events.ts';
 import { chainNext } from './jobs/chain.ts';
 import { failComparisonSiblings, failJob, markIdeaDone, markJobRunning } from './jobs/lifecycle.ts';
@@ -19,19 +19,20 @@ import { validatePhaseOutputs } from './phase-outputs.ts';
 import { CANCELLED_ERROR } from './runtimes/types.ts';
 import { repairInput } from './studio/feedback.ts';
 import { failActiveFeedback } from './studio/feedback-store.ts';
+import { recordRepairFailed } from './playtest/store.ts';
+import { isPlaytestRecord } from './playtest/versions.ts';
 import { workerLineEvent } from './runtimes/worker-lines.ts';
 import { IDEA_PHASE, REPAIR_PHASE, writesDist } from './phases.ts';
 import type { TaskDeps } from './task-deps.ts';
 import { changedFiles, makeScratchDir, readTree, removeDir, writeTree, type FileMap } from './workspace.ts';
-
-export type WithClient = <T>(fn: (client: DbClient) => Promise<T>) => Promise<T>;
 
 export interface PhaseRunResult {
   status: 'completed' | 'failed' | 'timeout' | 'skipped';
   error: string | null;
 }
 
-const SCRATCH_ONLY = (p: string) => p.startsWith('status/') || p === 'input.json';
+// The play-tester's records are not the agent's to change: what it writes there is not taken back.
+const NOT_TAKEN_BACK = (p: string) => p.startsWith('status/') || p === 'input.json' || isPlaytestRecord(p);
 
 export async function runPhase(
   deps: TaskDeps,
@@ -39,8 +40,9 @@ export async function runPhase(
   jobId: number,
   phase: PhaseNumber,
   workerId: string | null,
+  repair?: number,
 ): Promise<PhaseRunResult> {
-  const found = await withClient((c) => getJobForPhase(c, jobId, phase));
+  const found = await withClient((c) => getJobForPhase(c, jobId, phase, repair ?? 1));
   if (!found) throw new MissingJobError(jobId);
   const { job, phaseDone } = found;
   if (job.status === 'failed' || job.status === 'removed' || job.status === 'cancelled')
@@ -127,7 +129,10 @@ async function runInWorkspace(
   run: { job: JobRow; phase: PhaseNumber; input: JobInput; agentEnv: Record<string, string>; workspace: string },
 ): Promise<WorkspaceRun> {
   const { job, phase, workspace } = run;
-  const before = await withClient((c) => loadArtifacts(c, job.id));
+  // Earlier versions (versions/) stay out of the workspace; the play-test rounds (playtest/) are the repair's evidence.
+  const before = new Map(
+    [...(await withClient((c) => loadArtifacts(c, job.id)))].filter(([p]) => !p.startsWith('versions/')),
+  );
   await writeTree(workspace, before);
   await writeFile(path.join(workspace, 'input.json'), JSON.stringify(run.input, null, 2));
 
@@ -154,7 +159,7 @@ async function runInWorkspace(
   await eventChain;
 
   const status = await readStatus(workspace, phase);
-  const after = await readTree(workspace, { skip: SCRATCH_ONLY });
+  const after = await readTree(workspace, { skip: NOT_TAKEN_BACK });
   let error = outcome.error ?? status?.error ?? null;
   let finalStatus = outcome.status;
   if (finalStatus === 'completed') {
@@ -221,9 +226,9 @@ async function recordOutcome(
       { jobId, kind: 'phase_end', phase, message: reason, data: { status: ran.status } },
       deps.secrets,
     );
-    // A failed repair leaves the earlier build deployed and playable.
+    // A failed repair leaves the served version deployed and playable, and ends the repair loop.
     if (phase === REPAIR_PHASE && job.status === 'deployed') {
-      await addEvent(tx, { jobId, kind: 'log', phase, message: 'the repair failed; the earlier build stays deployed' });
+      await recordRepairFailed(tx, jobId, phase, reason, deps.secrets);
       await failActiveFeedback(tx, jobId, `${reason}; the earlier version stays deployed`);
     } else await failJob(tx, jobId, reason);
     if (phase === IDEA_PHASE && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);

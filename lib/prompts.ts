@@ -13,7 +13,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { GENRES, PHASE_OUTPUTS, phaseName, type JobInput, type PhaseNumber } from './artifacts.ts';
 import { readsFramework } from './phases.ts';
-import { frameworkKits, frameworkReference, frameworkSummary } from './agents/claude/framework-reference.ts';
+import { frameworkKits, frameworkReference, frameworkSummary } from './framework-reference.ts';
 
 export class PromptError extends Error {
   code: 'prompt_template_missing' | 'prompt_variable_missing';
@@ -29,7 +29,7 @@ export const PHASE_INPUT_FILES: Record<PhaseNumber, string[]> = {
   2: ['idea.json', 'idea.md'],
   3: ['idea.json', 'design.json'],
   4: ['idea.json', 'design.json', 'plan.json'],
-  5: ['plan.json', 'dist/'],
+  5: ['idea.json', 'design.json', 'plan.json', 'dist/', 'playtest/round-N/'],
 };
 
 /** The JSON Schema a phase's JSON artifact must satisfy, generated from its zod schema (null for build/repair). */

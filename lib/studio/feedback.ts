@@ -2,14 +2,15 @@
 // receives it with the current build and the latest play-test evidence. The
 // new version is deployed and play-tested; it is kept only if its score is not
 // worse than before, otherwise the version the change started from is put back
-// and the player sees why. settleFeedback is the one place that rule lives
-// (swap it for the repair loop's keep-best rule when that lands).
+// and the player sees why — by the repair loop's keep-best rule (lib/playtest/
+// store.ts), which reports its verdict to settleFeedback.
 import { z } from 'zod';
 import { withTransaction, type Db, type DbClient, type Queryable } from '../db.ts';
 import { addEvent } from '../events.ts';
 import { getJob } from '../jobs/repository.ts';
 import { repairFeedback } from '../playtest/feedback.ts';
-import { enqueueForcedDeploy, enqueuePhase } from '../queue/enqueue.ts';
+import { playtestRound } from '../jobs/phase-runs.ts';
+import { enqueueRepair } from '../queue/enqueue.ts';
 import { StudioError, jobNotFound } from './errors.ts';
 import {
   activeFeedback,
@@ -19,7 +20,7 @@ import {
   type FeedbackRow,
 } from './feedback-store.ts';
 
-import { restoreDist, snapshotDist } from './versions.ts';
+import { snapshotDist } from './versions.ts';
 
 export const FeedbackRequest = z
   .object({
@@ -50,7 +51,8 @@ export async function postFeedback(db: Db, jobId: number, text: string): Promise
         message: `feedback #${row.id} received; a repair run will make the change`,
         data: { feedbackId: row.id, status: 'queued' },
       });
-      await enqueuePhase(tx, jobId, 5);
+      // The next repair of the job's repair loop (its play-test round decides keep or roll back).
+      await enqueueRepair(tx, jobId, await playtestRound(tx, jobId));
       return row;
     });
   } catch (e) {
@@ -85,14 +87,15 @@ export async function repairInput(tx: Queryable, jobId: number): Promise<string 
 }
 
 /**
- * Settles a running feedback after its new version was play-tested (score) or
- * could not be (null): keep it, or put the earlier version back and redeploy it.
- * Returns what happened, or null when no feedback run was waiting.
+ * Settles a running feedback once its new version was judged. The repair loop
+ * (lib/playtest/store.ts) decides keep or roll back — a changed game that scores
+ * worse than the version it replaced is rolled back there, files and all — and
+ * reports it here; null = the new version could not be play-tested (kept as it is).
  */
 export async function settleFeedback(
   tx: DbClient,
   jobId: number,
-  score: number | null,
+  verdict: { score: number; rolledBack: boolean; servedScore: number | null } | null,
 ): Promise<'kept' | 'rolled_back' | null> {
   const { rows } = await tx.query<FeedbackRow>(
     `select * from gamepocgen.feedback where job_id = $1 and status = 'running' for update`,
@@ -100,30 +103,28 @@ export async function settleFeedback(
   );
   const fb = rows[0];
   if (!fb) return null;
-  const worse = score !== null && fb.score_before !== null && score < fb.score_before;
-  if (!worse) {
+  const before = verdict?.servedScore ?? fb.score_before;
+  if (!verdict?.rolledBack) {
     const outcome =
-      score === null
+      verdict === null
         ? 'kept (the new version could not be play-tested)'
-        : `kept: play-test score ${score}${fb.score_before !== null ? ` (was ${fb.score_before})` : ''}`;
-    await settleFeedbackRow(tx, fb.id, { status: 'kept', scoreAfter: score, outcome });
+        : `kept: play-test score ${verdict.score}/100${before !== null ? ` (was ${before}/100)` : ''}`;
+    await settleFeedbackRow(tx, fb.id, { status: 'kept', scoreAfter: verdict?.score ?? null, outcome });
     await addEvent(tx, {
       jobId,
       kind: 'feedback',
       message: `feedback #${fb.id}: new version ${outcome}`,
-      data: { feedbackId: fb.id, status: 'kept', score },
+      data: { feedbackId: fb.id, status: 'kept', score: verdict?.score ?? null },
     });
     return 'kept';
   }
-  const outcome = `rolled back: the changed game scored ${score}/100, worse than ${fb.score_before}/100 before the change`;
-  await restoreDist(tx, jobId, fb.base_version);
-  await enqueueForcedDeploy(tx, jobId);
-  await settleFeedbackRow(tx, fb.id, { status: 'rolled_back', scoreAfter: score, outcome });
+  const outcome = `rolled back: the changed game scored ${verdict.score}/100, worse than ${before}/100 before the change`;
+  await settleFeedbackRow(tx, fb.id, { status: 'rolled_back', scoreAfter: verdict.score, outcome });
   await addEvent(tx, {
     jobId,
     kind: 'feedback',
     message: `feedback #${fb.id}: ${outcome}`,
-    data: { feedbackId: fb.id, status: 'rolled_back', score },
+    data: { feedbackId: fb.id, status: 'rolled_back', score: verdict.score },
   });
   return 'rolled_back';
 }
