@@ -35,6 +35,9 @@ export async function deployJob(
   if (redeploy && rollbackTo === undefined && !force && !(await withClient((c) => hasUndeployedBuild(c, jobId))))
     return { slot: job.slot!, url: job.url! };
   if (job.status === 'failed' || job.status === 'removed' || job.status === 'cancelled') return null;
+  // Idempotent by state: only a finished build that isn't deployed yet is published (not a job still being built,
+  // nor a recycled one) — unless a person asked (`force`: a restored version, "put on a slot").
+  if (!redeploy && !force && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) return null;
 
   const dist = await withClient((c) => loadArtifacts(c, jobId, 'dist/'));
   if (!dist.has('dist/index.html')) {

@@ -168,13 +168,14 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
         duplex.end(secretsLine(stdinSecrets));
       }
       let timedOut = false;
+      // The job was cancelled (lib/studio/cancel-watch.ts): the container goes now.
       let cancelled = false;
-      const onAbort = () => {
+      const onCancel = () => {
         cancelled = true;
         void tolerateGone(() => container.kill()).catch(() => {});
       };
-      if (request.signal?.aborted) onAbort();
-      else request.signal?.addEventListener('abort', onAbort, { once: true });
+      if (request.cancelSignal?.aborted) onCancel();
+      else request.cancelSignal?.addEventListener('abort', onCancel, { once: true });
       timer = setTimeout(
         () => {
           timedOut = true;
@@ -182,6 +183,10 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
         },
         (request.timeoutSeconds + grace) * 1000,
       );
+      // The runner is stopping past its grace: the container goes now (the caller returns the phase to the queue).
+      const onAbort = () => void tolerateGone(() => container.kill()).catch(() => {});
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+      if (request.signal?.aborted) onAbort();
       let exitCode: number | null = null;
       let waitError: string | null = null;
       try {
@@ -192,6 +197,7 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
       }
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
+      request.cancelSignal?.removeEventListener('abort', onCancel);
       const status: PhaseRunOutcome['status'] = cancelled
         ? 'failed'
         : timedOut

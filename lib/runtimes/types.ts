@@ -15,8 +15,10 @@ export interface PhaseRunRequest {
   env: Record<string, string>;
   /** Every line the worker printed, parsed, cut and redacted (lib/worker-protocol/lines.ts). */
   onLine(line: WorkerLine): void;
-  /** Aborted when the job is cancelled: the runtime kills the worker and reports `failed` with a `cancelled` error. */
+  /** Aborted when the runner stops past its shutdown grace: the worker is killed and the phase ends `failed`. */
   signal?: AbortSignal;
+  /** Aborted when the job is cancelled: the runtime kills the worker and reports `failed` with CANCELLED_ERROR. */
+  cancelSignal?: AbortSignal;
 }
 
 /** The outcome's error when the phase was stopped because its job was cancelled. */
