@@ -18,7 +18,7 @@ import { addJobUsage, getJob, getJobForPhase, recentTitles, setGameGenre, type J
 import { validatePhaseOutputs } from './phase-outputs.ts';
 import { CANCELLED_ERROR } from './runtimes/types.ts';
 import { repairInput } from './studio/feedback.ts';
-import { failActiveFeedback } from './studio/feedback-store.ts';
+import { activeFeedback, failActiveFeedback } from './studio/feedback-store.ts';
 import { recordRepairFailed } from './playtest/store.ts';
 import { isPlaytestRecord } from './playtest/versions.ts';
 import { workerLineEvent } from './runtimes/worker-lines.ts';
@@ -52,7 +52,9 @@ export async function runPhase(
   if (!found) throw new MissingJobError(jobId);
   const { job, phaseDone, previousDone } = found;
   if (job.status === 'cancelled') return { status: 'skipped', error: 'job is cancelled' };
-  const refusal = notCalledFor(job, phase, phaseDone, previousDone);
+  // A player's feedback (lib/studio/feedback.ts) calls for a repair as a failed play-test does.
+  const feedbackWaiting = phase === REPAIR_PHASE && (await withClient((c) => activeFeedback(c, jobId))) !== null;
+  const refusal = notCalledFor(job, phase, phaseDone, previousDone, feedbackWaiting);
   if (refusal) return { status: 'skipped', error: refusal };
   if (phaseDone) {
     await withClient((c) => chainNext(c, jobId, { after: 'run-phase', phase }));
@@ -307,12 +309,19 @@ async function recordOutcome(
  * (phase 5) only for a deployed game whose repair loop is repairing. A completed
  * phase re-chains its next step only while the job is still on its way.
  */
-function notCalledFor(job: JobRow, phase: PhaseNumber, done: boolean, previousDone: boolean): string | null {
+function notCalledFor(
+  job: JobRow,
+  phase: PhaseNumber,
+  done: boolean,
+  previousDone: boolean,
+  feedbackWaiting = false,
+): string | null {
   if (job.status === 'failed' || job.status === 'removed' || job.status === 'recycled') return `job is ${job.status}`;
   if (phase === REPAIR_PHASE) {
     if (done) return null; // re-chains its deploy, which publishes only a build newer than the deployed one
     if (job.status !== 'deployed') return `job is ${job.status}: a repair follows a deployed game's play-test`;
-    if (job.playtest?.loop !== 'repairing') return `no play-test of job ${job.id} asked for a repair`;
+    if (job.playtest?.loop !== 'repairing' && !feedbackWaiting)
+      return `no play-test of job ${job.id} asked for a repair`;
     return null;
   }
   if (done) return job.status === 'deployed' || job.status === 'deploying' ? `phase ${phase} already done` : null;
