@@ -36,7 +36,8 @@ export async function createApiClient(config: Config, env = process.env): Promis
     try {
       return await fetch(`${base}${pathname}`, {
         method,
-        headers: headers(body !== undefined),
+        // Every mutation is JSON, bodiless cancel/retry too: the server refuses a POST without it (415).
+        headers: headers(body !== undefined || method !== 'GET'),
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (e) {

@@ -1,16 +1,18 @@
 // Every game stays playable: a game that lost its slot (recycled) is served
 // from its stored dist/ artifacts at a stable per-job address, on an origin of
 // its own — http://game-<id>.<host>/ — and at /archive/<id>/ (sandboxed to an
-// opaque origin, like /play/N/). Same CSP and isolation as the slots.
+// opaque origin, like /play/N/). Same CSP, framing rule and isolation as the slots.
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { getArtifact } from '../lib/artifact-store.ts';
+import { contentTypeFor } from '../lib/game-serving.ts';
 import { getJob } from '../lib/jobs/repository.ts';
-import { contentTypeFor, GAME_CSP } from '../lib/game-serving.ts';
 import type { AppDeps } from './deps.ts';
-import { SANDBOXED_GAME_CSP, gameHeaders } from './play.ts';
+import { requestHost } from './guard.ts';
+import type { HostPolicy } from './hosts.ts';
+import { framedGameCsp, gameFileFailure, gameHeaders, SANDBOXED_GAME_CSP } from './play.ts';
+import { decodePath } from './validate.ts';
 
-const ARCHIVE_HOST = /^game-(\d{1,15})\./i;
 /** Statuses whose stored build is served (a removed game was deleted on purpose). */
 const SERVED = new Set(['deployed', 'recycled', 'cancelled', 'failed']);
 
@@ -21,12 +23,13 @@ export function archiveUrl(deps: Pick<AppDeps, 'config'>, jobId: number): string
   return DOMAIN === 'localhost' ? `http://game-${jobId}.localhost:${PORT}/` : `https://game-${jobId}.${DOMAIN}/`;
 }
 
-/** Serves an archived game when the Host header names one (game-<id>.<anything>). */
-export function archiveHostMiddleware(deps: AppDeps): MiddlewareHandler {
+/** Serves an archived game when the Host header names one (game-<id>.localhost or game-<id>.DOMAIN). */
+export function archiveHostMiddleware(deps: AppDeps, policy: HostPolicy): MiddlewareHandler {
+  const csp = framedGameCsp(policy);
   return async (c, next) => {
-    const match = ARCHIVE_HOST.exec(c.req.header('host') ?? '');
-    if (!match) return next();
-    return serveArchiveFile(c, deps, Number(match[1]), new URL(c.req.url).pathname, GAME_CSP);
+    const host = policy.classify(requestHost(c));
+    if (host.kind !== 'archive') return next();
+    return serveArchiveFile(c, deps, host.jobId, new URL(c.req.url).pathname, csp);
   };
 }
 
@@ -43,25 +46,21 @@ export function createArchiveRoutes(deps: AppDeps) {
 
 async function serveArchiveFile(c: Context, deps: AppDeps, jobId: number, urlPath: string, csp: string) {
   const headers = gameHeaders(csp);
-  let rel: string;
-  try {
-    rel = decodeURIComponent(urlPath).replace(/^\/+/, '');
-  } catch {
-    return c.text('bad path encoding', 400, headers);
-  }
+  const fail = gameFileFailure(c, headers);
+  const decoded = decodePath(urlPath);
+  if (!decoded.ok) return fail(400, 'invalid_path', decoded.message);
+  let rel = decoded.path.replace(/^\/+/, '');
   if (rel === '' || rel.endsWith('/')) rel += 'index.html';
   if (rel === 'favicon.ico') return c.body(null, 204, headers);
   if (rel.split('/').some((seg) => seg === '..' || seg === '.') || rel.includes('\0'))
-    return c.text(`not found: ${rel.slice(0, 200)}`, 404, headers);
+    return fail(404, 'file_not_found', `archived game ${jobId} has no file "${rel.slice(0, 200)}"`);
   const job = Number.isSafeInteger(jobId) ? await getJob(deps.db, jobId) : null;
-  if (!job || !SERVED.has(job.status)) return c.text(`no archived game ${jobId}`, 404, headers);
+  if (!job || !SERVED.has(job.status)) return fail(404, 'no_archived_game', `no archived game ${jobId}`);
   const file = await getArtifact(deps.db, jobId, `dist/${rel}`);
   if (!file)
-    return c.text(
-      rel === 'index.html' ? `job ${jobId} has no built game` : `not found: ${rel.slice(0, 200)}`,
-      404,
-      headers,
-    );
+    return rel === 'index.html'
+      ? fail(404, 'no_game', `job ${jobId} has no built game`)
+      : fail(404, 'file_not_found', `archived game ${jobId} has no file "${rel.slice(0, 200)}"`);
   return c.body(new Uint8Array(file.bytes), 200, {
     ...headers,
     'content-type': contentTypeFor(rel),

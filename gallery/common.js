@@ -46,7 +46,9 @@ export class ApiError extends Error {
 /** fetch + JSON; errors in the API's shape become ApiError with a message a person can act on. */
 export async function api(path, init = {}) {
   const token = getToken();
-  const headers = { ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) };
+  // Every mutation is JSON, bodiless ones too: the server refuses a POST without it (415).
+  const mutating = (init.method ?? 'GET') !== 'GET';
+  const headers = { ...(init.body || mutating ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) };
   if (token) headers.authorization = `Bearer ${token}`;
   let res;
   try {

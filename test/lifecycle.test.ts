@@ -62,7 +62,7 @@ describe('job statuses', () => {
   });
 
   it('allows exactly the statuses the table constraint allows', async () => {
-    // The constraint as the last migration that (re)defines it leaves it (006_studio.sql added `cancelled`).
+    // The constraint as the last migration that (re)defines it leaves it (007_studio.sql added `cancelled`).
     const dir = path.join(ROOT_DIR, 'migrations');
     const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
     let check = '';

@@ -1,4 +1,4 @@
-// Rows of gamepocgen.feedback (migrations/006_studio.sql): one request for a
+// Rows of gamepocgen.feedback (migrations/007_studio.sql): one request for a
 // change to a deployed game, and how it ended.
 import type { Queryable } from '../db.ts';
 
