@@ -4,6 +4,7 @@
 // and survive restarts.
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queryable } from './db.ts';
+import { jobsByStatus, playtestVerdicts } from './jobs/metrics-queries.ts';
 import { liveRunnerCount } from './presence.ts';
 import { queueDepth } from './queue/queries.ts';
 
@@ -101,13 +102,6 @@ function phaseDurations(db: Queryable) {
   };
 }
 
-export async function jobsByStatus(db: Queryable) {
-  const { rows } = await db.query<{ status: string; n: number }>(
-    'select status, count(*)::int n from gamepocgen.jobs group by status',
-  );
-  return rows;
-}
-
 export async function runningPhases(db: Queryable) {
   const { rows } = await db.query<{ runtime: string; n: number }>(
     `select runtime, count(*)::int n from gamepocgen.phase_runs where status = 'running' group by runtime`,
@@ -120,14 +114,6 @@ export async function slotUsage(db: Queryable) {
     'select count(job_id)::int used, (count(*) - count(job_id))::int free from gamepocgen.slots',
   );
   return rows[0] ?? { used: 0, free: 0 };
-}
-
-export async function playtestVerdicts(db: Queryable) {
-  const { rows } = await db.query<{ verdict: string; n: number }>(
-    `select case when (playtest->>'passed')::boolean then 'passed' else 'failed' end verdict, count(*)::int n
-       from gamepocgen.jobs where playtest is not null group by 1`,
-  );
-  return rows;
 }
 
 export async function phaseDurationBuckets(db: Queryable) {
