@@ -135,7 +135,10 @@ describe('every game stays playable', () => {
       }
       // The sandboxed archive path plays too, and "put on a slot" brings an archived game back to a slot.
       const back = archived[0];
-      const put = await h.api(`/api/jobs/${back.id}/deploy`, { method: 'POST' });
+      const put = await h.api(`/api/jobs/${back.id}/deploy`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(put.status).toBe(202);
       const redeployed = await h.waitForJob(back.id, ['deployed'], 60_000);
       expect(redeployed.url).toMatch(/gamedemo\d\.localhost/);
