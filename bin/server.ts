@@ -3,6 +3,7 @@
 // and by the tests, so they exercise exactly what users run.
 import { serve, type ServerType } from '@hono/node-server';
 import { run, type Runner } from 'graphile-worker';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from '../functions/app.ts';
 import { resolveApiToken } from '../lib/api-token.ts';
@@ -10,6 +11,7 @@ import { ROOT_DIR, type Config } from '../lib/config.ts';
 import { createPool, resolveDatabase, type Db } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
 import { migrate } from '../lib/migrate.ts';
+import { CHROMIUM_PATH } from '../lib/playtest/browser.ts';
 import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
 import { presenceEvents } from '../lib/runner-events.ts';
 import { createTaskDeps, type TaskDeps } from '../lib/task-deps.ts';
@@ -96,6 +98,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     apiToken: token.token,
     tokenConfigured: token.configured,
     runtimeDescription,
+    browserDescription: describeBrowser(config, taskDeps !== null),
     startedAt: new Date(),
   });
   handle = app.fetch;
@@ -122,6 +125,12 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       await database.embedded?.stop();
     },
   };
+}
+
+function describeBrowser(config: Config, runsTasks: boolean): string {
+  if (!runsTasks) return 'none in this process (play-tests run in the worker service)';
+  if (config.PLAYTEST === 'off') return 'off (PLAYTEST=off)';
+  return existsSync(CHROMIUM_PATH) ? `chromium at ${CHROMIUM_PATH}` : `missing: no ${CHROMIUM_PATH} (play-tests skip)`;
 }
 
 type Fetch = (req: Request, env?: unknown) => Response | Promise<Response>;

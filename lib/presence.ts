@@ -44,11 +44,15 @@ export async function registerPresence(connectionString: string): Promise<Presen
   };
 }
 
-/** Runner processes whose Postgres session is still open (a dead one's row lingers until the reaper runs). */
+/**
+ * Runner processes whose Postgres session is still open (a dead one's row lingers
+ * until the reaper runs), as a scalar subquery. pg_stat_get_activity(pid) reads
+ * only each row's own backend instead of building the whole pg_stat_activity view.
+ */
+export const LIVE_RUNNERS_SQL = `select count(*)::int from gamepocgen.worker_processes wp
+  where exists (select 1 from pg_stat_get_activity(wp.backend_pid) a where a.backend_start = wp.backend_start)`;
+
 export async function liveRunnerCount(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `select count(*)::int n from gamepocgen.worker_processes wp
-      where exists (select 1 from pg_stat_activity a where a.pid = wp.backend_pid and a.backend_start = wp.backend_start)`,
-  );
+  const { rows } = await db.query<{ n: number }>(`select (${LIVE_RUNNERS_SQL}) n`);
   return rows[0]!.n;
 }
