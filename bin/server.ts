@@ -2,7 +2,7 @@
 // migrations, the Hono API and the graphile-worker runner. Used by `npm start`
 // and by the tests, so they exercise exactly what users run.
 import { serve, type ServerType } from '@hono/node-server';
-import { run, type Runner } from 'graphile-worker';
+import { run, type Logger, type Runner, type WorkerEvents } from 'graphile-worker';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from '../functions/app.ts';
@@ -40,6 +40,10 @@ export interface ServiceOptions {
   log?: (line: string) => void;
   /** Use this database URL instead of resolving one from the config. */
   databaseUrl?: string;
+  /** graphile-worker's log (default: its console logger); the bench sends it to a file. */
+  workerLogger?: Logger;
+  /** An emitter for graphile-worker's events (job:start, …), e.g. to time hand-offs in the bench. */
+  workerEvents?: WorkerEvents;
 }
 
 export async function startService(initialConfig: Config, opts: ServiceOptions = {}): Promise<Service> {
@@ -83,8 +87,8 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       taskList: createTaskList(taskDeps),
       crontabFile: path.join(ROOT_DIR, 'crontab'),
       noHandleSignals: true,
-      events: presenceEvents(database.url),
-      logger: undefined,
+      events: presenceEvents(database.url, opts.workerEvents),
+      logger: opts.workerLogger,
     });
   }
 

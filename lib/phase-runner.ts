@@ -12,8 +12,8 @@ import { providerSettings } from './config.ts';
 import { inTransaction, type DbClient } from './db.ts';
 import { addEvent } from './events.ts';
 import { chainNext } from './jobs/chain.ts';
-import { failComparisonSiblings, failJob, markIdeaDone, markJobRunning } from './jobs/lifecycle.ts';
-import { finishPhaseRun, startPhaseRun } from './jobs/phase-runs.ts';
+import { failComparisonSiblings, failJob, markIdeaDone, startPhase } from './jobs/lifecycle.ts';
+import { finishPhaseRun } from './jobs/phase-runs.ts';
 import { addJobUsage, getJobForPhase, recentTitles, type JobRow } from './jobs/repository.ts';
 import { validatePhaseOutputs } from './phase-outputs.ts';
 import { repairFeedback } from './playtest/feedback.ts';
@@ -57,18 +57,15 @@ export async function runPhase(
     return { status: 'failed', error: (e as Error).message };
   }
 
-  // The phase run is the first write, so its started_at measures pickup latency.
+  // The phase run is the first write (one statement), so its started_at measures the hand-off.
   const runId = await withClient((c) =>
-    inTransaction(c, async (tx) => {
-      const id = await startPhaseRun(tx, { jobId, phase, runtime: deps.runtime.name, agent: deps.agent, workerId });
-      await markJobRunning(tx, jobId, phase, deps.agent);
-      await addEvent(tx, {
-        jobId,
-        kind: 'phase_start',
-        phase,
-        message: `phase ${phase} (${phaseName(phase)}) started on ${deps.runtime.name}`,
-      });
-      return id;
+    startPhase(c, {
+      jobId,
+      phase,
+      agent: deps.agent,
+      runtime: deps.runtime.name,
+      workerId,
+      message: `phase ${phase} (${phaseName(phase)}) started on ${deps.runtime.name}`,
     }),
   );
 
