@@ -1,13 +1,42 @@
+// Two projects. `unit`: pure code, the framework on a fake DOM, prompt rendering, scoring and
+// in-process servers — no Postgres, no browser, no Docker, no Claude Code CLI; it has no global
+// set-up, so `npm run test:unit` starts nothing. `integration`: everything else, with one real
+// PostgreSQL and a migrated template database for the run (test/helpers/global-setup.ts).
+// A unit file that asks for a database fails with a message naming this file.
 import { defineConfig } from 'vitest/config';
+
+const UNIT = [
+  'test/framework/**/*.test.ts',
+  'test/builtin/**/*.test.ts',
+  'test/claude/key-proxy.test.ts',
+  'test/claude/model-server.test.ts',
+  'test/claude/prompts.test.ts',
+  'test/docker/pure.test.ts',
+  'test/config-docs.test.ts',
+  'test/layers/**/*.test.ts',
+  'test/lifecycle.test.ts',
+  'test/playtest-score.test.ts',
+  'test/unit-guard.test.ts',
+];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     // 2 cores: two files at a time keeps the browser and runner suites from starving each other.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          exclude: UNIT,
+          globalSetup: ['test/helpers/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -50,4 +50,4 @@ say "engine $(docker version --format '{{.Server.Version}}') is up"
 # 3. The test images (cached by an inputs-hash label).
 NODE="$ROOT/node_modules/.bin/node"
 [ -x "$NODE" ] || { say "ERROR node_missing: $NODE not found; run npm ci first (Node 24 comes from the node package)"; exit 1; }
-"$NODE" "$ROOT/test/fixtures/docker/build-images.ts"
+"$NODE" "$ROOT/support/docker-images.ts"

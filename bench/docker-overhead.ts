@@ -4,7 +4,7 @@
 // measured in rotation in the same run so all see the same engine state. The
 // like-for-like cycle that also waits for removal is reported beside it.
 // Target: the runtime's median within 1.2× of `docker run --rm`'s.
-// Run directly: node bench/docker-overhead.ts [--iterations N]
+// Run directly: npx node bench/docker-overhead.ts [--iterations N]
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,8 +12,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { createDockerRuntime } from '../lib/runtimes/docker.ts';
-import type { WorkerLine } from '../lib/runtimes/types.ts';
-import { ensureTestImages, WORKER_TEST_IMAGE } from '../test/fixtures/docker/build-images.ts';
+import type { WorkerLine } from '../lib/worker-protocol/lines.ts';
+import { ensureTestImages, WORKER_TEST_IMAGE } from '../support/docker-images.ts';
 
 const run = promisify(execFile);
 const COMMAND = ['node', '/app/test/fixtures/docker/fake-worker.mjs'];

@@ -4,12 +4,12 @@
 //                  shell's first render; median of several cold loads), target ≤ 300 ms;
 //   fps          — animation frames per second over ~3 s of play (window.__game.frames), target ≥ 55.
 // Reported figures are the worst kit's (max firstFrameMs, min fps); perKit has them all.
-// Run directly: node bench/game-fps.ts [--loads N] [--seconds S] [--kit arena-shooter]
+// Run directly: npx node bench/game-fps.ts [--loads N] [--seconds S] [--kit arena-shooter]
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { GENRES, type Genre } from '../lib/artifacts.ts';
-import { generateGame } from '../test/builtin/generate.ts';
-import { launchChromium, serveDist } from '../test/browser/harness.ts';
+import { generateGame } from '../support/generate-game.ts';
+import { launchChromium, serveDist } from '../support/browser.ts';
 
 export interface KitFps {
   kit: Genre;

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config.ts';
 import { createPool, resolveDatabase } from '../lib/db.ts';
 import { migrate } from '../lib/migrate.ts';
+import { localSlotUrl, slotName } from '../lib/slot-names.ts';
 import { startService } from './server.ts';
 import { generateCommand } from './generate-command.ts';
 
@@ -23,8 +24,8 @@ async function main(argv: string[]) {
   switch (command) {
     case 'start': {
       const service = await startService(config, { log: (l) => console.log(l) });
-      const slotUrl = `http://gamedemo0.localhost:${service.port}/`;
-      console.log(`\nGamePocGen is running at ${service.url}/  (games at ${slotUrl} … gamedemo${config.SLOTS - 1})`);
+      const slotUrl = localSlotUrl(0, service.port);
+      console.log(`\nGamePocGen is running at ${service.url}/  (games at ${slotUrl} … ${slotName(config.SLOTS - 1)})`);
       if (!service.tokenConfigured)
         console.log(
           `login URL for other machines: ${service.url}/#token=${service.apiToken}  (callers on this machine need no token unless API_TOKEN is set)`,

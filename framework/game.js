@@ -33,7 +33,7 @@ const SAVE_VERSION = 1;
 /**
  * @param {object} options
  * @param {any} options.config   the game's config (dist/config.js)
- * @param {{id: string, create: (g: any) => any}} options.kit
+ * @param {import('./kit.js').Kit} options.kit   the genre kit (contract: framework/kit.js)
  * @param {HTMLCanvasElement} options.canvas
  * @param {Document} [options.doc]
  * @param {any} [options.win]   the window (for keys and `__game`)
@@ -78,7 +78,7 @@ export function bootGame({ config, kit, canvas, doc = document, win = window }) 
     onKey: (code) => onShortcut(code),
   });
 
-  /** Everything a kit may use; see docs/framework.md ("The kit context"). */
+  /** Everything a kit may use (contract: KitContext in framework/kit.js; guide: docs/framework.md). @type {import('./kit.js').KitContext} */
   const g = {
     config,
     palette,

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
+import { describeZodError, zodIssues } from '../lib/artifacts.ts';
 
 export class HttpError extends Error {
   readonly status: ContentfulStatusCode;
@@ -26,7 +27,5 @@ export function errorResponse(
 }
 
 export function validationError(error: z.ZodError, what: string): HttpError {
-  const details = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
-  return new HttpError(400, 'invalid_request', `invalid ${what}: ${summary}`, details);
+  return new HttpError(400, 'invalid_request', `invalid ${what}: ${describeZodError(error, '')}`, zodIssues(error));
 }

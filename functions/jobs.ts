@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { z } from 'zod';
-import { providerEnv } from '../lib/agents/claude/providers.ts';
+import { providerEnv } from '../lib/llm/providers.ts';
 import { getArtifact, listArtifacts } from '../lib/artifact-store.ts';
 import { providerSettings } from '../lib/config.ts';
 import { listEvents } from '../lib/events.ts';
@@ -17,7 +17,7 @@ import type { AppDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 import { serializeEvent, streamJobEvents } from './sse.ts';
 import { jsonBody, pathId, query } from './validate.ts';
-import { contentTypeFor } from './content-types.ts';
+import { contentTypeFor } from '../lib/game-serving.ts';
 
 const ListQuery = z.object({
   status: z.enum(JOB_STATUSES).optional(),

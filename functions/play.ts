@@ -6,14 +6,9 @@ import path from 'node:path';
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { slotDir } from '../lib/deployers/releases.ts';
-import { contentTypeFor } from './content-types.ts';
+import { contentTypeFor, GAME_CSP } from '../lib/game-serving.ts';
+import { SLOT_HOST } from '../lib/slot-names.ts';
 import type { AppDeps } from './deps.ts';
-
-export const GAME_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; " +
-  "font-src 'self' data:; connect-src 'none'; worker-src 'self' blob:; form-action 'none'; base-uri 'none'";
-
-const SLOT_HOST = /^gamedemo(\d{1,3})\./i;
 
 /** Serves a slot when the Host header names one (gamedemoN.<anything>). */
 export function slotHostMiddleware(deps: AppDeps): MiddlewareHandler {

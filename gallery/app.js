@@ -64,7 +64,8 @@ async function render() {
 let pending = null;
 function scheduleRender() {
   // Coalesce bursts of events into one refresh.
-  pending ??= requestAnimationFrame(() => {
+  if (pending !== null) return;
+  pending = requestAnimationFrame(() => {
     pending = null;
     render().catch((e) => ($('message').textContent = e.message));
   });

@@ -83,6 +83,7 @@ export const Plan = z.object({
   files: z
     .array(
       z.object({
+        // biome-ignore lint/complexity/noUselessEscapeInRegex: the source is rendered into the LLM prompt's JSON schema (pinned by the prompt snapshots)
         path: z.string().regex(/^dist\/[A-Za-z0-9._\/-]+$/, 'must be a relative path under dist/'),
         purpose: ShortText,
       }),
@@ -199,7 +200,17 @@ export const PHASE_OUTPUTS: Record<PhaseNumber, { json?: { path: string; schema:
   5: { required: ['dist/index.html'] },
 };
 
-/** Formats a zod error as one readable line per issue: `path: message`. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+/** A zod error's issues as `{path, message}` (path dotted, '' for the root): the one walk every formatter uses. */
+export function zodIssues(error: z.ZodError): Array<{ path: string; message: string }> {
+  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+/**
+ * Formats a zod error as one readable part per issue, `path: message`, joined by '; '.
+ * An issue at the root is labelled `rootLabel`; with '' it is the bare message.
+ */
+export function describeZodError(error: z.ZodError, rootLabel = '(root)'): string {
+  return zodIssues(error)
+    .map(({ path, message }) => (path || rootLabel ? `${path || rootLabel}: ${message}` : message))
+    .join('; ');
 }

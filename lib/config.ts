@@ -12,6 +12,27 @@ const optionalText = z.string().trim().min(1).optional().catch(undefined);
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 
+/** The agent defaults, shared by this schema and the claude agent's own (lib/agents/claude/config.ts). */
+export const AGENT_DEFAULTS = {
+  MODEL: 'glm-4.6',
+  MAX_TURNS: 40,
+  BUILD_FALLBACK: 'builtin',
+  LLM_MAX_RETRIES: 6,
+} as const;
+
+/**
+ * Agent tuning the service passes to the worker as the operator set it; the claude agent's
+ * schema validates them inside the worker (lib/agents/claude/config.ts).
+ */
+export const PASS_THROUGH_ENV = [
+  'CLAUDE_BIN',
+  'LLM_MAX_RETRIES',
+  'LLM_TIMEOUT_MS',
+  'SMALL_MODEL',
+  'LLM_AUTH_HEADER',
+  'CLAUDE_RUN_AS',
+] as const;
+
 export const ConfigSchema = z.object({
   PORT: int(3000, 0, 65535),
   HOST: z.string().default('0.0.0.0'),
@@ -38,10 +59,10 @@ export const ConfigSchema = z.object({
   ZAI_API_KEY: optionalText,
   ANTHROPIC_API_KEY: optionalText,
   ANTHROPIC_BASE_URL: optionalText,
-  MODEL: z.string().default('glm-4.6'),
-  MAX_TURNS: int(40, 1, 500),
+  MODEL: z.string().default(AGENT_DEFAULTS.MODEL),
+  MAX_TURNS: int(AGENT_DEFAULTS.MAX_TURNS, 1, 500),
   AGENT_MODULE: optionalText,
-  BUILD_FALLBACK: z.enum(['builtin', 'none']).default('builtin'),
+  BUILD_FALLBACK: z.enum(['builtin', 'none']).default(AGENT_DEFAULTS.BUILD_FALLBACK),
   ALLOW_UNSANDBOXED: bool.default(false),
   PLAYTEST: z.enum(['on', 'off']).default('on'),
   // Where the play-tester opens slot N when the public URL isn't reachable from the worker, e.g. http://gamedemo{slot}/ (the slot container).
@@ -52,6 +73,15 @@ export const ConfigSchema = z.object({
     ])
     .optional()
     .transform((v) => v || undefined),
+  /** Where job workspaces and published games live; default under DATA_DIR. */
+  WORKSPACE_ROOT: optionalText,
+  DEPLOY_DIR: optionalText,
+  /** The embedded PostgreSQL's port (when DATABASE_URL is unset). */
+  EMBEDDED_PG_PORT: int(54329, 1, 65535),
+  ...(Object.fromEntries(PASS_THROUGH_ENV.map((k) => [k, optionalText])) as Record<
+    (typeof PASS_THROUGH_ENV)[number],
+    typeof optionalText
+  >),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
@@ -70,8 +100,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const c = parsed.data;
   return {
     ...c,
-    workspaceDir: path.resolve(env.WORKSPACE_ROOT ?? path.join(c.DATA_DIR, 'workspaces')),
-    deployDir: path.resolve(env.DEPLOY_DIR ?? path.join(c.DATA_DIR, 'games')),
+    workspaceDir: path.resolve(c.WORKSPACE_ROOT ?? path.join(c.DATA_DIR, 'workspaces')),
+    deployDir: path.resolve(c.DEPLOY_DIR ?? path.join(c.DATA_DIR, 'games')),
   };
 }
 
@@ -80,7 +110,7 @@ export function llmSettings(c: Config): { baseUrl?: string; apiKey?: string } {
   return { baseUrl: c.LLM_BASE_URL ?? c.ZAI_BASE_URL, apiKey: c.LLM_API_KEY ?? c.ZAI_API_KEY ?? c.ANTHROPIC_API_KEY };
 }
 
-/** The operator's provider settings, for comparison jobs (lib/agents/claude/providers.ts). */
+/** The operator's provider settings, for comparison jobs (lib/llm/providers.ts). */
 export function providerSettings(c: Config): Record<string, string | undefined> {
   return {
     ZAI_BASE_URL: c.ZAI_BASE_URL,

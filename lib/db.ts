@@ -7,6 +7,8 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgre
 export type Db = pg.Pool;
 export type DbClient = pg.PoolClient | pg.Client;
 /** Anything that can run a query: a pool or a checked-out client. */
+/** Runs `fn` with a pooled client (the task adapters pass graphile-worker's helpers.withPgClient). */
+export type WithClient = <T>(fn: (client: DbClient) => Promise<T>) => Promise<T>;
 export type Queryable = Pick<pg.Pool, 'query'> | DbClient;
 
 // bigint ids come back as numbers: job ids stay far below 2^53.
@@ -28,7 +30,7 @@ export async function resolveDatabase(
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: null };
   const embedded = await startEmbeddedPostgres({
     dataDir: config.DATA_DIR,
-    port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+    port: config.EMBEDDED_PG_PORT,
     onLog,
   });
   return { url: embedded.url, embedded };

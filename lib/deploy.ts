@@ -8,7 +8,7 @@ import { chainNext } from './jobs/chain.ts';
 import { failJob, markDeployed, markDeploying, markRecycled } from './jobs/lifecycle.ts';
 import { hasUndeployedBuild } from './jobs/phase-runs.ts';
 import { getJob } from './jobs/repository.ts';
-import type { WithClient } from './phase-runner.ts';
+import type { WithClient } from './db.ts';
 import { MissingJobError } from './phase-runner.ts';
 import { allocateSlot, assignSlot, ensureSlots } from './slots.ts';
 import type { TaskDeps } from './task-deps.ts';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Genre } from './artifacts.ts';
 import type { Db } from './db.ts';
 import { withTransaction } from './db.ts';
-import { ProviderSpec } from './agents/claude/providers.ts';
+import { ProviderSpec } from './llm/providers.ts';
 import { insertComparisonSibling, markComparisonLead } from './jobs/comparison.ts';
 import { createJob } from './jobs/repository.ts';
 

@@ -7,6 +7,7 @@
 import type { Queryable } from './db.ts';
 import { LIVE_RUNNERS_SQL } from './presence.ts';
 import { QUEUE_DEPTH_SQL } from './queue/queries.ts';
+import { withTimeout } from './timeout.ts';
 
 export type HealthSnapshot =
   | { db: 'ok'; liveRunners: number; queueDepth: number; checkedAt: Date }
@@ -39,6 +40,7 @@ export function createHealthMonitor(
           `select (${LIVE_RUNNERS_SQL}) as runners, (${QUEUE_DEPTH_SQL}) as depth`,
         ),
         timeoutMs,
+        'database',
       );
       value = { db: 'ok', liveRunners: rows[0]!.runners, queueDepth: rows[0]!.depth, checkedAt: new Date(at) };
     } catch (e) {
@@ -57,12 +59,4 @@ export function createHealthMonitor(
       return inflight;
     },
   };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>(
-    (_, reject) => (timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms)),
-  );
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

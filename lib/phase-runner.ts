@@ -6,10 +6,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Genre, JobInput, PhaseStatus, describeZodError, phaseName, type PhaseNumber } from './artifacts.ts';
 import { deleteArtifacts, loadArtifacts, saveArtifacts } from './artifact-store.ts';
-import { ProviderSpec, providerEnv } from './agents/claude/providers.ts';
+import { ProviderSpec, providerEnv } from './llm/providers.ts';
 import { forkComparison } from './compare.ts';
 import { providerSettings } from './config.ts';
-import { inTransaction, type DbClient } from './db.ts';
+import { inTransaction, type DbClient, type WithClient } from './db.ts';
 import { addEvent } from './events.ts';
 import { chainNext } from './jobs/chain.ts';
 import { failComparisonSiblings, failJob, markIdeaDone, startPhase } from './jobs/lifecycle.ts';
@@ -21,8 +21,6 @@ import { workerLineEvent } from './runtimes/worker-lines.ts';
 import { IDEA_PHASE, REPAIR_PHASE, writesDist } from './phases.ts';
 import type { TaskDeps } from './task-deps.ts';
 import { changedFiles, makeScratchDir, readTree, removeDir, writeTree, type FileMap } from './workspace.ts';
-
-export type WithClient = <T>(fn: (client: DbClient) => Promise<T>) => Promise<T>;
 
 export interface PhaseRunResult {
   status: 'completed' | 'failed' | 'timeout' | 'skipped';

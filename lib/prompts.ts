@@ -13,7 +13,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { GENRES, PHASE_OUTPUTS, phaseName, type JobInput, type PhaseNumber } from './artifacts.ts';
 import { readsFramework } from './phases.ts';
-import { frameworkKits, frameworkReference, frameworkSummary } from './agents/claude/framework-reference.ts';
+import { frameworkKits, frameworkReference, frameworkSummary } from './framework-reference.ts';
 
 export class PromptError extends Error {
   code: 'prompt_template_missing' | 'prompt_variable_missing';

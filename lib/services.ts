@@ -1,19 +1,10 @@
 // Picks the runtime, agent and deployer for this process from the config, and
 // says which. Tasks receive the result as their dependencies (lib/task-deps.ts).
-import { llmSettings, type Config } from './config.ts';
+import { llmSettings, PASS_THROUGH_ENV, type Config } from './config.ts';
 import { createLocalDeployer } from './deployers/local.ts';
 import type { Deployer } from './deployers/types.ts';
 import { createLocalRuntime } from './runtimes/local.ts';
 import type { Runtime } from './runtimes/types.ts';
-
-const PASS_THROUGH_ENV = [
-  'CLAUDE_BIN',
-  'LLM_MAX_RETRIES',
-  'LLM_TIMEOUT_MS',
-  'SMALL_MODEL',
-  'LLM_AUTH_HEADER',
-  'CLAUDE_RUN_AS',
-] as const;
 
 export class SetupError extends Error {
   code = 'setup_refused';
@@ -35,7 +26,7 @@ export function agentEnv(config: Config): Record<string, string> {
   if (baseUrl) env.LLM_BASE_URL = baseUrl;
   if (apiKey) env.LLM_API_KEY = apiKey;
   // Optional agent tuning, passed through as the operator set it.
-  for (const key of PASS_THROUGH_ENV) if (process.env[key]) env[key] = process.env[key]!;
+  for (const key of PASS_THROUGH_ENV) if (config[key]) env[key] = config[key];
   if (config.AGENT_MODULE) env.AGENT_MODULE = config.AGENT_MODULE;
   return env;
 }

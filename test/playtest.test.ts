@@ -5,7 +5,7 @@
 import type { JobHelpers } from 'graphile-worker';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENRES, PLAYTEST_CHECKS, Playtest } from '../lib/artifacts.ts';
+import { GENRES, PLAYTEST_CHECKS, type Playtest } from '../lib/artifacts.ts';
 import { getJob } from '../lib/jobs/repository.ts';
 import { oneShotBrowser, sharedBrowser } from '../lib/playtest/browser.ts';
 import { playtestJob } from '../lib/playtest/playtest-job.ts';

@@ -1,20 +1,20 @@
 #!/usr/bin/env node
 // Runs one phase of one job inside a worker (container or local child process):
 // validates its env, runs the agent, validates the outputs, writes
-// status/<phase>.json and exits with a code the runtime understands (worker/env.ts).
+// status/<phase>.json and exits with a code the runtime understands (lib/worker-protocol/env.ts).
 // Progress goes to stdout as one JSON object per line. Secrets (the LLM key)
-// arrive on stdin, never in the environment (worker/env.ts, SECRETS_FLAG), and
+// arrive on stdin, never in the environment (lib/worker-protocol/env.ts, SECRETS_FLAG), and
 // stay in this process's memory: the agent gets them in ctx.env.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { JobInput, describeZodError, phaseName, type PhaseStatus } from '../lib/artifacts.ts';
 import { loadAgent } from '../lib/agents/index.ts';
-import type { AgentEvent } from '../lib/agents/types.ts';
 import { validatePhaseOutputs } from '../lib/phase-outputs.ts';
+import { EXIT, readSecretsLine, SECRETS_FLAG, WorkerEnv } from '../lib/worker-protocol/env.ts';
+import { formatWorkerLine, type WorkerLine } from '../lib/worker-protocol/lines.ts';
 import { readTree } from '../lib/workspace.ts';
-import { EXIT, SECRETS_FLAG, WorkerEnv, readSecretsLine } from './env.ts';
 
-const emit = (event: AgentEvent) => process.stdout.write(JSON.stringify(event) + '\n');
+const emit = (line: WorkerLine) => process.stdout.write(formatWorkerLine(line));
 
 const parsedEnv = WorkerEnv.safeParse(process.env);
 if (!parsedEnv.success) {

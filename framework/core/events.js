@@ -17,7 +17,10 @@ export function createEventBus() {
   const bus = {
     on(name, handler) {
       let set = handlers.get(name);
-      if (!set) handlers.set(name, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        handlers.set(name, set);
+      }
       set.add(handler);
       return () => bus.off(name, handler);
     },

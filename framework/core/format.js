@@ -15,7 +15,7 @@ export function formatNumber(value, digits = 2) {
   if (abs < 1000) return sign + (Number.isInteger(abs) ? String(abs) : abs.toFixed(abs < 10 ? 1 : 0));
   const tier = Math.floor(Math.log10(abs) / 3);
   if (tier >= SUFFIXES.length) return sign + abs.toExponential(digits).replace('e+', 'e');
-  let scaled = abs / 10 ** (tier * 3);
+  const scaled = abs / 10 ** (tier * 3);
   // Rounding can push 999.996K up to "1000.00K"; carry into the next suffix instead.
   if (Number(scaled.toFixed(digits)) >= 1000 && tier + 1 < SUFFIXES.length)
     return sign + (1).toFixed(digits) + SUFFIXES[tier + 1];

@@ -6,9 +6,11 @@ import { circlesOverlap, nearest } from '../world/collision.js';
 import { drawSprite } from '../render/sprites.js';
 import { mix, withAlpha } from '../render/color.js';
 
+/** @typedef {import('../world/entities.js').Entity & import('../world/collision.js').Circle & Record<string, any>} Body */
+
+/** @type {import('../kit.js').Kit} */
 export const kit = {
   id: 'arena-shooter',
-  /** @param {any} g the kit context from framework/game.js */
   create(g) {
     const t = g.tuning;
     const P = g.palette;
@@ -137,12 +139,12 @@ export const kit = {
         b.life -= dt;
         if (b.life <= 0 || b.x < -10 || b.x > W + 10 || b.y < -10 || b.y > H + 10) g.world.kill(b);
       }
-      for (const e of g.world.all('enemy')) {
+      for (const e of /** @type {Body[]} */ (g.world.all('enemy'))) {
         const a = Math.atan2(player.y - e.y, player.x - e.x);
         e.x += Math.cos(a) * e.speed * dt;
         e.y += Math.sin(a) * e.speed * dt;
         e.flash = Math.max(0, e.flash - dt);
-        for (const b of g.world.all('bullet')) {
+        for (const b of /** @type {Body[]} */ (g.world.all('bullet'))) {
           if (!b.dead && circlesOverlap(b, e)) {
             g.world.kill(b);
             hurtEnemy(e, damage());

@@ -8,9 +8,9 @@ const COLS = 12;
 const TOP = 60;
 const BRICK_H = 22;
 
+/** @type {import('../kit.js').Kit} */
 export const kit = {
   id: 'breakout',
-  /** @param {any} g */
   create(g) {
     const t = g.tuning;
     const P = g.palette;

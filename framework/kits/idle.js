@@ -5,9 +5,9 @@
 import { drawSprite } from '../render/sprites.js';
 import { mix, withAlpha } from '../render/color.js';
 
+/** @type {import('../kit.js').Kit} */
 export const kit = {
   id: 'idle',
-  /** @param {any} g */
   create(g) {
     const t = g.tuning;
     const P = g.palette;

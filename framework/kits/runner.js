@@ -4,6 +4,8 @@ import { boxesOverlap } from '../world/collision.js';
 import { drawSprite } from '../render/sprites.js';
 import { mix, withAlpha } from '../render/color.js';
 
+/** @typedef {import('../world/entities.js').Entity & import('../world/collision.js').Box & Record<string, any>} Block */
+
 const GROUND = 450;
 const GRAVITY = 2200;
 const HILL_TILE = 960;
@@ -13,9 +15,9 @@ const HILLS = [
   [0.5, 0.2, 90],
 ];
 
+/** @type {import('../kit.js').Kit} */
 export const kit = {
   id: 'runner',
-  /** @param {any} g */
   create(g) {
     const t = g.tuning;
     const P = g.palette;
@@ -97,7 +99,7 @@ export const kit = {
       coinTimer -= dt;
       if (coinTimer <= 0) spawnCoins();
 
-      for (const o of g.world.all('obstacle')) {
+      for (const o of /** @type {Block[]} */ (g.world.all('obstacle'))) {
         o.x -= v * dt;
         if (o.x + o.w < -20) {
           g.world.kill(o);
@@ -117,7 +119,7 @@ export const kit = {
       }
       const cx = player.x + player.w / 2;
       const cy = player.y + player.h / 2;
-      for (const c of g.world.all('coin')) {
+      for (const c of /** @type {Block[]} */ (g.world.all('coin'))) {
         c.x -= v * dt;
         const d = Math.hypot(c.x + 9 - cx, c.y + 9 - cy);
         if (d < magnet() + 24) {

@@ -6,9 +6,9 @@ import { mix, withAlpha } from '../render/color.js';
 const CELL = 30;
 const DIRS = { up: [0, -1], down: [0, 1], left: [-1, 0], right: [1, 0] };
 
+/** @type {import('../kit.js').Kit} */
 export const kit = {
   id: 'snake',
-  /** @param {any} g */
   create(g) {
     const t = g.tuning;
     const P = g.palette;

@@ -10,9 +10,9 @@ const COLS = 24;
 const ROWS = 13;
 const TOP = 10;
 
+/** @type {import('../kit.js').Kit} */
 export const kit = {
   id: 'tower-defense',
-  /** @param {any} g */
   create(g) {
     const t = g.tuning;
     const P = g.palette;

@@ -28,7 +28,8 @@ export function createHud(doc, parent) {
               value,
             ]),
           );
-          cells.set(item.id, (cell = { value, last: item.value }));
+          cell = { value, last: item.value };
+          cells.set(item.id, cell);
         } else if (cell.last !== item.value) {
           cell.value.textContent = item.value;
           cell.last = item.value;

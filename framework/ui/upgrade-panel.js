@@ -44,7 +44,8 @@ export function createUpgradePanel(doc, parent, { onBuy, format, currencyName })
             onBuy(u.id);
           });
           root.appendChild(button);
-          rows.set(u.id, (row = { button, level, cost, key: '' }));
+          row = { button, level, cost, key: '' };
+          rows.set(u.id, row);
         }
         const costText = u.maxed ? 'MAX' : u.unlocked ? `${format(u.cost)} ${currencyName}` : 'locked';
         const key = `${u.level}|${costText}|${u.unlocked && !u.maxed && balance >= u.cost}`;

@@ -31,7 +31,10 @@ export function createWorld() {
     spawn(tag, props) {
       const entity = Object.assign({ id: nextId++, tag, x: 0, y: 0, dead: false }, props);
       let list = byTag.get(tag);
-      if (!list) byTag.set(tag, (list = []));
+      if (!list) {
+        list = [];
+        byTag.set(tag, list);
+      }
       list.push(entity);
       return entity;
     },

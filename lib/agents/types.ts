@@ -2,15 +2,7 @@
 // (a container or a local child process), read the job's inputs and earlier
 // artifacts from the workspace, and write the phase's files into it.
 import type { JobInput, PhaseNumber } from '../artifacts.ts';
-
-export type AgentEventKind = 'log' | 'tool' | 'assistant' | 'usage' | 'error';
-
-/** One observable step of an agent; the worker prints it as a JSON line and the task stores it as a job event. */
-export interface AgentEvent {
-  kind: AgentEventKind;
-  message: string;
-  data?: Record<string, unknown>;
-}
+import type { WorkerLine, WorkerLineKind } from '../worker-protocol/lines.ts';
 
 export interface Usage {
   inputTokens?: number;
@@ -31,11 +23,12 @@ export interface AgentContext {
   input: JobInput;
   /** Aborted when the phase runs out of time. */
   signal: AbortSignal;
-  emit(event: AgentEvent): void;
+  /** One observable step; the worker prints it as a line (lib/worker-protocol/lines.ts), stored as a job event. */
+  emit(line: WorkerLine<WorkerLineKind>): void;
   /** Checks the phase's outputs as the worker will; returns readable problems (empty = valid). */
   validateOutputs(): Promise<string[]>;
   /**
-   * The worker's env plus the secrets the runtime handed over on stdin (worker/env.ts,
+   * The worker's env plus the secrets the runtime handed over on stdin (lib/worker-protocol/env.ts,
    * SECRET_ENV_KEY): held in memory only, so never pass it whole to a child process.
    */
   env: Readonly<Record<string, string | undefined>>;

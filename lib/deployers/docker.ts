@@ -1,6 +1,6 @@
 // The docker deployer: slot N is served by a static-server container
 // `gamedemoN` routed by Traefik. Files are switched atomically by a symlink in
-// the slot directory (lib/docker/releases.ts), so a redeploy of the same
+// the slot directory (lib/deployers/releases.ts), so a redeploy of the same
 // container never stops serving. When the slot changes hands (its job label
 // must change, and labels are immutable) the successor container is started
 // before the predecessor is removed; Traefik merges identical router labels
@@ -15,7 +15,8 @@ import { gameContainerSpec, profileForImage, type GameSpecInput, type ServerProf
 import { LABEL, roleFilter } from '../docker/labels.ts';
 import { ensureNetwork } from '../docker/networks.ts';
 import { hostPathFor } from '../docker/paths.ts';
-import { publishRelease, pruneReleases } from '../docker/releases.ts';
+import { publishRelease, pruneReleases } from './releases.ts';
+import { SLOT_PREFIX, slotName } from '../slot-names.ts';
 import type { Deployer, PublishRequest } from './types.ts';
 
 export interface DockerDeployerOptions {
@@ -57,7 +58,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeployer {
   const docker = toDocker(opts.docker);
-  const prefix = opts.namePrefix ?? 'gamedemo';
+  const prefix = opts.namePrefix ?? SLOT_PREFIX;
   const scheme = opts.scheme ?? 'https';
   const now = () => Number(opts.now ? opts.now() : Date.now());
   const profile = opts.profile ?? profileForImage(opts.image);
@@ -68,7 +69,7 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
     );
   }
   const serverProfile: ServerProfile = profile;
-  const containerName = (slot: number) => `${prefix}${slot}`;
+  const containerName = (slot: number) => slotName(slot, prefix);
   const slotDir = (slot: number) => path.join(opts.deployDir, containerName(slot));
   const urlFor = (slot: number) => `${scheme}://${containerName(slot)}.${opts.domain}/`;
 

@@ -1,6 +1,7 @@
 // Turning "a dockerode instance or a socket path" into a client, and asking
 // whether the engine answers without hanging on a dead socket.
 import Docker from 'dockerode';
+import { withTimeout } from '../timeout.ts';
 
 export type DockerLike = Docker | string | undefined;
 
@@ -9,15 +10,6 @@ export function toDocker(docker: DockerLike): Docker {
   if (docker instanceof Docker) return docker;
   if (typeof docker === 'string') return new Docker({ socketPath: docker });
   return new Docker();
-}
-
-/** Resolves `p`, or rejects after `ms` (so a wedged socket cannot stall start-up). */
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** True when the engine answers a ping within `ms`. */

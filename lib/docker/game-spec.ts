@@ -2,6 +2,7 @@
 // slot's directory mounted read-only and Traefik v3 labels routing
 // Host(`gamedemoN.<domain>`) over TLS from the `letsencrypt` resolver.
 import type Docker from 'dockerode';
+import { GAME_CSP } from '../game-serving.ts';
 import { LABEL } from './labels.ts';
 
 /**
@@ -43,7 +44,7 @@ export const NGINX_PROFILE: ServerProfile = {
 };
 
 /**
- * The busybox test image (test/fixtures/docker/build-images.ts): `nc -ll` execs
+ * The busybox test image (support/docker-images.ts): `nc -ll` execs
  * `httpd -i -h /srv/current` per connection, as uid 1001 with no capabilities.
  */
 export const BUSYBOX_PROFILE: ServerProfile = {
@@ -52,10 +53,6 @@ export const BUSYBOX_PROFILE: ServerProfile = {
   currentLink: 'current',
   user: '1001:1001',
 };
-
-/** Generated games are untrusted: no network access, nothing but their own origin. */
-export const GAME_CSP =
-  "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self' data:; connect-src 'none'; form-action 'none'; base-uri 'self'";
 
 export function profileForImage(image: string): ServerProfile | null {
   const repo = image.split('@')[0].split(':')[0];

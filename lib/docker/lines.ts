@@ -1,62 +1,9 @@
-// Worker output → WorkerLine. The worker prints one JSON object per line on
-// stdout ({kind, message, data?}); anything else (a crash trace on stderr, a
-// stray print) still becomes a line so nothing a phase said is lost.
-import { PassThrough } from 'node:stream';
+// A container's output as lines: Docker multiplexes stdout and stderr into one stream
+// (or one buffer, for non-follow logs); these split it back and hand each line to the
+// worker protocol's parser (lib/worker-protocol/lines.ts).
+import type { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import type { WorkerLine } from '../runtimes/types.ts';
-import { redact } from '../redact.ts';
-
-/** Longer lines are cut: one runaway print must not balloon memory or an event row. */
-export const MAX_LINE_CHARS = 64 * 1024;
-
-export type StreamName = 'stdout' | 'stderr';
-
-export function parseWorkerLine(text: string, stream: StreamName, secrets: string[] = []): WorkerLine | null {
-  const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
-  if (!raw.trim()) return null;
-  const clean = redact(raw.length > MAX_LINE_CHARS ? raw.slice(0, MAX_LINE_CHARS) + '…[truncated]' : raw, secrets);
-  if (stream === 'stdout' && clean.startsWith('{')) {
-    try {
-      const v = JSON.parse(clean) as { kind?: unknown; message?: unknown; data?: unknown };
-      if (typeof v.kind === 'string' && typeof v.message === 'string') {
-        const line: WorkerLine = { kind: v.kind, message: v.message };
-        if (v.data && typeof v.data === 'object' && !Array.isArray(v.data))
-          line.data = v.data as Record<string, unknown>;
-        return line;
-      }
-    } catch {
-      // not JSON after all: fall through to a plain line
-    }
-  }
-  return stream === 'stderr'
-    ? { kind: 'log', message: clean, data: { stream: 'stderr' } }
-    : { kind: 'log', message: clean };
-}
-
-/** Splits a byte stream into lines (UTF-8 safe across chunk boundaries) and hands each to `onLine`. */
-export function lineSink(onLine: (text: string) => void): PassThrough {
-  const sink = new PassThrough();
-  sink.setEncoding('utf8');
-  let pending = '';
-  sink.on('data', (chunk: string) => {
-    pending += chunk;
-    let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      onLine(pending.slice(0, nl));
-      pending = pending.slice(nl + 1);
-    }
-    // A line with no newline yet still must not grow without bound.
-    if (pending.length > MAX_LINE_CHARS * 2) {
-      onLine(pending);
-      pending = '';
-    }
-  });
-  sink.on('end', () => {
-    if (pending) onLine(pending);
-    pending = '';
-  });
-  return sink;
-}
+import { lineSink, type StreamName } from '../worker-protocol/lines.ts';
 
 /**
  * Streams a container's multiplexed stdout/stderr (from `attach` or

@@ -8,7 +8,8 @@ import type { Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-const LAUNCH_ARGS = [
+/** How every Chromium of ours is launched (the play-tester's, the tests' and the benches'). */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -28,7 +29,7 @@ async function launch(executablePath: string): Promise<Browser | null> {
   if (!existsSync(executablePath)) return null;
   // Imported here so processes that never play-test don't load playwright.
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath, args: LAUNCH_ARGS });
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 
 /** One browser for the whole process, relaunched if it crashed. */

@@ -8,7 +8,8 @@ import type { Config } from '../config.ts';
 import { addEvent } from '../events.ts';
 import { playtestRound } from '../jobs/phase-runs.ts';
 import { getJob } from '../jobs/repository.ts';
-import { MissingJobError, type WithClient } from '../phase-runner.ts';
+import type { WithClient } from '../db.ts';
+import { MissingJobError } from '../phase-runner.ts';
 import type { TaskDeps } from '../task-deps.ts';
 import { CHROMIUM_PATH } from './browser.ts';
 import { PlaytestUnreachableError, runPlaytest, type PlaytestOptions } from './run-playtest.ts';
@@ -41,7 +42,7 @@ export async function playtestJob(
   await note(`play-test round ${round} started: ${url}`, { round, url });
   const at = deps.now();
   const started = performance.now();
-  let observed;
+  let observed: Awaited<ReturnType<typeof runPlaytest>> | null;
   try {
     observed = await deps.playtestBrowser.use((browser) =>
       browser ? runPlaytest(browser, url, opts) : Promise.resolve(null),

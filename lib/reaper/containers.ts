@@ -12,8 +12,8 @@ import type Docker from 'dockerode';
 import { toDocker, type DockerLike } from '../docker/client.ts';
 import { engineMessage, isConflict, isNotFound, statusOf, tolerateGone } from '../docker/errors.ts';
 import { LABEL, intLabel, roleFilter } from '../docker/labels.ts';
-import { demuxBuffer, parseWorkerLine } from '../docker/lines.ts';
-import type { WorkerLine } from '../runtimes/types.ts';
+import { demuxBuffer } from '../docker/lines.ts';
+import { parseWorkerLine, type WorkerLine } from '../worker-protocol/lines.ts';
 
 export interface StoredLogs {
   containerId: string;

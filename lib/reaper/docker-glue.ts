@@ -2,7 +2,7 @@
 // orphaned workers' output becomes job events before removal, game containers
 // are checked against the slot table, and each action is reported in the job log.
 // (A worker orphaned by a dead runner is re-run: lib/reaper/jobs.ts returns its job to the queue.)
-import type { WithClient } from '../phase-runner.ts';
+import type { WithClient } from '../db.ts';
 import type { TaskDeps } from '../task-deps.ts';
 import { addEvent } from '../events.ts';
 import { workerLineEvent } from '../runtimes/worker-lines.ts';

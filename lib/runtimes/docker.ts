@@ -6,9 +6,10 @@
 // Secrets never enter the container's Env (visible to `docker inspect` and to
 // anything in the container via /proc): they are written to its stdin.
 import type Docker from 'dockerode';
-import { toDocker, engineAnswers, imageExists, withTimeout, type DockerLike } from '../docker/client.ts';
+import { toDocker, engineAnswers, imageExists, type DockerLike } from '../docker/client.ts';
+import { withTimeout } from '../timeout.ts';
 import { DockerPathError, engineMessage, isNotFound, tolerateGone } from '../docker/errors.ts';
-import { demuxLines, parseWorkerLine } from '../docker/lines.ts';
+import { demuxLines } from '../docker/lines.ts';
 import { ensureNetwork } from '../docker/networks.ts';
 import { makeWritableBy } from '../docker/ownership.ts';
 import { hostPathFor } from '../docker/paths.ts';
@@ -21,7 +22,8 @@ import {
   workerName,
   type WorkerSpecInput,
 } from '../docker/worker-spec.ts';
-import { SECRET_ENV_KEY, SECRETS_FLAG, secretsLine, splitSecretEnv } from '../../worker/env.ts';
+import { contractEnv, SECRETS_FLAG, secretsLine, secretValues, splitSecretEnv } from '../worker-protocol/env.ts';
+import { parseWorkerLine } from '../worker-protocol/lines.ts';
 import type { PhaseRunOutcome, PhaseRunRequest, Runtime } from './types.ts';
 
 export interface DockerRuntimeOptions {
@@ -89,23 +91,13 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
     const network = agent === 'claude' ? egress : 'none';
     if (network !== 'none')
       await ensureNetwork(docker, network, { interContainer: false, labels: { 'gamepocgen.network': 'egress' } });
-    const secrets = [
-      ...Object.entries(request.env)
-        .filter(([k, v]) => SECRET_ENV_KEY.test(k) && v.length >= 4)
-        .map(([, v]) => v),
-      ...(opts.secrets ?? []),
-    ];
+    const secrets = [...secretValues(request.env), ...(opts.secrets ?? [])];
     const split = splitSecretEnv(request.env);
     const stdinSecrets = Object.keys(split.secrets).length ? split.secrets : null;
     const env: Record<string, string> = {
       ...split.plain,
       ...(stdinSecrets ? { [SECRETS_FLAG]: '1' } : {}),
-      PHASE: String(request.phase),
-      JOB_ID: String(request.jobId),
-      GAME_NAME: request.gameName,
-      WORKSPACE_DIR: CONTAINER_WORKSPACE,
-      TIMEOUT_SECONDS: String(request.timeoutSeconds),
-      AGENT: agent,
+      ...contractEnv({ ...request, workspaceDir: CONTAINER_WORKSPACE, agent }),
       FRAMEWORK_DIR: opts.frameworkDir ?? '/app/framework',
       PROMPTS_DIR: opts.promptsDir ?? '/app/prompts',
       HOME: CONTAINER_HOME,

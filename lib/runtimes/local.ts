@@ -1,14 +1,14 @@
 // The local runtime: the worker entrypoint as a child process of this one, with
 // the same env contract, timeout and kill semantics as a container. It isolates
 // nothing, which is why an LLM agent is refused here unless the operator opts in.
-// Secrets (worker/env.ts SECRET_ENV_KEY) go to the child's stdin, never its env.
+// Secrets (lib/worker-protocol/env.ts SECRET_ENV_KEY) go to the child's stdin, never its env;
+// its output goes through the same line parser (cut, redacted) as a container's.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { ROOT_DIR } from '../config.ts';
-import { EXIT, SECRETS_FLAG, secretsLine, splitSecretEnv } from '../../worker/env.ts';
-import { parseWorkerLine } from './worker-lines.ts';
+import { contractEnv, EXIT, SECRETS_FLAG, secretsLine, secretValues, splitSecretEnv } from '../worker-protocol/env.ts';
+import { lineSink, parseWorkerLine, type StreamName } from '../worker-protocol/lines.ts';
 import type { PhaseRunOutcome, PhaseRunRequest, Runtime } from './types.ts';
 
 const ENTRYPOINT = path.join(ROOT_DIR, 'worker', 'entrypoint.ts');
@@ -29,6 +29,7 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
   const started = performance.now();
   const { plain, secrets } = splitSecretEnv(req.env);
   const hasSecrets = Object.keys(secrets).length > 0;
+  const redactions = secretValues(req.env);
   return new Promise((resolve) => {
     // A larger young generation: a short-lived worker then spends far less time in GC.
     const child = spawn(nodeBinary, ['--disable-warning=ExperimentalWarning', '--max-semi-space-size=32', ENTRYPOINT], {
@@ -40,12 +41,7 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
         LANG: 'C.UTF-8',
         // Caches compiled (and type-stripped) modules: halves each worker's start-up.
         NODE_COMPILE_CACHE: COMPILE_CACHE_DIR,
-        PHASE: String(req.phase),
-        JOB_ID: String(req.jobId),
-        GAME_NAME: req.gameName,
-        WORKSPACE_DIR: req.workspaceDir,
-        TIMEOUT_SECONDS: String(req.timeoutSeconds),
-        AGENT: agent,
+        ...contractEnv({ ...req, agent }),
         ...plain,
         ...(hasSecrets ? { [SECRETS_FLAG]: '1' } : {}),
       },
@@ -58,16 +54,14 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
     }
     let timedOut = false;
     let lastError: string | null = null;
-    const onLine = (line: string) => {
-      const parsed = parseWorkerLine(line);
+    const onLine = (text: string, from: StreamName) => {
+      const parsed = parseWorkerLine(text, from, redactions);
       if (!parsed) return;
       if (parsed.kind === 'error') lastError = parsed.message;
       req.onLine(parsed);
     };
-    createInterface({ input: child.stdout! }).on('line', onLine);
-    createInterface({ input: child.stderr! }).on('line', (l) =>
-      onLine(JSON.stringify({ kind: 'log', message: l, data: { stream: 'stderr' } })),
-    );
+    child.stdout!.pipe(lineSink((t) => onLine(t, 'stdout')));
+    child.stderr!.pipe(lineSink((t) => onLine(t, 'stderr')));
     const killer = setTimeout(
       () => {
         timedOut = true;

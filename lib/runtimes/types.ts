@@ -1,10 +1,8 @@
 // The runtime contract: where a phase runs. Both runtimes start the same
-// `worker/entrypoint.ts` with the same env contract (see worker/env.ts) and
+// `worker/entrypoint.ts` with the same protocol (lib/worker-protocol/) and
 // enforce the same timeout; the caller reads `status/<phase>.json` afterwards.
 import type { PhaseNumber } from '../artifacts.ts';
-
-/** A line the worker printed: a parsed JSON event, or plain text. */
-export type WorkerLine = { kind: string; message: string; data?: Record<string, unknown> };
+import type { WorkerLine } from '../worker-protocol/lines.ts';
 
 export interface PhaseRunRequest {
   jobId: number;
@@ -15,6 +13,7 @@ export interface PhaseRunRequest {
   timeoutSeconds: number;
   /** Extra env for the worker (agent settings); never logged. */
   env: Record<string, string>;
+  /** Every line the worker printed, parsed, cut and redacted (lib/worker-protocol/lines.ts). */
   onLine(line: WorkerLine): void;
 }
 

@@ -27,7 +27,7 @@ itWithBrowser('plays the deployed game in Chromium', async () => {
   );
 
   await page.goto(job.url!);
-  await page.waitForFunction(() => (window as unknown as { __game?: { frames: number } }).__game?.frames! > 2);
+  await page.waitForFunction(() => ((window as unknown as { __game?: { frames: number } }).__game?.frames ?? 0) > 2);
   const painted = await page.evaluate(() => {
     const canvas = document.querySelector('canvas')!;
     const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);

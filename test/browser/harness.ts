@@ -1,75 +1,8 @@
-// Browser test harness: serves a built dist/ from 127.0.0.1 with the production
-// CSP (optionally sandboxed) and opens it in Debian's Chromium via playwright-core,
+// Browser test harness: opens a game served by support/browser.ts in Debian's Chromium,
 // recording console errors, page errors and any request that leaves the origin.
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; connect-src 'none'";
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-};
-
-/** True when the browser suite can run; in CI a missing Chromium is a failure, not a skip. */
-export function chromiumAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: the browser suite cannot be skipped in CI`);
-  return false;
-}
-
-export interface StaticServer {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** Serves `root` (a dist/ directory) with the game CSP. */
-export async function serveDist(root: string, opts: { sandbox?: boolean } = {}): Promise<StaticServer> {
-  const base = path.resolve(root);
-  const server = http.createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    let rel = decodeURIComponent(url.pathname);
-    if (rel.endsWith('/')) rel += 'index.html';
-    const file = path.resolve(base, '.' + rel);
-    if (!file.startsWith(base + path.sep)) return void res.writeHead(403).end();
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, {
-        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'content-security-policy': opts.sandbox ? `${CSP}; sandbox allow-scripts` : CSP,
-        'cache-control': 'no-store',
-      });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+export { chromiumAvailable, launchChromium, serveDist, type StaticServer } from '../../support/browser.ts';
 
 export interface OpenedGame {
   page: Page;

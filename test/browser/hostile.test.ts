@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateGame } from '../builtin/generate.ts';
+import { generateGame } from '../../support/generate-game.ts';
 import { HOSTILE_IDEAS } from '../builtin/hostile-ideas.ts';
 import { chromiumAvailable, game, launchChromium, openGame, paintedPixels, serveDist } from './harness.ts';
 

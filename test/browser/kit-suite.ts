@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Genre } from '../../lib/artifacts.ts';
-import { generateGame, type Generated } from '../builtin/generate.ts';
+import { generateGame, type Generated } from '../../support/generate-game.ts';
 import {
   canvasHash,
   chromiumAvailable,

@@ -7,7 +7,7 @@ import { Design, GENRES, Idea, JobInput, Plan } from '../../lib/artifacts.ts';
 import { builtinAgent } from '../../lib/agents/builtin/index.ts';
 import { validateDist, validatePhaseOutputs } from '../../lib/phase-outputs.ts';
 import { readTree } from '../../lib/workspace.ts';
-import { FRAMEWORK_DIR, ROOT, generateGame, type Generated } from './generate.ts';
+import { FRAMEWORK_DIR, ROOT, generateGame, type Generated } from '../../support/generate-game.ts';
 
 const made: Generated[] = [];
 const gen = async (opts: Parameters<typeof generateGame>[0]) => {

@@ -3,7 +3,7 @@ import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { bundle, dependencyOrder, wrapModule } from '../../lib/agents/builtin/bundle.ts';
 import { frameworkFilesFor } from '../../lib/agents/builtin/framework-files.ts';
-import { FRAMEWORK_DIR } from './generate.ts';
+import { FRAMEWORK_DIR } from '../../support/generate-game.ts';
 
 const modules = new Map([
   [

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { Design, Idea, Plan } from '../../lib/artifacts.ts';
 import { validatePhaseOutputs } from '../../lib/phase-outputs.ts';
-import { generateGame } from './generate.ts';
+import { generateGame } from '../../support/generate-game.ts';
 import { HOSTILE_IDEAS } from './hostile-ideas.ts';
 
 describe.each(Object.entries(HOSTILE_IDEAS))('hostile idea: %s', (_name, idea) => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GENRES } from '../../lib/artifacts.ts';
 import { KitMeta, loadKitMetas } from '../../lib/agents/builtin/kits.ts';
-import { FRAMEWORK_DIR } from './generate.ts';
+import { FRAMEWORK_DIR } from '../../support/generate-game.ts';
 
 describe.each(GENRES)('kit %s', (genre) => {
   it('has valid metadata whose upgrades and tuning match what the kit code reads', async () => {

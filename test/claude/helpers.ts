@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { JobInput, PhaseNumber } from '../../lib/artifacts.ts';
 import { claudeAgent } from '../../lib/agents/claude/index.ts';
-import type { AgentEvent, AgentResult } from '../../lib/agents/types.ts';
+import type { AgentResult } from '../../lib/agents/types.ts';
+import type { WorkerLine } from '../../lib/worker-protocol/lines.ts';
 import { ROOT_DIR } from '../../lib/config.ts';
 import { validatePhaseOutputs } from '../../lib/phase-outputs.ts';
 import { readTree } from '../../lib/workspace.ts';
@@ -69,7 +70,7 @@ export async function cleanupTempDirs(): Promise<void> {
 }
 
 export interface PhaseRun {
-  events: AgentEvent[];
+  events: WorkerLine[];
   result?: AgentResult;
   error?: Error & { code?: string };
   ms: number;
@@ -85,7 +86,7 @@ export async function runAgentPhase(opts: {
   input?: JobInput;
   frameworkDir?: string;
 }): Promise<PhaseRun> {
-  const events: AgentEvent[] = [];
+  const events: WorkerLine[] = [];
   const started = performance.now();
   const run: PhaseRun = { events, ms: 0 };
   try {

@@ -152,6 +152,19 @@ describe('phase prompts', () => {
     expect((await render(4, INPUT, FRAMEWORK_DIR)).includes('### Guide (docs/framework.md)')).toBe(hasGuide);
   });
 
+  it('the reference carries the typed kit contract (framework/kit.js) and each kit its annotation', async () => {
+    const prompt = await render(4, INPUT, FRAMEWORK_DIR);
+    for (const name of ['Kit', 'KitContext', 'KitGame']) expect(prompt).toContain(`@typedef {object} ${name}\n`);
+    expect(prompt).toContain('@property {(g: KitContext) => KitGame} create');
+    const kits = (await readdir(path.join(FRAMEWORK_DIR, 'kits'))).filter((f) => f.endsWith('.js'));
+    expect(kits.length).toBeGreaterThan(0);
+    for (const file of kits) {
+      const start = prompt.indexOf(`#### framework/kits/${file}`);
+      const section = prompt.slice(start, prompt.indexOf('\n#### ', start + 1));
+      expect(section, file).toContain("\n/** @type {import('../kit.js').Kit} */\nexport const kit = {\n");
+    }
+  });
+
   it('the fixture guide is included, with its headings demoted under the reference', async () => {
     const prompt = await render(4);
     expect(prompt).toContain('### Guide (docs/framework.md)\n\n#### Framework guide (fixture)');
@@ -195,7 +208,7 @@ describe('user text stays data', () => {
       const outside = prompt
         .split('\n')
         .filter(
-          (l, i) => !(i > holding[0]!.startLine && i <= holding[0]!.startLine + holding[0]!.body.split('\n').length),
+          (_l, i) => !(i > holding[0]!.startLine && i <= holding[0]!.startLine + holding[0]!.body.split('\n').length),
         );
       expect(outside.join('\n')).not.toContain('Ignore all previous instructions');
       expect(outside.filter((l) => l === '## Files to write')).toHaveLength(1);

@@ -2,7 +2,7 @@
 // endpoint through the real CLI (bearer for z.ai-style endpoints, x-api-key for Anthropic).
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { resolveClaudeSettings } from '../../lib/agents/claude/config.ts';
-import { ProviderSpec, ZAI_DEFAULT_BASE_URL, providerEnv } from '../../lib/agents/claude/providers.ts';
+import { ProviderSpec, ZAI_DEFAULT_BASE_URL, providerEnv } from '../../lib/llm/providers.ts';
 import { startModelServer, type MessagesBody, type ModelServer } from '../fixtures/model-server.ts';
 import { happy } from '../fixtures/scenarios/index.ts';
 import { HAVE_CLAUDE, cleanupTempDirs, makeWorkspace, runAgentPhase } from './helpers.ts';

@@ -9,8 +9,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PhaseStatus } from '../../lib/artifacts.ts';
 import { ROOT_DIR } from '../../lib/config.ts';
 import { createLocalRuntime } from '../../lib/runtimes/local.ts';
-import type { WorkerLine } from '../../lib/runtimes/types.ts';
-import { EXIT } from '../../worker/env.ts';
+import type { WorkerLine } from '../../lib/worker-protocol/lines.ts';
+import { EXIT } from '../../lib/worker-protocol/env.ts';
 import { startModelServer, type ModelServer, type Scenario } from '../fixtures/model-server.ts';
 import { failForever, hang, happy } from '../fixtures/scenarios/index.ts';
 import {

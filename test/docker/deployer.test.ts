@@ -5,13 +5,8 @@ import { mkdir, readdir, readlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerDeployer, type DockerDeployer } from '../../lib/deployers/docker.ts';
-import {
-  BUSYBOX_PROFILE,
-  GAME_CSP,
-  gameContainerSpec,
-  NGINX_PROFILE,
-  profileForImage,
-} from '../../lib/docker/game-spec.ts';
+import { BUSYBOX_PROFILE, gameContainerSpec, NGINX_PROFILE, profileForImage } from '../../lib/docker/game-spec.ts';
+import { GAME_CSP } from '../../lib/game-serving.ts';
 import {
   containersOf,
   eventually,

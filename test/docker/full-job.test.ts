@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Design, Idea, Plan, type PhaseNumber } from '../../lib/artifacts.ts';
 import { createDockerDeployer } from '../../lib/deployers/docker.ts';
 import { createDockerRuntime } from '../../lib/runtimes/docker.ts';
-import type { WorkerLine } from '../../lib/runtimes/types.ts';
+import type { WorkerLine } from '../../lib/worker-protocol/lines.ts';
 import {
   containersOf,
   eventually,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import { engineAnswers } from '../../lib/docker/client.ts';
 import { removeNetwork } from '../../lib/docker/networks.ts';
-import { ensureTestImages, STATIC_TEST_IMAGE, WORKER_TEST_IMAGE } from '../fixtures/docker/build-images.ts';
+import { ensureTestImages, STATIC_TEST_IMAGE, WORKER_TEST_IMAGE } from '../../support/docker-images.ts';
 
 export { STATIC_TEST_IMAGE, WORKER_TEST_IMAGE };
 export const RUN_LABEL = 'gamepocgen.test-run';

@@ -2,7 +2,8 @@
 // worker-line parsing and demultiplexing, and the container specs.
 import { describe, expect, it } from 'vitest';
 import { traefikLabels } from '../../lib/docker/game-spec.ts';
-import { demuxBuffer, lineSink, MAX_LINE_CHARS, parseWorkerLine } from '../../lib/docker/lines.ts';
+import { demuxBuffer } from '../../lib/docker/lines.ts';
+import { lineSink, MAX_LINE_CHARS, parseWorkerLine } from '../../lib/worker-protocol/lines.ts';
 import { hostPathFor } from '../../lib/docker/paths.ts';
 import { workerContainerSpec } from '../../lib/docker/worker-spec.ts';
 

@@ -5,7 +5,8 @@ import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerRuntime, dockerAvailable, type DockerRuntimeOptions } from '../../lib/runtimes/docker.ts';
-import type { PhaseRunRequest, WorkerLine } from '../../lib/runtimes/types.ts';
+import type { PhaseRunRequest } from '../../lib/runtimes/types.ts';
+import type { WorkerLine } from '../../lib/worker-protocol/lines.ts';
 import { containersOf, probeEngine, startRun, WORKER_TEST_IMAGE, type TestRun } from './helpers.ts';
 
 const engine = await probeEngine();

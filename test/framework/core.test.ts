@@ -150,8 +150,13 @@ describe('core/loop', () => {
   const manual = () => {
     let pending: ((t: number) => void) | null = null;
     return {
-      raf: (cb: (t: number) => void) => ((pending = cb), 1),
-      caf: () => (pending = null),
+      raf: (cb: (t: number) => void) => {
+        pending = cb;
+        return 1;
+      },
+      caf: () => {
+        pending = null;
+      },
       fire: (t: number) => pending?.(t),
     };
   };

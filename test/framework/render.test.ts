@@ -12,7 +12,11 @@ function fakeCanvas() {
   const ctx = new Proxy({} as Record<string, unknown>, {
     get: (target, prop: string) =>
       prop in target ? target[prop] : (...args: unknown[]) => void calls.push([prop, ...args]),
-    set: (target, prop: string, value) => ((target[prop] = value), calls.push([`set:${prop}`, value]), true),
+    set: (target, prop: string, value) => {
+      target[prop] = value;
+      calls.push([`set:${prop}`, value]);
+      return true;
+    },
   });
   return { canvas: { width: 0, height: 0, getContext: () => ctx }, calls };
 }
@@ -121,7 +125,11 @@ describe('render/sprites', () => {
 describe('render/particles', () => {
   it('bursts, fades out and respects its capacity', () => {
     let i = 0;
-    const p = createParticles({ random: () => (i = (i * 7 + 3) % 11) / 11, capacity: 30 });
+    const random = () => {
+      i = (i * 7 + 3) % 11;
+      return i / 11;
+    };
+    const p = createParticles({ random, capacity: 30 });
     p.burst(0, 0, { color: '#fff', count: 20, life: 0.5 });
     expect(p.count).toBe(20);
     p.burst(0, 0, { color: '#fff', count: 20 });

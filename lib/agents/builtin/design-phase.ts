@@ -72,7 +72,7 @@ export function buildDesign(idea: Idea, concept: Concept, kit: KitMeta, input: J
   };
 }
 
-export function designMarkdown(design: Design, idea: Idea, concept: Concept, kit: KitMeta): string {
+export function designMarkdown(design: Design, concept: Concept, kit: KitMeta): string {
   const md = markdownText;
   return [
     `# ${md(design.title)}: design`,

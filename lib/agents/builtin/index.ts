@@ -50,7 +50,7 @@ export const builtinAgent: Agent = {
           `design: ${design.entities.length} entities, ${design.progression.upgrades.length} upgrades, ${design.difficulty.waves} waves`,
         );
         json('design.json', design);
-        text('design.md', designMarkdown(design, idea, concept, kit));
+        text('design.md', designMarkdown(design, concept, kit));
         break;
       }
       case 3: {

@@ -3,7 +3,7 @@
 // text can contain quotes, `</script>`, `import … from "…"` or `src="…"` and
 // still be inert data (and invisible to reference scanners).
 
-const SAFE = /^[A-Za-z0-9 ,.!?:;()_+\-]$/;
+const SAFE = /^[A-Za-z0-9 ,.!?:;()_+-]$/;
 
 function quote(text: string): string {
   let out = '"';

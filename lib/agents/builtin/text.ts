@@ -75,7 +75,7 @@ export function markdownText(text: string): string {
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
       // Only what could form links, emphasis, code, headings or table cells.
-      .replace(/([\\`*_\[\]#|])/g, '\\$1')
+      .replace(/([\\`*_[\]#|])/g, '\\$1')
       .replace(/\s+/g, ' ')
       .trim()
   );

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../../artifacts.ts';
-import { ROOT_DIR } from '../../config.ts';
+import { AGENT_DEFAULTS, ROOT_DIR } from '../../config.ts';
 import { ClaudeAgentError } from './errors.ts';
 
 const text = z.string().trim().min(1).optional().catch(undefined);
@@ -17,15 +17,18 @@ const ClaudeEnv = z.object({
   ZAI_BASE_URL: text,
   ZAI_API_KEY: text,
   ANTHROPIC_API_KEY: text,
-  MODEL: z.string().trim().min(1).default('glm-4.6'),
+  MODEL: z.string().trim().min(1).default(AGENT_DEFAULTS.MODEL),
   /** Model for the CLI's side requests (titles, summaries); defaults to MODEL, since e.g. z.ai serves no Haiku. */
   SMALL_MODEL: text,
-  MAX_TURNS: int(40, 1, 500),
+  MAX_TURNS: int(AGENT_DEFAULTS.MAX_TURNS, 1, 500),
   /** The CLI's own retry count for 429/5xx/connection errors (CLAUDE_CODE_MAX_RETRIES). */
-  LLM_MAX_RETRIES: int(6, 0, 20),
+  LLM_MAX_RETRIES: int(AGENT_DEFAULTS.LLM_MAX_RETRIES, 0, 20),
   /** Per-request timeout of the CLI (API_TIMEOUT_MS); unset = the CLI's default (10 min). */
   LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).optional().catch(undefined),
-  BUILD_FALLBACK: z.enum(['builtin', 'none']).default('builtin').catch('builtin'),
+  BUILD_FALLBACK: z
+    .enum(['builtin', 'none'])
+    .default(AGENT_DEFAULTS.BUILD_FALLBACK)
+    .catch(AGENT_DEFAULTS.BUILD_FALLBACK),
   /** How the key is sent; default: x-api-key for Anthropic (no base URL, *.anthropic.com, sk-ant-api keys), else bearer. */
   LLM_AUTH_HEADER: z.enum(['bearer', 'x-api-key']).optional().catch(undefined),
   CLAUDE_BIN: text,

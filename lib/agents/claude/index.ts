@@ -12,7 +12,7 @@ import { phaseName } from '../../artifacts.ts';
 import { BUILD_PHASE, REPAIR_PHASE } from '../../phases.ts';
 import { renderCorrectivePrompt, renderPhasePrompt, type PromptContext } from '../../prompts.ts';
 import { redact } from '../../redact.ts';
-import type { Agent, AgentContext, AgentEvent, AgentResult, Usage } from '../types.ts';
+import type { Agent, AgentContext, AgentResult, Usage } from '../types.ts';
 import { runCli } from './cli.ts';
 import { resolveClaudeSettings, type ClaudeSettings } from './config.ts';
 import { ClaudeAgentError } from './errors.ts';
@@ -132,7 +132,7 @@ async function runOnce(
   proxy: KeyProxy,
   runAs: RunAs | null,
   home: string,
-  emit: (e: AgentEvent) => void,
+  emit: AgentContext['emit'],
   prompt: string,
   resume?: string,
 ): Promise<Run> {
@@ -207,7 +207,7 @@ const retries = (s: ClaudeSettings) => `${s.maxRetries} ${s.maxRetries === 1 ? '
 /** BUILD_FALLBACK=builtin: build the plan with the builtin kits, on a clean dist/. */
 async function fallbackBuild(
   ctx: AgentContext,
-  emit: (e: AgentEvent) => void,
+  emit: AgentContext['emit'],
   problems: string[],
   usage: Usage,
 ): Promise<AgentResult> {
@@ -244,7 +244,7 @@ function secretForms(secrets: string[]): string[] {
 }
 
 /** Every event passes through here: the key never leaves the agent. */
-function redactingEmit(emit: (e: AgentEvent) => void, forms: string[]): (e: AgentEvent) => void {
+function redactingEmit(emit: AgentContext['emit'], forms: string[]): AgentContext['emit'] {
   return (event) => {
     const json = JSON.stringify(event);
     if (!forms.some((s) => json.includes(s))) return emit(event);

@@ -4,7 +4,7 @@
 // are those of Claude Code 2.1.328; unknown line types are ignored, so a newer
 // CLI degrades to fewer events rather than a failed phase.
 import path from 'node:path';
-import type { AgentEvent, Usage } from '../types.ts';
+import type { AgentContext, Usage } from '../types.ts';
 
 const TEXT_LIMIT = 300;
 const TARGET_LIMIT = 160;
@@ -40,10 +40,10 @@ export class StreamTranslator {
   readonly apiErrors: (number | null)[] = [];
   private readonly tools = new Map<string, string>();
   private readonly denied = new Set<string>();
-  private readonly emit: (e: AgentEvent) => void;
+  private readonly emit: AgentContext['emit'];
   private readonly workspaceDir: string;
 
-  constructor(emit: (e: AgentEvent) => void, workspaceDir: string) {
+  constructor(emit: AgentContext['emit'], workspaceDir: string) {
     this.emit = emit;
     this.workspaceDir = workspaceDir;
   }

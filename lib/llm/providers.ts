@@ -1,9 +1,14 @@
 // Provider specs for comparing models (`POST /api/generate {compare: ["zai:glm-4.6",
 // "anthropic:claude-sonnet-4-5"]}`): each spec becomes the agent env of the jobs
 // that run on it, so one worker image serves every provider and the key for a
-// provider is only handed to that provider's jobs.
+// provider is only handed to that provider's jobs. Neutral ground: orchestration
+// (phase runner, generate, the HTTP handlers) reads it, and no agent's internals.
 import { z } from 'zod';
-import { ClaudeAgentError } from './errors.ts';
+
+/** A compare provider whose settings the operator has not given. */
+export class ProviderConfigError extends Error {
+  readonly code = 'llm_not_configured';
+}
 
 export const PROVIDERS = ['zai', 'anthropic', 'llm'] as const;
 /** z.ai's Anthropic-compatible endpoint (what its Claude Code guide configures). */
@@ -13,7 +18,7 @@ export const ProviderSpec = z
   .string()
   .trim()
   .regex(
-    /^(zai|anthropic|llm):[A-Za-z0-9][A-Za-z0-9._:@\/-]{0,99}$/,
+    /^(zai|anthropic|llm):[A-Za-z0-9][A-Za-z0-9._:@/-]{0,99}$/,
     'must be "<provider>:<model>" with provider zai, anthropic or llm (e.g. "zai:glm-4.6")',
   )
   .transform((s) => {
@@ -31,8 +36,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function providerEnv(spec: ProviderSpec, env: Env): Record<string, string> {
   const need = (value: string | undefined, name: string) => {
     if (!value)
-      throw new ClaudeAgentError(
-        'llm_not_configured',
+      throw new ProviderConfigError(
         `compare provider "${spec.spec}" needs ${name}; set it or leave ${spec.provider} out of compare`,
       );
     return value;

@@ -1,4 +1,12 @@
-// Content types for served game files and artifacts.
+// How a generated game is served, whatever serves it (the local slot routes in functions/play.ts,
+// the docker deployer's Traefik labels, the test and bench servers): the CSP and the content types.
+// Generated games are untrusted: the CSP forbids every network request and inline script.
+
+export const GAME_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; " +
+  "font-src 'self' data:; connect-src 'none'; worker-src 'self' blob:; form-action 'none'; base-uri 'none'";
+
+/** Content types for served game files and artifacts. */
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',

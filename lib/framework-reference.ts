@@ -17,12 +17,8 @@ export interface FrameworkModule {
 
 /** Reads every `.js` module under `frameworkDir` (sorted), or [] when the directory is missing. */
 export async function readFrameworkModules(frameworkDir: string): Promise<FrameworkModule[]> {
-  let entries;
-  try {
-    entries = await readdir(frameworkDir, { recursive: true, withFileTypes: true });
-  } catch {
-    return [];
-  }
+  const entries = await readdir(frameworkDir, { recursive: true, withFileTypes: true }).catch(() => null);
+  if (!entries) return [];
   const files = entries
     .filter((e) => e.isFile() && /\.m?js$/.test(e.name))
     .map((e) => path.relative(frameworkDir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
@@ -57,7 +53,8 @@ export function parseModule(rel: string, source: string): FrameworkModule {
     if (exp) {
       exports.push(exp[2]!);
       api.push([...(doc ?? []), signature(lines, i, exp[1]!)].join('\n'));
-    } else if (/^export\s*\{/.test(line)) {
+    } else if (/^export\s*\{/.test(line) && !/^export\s*\{\s*\}/.test(line)) {
+      // (`export {};` only makes a types-only file such as kit.js a module: nothing to show)
       api.push(line.trim());
       for (const name of line.replace(/^export\s*\{|\}.*$/g, '').split(',')) {
         const local = name

@@ -1,8 +1,13 @@
-// The worker's env contract, shared by the local and docker runtimes.
+// The worker protocol, part 1: what a runtime hands a phase process (worker/entrypoint.ts)
+// and what it gets back. The env contract (WorkerEnv, built by `contractEnv`), the exit
+// codes, and the secrets line on stdin. Output lines are part 2 (./lines.ts).
+// Both runtimes (lib/runtimes/*) and the entrypoint import this; worker/ imports lib/,
+// never the reverse. Everything here must import only zod and node:* (the worker image
+// ships no other package; test/worker-closure.test.ts checks it).
 import path from 'node:path';
 import { z } from 'zod';
-import { PhaseNumber } from '../lib/artifacts.ts';
-import { ROOT_DIR } from '../lib/config.ts';
+import { PhaseNumber } from '../artifacts.ts';
+import { ROOT_DIR } from '../config.ts';
 
 export const WorkerEnv = z.object({
   PHASE: z.coerce.number().pipe(PhaseNumber),
@@ -16,6 +21,25 @@ export const WorkerEnv = z.object({
   AGENT_MODULE: z.string().min(1).optional(),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
+
+/** The contract part of a worker's env (the runtime adds the agent's settings and its own paths). */
+export function contractEnv(req: {
+  phase: number;
+  jobId: number;
+  gameName: string;
+  workspaceDir: string;
+  timeoutSeconds: number;
+  agent: string;
+}): Record<string, string> {
+  return {
+    PHASE: String(req.phase),
+    JOB_ID: String(req.jobId),
+    GAME_NAME: req.gameName,
+    WORKSPACE_DIR: req.workspaceDir,
+    TIMEOUT_SECONDS: String(req.timeoutSeconds),
+    AGENT: req.agent,
+  };
+}
 
 /** Exit codes the runtimes interpret. */
 export const EXIT = { completed: 0, failed: 1, badEnv: 2, timeout: 124 } as const;
@@ -41,6 +65,13 @@ export function splitSecretEnv(env: Record<string, string>): {
   const secrets: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) (SECRET_ENV_KEY.test(k) ? secrets : plain)[k] = v;
   return { plain, secrets };
+}
+
+/** The secret values in a runtime's env (long enough to redact without mangling ordinary text). */
+export function secretValues(env: Record<string, string>): string[] {
+  return Object.entries(env)
+    .filter(([k, v]) => SECRET_ENV_KEY.test(k) && v.length >= 4)
+    .map(([, v]) => v);
 }
 
 /** The line a runtime writes to the worker's stdin. */

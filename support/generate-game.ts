@@ -1,21 +1,21 @@
-// Test helper: runs the builtin agent through phases 1–4 in a scratch workspace,
+// Test and bench support: runs the builtin agent through phases 1–4 in a scratch workspace,
 // exactly as the worker would (one runPhase per phase), and returns the files.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { JobInput, type Genre, type PhaseNumber } from '../../lib/artifacts.ts';
-import { builtinAgent } from '../../lib/agents/builtin/index.ts';
-import type { AgentEvent } from '../../lib/agents/types.ts';
-import { validatePhaseOutputs } from '../../lib/phase-outputs.ts';
-import { readTree, type FileMap } from '../../lib/workspace.ts';
+import { JobInput, type Genre, type PhaseNumber } from '../lib/artifacts.ts';
+import { builtinAgent } from '../lib/agents/builtin/index.ts';
+import type { WorkerLine } from '../lib/worker-protocol/lines.ts';
+import { validatePhaseOutputs } from '../lib/phase-outputs.ts';
+import { readTree, type FileMap } from '../lib/workspace.ts';
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const ROOT = path.resolve(import.meta.dirname, '..');
 export const FRAMEWORK_DIR = path.join(ROOT, 'framework');
 
 export interface Generated {
   dir: string;
   files: FileMap;
-  events: AgentEvent[];
+  events: WorkerLine[];
   cleanup(): Promise<void>;
 }
 
@@ -34,7 +34,7 @@ export async function generateGame(opts: {
     seed: opts.seed ?? 1,
     existingTitles: opts.existingTitles ?? [],
   });
-  const events: AgentEvent[] = [];
+  const events: WorkerLine[] = [];
   for (const phase of opts.phases ?? ([1, 2, 3, 4] as PhaseNumber[])) {
     await builtinAgent.runPhase({
       phase,
