@@ -1,8 +1,7 @@
 // The gallery's first screen in Chromium: from navigation start until both the
 // newest game and the newest job are on the page (a MutationObserver notes the
 // moment, so no polling interval is added to the figure).
-import { chromium } from 'playwright-core';
-import { CHROMIUM_PATH } from '../lib/playtest/browser.ts';
+import { launchChromium } from '../support/browser.ts';
 import { percentile } from './stats.ts';
 
 export async function galleryFirstScreen(
@@ -10,7 +9,7 @@ export async function galleryFirstScreen(
   markers: string[],
   loads = 5,
 ): Promise<{ medianMs: number; samples: number[] }> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--headless', '--no-sandbox'] });
+  const browser = await launchChromium();
   try {
     const samples: number[] = [];
     for (let i = 0; i <= loads; i++) {

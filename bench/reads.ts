@@ -1,13 +1,12 @@
 // The read section: the API alone (no task runner) over 500 seeded jobs, each
 // read endpoint under autocannon load, then the gallery's first screen with 1 000.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startService } from '../bin/server.ts';
 import { loadConfig } from '../lib/config.ts';
 import { listGames, listJobs } from '../lib/jobs/repository.ts';
-import { CHROMIUM_PATH } from '../lib/playtest/browser.ts';
+import { chromiumAvailable } from '../support/browser.ts';
 import { galleryFirstScreen } from './gallery-first-screen.ts';
 import { loadTest, postgresPids } from './http-load.ts';
 import type { BenchDb } from './pipeline.ts';
@@ -55,7 +54,7 @@ export async function reads(report: ReturnType<typeof createReport>, dbs: BenchD
       });
     }
 
-    if (!existsSync(CHROMIUM_PATH)) return report.skip('gallery first screen, 1 000 jobs', `no ${CHROMIUM_PATH}`);
+    if (!chromiumAvailable()) return report.skip('gallery first screen, 1 000 jobs', 'no Chromium (/usr/bin/chromium)');
     await seedJobs(service.db, 500, 501);
     // The newest game's title and the newest job's title: both must be on screen.
     const [game] = await listGames(service.db, 1);
