@@ -7,6 +7,7 @@ import { comparisonOf, insertComparisonSibling, markComparisonLead } from '../li
 import { failJob, markJobRunning } from '../lib/jobs/lifecycle.ts';
 import { finishPhaseRun, listPhaseRuns, startPhaseRun } from '../lib/jobs/phase-runs.ts';
 import { createJob, getJob, listJobs, setJobPlaytest } from '../lib/jobs/repository.ts';
+import { getJobDetail } from '../lib/jobs/views.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 let h: Harness;
@@ -107,6 +108,18 @@ describe('GET /api/jobs/:id from one query', () => {
     const changed = await h.api(`/api/jobs/${ids.full}`, { headers: { 'if-none-match': etag } });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
+  });
+
+  it('still answers on a connection that prepared it before a migration added a column', async () => {
+    const client = await h.service.db.connect();
+    try {
+      expect((await getJobDetail(client, ids.full!))?.id).toBe(ids.full);
+      await h.service.db.query('alter table gamepocgen.jobs add column added_by_test integer');
+      expect((await getJobDetail(client, ids.full!))?.id).toBe(ids.full);
+    } finally {
+      client.release();
+      await h.service.db.query('alter table gamepocgen.jobs drop column added_by_test');
+    }
   });
 
   it('404s a job that does not exist', async () => {

@@ -2,7 +2,8 @@
 // The job detail gathers its phase runs, artifact list and comparison rows with
 // json_agg subqueries; their timestamps are formatted in SQL exactly as a JS Date
 // serialises (UTC, milliseconds, "Z"), so the JSON is the same as when each part
-// was its own query (test/read-views.test.ts compares both).
+// was its own query (test/read-views.test.ts compares both). Every part is an
+// index scan (jobs_pkey, phase_runs_job, artifacts_pkey, jobs_compare_group).
 import type { Queryable } from '../db.ts';
 import type { PhaseRunRow } from './phase-runs.ts';
 import type { JobRow } from './repository.ts';
@@ -53,6 +54,14 @@ from gamepocgen.jobs j where j.id = $1`;
 
 /** The job with its phase runs, artifacts and comparison, or null when there is no such job. */
 export async function getJobDetail(db: Queryable, id: number): Promise<JobDetailRow | null> {
-  const { rows } = await db.query<JobDetailRow>(JOB_DETAIL_SQL, [id]);
+  // Named: each connection prepares it once and reuses the plan (its planning costs more than its execution).
+  // A migration that adds a column to jobs changes j.*: that connection's prepared plan then refuses
+  // ("cached plan must not change result type", 0A000), and the unnamed query answers instead.
+  const { rows } = await db
+    .query<JobDetailRow>({ name: 'job-detail', text: JOB_DETAIL_SQL, values: [id] })
+    .catch((e: { code?: string }) => {
+      if (e.code !== '0A000') throw e;
+      return db.query<JobDetailRow>(JOB_DETAIL_SQL, [id]);
+    });
   return rows[0] ?? null;
 }
