@@ -65,6 +65,10 @@ export const ConfigSchema = z.object({
   BUILD_FALLBACK: z.enum(['builtin', 'none']).default(AGENT_DEFAULTS.BUILD_FALLBACK),
   ALLOW_UNSANDBOXED: bool.default(false),
   PLAYTEST: z.enum(['on', 'off']).default('on'),
+  // A play-tested game is good enough when it passed and scored at least this; below it, repairs run (lib/playtest/rounds.ts).
+  QUALITY_THRESHOLD: int(70, 0, 100),
+  // Repair rounds (phase 5) at most per game; each is deployed and play-tested, and the best version is kept.
+  MAX_REPAIRS: int(3, 0, 9),
   // Where the play-tester opens slot N when the public URL isn't reachable from the worker, e.g. http://gamedemo{slot}/ (the slot container).
   PLAYTEST_URL: z
     .union([

@@ -14,15 +14,24 @@ import { allocateSlot, assignSlot, ensureSlots } from './slots.ts';
 import type { TaskDeps } from './task-deps.ts';
 import { makeScratchDir, removeDir, writeTree } from './workspace.ts';
 
+/**
+ * `rollbackTo`: the repair loop restored dist/ to round N's version (lib/playtest/store.ts);
+ * it is republished whatever the build times say, and not play-tested again (it was).
+ */
 export async function deployJob(
   deps: TaskDeps,
   withClient: WithClient,
   jobId: number,
+  opts: { rollbackTo?: number } = {},
 ): Promise<{ slot: number; url: string } | null> {
   const job = await withClient((c) => getJob(c, jobId));
   if (!job) throw new MissingJobError(jobId);
   const redeploy = job.status === 'deployed' && job.slot !== null && job.url !== null;
-  if (redeploy && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) return { slot: job.slot!, url: job.url! };
+  const { rollbackTo } = opts;
+  // A rollback only ever replaces a deployed game's files; a game gone since has nothing to roll back.
+  if (rollbackTo !== undefined && !redeploy) return null;
+  if (redeploy && rollbackTo === undefined && !(await withClient((c) => hasUndeployedBuild(c, jobId))))
+    return { slot: job.slot!, url: job.url! };
   if (job.status === 'failed' || job.status === 'removed') return null;
 
   const dist = await withClient((c) => loadArtifacts(c, jobId, 'dist/'));
@@ -54,10 +63,11 @@ export async function deployJob(
         await addEvent(tx, {
           jobId,
           kind: 'deployed',
-          message: `deployed to slot ${slot}: ${url}`,
-          data: { slot, url },
+          message: `${rollbackTo ? `rolled back to round ${rollbackTo}'s version: ` : ''}deployed to slot ${slot}: ${url}`,
+          data: rollbackTo ? { slot, url, rollbackTo } : { slot, url },
         });
-        await chainNext(tx, jobId, { after: 'deploy-game', playtest: deps.config.PLAYTEST === 'on' });
+        // A rollback republishes a version already play-tested: nothing follows it.
+        await chainNext(tx, jobId, { after: 'deploy-game', playtest: deps.config.PLAYTEST === 'on' && !rollbackTo });
         return { slot, url };
       }),
     );

@@ -17,6 +17,8 @@ import { finishPhaseRun } from './jobs/phase-runs.ts';
 import { addJobUsage, getJobForPhase, recentTitles, type JobRow } from './jobs/repository.ts';
 import { validatePhaseOutputs } from './phase-outputs.ts';
 import { repairFeedback } from './playtest/feedback.ts';
+import { recordRepairFailed } from './playtest/store.ts';
+import { isPlaytestRecord } from './playtest/versions.ts';
 import { workerLineEvent } from './runtimes/worker-lines.ts';
 import { IDEA_PHASE, REPAIR_PHASE, writesDist } from './phases.ts';
 import type { TaskDeps } from './task-deps.ts';
@@ -27,7 +29,8 @@ export interface PhaseRunResult {
   error: string | null;
 }
 
-const SCRATCH_ONLY = (p: string) => p.startsWith('status/') || p === 'input.json';
+// The play-tester's records are not the agent's to change: what it writes there is not taken back.
+const NOT_TAKEN_BACK = (p: string) => p.startsWith('status/') || p === 'input.json' || isPlaytestRecord(p);
 
 export async function runPhase(
   deps: TaskDeps,
@@ -35,8 +38,9 @@ export async function runPhase(
   jobId: number,
   phase: PhaseNumber,
   workerId: string | null,
+  repair?: number,
 ): Promise<PhaseRunResult> {
-  const found = await withClient((c) => getJobForPhase(c, jobId, phase));
+  const found = await withClient((c) => getJobForPhase(c, jobId, phase, repair ?? 1));
   if (!found) throw new MissingJobError(jobId);
   const { job, phaseDone } = found;
   if (job.status === 'failed' || job.status === 'removed') return { status: 'skipped', error: `job is ${job.status}` };
@@ -119,7 +123,10 @@ async function runInWorkspace(
   run: { job: JobRow; phase: PhaseNumber; input: JobInput; agentEnv: Record<string, string>; workspace: string },
 ): Promise<WorkspaceRun> {
   const { job, phase, workspace } = run;
-  const before = await withClient((c) => loadArtifacts(c, job.id));
+  // Earlier versions (versions/) stay out of the workspace; the play-test rounds (playtest/) are the repair's evidence.
+  const before = new Map(
+    [...(await withClient((c) => loadArtifacts(c, job.id)))].filter(([p]) => !p.startsWith('versions/')),
+  );
   await writeTree(workspace, before);
   await writeFile(path.join(workspace, 'input.json'), JSON.stringify(run.input, null, 2));
 
@@ -141,7 +148,7 @@ async function runInWorkspace(
   await eventChain;
 
   const status = await readStatus(workspace, phase);
-  const after = await readTree(workspace, { skip: SCRATCH_ONLY });
+  const after = await readTree(workspace, { skip: NOT_TAKEN_BACK });
   let error = outcome.error ?? status?.error ?? null;
   let finalStatus = outcome.status;
   if (finalStatus === 'completed') {
@@ -189,9 +196,9 @@ async function recordOutcome(
       { jobId, kind: 'phase_end', phase, message: reason, data: { status: ran.status } },
       deps.secrets,
     );
-    // A failed repair leaves the earlier build deployed and playable.
+    // A failed repair leaves the served version deployed and playable, and ends the repair loop.
     if (phase === REPAIR_PHASE && job.status === 'deployed')
-      await addEvent(tx, { jobId, kind: 'log', phase, message: 'the repair failed; the earlier build stays deployed' });
+      await recordRepairFailed(tx, jobId, phase, reason, deps.secrets);
     else await failJob(tx, jobId, reason);
     if (phase === IDEA_PHASE && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);
     await finish();

@@ -2,6 +2,7 @@
 // the per-part queries they replaced, ETag/304 and gzip.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listArtifacts, saveArtifacts } from '../lib/artifact-store.ts';
+import { PlaytestSummary } from '../lib/artifacts.ts';
 import { jobView, phaseRunView } from '../lib/job-view.ts';
 import { comparisonOf, insertComparisonSibling, markComparisonLead } from '../lib/jobs/comparison.ts';
 import { failJob, markJobRunning } from '../lib/jobs/lifecycle.ts';
@@ -35,13 +36,12 @@ beforeAll(async () => {
       ['Zed.txt', Buffer.from('')],
     ]),
   );
-  await setJobPlaytest(db, ids.full, 80, {
-    round: 1,
-    score: 80,
-    passed: true,
-    at: new Date().toISOString(),
-    failed: [],
-  });
+  await setJobPlaytest(
+    db,
+    ids.full,
+    80,
+    PlaytestSummary.parse({ round: 1, score: 80, passed: true, at: new Date().toISOString(), failed: [] }),
+  );
   // Nothing yet; and a failed one.
   ids.bare = await make(null);
   ids.failed = await make('fails');

@@ -58,11 +58,13 @@ export async function getJobForPhase(
   db: Queryable,
   id: number,
   phase: number,
+  /** Done means completed this many times (the repair loop runs phase 5 once per repair). */
+  times = 1,
 ): Promise<{ job: JobRow; phaseDone: boolean } | null> {
   const { rows } = await db.query<JobRow & { phase_done: boolean }>(
-    `select j.*, exists (select 1 from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed') as phase_done
+    `select j.*, (select count(*) from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed') >= $3 as phase_done
        from gamepocgen.jobs j where j.id = $1`,
-    [id, phase],
+    [id, phase, times],
   );
   if (!rows[0]) return null;
   const { phase_done, ...job } = rows[0];
@@ -132,6 +134,15 @@ export async function setJobPlaytest(
     score,
     JSON.stringify(summary),
   ]);
+}
+
+/** Ends a repair loop the job's play-test summary still shows as `repairing` (lib/playtest/store.ts), saying why. */
+export async function endRepairLoop(db: Queryable, jobId: number, state: string): Promise<void> {
+  await db.query(
+    `update gamepocgen.jobs set playtest = jsonb_set(playtest, '{loop}', to_jsonb($2::text)), updated_at = now()
+      where id = $1 and playtest->>'loop' = 'repairing'`,
+    [jobId, state],
+  );
 }
 
 export async function countJobsByStatus(db: Queryable): Promise<Record<string, number>> {

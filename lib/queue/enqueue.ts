@@ -31,7 +31,15 @@ export const enqueuePhase = (db: Queryable, jobId: number, phase: PhaseNumber) =
 export const enqueueDeploy = (db: Queryable, jobId: number) =>
   enqueue(db, 'deploy-game', { jobId }, jobKeys.deploy(jobId));
 
-/** Chained after a deploy; the key names the round so a redeploy after the repair queues a new one. */
+/** Repair k of a job's repair loop (lib/playtest/store.ts): its own key, so each repair is a new step. */
+export const enqueueRepair = (db: Queryable, jobId: number, repair: number) =>
+  enqueue(db, 'run-phase', { jobId, phase: 5, repair }, jobKeys.repair(jobId, repair));
+
+/** Republishes round `round`'s version after round `afterRound` was rolled back. */
+export const enqueueRollback = (db: Queryable, jobId: number, round: number, afterRound: number) =>
+  enqueue(db, 'deploy-game', { jobId, rollbackTo: round }, jobKeys.rollback(jobId, afterRound));
+
+/** Chained after a deploy; the key names the round so a redeploy after a repair queues a new one. */
 export const enqueuePlaytest = (db: Queryable, jobId: number, round: number) =>
   enqueue(db, 'playtest-game', { jobId }, jobKeys.playtest(jobId, round), { priority: PLAYTEST_PRIORITY });
 
