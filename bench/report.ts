@@ -39,10 +39,10 @@ export function createReport(): BenchReport & {
       figures[key] = figure;
       const value = `${formatValue(figure.value, figure.unit)}`;
       const note = [figure.note, figure.cited && `cited, not measured: ${figure.cited}`].filter(Boolean).join('; ');
-      console.log(`${label.padEnd(52)} ${value.padEnd(14)} ${note}`);
+      console.log(`${label.padEnd(60)} ${value.padEnd(14)} ${note}`);
     },
     skip(label, reason) {
-      console.log(`${label.padEnd(52)} ${'skipped'.padEnd(14)} ${reason}`);
+      console.log(`${label.padEnd(60)} ${'skipped'.padEnd(14)} ${reason}`);
     },
   };
 }
