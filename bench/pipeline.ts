@@ -45,7 +45,7 @@ let logStream: ReturnType<typeof createWriteStream> | null = null;
 export function logWorkersTo(file: string): void {
   logFile = file;
 }
-function benchLogger(): Logger {
+export function benchLogger(): Logger {
   logStream ??= logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
   return new Logger((scope) => (level, message) => {
     logStream?.write(`${new Date().toISOString()} ${level} ${scope.label ?? ''} ${message}\n`);

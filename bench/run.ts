@@ -1,7 +1,7 @@
 // `npm run bench [section…]`: prints the performance figures, one per line, each
 // measured in this run (a figure from elsewhere is marked cited, with its
 // source); graphile-worker's log goes to bench/results/<date>.worker.log and the
-// figures to bench/results/<date>.json. Sections: pipeline, reads, fps, docker.
+// figures to bench/results/<date>.json. Sections: pipeline, fair, reads, fps, docker.
 // `npm run bench -- --compare a.json b.json` prints two reports side by side.
 // Figures, never assertions: a slow machine prints slow numbers.
 import { existsSync } from 'node:fs';
@@ -25,7 +25,7 @@ import { compareReports, createReport, writeReport } from './report.ts';
 const MAX_CONCURRENT = Number(process.env.MAX_CONCURRENT ?? 5);
 const GAMES = Number(process.env.BENCH_GAMES ?? 40);
 const RESULTS_DIR = path.join(ROOT_DIR, 'bench', 'results');
-const SECTIONS = ['pipeline', 'reads', 'fps', 'docker'];
+const SECTIONS = ['pipeline', 'fair', 'reads', 'fps', 'docker'];
 
 type Report = ReturnType<typeof createReport>;
 const ms = (value: number, note?: string) => ({ value, unit: 'ms', better: 'lower' as const, note });
@@ -139,8 +139,9 @@ async function main() {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     dir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-bench-pg-'));
+    // fsync off, as in every earlier run of these figures: they measure orchestration, not the disk.
     const port = Number(process.env.BENCH_PG_PORT ?? 0) || (await freePort());
-    const pg = await startEmbeddedPostgres({ dataDir: dir, port });
+    const pg = await startEmbeddedPostgres({ dataDir: dir, port, fsync: false });
     adminUrl = pg.url;
     stopPg = pg.stop;
   }
@@ -155,6 +156,26 @@ async function main() {
     if (want('reads')) {
       const { reads } = await import('./reads.ts');
       await reads(report, dbs);
+    }
+    if (want('fair')) {
+      const { fairQueue } = await import('./fair-queue.ts');
+      const jobs = Number(process.env.BENCH_FAIR_JOBS ?? 100);
+      const before = await fairQueue(await dbs.database('bench_fair_off'), jobs, MAX_CONCURRENT, false);
+      const after = await fairQueue(await dbs.database('bench_fair_on'), jobs, MAX_CONCURRENT, true);
+      for (const [label, f] of [
+        ['priorities off (before)', before],
+        ['priorities on (after)', after],
+      ] as const)
+        report.add(`fair.${label.split(' ')[1]}.first_game`, `${jobs} queued jobs, ${label}: first game`, {
+          ...ms(f.firstGameMs),
+          note: `all ${f.totalMs.toFixed(0)} ms, failed ${f.failed}`,
+        });
+      report.add('fair.first_game.ratio', 'time to first game, priorities on ÷ off', {
+        value: after.firstGameMs / before.firstGameMs,
+        unit: '×',
+        better: 'lower',
+        note: `total ${(after.totalMs / before.totalMs).toFixed(2)}×`,
+      });
     }
     if (want('fps')) {
       if (!existsSync('/usr/bin/chromium')) report.skip('game frame rate', 'no /usr/bin/chromium');

@@ -44,6 +44,8 @@ export const ConfigSchema = z.object({
   AGENT: z.enum(['auto', 'builtin', 'claude']).default('auto'),
   DEPLOY: z.enum(['auto', 'local', 'docker']).default('auto'),
   PHASE_TIMEOUT_SECONDS: int(900, 1, 86_400),
+  // On SIGTERM/SIGINT running steps get this long to finish; then their workers stop and they return to the queue.
+  SHUTDOWN_GRACE_SECONDS: int(30, 0, 3600),
   API_TOKEN: optionalText,
   DOMAIN: z.string().default('localhost'),
   PUBLIC_URL: optionalText,
@@ -82,6 +84,8 @@ export const ConfigSchema = z.object({
   DEPLOY_DIR: optionalText,
   /** The embedded PostgreSQL's port (when DATABASE_URL is unset). */
   EMBEDDED_PG_PORT: int(54329, 1, 65535),
+  // off trades durability for speed (tests): an OS crash can then corrupt the embedded database.
+  EMBEDDED_PG_FSYNC: z.enum(['on', 'off']).default('on'),
   ...(Object.fromEntries(PASS_THROUGH_ENV.map((k) => [k, optionalText])) as Record<
     (typeof PASS_THROUGH_ENV)[number],
     typeof optionalText

@@ -33,6 +33,8 @@ export async function deployJob(
   if (redeploy && rollbackTo === undefined && !(await withClient((c) => hasUndeployedBuild(c, jobId))))
     return { slot: job.slot!, url: job.url! };
   if (job.status === 'failed' || job.status === 'removed') return null;
+  // Idempotent by state: only a finished build that isn't deployed yet is published (not a job still being built, nor a recycled one).
+  if (!redeploy && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) return null;
 
   const dist = await withClient((c) => loadArtifacts(c, jobId, 'dist/'));
   if (!dist.has('dist/index.html')) {

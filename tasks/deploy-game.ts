@@ -10,7 +10,9 @@ export const createDeployGameTask = defineJobTask({
   describeFailure: () => 'deploy failed',
   async run(deps, { jobId, rollbackTo }, helpers) {
     const deployed = await deployJob(deps, helpers.withPgClient, jobId, { rollbackTo });
-    return deployed ? `job ${jobId} deployed to slot ${deployed.slot}: ${deployed.url}` : null;
+    return deployed
+      ? `job ${jobId} deployed to slot ${deployed.slot}: ${deployed.url}`
+      : `job ${jobId}: no undeployed build, nothing to deploy`;
   },
 });
 

@@ -6,7 +6,7 @@
 import { inTransaction } from '../db.ts';
 import type { Config } from '../config.ts';
 import { addEvent } from '../events.ts';
-import { playtestRound } from '../jobs/phase-runs.ts';
+import { hasUndeployedBuild, playtestRound } from '../jobs/phase-runs.ts';
 import { getJob } from '../jobs/repository.ts';
 import type { WithClient } from '../db.ts';
 import { MissingJobError } from '../phase-runner.ts';
@@ -41,6 +41,13 @@ export async function playtestJob(
   }
 
   const round = await withClient((c) => playtestRound(c, jobId));
+  // Idempotent by state: each deployed build is play-tested once (a step added again by hand does nothing).
+  const played = [job.playtest?.round ?? 0, ...(job.playtest?.rounds ?? []).map((r) => r.round)];
+  // (While a repair loop waits on a round, that round is played even if a step for it ran before.)
+  if (job.playtest?.loop !== 'repairing' && played.some((r) => r >= round))
+    return `job ${jobId}: round ${round} was already play-tested`;
+  if (await withClient((c) => hasUndeployedBuild(c, jobId)))
+    return `job ${jobId}: a newer build is waiting to be deployed; its deploy queues the play-test`;
   const url = playtestUrl(deps.config, job.slot, job.url);
   await note(`play-test round ${round} started: ${url}`, { round, url });
   const at = deps.now();

@@ -175,6 +175,10 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
         },
         (request.timeoutSeconds + grace) * 1000,
       );
+      // The runner is stopping past its grace: the container goes now (the caller returns the phase to the queue).
+      const onAbort = () => void tolerateGone(() => container.kill()).catch(() => {});
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+      if (request.signal?.aborted) onAbort();
       let exitCode: number | null = null;
       let waitError: string | null = null;
       try {
@@ -184,6 +188,7 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
         waitError = `lost the phase ${request.phase} container while waiting: ${engineMessage(e)}`;
       }
       clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
       const status: PhaseRunOutcome['status'] = timedOut
         ? 'timeout'
         : exitCode === 0
