@@ -216,8 +216,9 @@ async function main() {
   } finally {
     await stopPg();
     if (dir) await rm(dir, { recursive: true, force: true });
+    // Also when a section failed: the figures measured so far are kept.
+    console.log(`\nreport: ${path.relative(process.cwd(), await writeReport(report, RESULTS_DIR))}`);
   }
-  console.log(`\nreport: ${path.relative(process.cwd(), await writeReport(report, RESULTS_DIR))}`);
 }
 
 main().then(
