@@ -146,6 +146,8 @@ async function startBenchService(
     MAX_CONCURRENT: String(maxConcurrent),
     SLOTS: String(slots),
     DATABASE_URL: databaseUrl,
+    // The bench posts a game at a time, faster than a client should: not what the rate limit is for.
+    RATE_LIMIT_PER_MINUTE: '100000',
   });
   const service = await startService(config, { databaseUrl, workerLogger: benchLogger(), workerEvents });
   const hub = new EventHub(databaseUrl);
@@ -183,6 +185,7 @@ async function generate(s: Service_, count: number, seed: number): Promise<numbe
   for (let left = count; left > 0; left -= 10) {
     const res = await fetch(`${s.service.url}/api/generate`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ count: Math.min(10, left), seed: seed + ids.length }),
     });
     ids.push(...((await res.json()) as { jobIds: number[] }).jobIds);
