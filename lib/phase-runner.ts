@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Genre, JobInput, PhaseStatus, describeZodError, phaseName, type PhaseNumber } from './artifacts.ts';
 import { deleteArtifacts, loadArtifacts, saveArtifacts } from './artifact-store.ts';
+import { phaseBudget } from './budgets.ts';
 import { ProviderSpec, providerEnv } from './llm/providers.ts';
 import { forkComparison } from './compare.ts';
 import { providerSettings } from './config.ts';
@@ -148,6 +149,7 @@ async function runInWorkspace(
   },
 ): Promise<WorkspaceRun> {
   const { job, phase, workspace } = run;
+  const budget = phaseBudget(deps.config, phase);
   // Earlier versions (versions/) stay out of the workspace; the play-test rounds (playtest/) are the repair's evidence.
   const before = new Map(
     [...(await withClient((c) => loadArtifacts(c, job.id)))].filter(([p]) => !p.startsWith('versions/')),
@@ -162,8 +164,9 @@ async function runInWorkspace(
     phase,
     gameName: job.game_name,
     workspaceDir: workspace,
-    timeoutSeconds: deps.config.PHASE_TIMEOUT_SECONDS,
-    env: run.agentEnv,
+    timeoutSeconds: budget.seconds,
+    // The phase's turn budget (lib/budgets.ts); the prompt states it and the time limit.
+    env: { ...run.agentEnv, MAX_TURNS: String(budget.turns) },
     signal: run.signal,
     onLine: (line) => {
       eventChain = eventChain.then(() =>
