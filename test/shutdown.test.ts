@@ -14,6 +14,7 @@ import { startService, type Service } from '../bin/server.ts';
 import { loadConfig } from '../lib/config.ts';
 import { createTestDatabase } from './helpers/db.ts';
 import { CRASH, startApp, startCliRunner, workerProcessesUnder } from './helpers/processes.ts';
+import { OFFLINE_SERVICE_ENV } from '../support/offline-env.ts';
 
 const AGENT = path.join(import.meta.dirname, 'fixtures', 'agents', 'paced-agent.ts');
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -118,12 +119,8 @@ it('stops phases still running at the end of the grace and returns them to the q
 it('finishes every job after a restart', { timeout: 180_000 }, async () => {
   await db.query(`update gamepocgen.jobs set idea = 'finish now' where id = any($1)`, [releasedIds]);
   const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
+    ...OFFLINE_SERVICE_ENV,
     DATA_DIR: dataDir,
-    RUNTIME: 'local',
-    AGENT: 'builtin',
-    DEPLOY: 'local',
     PLAYTEST: 'off',
     AGENT_MODULE: AGENT,
     MAX_CONCURRENT: '5',
