@@ -118,6 +118,15 @@ export function openApiDocument(serverUrl?: string) {
           },
         },
       },
+      '/health/ready': {
+        get: {
+          summary: 'readiness: the health snapshot plus the play-test browser',
+          responses: {
+            ...ok('ready', anyJson),
+            503: { description: 'database unreachable', content: anyJson },
+          },
+        },
+      },
       '/metrics': {
         get: {
           summary: 'Prometheus metrics',
