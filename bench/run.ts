@@ -6,7 +6,6 @@
 // Figures, never assertions: a slow machine prints slow numbers.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT_DIR } from '../lib/config.ts';
@@ -21,6 +20,7 @@ import {
   throughput,
 } from './pipeline.ts';
 import { compareReports, createReport, writeReport } from './report.ts';
+import { freePort } from '../support/free-port.ts';
 
 const MAX_CONCURRENT = Number(process.env.MAX_CONCURRENT ?? 5);
 const GAMES = Number(process.env.BENCH_GAMES ?? 40);
@@ -106,17 +106,6 @@ async function pipeline(report: Report, dbs: ReturnType<typeof benchDatabases>) 
     unit: '/min',
     better: 'higher',
     note: `${GAMES} games in ${many.seconds.toFixed(1)} s, failed ${many.failed}; target ≥ 60`,
-  });
-}
-
-/** A port nothing listens on now (other benches on this machine may hold a fixed one). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
   });
 }
 
