@@ -7,10 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startService } from '../bin/server.ts';
+import { benchLogger } from './pipeline.ts';
 import { loadConfig } from '../lib/config.ts';
 import { createPool } from '../lib/db.ts';
 import { EVENTS_CHANNEL } from '../lib/events.ts';
 import { migrate } from '../lib/migrate.ts';
+import { OFFLINE_SERVICE_ENV } from '../support/offline-env.ts';
 
 export interface FairQueueFigures {
   firstGameMs: number;
@@ -36,18 +38,14 @@ export async function fairQueue(
   if (!priorities) await setup.query(PRIORITIES_OFF);
   await setup.end();
   const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
+    ...OFFLINE_SERVICE_ENV,
     DATA_DIR: dataDir,
-    RUNTIME: 'local',
-    AGENT: 'builtin',
-    DEPLOY: 'local',
     PLAYTEST: 'off',
     MAX_CONCURRENT: String(maxConcurrent),
     SLOTS: String(jobs),
     DATABASE_URL: databaseUrl,
   });
-  const service = await startService(config, { databaseUrl });
+  const service = await startService(config, { databaseUrl, workerLogger: benchLogger() });
   const listener = new pg.Client({ connectionString: databaseUrl });
   try {
     await listener.connect();

@@ -9,6 +9,7 @@ import { serveGameDir } from '../bin/serve-game-dir.ts';
 import { GENRES, type Genre } from '../lib/artifacts.ts';
 import { sharedBrowser } from '../lib/playtest/browser.ts';
 import { judgeGame } from '../lib/playtest/judge.ts';
+import type { createReport } from './report.ts';
 import { generateGame } from '../support/generate-game.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -113,4 +114,39 @@ export async function benchPlaytest(): Promise<{ rows: PlaytestBenchRow[]; right
     await browser.close();
   }
   return { rows, right: rows.filter((r) => r.right).length, total: rows.length };
+}
+
+/** The `playtest` section of `npm run bench`: one line per game, then the summary figures. */
+export async function playtestSection(report: ReturnType<typeof createReport>): Promise<void> {
+  const b = await benchPlaytest();
+  for (const r of b.rows)
+    report.add(`playtest.wall.${r.game}`, `  play-test ${r.game}`, {
+      value: r.wallMs / 1000,
+      unit: 's',
+      better: 'lower',
+      note: `${r.peakMb.toFixed(0)} MB; ${r.passed ? 'passed' : 'failed'} ${r.score}/100, ${r.right ? 'right' : 'WRONG'} (${r.note})`,
+    });
+  const walls = b.rows.map((r) => r.wallMs / 1000).sort((x, y) => x - y);
+  const s = (value: number, note?: string) => ({ value, unit: 's', better: 'lower' as const, note });
+  report.add(
+    'playtest.wall.median',
+    'play-test wall time per game, median',
+    s(walls[Math.floor(walls.length / 2)] ?? 0, 'own origin + sandboxed'),
+  );
+  report.add(
+    'playtest.wall.worst',
+    'play-test wall time per game, worst',
+    s(walls.at(-1) ?? 0, 'target ≤ 30 s per game'),
+  );
+  report.add('playtest.peak_memory.worst', 'play-test browser peak memory, worst', {
+    value: Math.max(0, ...b.rows.map((r) => r.peakMb)),
+    unit: 'MB',
+    better: 'lower',
+  });
+  report.add('playtest.accuracy', 'judge accuracy on the fixture set + kits', {
+    value: b.right,
+    unit: `/${b.total}`,
+    better: 'higher',
+    note: 'flaws fail on the named check; controls pass',
+  });
 }

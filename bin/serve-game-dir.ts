@@ -4,8 +4,8 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { serveGameFile } from '../functions/play.ts';
-import { GAME_CSP, SANDBOXED_GAME_CSP } from '../lib/game-serving.ts';
+import { SANDBOXED_GAME_CSP, serveGameFile } from '../functions/play.ts';
+import { GAME_CSP } from '../lib/game-serving.ts';
 
 export interface ServedDir {
   /** Own origin, production CSP. */

@@ -6,9 +6,6 @@ export const GAME_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; " +
   "font-src 'self' data:; connect-src 'none'; worker-src 'self' blob:; form-action 'none'; base-uri 'none'";
 
-/** The CSP of the /play/N/ variant: the game gets an opaque origin of its own (no storage, no cookies). */
-export const SANDBOXED_GAME_CSP = `${GAME_CSP}; sandbox allow-scripts allow-pointer-lock`;
-
 /** Content types for served game files and artifacts. */
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',

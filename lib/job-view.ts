@@ -8,6 +8,7 @@ export function jobView(job: JobRow) {
     id: job.id,
     idea: job.idea,
     genre: job.genre,
+    gameGenre: job.game_genre ?? job.genre,
     seed: job.seed,
     status: job.status,
     phase: job.phase,
@@ -28,7 +29,13 @@ export function jobView(job: JobRow) {
   };
 }
 
-export function phaseRunView(run: PhaseRunRow) {
+/** A phase run row, or the same row from a JSON aggregate (timestamps already ISO strings: lib/jobs/views.ts). */
+type PhaseRunLike = Omit<PhaseRunRow, 'started_at' | 'finished_at'> & {
+  started_at: Date | string;
+  finished_at: Date | string | null;
+};
+
+export function phaseRunView(run: PhaseRunLike) {
   return {
     phase: run.phase,
     name: phaseName(run.phase as PhaseNumber),

@@ -4,11 +4,12 @@
 import type { Queryable } from '../db.ts';
 import { jobKeys } from './keys.ts';
 
-/** Queue jobs waiting to run (not locked, attempts left). */
+/** Queue jobs waiting to run (not locked, attempts left), as a scalar subquery (lib/health.ts composes it). */
+export const QUEUE_DEPTH_SQL =
+  'select count(*)::int from graphile_worker.jobs where locked_at is null and attempts < max_attempts';
+
 export async function queueDepth(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    'select count(*)::int n from graphile_worker.jobs where locked_at is null and attempts < max_attempts',
-  );
+  const { rows } = await db.query<{ n: number }>(`select (${QUEUE_DEPTH_SQL}) n`);
   return rows[0]!.n;
 }
 
@@ -73,4 +74,17 @@ export async function releaseStrandedJobs(db: Queryable, workerIds: string[], ac
  */
 export async function exhaustAttempts(db: Queryable, queueJobId: string): Promise<void> {
   await db.query('update graphile_worker._private_jobs set max_attempts = attempts where id = $1', [queueJobId]);
+}
+
+/**
+ * Removes a job's queued steps (lib/studio/cancel.ts, retry.ts): graphile_worker.remove_job deletes
+ * a waiting step and, for one a runner holds, clears its key and its retries (the runner's abort
+ * stops the work itself). Returns how many steps there were.
+ */
+export async function removePendingSteps(db: Queryable, jobId: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'select count(graphile_worker.remove_job(key))::int n from graphile_worker.jobs where key like $1',
+    [jobKeys.anyStepOf(jobId)],
+  );
+  return rows[0]!.n;
 }
