@@ -2,7 +2,7 @@
 // the verdict and the capped score, the declared-controls parser, the repair's
 // defect report, the URL template and the config knobs.
 import { describe, expect, it } from 'vitest';
-import type { Design, Idea } from '../lib/artifacts.ts';
+import type { Design, Idea, Keypoint } from '../lib/artifacts.ts';
 import { loadConfig } from '../lib/config.ts';
 import { forms } from '../lib/playtest/checks-look.ts';
 import { declaredControls } from '../lib/playtest/controls.ts';
@@ -238,6 +238,37 @@ describe('playtestFeedback', () => {
   });
 });
 
+const keypoint: Keypoint = {
+  id: 'fire-scores',
+  text: 'pressing Space fires and a hit scores',
+  act: { keys: ['Space'], holdMs: 300, seconds: 2 },
+  expect: { watch: 'score', change: 'rises' },
+  baseline: true,
+};
+
+describe('the rubric (the design keypoints) in the document', () => {
+  it('reports the keypoints as checked, and lists none as unchecked', () => {
+    const rubric = [
+      { id: 'fire-scores', text: keypoint.text, passed: false, evidence: 'expected score rises; saw 0 → 0' },
+    ];
+    const d = documentOf([good()], { ...meta, expect: { keypoints: [keypoint] }, rubric });
+    expect(d.rubric).toEqual(rubric);
+    expect(d.couldNotCheck.find((u) => u.id === 'keypoints')).toBeUndefined();
+    expect(d.passed).toBe(true); // the rubric is reported beside the verdict, not in it
+  });
+
+  it('reports keypoints it did not play as unverified (passed: null), and says why under couldNotCheck', () => {
+    const d = documentOf([good()], { ...meta, expect: { keypoints: [keypoint] } });
+    expect(d.rubric).toEqual([
+      { id: 'fire-scores', text: keypoint.text, passed: null, evidence: 'not verified: the rubric was not played' },
+    ]);
+    expect(d.couldNotCheck).toContainEqual({
+      id: 'keypoints',
+      why: '1 keypoint(s) not verified: the rubric was not played',
+    });
+  });
+});
+
 describe("the design's expectations (matchesIdea)", () => {
   const palette = {
     background: '#102030',
@@ -254,14 +285,16 @@ describe("the design's expectations (matchesIdea)", () => {
       { name: 'Pilot', role: 'player', description: 'you' },
     ],
     progression: { currency: 'Score', upgrades: [] },
+    keypoints: [keypoint],
   } as unknown as Design;
 
-  it("takes the title, the player's name, the currency and the palette's background from idea and design", () => {
+  it("takes the title, the player's name, the currency, the palette's background and the keypoints from idea and design", () => {
     expect(expectationsOf(idea, design)).toEqual({
       names: ['Rock Dodger', 'Pilot', 'Score'],
       palette: ['#102030'],
+      keypoints: [keypoint],
     });
-    expect(expectationsOf(null, null)).toEqual({ names: [], palette: [] });
+    expect(expectationsOf(null, null)).toEqual({ names: [], palette: [], keypoints: [] });
   });
 
   it('passes a game whose text shows the names and fails one that never shows a name, naming it', () => {

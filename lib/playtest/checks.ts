@@ -1,6 +1,7 @@
 // Judging the sessions: each check of PLAYTEST_CHECKS from what the sessions
 // observed, with a message that says only what was seen and the evidence behind
 // it; what could not be seen goes to `couldNotCheck` with the reason. Pure.
+import type { Keypoint } from '../artifacts.ts';
 import type { PlaytestCheckId } from './document.ts';
 import type { SessionObs } from './session.ts';
 import { lookChecks } from './checks-look.ts';
@@ -16,8 +17,8 @@ export interface JudgeExpectations {
   names?: string[];
   /** The design's palette (#rrggbb): it should appear in the canvas. */
   palette?: string[];
-  /** Keypoints of the design (issue 10): expected behaviours, reported in `rubric`. Not verified yet. */
-  keypoints?: { id: string; text: string }[];
+  /** Keypoints of the design: expected behaviours, verified on the game as the document's `rubric` (rubric.ts). */
+  keypoints?: Keypoint[];
 }
 
 export const FROZEN_MS = 1000;
@@ -128,8 +129,6 @@ export function judgeSessions(sessions: SessionObs[], expect: JudgeExpectations 
     : { passed: true, message: 'no console errors' };
 
   lookChecks(main, results, unchecked, expect);
-  for (const k of expect.keypoints ?? [])
-    unchecked.push({ id: `keypoint:${k.id}`, why: 'keypoints are reported but not verified by this judge yet' });
   return { results, unchecked };
 }
 

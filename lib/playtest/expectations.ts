@@ -1,5 +1,6 @@
 // What the judge compares a game with (the `matchesIdea` check): the names the
-// design chose and the idea's palette, read from the job's stored artifacts.
+// design chose and the idea's palette; and the design's keypoints (the rubric),
+// read from the job's stored artifacts.
 // A job without a valid idea/design gives no expectations (the check is then
 // listed under couldNotCheck, not failed).
 import { getArtifact } from '../artifact-store.ts';
@@ -8,7 +9,7 @@ import type { Queryable } from '../db.ts';
 import type { JudgeExpectations } from './checks.ts';
 
 /**
- * The title, the player's name and the currency; the palette's background (the colour the framework clears
+ * The design's keypoints; the title, the player's name and the currency; the palette's background (the colour the framework clears
  * the canvas with; entity colours cover too few cells to be among a picture's common colours). Pure.
  */
 export function expectationsOf(idea: Idea | null, design: Design | null): JudgeExpectations {
@@ -21,6 +22,7 @@ export function expectationsOf(idea: Idea | null, design: Design | null): JudgeE
   return {
     names: [...new Set(names.filter((n): n is string => !!n?.trim()))],
     palette: p ? [p.background] : [],
+    keypoints: design?.keypoints ?? [],
   };
 }
 

@@ -11,6 +11,7 @@ import {
   PlaytestDocument,
   type ServingMode,
 } from './document.ts';
+import { playRubric, type RubricEntry, unverified } from './rubric.ts';
 import { runSession, type SessionObs } from './session.ts';
 
 export { PlaytestAbortedError, PlaytestUnreachableError } from './session.ts';
@@ -64,23 +65,48 @@ export async function judgeGame(
         signal: opts.signal,
       }),
     );
+  const rubric = await rubricOf(browser, sessions[0]!, opts);
   const document = documentOf(sessions, {
     round: opts.round ?? 1,
     seed,
     at,
     durationMs: performance.now() - started,
     expect: opts.expect,
+    rubric,
   });
   const shots = sessions.flatMap((s) => s.rec.shots).slice(0, 12);
   return { document, screenshots: shots.map((s) => ({ name: `${s.name}.png`, bytes: s.bytes })) };
 }
 
+/** The design's keypoints checked on the main serving, or why they could not be. */
+async function rubricOf(browser: Browser, main: SessionObs, opts: JudgeOptions): Promise<RubricEntry[]> {
+  const keypoints = opts.expect?.keypoints ?? [];
+  if (!keypoints.length) return [];
+  if (main.unresponsive)
+    return unverified(keypoints, `not verified: the game stopped responding (${main.unresponsive})`);
+  if (!main.hasGame)
+    return unverified(keypoints, 'not verified: the game exposes no window.__game, through which keypoints are read');
+  return playRubric(browser, main.url, keypoints, { signal: opts.signal, deadlineMs: opts.deadlineMs });
+}
+
 /** The play-test document from the sessions' observations: checks, verdict, capped score, evidence. Pure. */
 export function documentOf(
   sessions: SessionObs[],
-  meta: { round: number; seed: number; at: Date; durationMs: number; expect?: JudgeExpectations },
+  meta: {
+    round: number;
+    seed: number;
+    at: Date;
+    durationMs: number;
+    expect?: JudgeExpectations;
+    /** The keypoints as checked (rubric.ts); without it they are listed unverified. */
+    rubric?: RubricEntry[];
+  },
 ): PlaytestDocument {
   const { results, unchecked } = judgeSessions(sessions, meta.expect);
+  const rubric = meta.rubric ?? unverified(meta.expect?.keypoints ?? [], 'not verified: the rubric was not played');
+  const notVerified = rubric.filter((k) => k.passed === null);
+  if (notVerified.length)
+    unchecked.push({ id: 'keypoints', why: `${notVerified.length} keypoint(s) ${notVerified[0]!.evidence}` });
   const checks = (Object.keys(PLAYTEST_CHECKS) as PlaytestCheckId[])
     .filter((id) => results[id])
     .map((id) => ({
@@ -127,12 +153,7 @@ export function documentOf(
       .sort((a, b) => a.t - b.t)
       .slice(0, 200),
     screenshots: rec.flatMap((r) => r.shots.map((s) => `${s.name}.png`)).slice(0, 12),
-    rubric: (meta.expect?.keypoints ?? []).slice(0, 40).map((k) => ({
-      id: k.id.slice(0, 60),
-      text: k.text.slice(0, 500),
-      passed: null,
-      evidence: 'not verified: this judge does not check keypoints yet',
-    })),
+    rubric: rubric.slice(0, 40),
   };
   const parsed = PlaytestDocument.safeParse(candidate);
   if (!parsed.success)
