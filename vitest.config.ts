@@ -14,6 +14,7 @@ const UNIT = [
   'test/claude/prompts-layout.test.ts',
   'test/docker/pure.test.ts',
   'test/game-config.test.ts',
+  'test/eval-report.test.ts',
   'test/budgets.test.ts',
   'test/config-docs.test.ts',
   'test/layers/**/*.test.ts',

@@ -53,6 +53,7 @@ export function notStarted(idea: SuiteIdea, error: string): EvalGame {
     passed: null,
     score: null,
     failedChecks: [],
+    defects: [],
     rubric: rubricOf([]),
     repairs: 0,
     rounds: 0,
@@ -94,6 +95,7 @@ export async function collectGame(db: Queryable, idea: SuiteIdea, jobId: number,
     passed: summary?.passed ?? null,
     score: summary?.score ?? null,
     failedChecks: summary?.failed ?? [],
+    defects: (summary?.reasons ?? []).map(clip),
     rubric: rubricOf(playtest?.rubric ?? []),
     // Repairs that finished, and one that failed for good (a retried attempt is not another repair).
     repairs:

@@ -35,6 +35,8 @@ export const EvalGame = z.object({
   passed: z.boolean().nullable(),
   score: z.number().int().min(0).max(100).nullable(),
   failedChecks: z.array(z.string().max(60)),
+  /** The served version's defects as the judge worded them (at most 5). */
+  defects: z.array(Text).max(5).default([]),
   rubric: z.object({
     /** Keypoints the judge verified and found true. */
     passed: Count,

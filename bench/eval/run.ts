@@ -43,23 +43,24 @@ export interface EvalOptions {
   workerLog?: (line: string) => void;
 }
 
+/** The claude agent's endpoint, key and model for `--provider` (checked before anything starts). */
+function providerOverrides(opts: EvalOptions): Env {
+  if (!opts.provider) return {};
+  if (opts.agent !== 'claude')
+    throw new EvalOptionError('--provider needs --agent claude (the builtin agent calls no model)');
+  const spec = ProviderSpec.safeParse(opts.provider);
+  if (!spec.success) throw new EvalOptionError(`--provider ${opts.provider}: ${spec.error.issues[0]?.message}`);
+  return providerEnv(spec.data, opts.env ?? {});
+}
+
 /** Settings the eval always chooses: its own port, data and database, and room for every game at once. */
-function evalEnv(opts: EvalOptions, dataDir: string, databaseUrl: string): Env {
-  const env = opts.env ?? {};
+function evalEnv(opts: EvalOptions, provider: Env, dataDir: string, databaseUrl: string): Env {
   // Never the operator's service: its database, port, data and token stay out of the eval.
-  const { DATABASE_URL: _d, PORT: _p, DATA_DIR: _dd, API_TOKEN: _t, ...rest } = env;
+  const { DATABASE_URL: _d, PORT: _p, DATA_DIR: _dd, API_TOKEN: _t, ...rest } = opts.env ?? {};
   const base: Env =
     opts.agent === 'builtin'
       ? { ...rest, ...OFFLINE_SERVICE_ENV }
       : { RUNTIME: 'docker', ...rest, PORT: '0', HOST: '127.0.0.1', DEPLOY: 'local', AGENT: 'claude' };
-  let provider: Env = {};
-  if (opts.provider) {
-    if (opts.agent !== 'claude')
-      throw new EvalOptionError('--provider needs --agent claude (the builtin agent calls no model)');
-    const spec = ProviderSpec.safeParse(opts.provider);
-    if (!spec.success) throw new EvalOptionError(`--provider ${opts.provider}: ${spec.error.issues[0]?.message}`);
-    provider = providerEnv(spec.data, env);
-  }
   return {
     ...base,
     ...provider,
@@ -74,6 +75,7 @@ function evalEnv(opts: EvalOptions, dataDir: string, databaseUrl: string): Env {
 
 export async function runEval(opts: EvalOptions): Promise<EvalReport> {
   const log = opts.log ?? (() => {});
+  const provider = providerOverrides(opts);
   const startedAt = new Date();
   const t0 = performance.now();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-eval-'));
@@ -82,7 +84,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
     : await startEmbeddedPostgres({ dataDir, port: await freePort(), fsync: false });
   try {
     const databaseUrl = opts.databaseUrl ?? embedded!.url;
-    const config = loadConfig(evalEnv(opts, dataDir, databaseUrl));
+    const config = loadConfig(evalEnv(opts, provider, dataDir, databaseUrl));
     const workerLog = opts.workerLog ?? (() => {});
     const workerLogger = new Logger(
       (scope) => (level, message) => workerLog(`${level} ${scope.label ?? ''} ${message}`),

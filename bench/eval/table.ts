@@ -56,7 +56,9 @@ export function formatReport(r: EvalReport): string {
     ],
     r.games.map(gameRow),
   );
-  const reasons = r.games.filter((g) => g.verdict !== 'excellent').map((g) => `  ${g.id}: ${g.reason}`);
+  const reasons = r.games
+    .filter((g) => g.verdict !== 'excellent')
+    .flatMap((g) => [`  ${g.id}: ${g.reason}`, ...g.defects.slice(0, 2).map((d) => `    - ${d.slice(0, 200)}`)]);
   return [
     head,
     '',
