@@ -171,9 +171,11 @@ async function observe(page: Page, obs: SessionObs, opts: SessionOptions): Promi
   obs.declared = declaredControls(obs.titleText);
   // Time stands still while the judge looks (7 frames between pictures): a game without a title
   // card must not play, and lose, while its title is photographed and its layout measured.
+  // A loop that stopped (no frame for STALL_MS) won't run the next 7 either: don't wait for it twice more.
+  let looping = true;
   for (let i = 0; i < 3; i++) {
     obs.pictures.push(await readPicture(page));
-    await runFrames(page, 7);
+    if (looping) looping = await runFrames(page, 7);
   }
   await shot(page, rec, 'title');
   if (!opts.light) {
