@@ -1,16 +1,14 @@
 // Judging a play-test without a browser: which observations fail which check,
-// the verdict and the capped score, the declared-controls parser, the repair's
-// defect report, the URL template and the config knobs.
+// the verdict and the capped score, the declared-controls parser and the repair's
+// defect report. Where the task plays: test/playtest-targets.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { Design, Idea, Keypoint } from '../lib/artifacts.ts';
-import { loadConfig } from '../lib/config.ts';
 import { forms } from '../lib/playtest/checks-look.ts';
 import { declaredControls } from '../lib/playtest/controls.ts';
 import { FAILED_SCORE_CAP, PLAYTEST_CHECKS, type PlaytestDocument } from '../lib/playtest/document.ts';
 import { playtestFeedback } from '../lib/playtest/feedback.ts';
 import { expectationsOf } from '../lib/playtest/expectations.ts';
 import { documentOf } from '../lib/playtest/judge.ts';
-import { playtestUrl, servingOf } from '../lib/playtest/playtest-job.ts';
 import type { SessionObs } from '../lib/playtest/session.ts';
 
 const grid = (shift: number) => Array.from({ length: 48 * 27 * 3 }, (_, i) => ((i * 7 + shift) % 200) + (i % 3));
@@ -239,33 +237,25 @@ describe('playtestFeedback', () => {
 });
 
 const keypoint: Keypoint = {
-  id: 'fire-scores',
-  text: 'pressing Space fires and a hit scores',
-  act: { keys: ['Space'], holdMs: 300, seconds: 2 },
-  expect: { watch: 'score', change: 'rises' },
-  baseline: true,
+  ...{ id: 'fire-scores', text: 'pressing Space fires and a hit scores', baseline: true },
+  ...{ act: { keys: ['Space'], holdMs: 300, seconds: 2 }, expect: { watch: 'score', change: 'rises' } },
 };
 
-describe('the rubric (the design keypoints) in the document', () => {
-  it('reports the keypoints as checked, and lists none as unchecked', () => {
-    const rubric = [
-      { id: 'fire-scores', text: keypoint.text, passed: false, evidence: 'expected score rises; saw 0 → 0' },
-    ];
-    const d = documentOf([good()], { ...meta, expect: { keypoints: [keypoint] }, rubric });
-    expect(d.rubric).toEqual(rubric);
-    expect(d.couldNotCheck.find((u) => u.id === 'keypoints')).toBeUndefined();
-    expect(d.passed).toBe(true); // the rubric is reported beside the verdict, not in it
-  });
-
-  it('reports keypoints it did not play as unverified (passed: null), and says why under couldNotCheck', () => {
-    const d = documentOf([good()], { ...meta, expect: { keypoints: [keypoint] } });
-    expect(d.rubric).toEqual([
-      { id: 'fire-scores', text: keypoint.text, passed: null, evidence: 'not verified: the rubric was not played' },
-    ]);
-    expect(d.couldNotCheck).toContainEqual({
-      id: 'keypoints',
-      why: '1 keypoint(s) not verified: the rubric was not played',
-    });
+it('reports the rubric beside the verdict: as checked, or unverified (passed: null) with why in couldNotCheck', () => {
+  const rubric = [{ id: 'fire-scores', text: keypoint.text, passed: false, evidence: 'saw score 0 → 0' }];
+  const checked = documentOf([good()], { ...meta, expect: { keypoints: [keypoint] }, rubric });
+  expect([checked.rubric, checked.passed, checked.couldNotCheck.some((u) => u.id === 'keypoints')]).toEqual([
+    rubric,
+    true,
+    false,
+  ]);
+  const unplayed = documentOf([good()], { ...meta, expect: { keypoints: [keypoint] } });
+  expect(unplayed.rubric).toEqual([
+    { ...rubric[0], passed: null, evidence: 'not verified: the rubric was not played' },
+  ]);
+  expect(unplayed.couldNotCheck).toContainEqual({
+    id: 'keypoints',
+    why: '1 keypoint(s) not verified: the rubric was not played',
   });
 });
 
@@ -306,24 +296,5 @@ describe("the design's expectations (matchesIdea)", () => {
       message: `the design's names "Pilot" never appear in the visible text`,
     });
     expect(misses.passed).toBe(true); // a minor check: the game still passes
-  });
-});
-
-describe('where the play-tester goes', () => {
-  it('opens the public URL unless PLAYTEST_URL says otherwise, and knows the sandboxed serving', () => {
-    expect(playtestUrl({ PLAYTEST_URL: undefined }, 3, 'https://gamedemo3.example.com')).toBe(
-      'https://gamedemo3.example.com',
-    );
-    expect(playtestUrl({ PLAYTEST_URL: 'http://gamedemo{slot}:8080/' }, 3, 'https://x')).toBe('http://gamedemo3:8080/');
-    expect(servingOf('http://127.0.0.1:3000/play/3/').mode).toBe('sandboxed');
-    expect(servingOf('http://gamedemo3.localhost:3000/').mode).toBe('own-origin');
-  });
-
-  it('validates PLAYTEST and PLAYTEST_URL', () => {
-    expect(loadConfig({}).PLAYTEST).toBe('on');
-    expect(() => loadConfig({ PLAYTEST: 'maybe' })).toThrow(/PLAYTEST/);
-    expect(() => loadConfig({ PLAYTEST_URL: 'http://gamedemo.example.com/' })).toThrow(
-      /PLAYTEST_URL: must be an http\(s\) URL template containing \{slot\}/,
-    );
   });
 });

@@ -171,9 +171,11 @@ async function observe(page: Page, obs: SessionObs, opts: SessionOptions): Promi
   obs.declared = declaredControls(obs.titleText);
   // Time stands still while the judge looks (7 frames between pictures): a game without a title
   // card must not play, and lose, while its title is photographed and its layout measured.
+  // A loop that stopped (no frame for STALL_MS) won't run the next 7 either: don't wait for it twice more.
+  let looping = true;
   for (let i = 0; i < 3; i++) {
     obs.pictures.push(await readPicture(page));
-    await runFrames(page, 7);
+    if (looping) looping = await runFrames(page, 7);
   }
   await shot(page, rec, 'title');
   if (!opts.light) {
@@ -202,22 +204,34 @@ async function observe(page: Page, obs: SessionObs, opts: SessionOptions): Promi
   if (!opts.light) {
     const actions = controlActions(obs.declared);
     await setClock(page, 1);
-    obs.controls = obs.hasGame
-      ? await testWithGame(page, actions)
-      : await testWithPicture(
-          page,
-          actions,
-          async () => (await endSeen(page)) !== null,
-          async () => {
-            // A run that ended is restarted as a player would, or the controls can't show anything.
-            await page.keyboard.press('Enter');
-            rec.inputScript.push({
-              at: Date.now() - rec.openedAt,
-              phase: 'controls',
-              action: 'press Enter (end screen)',
-            });
-          },
-        );
+    // A loop stopped at the title and still stopped after the start fails `survives`; testing controls on
+    // it would only wait for frames that never come (a loop that resumed on the start input is tested).
+    if (!looping) looping = await runFrames(page, 1);
+    await setClock(page, 1);
+    obs.controls = !looping
+      ? actions.map((a) => ({
+          label: a.label,
+          control: a.control,
+          declared: a.declared,
+          effect: [],
+          inconclusive: true,
+        }))
+      : obs.hasGame
+        ? await testWithGame(page, actions)
+        : await testWithPicture(
+            page,
+            actions,
+            async () => (await endSeen(page)) !== null,
+            async () => {
+              // A run that ended is restarted as a player would, or the controls can't show anything.
+              await page.keyboard.press('Enter');
+              rec.inputScript.push({
+                at: Date.now() - rec.openedAt,
+                phase: 'controls',
+                action: 'press Enter (end screen)',
+              });
+            },
+          );
     await setClock(page, 1);
     if (obs.hasGame) await page.evaluate(() => (window as any).__game.restart?.());
   }
