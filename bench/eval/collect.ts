@@ -104,7 +104,7 @@ export async function collectGame(db: Queryable, idea: SuiteIdea, jobId: number,
     rounds: summary ? Math.max(summary.rounds.length, 1) : 0,
     tokens: hasTokens ? { input: Number(u.inputTokens ?? 0), output: Number(u.outputTokens ?? 0) } : null,
     costUsd: typeof u.costUsd === 'number' ? Number(u.costUsd) : null,
-    seconds: Math.max(0, Math.round((end.getTime() - job.created_at.getTime()) / 100) / 10),
+    seconds: Math.max(0, Math.round((end.getTime() - (job.started_at ?? job.created_at).getTime()) / 100) / 10),
     error: job.error ? clip(job.error) : null,
   };
 }

@@ -53,7 +53,7 @@ export const EvalGame = z.object({
   /** Token usage and cost the agent reported; null when it reports none (the builtin agent). */
   tokens: z.object({ input: Count, output: Count }).nullable(),
   costUsd: z.number().nonnegative().nullable(),
-  /** From the job's creation until nothing was left to do for it. */
+  /** From the job's first phase starting (not its wait in the queue) until nothing was left to do for it. */
   seconds: z.number().nonnegative(),
   error: Text.nullable(),
 });
