@@ -15,6 +15,7 @@ const UNIT = [
   'test/docker/pure.test.ts',
   'test/game-config.test.ts',
   'test/budgets.test.ts',
+  'test/config.test.ts',
   'test/config-docs.test.ts',
   'test/layers/**/*.test.ts',
   'test/lifecycle.test.ts',
