@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { describeZodError } from './artifacts.ts';
 import { addEvent } from './events.ts';
 import { failJob } from './jobs/lifecycle.ts';
+import { boundGraphileLogger, jobFields } from './log.ts';
 import { RunnerStoppingError } from './phase-runner.ts';
 import { exhaustAttempts, hasPendingSteps, releaseToQueue } from './queue/queries.ts';
 import { loadConfig, secretsOf, type Config } from './config.ts';
@@ -61,6 +62,10 @@ export type TaskFn<P> = (payload: P, helpers: JobHelpers) => Promise<void>;
 /** A readable, non-retryable task failure: the graphile job fails once with this message. */
 export class PermanentTaskError extends Error {
   code = 'invalid_task';
+  constructor(message: string) {
+    super(message);
+    this.stack = ''; // a readable refusal, not a crash: graphile-worker logs it as one line
+  }
 }
 
 /** Marks the running graphile job as out of attempts, then throws, so it fails exactly once. */
@@ -84,6 +89,8 @@ export function defineJobTask<P extends { jobId: number }>(spec: {
   return (deps: TaskDeps): TaskFn<unknown> =>
     async (raw, helpers) => {
       const parsed = spec.payload.safeParse(raw);
+      // Every line this step logs names its job (and phase): bound once, here, where the step starts.
+      helpers = { ...helpers, logger: boundGraphileLogger(helpers.logger, jobFields(raw)) };
       if (!parsed.success)
         return failPermanently(
           helpers,
