@@ -14,6 +14,7 @@ import { requireToken } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError, errorResponse } from './errors.ts';
 import { archiveHostMiddleware, createArchiveRoutes } from './archive.ts';
+import { createDocsRoutes } from './docs.ts';
 import { createEventRoutes } from './events.ts';
 import { createGameRoutes } from './games.ts';
 import { hostGuard, mutationGuard } from './guard.ts';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps) {
   app.route('/health', createHealthRoutes(deps));
   app.route('/metrics', createMetricsRoutes(deps));
   app.route('/openapi.json', createOpenApiRoutes());
+  app.route('/docs', createDocsRoutes());
   app.route('/play', createPlayRoutes(deps));
   app.route('/archive', createArchiveRoutes(deps));
   app.route('/jobs', createPageRoutes());

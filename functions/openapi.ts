@@ -191,7 +191,7 @@ const studioPaths = {
 const html = (description: string) => ok(description, { 'text/html': { schema: { type: 'string' } } });
 const filePath = { name: 'path', in: 'path', required: true, schema: { type: 'string' } };
 
-/** Archived games and the gallery's per-job pages (functions/archive.ts, functions/pages.ts). */
+/** Archived games, the gallery's per-job pages and this reference (functions/archive.ts, pages.ts, docs.ts). */
 const pagePaths = {
   '/archive/{id}': {
     get: {
@@ -205,6 +205,19 @@ const pagePaths = {
       summary: "a job's stored game, whatever its slot (also at http://game-<id>.<domain>/)",
       parameters: [id, filePath],
       responses: html('a game file'),
+    },
+  },
+  '/docs': {
+    get: { summary: 'this API reference, interactive (Swagger UI, self-hosted)', responses: html('the page') },
+  },
+  '/docs/init.js': {
+    get: { summary: "the reference page's start-up script", responses: ok('JavaScript', { 'text/javascript': {} }) },
+  },
+  '/docs/assets/{file}': {
+    get: {
+      summary: "the reference page's files (from swagger-ui-dist)",
+      parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: ok('a script, style sheet or icon'),
     },
   },
   '/jobs/{id}': { get: { summary: 'the job page (gallery)', parameters: [id], responses: html('the page') } },
