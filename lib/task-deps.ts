@@ -69,10 +69,20 @@ export class PermanentTaskError extends Error {
 }
 
 /** Marks the running graphile job as out of attempts, then throws, so it fails exactly once. */
-export async function failPermanently(helpers: JobHelpers, message: string): Promise<never> {
+export async function failPermanently(helpers: JobHelpers, text: string): Promise<never> {
+  const message = wellFormed(text);
   await helpers.withPgClient((c) => exhaustAttempts(c, helpers.job.id));
   helpers.logger.error(message);
   throw new PermanentTaskError(message);
+}
+
+/**
+ * Text graphile-worker can store as a job's last_error: it sends failures to Postgres inside a JSON
+ * document, where a lone surrogate (a payload's emoji cut in half, say) is invalid and would fail
+ * the whole batch of failures, leaving those jobs locked. Lone surrogates become U+FFFD.
+ */
+export function wellFormed(text: string): string {
+  return text.toWellFormed();
 }
 
 /**
@@ -117,6 +127,7 @@ export function defineJobTask<P extends { jobId: number }>(spec: {
         }
         if ((e as { code?: string }).code === 'job_not_found')
           return failPermanently(helpers, `${spec.name}: ${(e as Error).message}`);
+        if (e instanceof Error) e.message = wellFormed(e.message);
         if (helpers.job.attempts >= helpers.job.max_attempts) {
           const reason = `${spec.describeFailure(parsed.data)} after ${helpers.job.attempts} attempts: ${(e as Error).message}`;
           await helpers.withPgClient((c) => failJob(c, parsed.data.jobId, reason));
