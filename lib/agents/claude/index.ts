@@ -61,6 +61,7 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
     promptsDir: ctx.promptsDir,
     input: ctx.input,
     playtest: ctx.phase === REPAIR_PHASE ? await readPlaytest(ctx.workspaceDir) : undefined,
+    lessons: ctx.input.lessons,
     budget: {
       turns: settings.maxTurns,
       seconds: Number(ctx.env.TIMEOUT_SECONDS) || DEFAULT_BUDGETS[ctx.phase].seconds,
