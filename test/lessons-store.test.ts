@@ -43,9 +43,8 @@ async function jobWithRounds(kit: string, genre: string, rounds: Check[][]): Pro
   ]);
   const jobId = Number(rows[0]!.id);
   const files = new Map([['plan.json', Buffer.from(JSON.stringify({ title: 'T', genre, kit }))]]);
-  rounds.forEach((checks, i) =>
-    files.set(`playtest/round-${i + 1}/playtest.json`, Buffer.from(JSON.stringify({ round: i + 1, checks }))),
-  );
+  for (const [i, checks] of rounds.entries())
+    files.set(`playtest/round-${i + 1}/playtest.json`, Buffer.from(JSON.stringify({ round: i + 1, checks })));
   await saveArtifacts(pool, jobId, null, files);
   return jobId;
 }
