@@ -106,6 +106,19 @@ describe('distillation from stored rounds', () => {
     expect(await buildPrompt([])).not.toContain('Lessons from earlier games');
   });
 
+  it('runs in a transaction of its own when the caller has none', async () => {
+    const jobId = await jobWithRounds('snake', 'snake', [[{ id: 'painted', passed: false, detail: 'one colour' }]]);
+    const c = await pool.connect();
+    try {
+      expect(await learnFromJob(c, jobId, 'repair-failed', [])).toBe(1);
+    } finally {
+      c.release();
+    }
+    const [lesson] = await listLessons(pool, { kit: 'snake', limit: 10 });
+    expect(lesson!.text).toMatch(/still failing when the repair loop stopped \(repair-failed\)\.$/);
+    await pool.query('delete from gamepocgen.lessons where id = $1', [lesson!.id]); // later cases expect no snake lessons
+  });
+
   it('says why a failure stayed, and learns nothing from a clean game', async () => {
     const stuck = await jobWithRounds('idle', 'idle', [
       [{ id: 'progresses', passed: false, detail: 'score +0, currency +0 in 8000 ms' }],

@@ -3,7 +3,7 @@
 // build or repair of the same kit (then genre) is given the most relevant ones
 // as prompt context (JobInput.lessons → lib/prompts.ts, fenced as untrusted data).
 import { z } from 'zod';
-import type { DbClient, Queryable } from '../db.ts';
+import { inTransaction, type DbClient, type Queryable } from '../db.ts';
 import { addEvent } from '../events.ts';
 import { RoundChecks, cleanLessonText, distilLessons, lessonKey } from './distil.ts';
 import { pruneScope, relevantLessons, upsertLesson, type LessonScope } from './store.ts';
@@ -54,10 +54,17 @@ async function storedRounds(db: Queryable, jobId: number): Promise<RoundChecks[]
 
 /**
  * Distils the job's rounds into lessons, in the caller's transaction (under a savepoint:
- * a lesson that can't be stored must not undo the play-test it came from). Returns how many.
+ * a lesson that can't be stored must not undo the play-test it came from), or in its own
+ * when the caller has none. Returns how many.
  */
 export async function learnFromJob(tx: DbClient, jobId: number, stopped: string, secrets: string[]): Promise<number> {
-  await tx.query('savepoint lessons');
+  try {
+    await tx.query('savepoint lessons');
+  } catch (e) {
+    // 25P01 no_active_sql_transaction: nothing was changed, so a transaction of our own is as safe.
+    if ((e as { code?: string }).code !== '25P01') throw e;
+    return inTransaction(tx, (own) => learnFromJob(own, jobId, stopped, secrets));
+  }
   try {
     const scope = await jobScope(tx, jobId);
     const texts = distilLessons(await storedRounds(tx, jobId), stopped, secrets);
