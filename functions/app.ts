@@ -24,7 +24,7 @@ import { createJobRoutes } from './jobs.ts';
 import { closeUnreadBodies, mutationRateLimit, streamingBodyLimit } from './limits.ts';
 import { createMetricsRoutes } from './metrics.ts';
 import { createOpenApiRoutes } from './openapi.ts';
-import { createPageRoutes } from './pages.ts';
+import { createPageRoutes, createSlotPageRoutes } from './pages.ts';
 import { createPlayRoutes, slotHostMiddleware } from './play.ts';
 import { requestLog, requestLogger } from './request-log.ts';
 import { appSecurityHeaders } from './security-headers.ts';
@@ -71,6 +71,7 @@ export function createApp(deps: AppDeps) {
   app.route('/play', createPlayRoutes(deps));
   app.route('/archive', createArchiveRoutes(deps));
   app.route('/jobs', createPageRoutes());
+  app.route('/slots', createSlotPageRoutes(deps));
   app.use('/*', serveStatic({ root: path.join(ROOT_DIR, 'gallery') }));
 
   app.notFound((c) =>

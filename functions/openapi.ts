@@ -211,6 +211,13 @@ const pagePaths = {
   '/jobs/{id}/how-to-play': {
     get: { summary: "the game's how-to-play page (gallery)", parameters: [id], responses: html('the page') },
   },
+  '/slots/{slot}/how-to-play': {
+    get: {
+      summary: "redirects to the how-to-play page of the game slot N holds now (linked from a game's pause screen)",
+      parameters: [{ name: 'slot', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
+      responses: { 302: { description: 'to /jobs/{id}/how-to-play' }, ...errors },
+    },
+  },
 };
 
 export function createOpenApiRoutes() {
