@@ -26,6 +26,7 @@ import { createMetricsRoutes } from './metrics.ts';
 import { createOpenApiRoutes } from './openapi.ts';
 import { createPageRoutes, createSlotPageRoutes } from './pages.ts';
 import { createPlayRoutes, slotHostMiddleware } from './play.ts';
+import { createProviderRoutes } from './providers.ts';
 import { requestLog, requestLogger } from './request-log.ts';
 import { appSecurityHeaders } from './security-headers.ts';
 import { createStatsRoutes } from './stats.ts';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/jobs', createJobActionRoutes(deps));
   app.route('/api/games', createGameRoutes(deps));
   app.route('/api/stats', createStatsRoutes(deps));
+  app.route('/api/providers', createProviderRoutes(deps));
   app.route('/api/events', createEventRoutes(deps));
   app.route('/health', createHealthRoutes(deps));
   app.route('/metrics', createMetricsRoutes(deps));

@@ -102,6 +102,29 @@ export function openApiDocument(serverUrl?: string) {
         },
       },
       '/api/stats': { get: { summary: 'counts, durations, usage', responses: ok('stats', anyJson) } },
+      '/api/providers': {
+        get: {
+          summary: 'the agent and the providers a job can run on (`provider` of POST /api/generate)',
+          responses: ok(
+            'agent and providers',
+            json({
+              type: 'object',
+              required: ['agent', 'providers'],
+              properties: {
+                agent: { enum: ['builtin', 'claude'] },
+                providers: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['spec', 'provider', 'model'],
+                    properties: { spec: { type: 'string' }, provider: { type: 'string' }, model: { type: 'string' } },
+                  },
+                },
+              },
+            }),
+          ),
+        },
+      },
       '/api/events': {
         get: {
           summary: "every job's events (SSE)",

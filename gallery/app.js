@@ -154,6 +154,7 @@ async function generate(idea) {
   try {
     const body = { idea: idea || null, count: Number($('count').value) };
     if ($('genre').value) body.genre = $('genre').value;
+    if ($('provider').value) body.provider = $('provider').value;
     const { jobIds } = await post('/api/generate', body);
     say(`started job(s) ${jobIds.join(', ')}`);
     $('idea').value = '';
@@ -195,6 +196,18 @@ async function putOnSlot(id) {
   }
 }
 
+/** The agent/provider picker, shown only when the operator configured more than one provider. */
+async function loadProviders() {
+  try {
+    const { providers } = await api('/api/providers');
+    if (providers.length < 2) return;
+    for (const p of providers) $('provider').append(el('option', { value: p.spec }, `${p.provider} · ${p.model}`));
+    $('provider-field').hidden = false;
+  } catch {
+    // Without the list the form still works, on the operator's default agent.
+  }
+}
+
 // ---- start --------------------------------------------------------------
 
 takeTokenFromUrl();
@@ -212,3 +225,4 @@ $('filters').addEventListener('change', () => loadPage(true));
 $('more').addEventListener('click', () => loadPage(false));
 connect();
 loadPage(true);
+loadProviders();
