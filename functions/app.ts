@@ -26,8 +26,9 @@ import { createLessonRoutes } from './lessons.ts';
 import { closeUnreadBodies, mutationRateLimit, streamingBodyLimit } from './limits.ts';
 import { createMetricsRoutes } from './metrics.ts';
 import { createOpenApiRoutes } from './openapi.ts';
-import { createPageRoutes } from './pages.ts';
+import { createPageRoutes, createSlotPageRoutes } from './pages.ts';
 import { createPlayRoutes, slotHostMiddleware } from './play.ts';
+import { createProviderRoutes } from './providers.ts';
 import { requestLog, requestLogger } from './request-log.ts';
 import { appSecurityHeaders } from './security-headers.ts';
 import { createStatsRoutes } from './stats.ts';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/jobs', createJobActionRoutes(deps));
   app.route('/api/games', createGameRoutes(deps));
   app.route('/api/stats', createStatsRoutes(deps));
+  app.route('/api/providers', createProviderRoutes(deps));
   app.route('/api/lessons', createLessonRoutes(deps));
   app.route('/api/events', createEventRoutes(deps));
   app.route('/health', createHealthRoutes(deps));
@@ -75,6 +77,7 @@ export function createApp(deps: AppDeps) {
   app.route('/play', createPlayRoutes(deps));
   app.route('/archive', createArchiveRoutes(deps));
   app.route('/jobs', createPageRoutes());
+  app.route('/slots', createSlotPageRoutes(deps));
   app.use('/*', serveStatic({ root: path.join(ROOT_DIR, 'gallery') }));
 
   app.notFound((c) =>

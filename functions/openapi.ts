@@ -105,6 +105,29 @@ export function openApiDocument(serverUrl?: string) {
         },
       },
       '/api/stats': { get: { summary: 'counts, durations, usage', responses: ok('stats', anyJson) } },
+      '/api/providers': {
+        get: {
+          summary: 'the agent and the providers a job can run on (`provider` of POST /api/generate)',
+          responses: ok(
+            'agent and providers',
+            json({
+              type: 'object',
+              required: ['agent', 'providers'],
+              properties: {
+                agent: { enum: ['builtin', 'claude'] },
+                providers: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['spec', 'provider', 'model'],
+                    properties: { spec: { type: 'string' }, provider: { type: 'string' }, model: { type: 'string' } },
+                  },
+                },
+              },
+            }),
+          ),
+        },
+      },
       '/api/events': {
         get: {
           summary: "every job's events (SSE)",
@@ -263,6 +286,13 @@ const pagePaths = {
   '/jobs/{id}': { get: { summary: 'the job page (gallery)', parameters: [id], responses: html('the page') } },
   '/jobs/{id}/how-to-play': {
     get: { summary: "the game's how-to-play page (gallery)", parameters: [id], responses: html('the page') },
+  },
+  '/slots/{slot}/how-to-play': {
+    get: {
+      summary: "redirects to the how-to-play page of the game slot N holds now (linked from a game's pause screen)",
+      parameters: [{ name: 'slot', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
+      responses: { 302: { description: 'to /jobs/{id}/how-to-play' }, ...errors },
+    },
   },
 };
 

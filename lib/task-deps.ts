@@ -13,7 +13,7 @@ import { loadConfig, secretsOf, type Config } from './config.ts';
 import type { Deployer } from './deployers/types.ts';
 import { sharedBrowser, type BrowserProvider } from './playtest/browser.ts';
 import type { Runtime } from './runtimes/types.ts';
-import type { CancelWatcher } from './studio/cancel-watch.ts';
+import { createCancelWatcher, type CancelWatcher } from './studio/cancel-watch.ts';
 import { agentEnv, chooseAgent, chooseDeployer, chooseRuntime } from './services.ts';
 
 export interface TaskDeps {
@@ -27,8 +27,8 @@ export interface TaskDeps {
   /** The play-tester's Chromium; whoever builds the deps closes it (bin/server.ts close()). */
   playtestBrowser: BrowserProvider;
   /**
-   * Stops a phase's worker when its job is cancelled (bin/server.ts makes one). Absent (e.g. under the
-   * graphile-worker CLI, whose --once must be able to exit) cancelling stops the chain but not a running phase.
+   * Stops a phase's worker when its job is cancelled (bin/server.ts makes one; under the graphile-worker
+   * CLI defaultTaskDeps makes one that closes when idle). Absent, cancelling stops the chain but not a running phase.
    */
   cancellations?: CancelWatcher | null;
 }
@@ -51,9 +51,21 @@ export async function createTaskDeps(config: Config, overrides: Partial<TaskDeps
 }
 
 let cliDeps: Promise<TaskDeps> | null = null;
+let cliDatabaseUrl: string | null = null;
+/** graphile.config.ts tells the CLI's tasks the database it resolved (DATABASE_URL or the embedded one). */
+export function setCliDatabaseUrl(url: string): void {
+  cliDatabaseUrl = url;
+}
+
 /** For tasks loaded by the graphile-worker CLI from tasks/: built once per process from the environment. */
 export function defaultTaskDeps(): Promise<TaskDeps> {
-  cliDeps ??= createTaskDeps(loadConfig());
+  cliDeps ??= (() => {
+    const config = loadConfig();
+    const url = cliDatabaseUrl ?? config.DATABASE_URL;
+    // Its LISTEN connection is open only while a phase runs: `graphile-worker --once` still exits by itself.
+    const cancellations = url ? createCancelWatcher(url, { closeWhenIdle: true }) : null;
+    return createTaskDeps(config, { cancellations });
+  })();
   return cliDeps;
 }
 

@@ -2,32 +2,17 @@
 // process and frees nothing it shouldn't; retry resumes a failed job from the
 // phase that failed; feedback starts exactly one repair run whose change is
 // visible in the served game, and refusals answer in the error shape.
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable } from './browser/harness.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
+import { workerPids as findWorkerPids } from './helpers/worker-pids.ts';
 
 const AGENT_MODULE = path.join(import.meta.dirname, 'fixtures', 'agents', 'studio-agent.ts');
 
-/** PIDs of processes whose environment says they run a phase of this service's job `jobId` (local runtime workers). */
-function workerPids(h: Harness, jobId: number): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const env = readFileSync(`/proc/${name}/environ`, 'utf8').split('\0');
-      // Other test runs on this machine have a job 1 too: match this service's workspace directory.
-      const ours = env.some((e) => e.startsWith(`WORKSPACE_DIR=${h.dataDir}`));
-      if (ours && env.includes(`JOB_ID=${jobId}`)) pids.push(Number(name));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return pids;
-}
+const workerPids = (h: Harness, jobId: number) => findWorkerPids(h.dataDir, jobId);
 
 async function post(h: Harness, pathname: string, body?: unknown) {
   const res = await h.api(pathname, {
