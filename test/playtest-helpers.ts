@@ -24,8 +24,22 @@ export async function jobEvents(h: Harness, jobId: number): Promise<EventRow[]> 
   return rows;
 }
 
+/**
+ * How long a test waits for a play-test round before calling it hung. A hang guard, not a speed check: the
+ * judge plays ~24 s of game time per serving and a loaded 2-core machine runs it several times slower
+ * (speed is measured by `npm run bench playtest`).
+ */
+export const PLAYTEST_WAIT_MS = 600_000;
+/** A test or hook that waits on `rounds` play-test rounds. */
+export const waitsFor = (rounds: number) => rounds * PLAYTEST_WAIT_MS + 120_000;
+
 /** Resolves with the 'playtest' event that recorded `round`'s result; rejects on a skip or after `timeoutMs`. */
-export async function waitForPlaytest(h: Harness, jobId: number, round: number, timeoutMs = 60_000): Promise<EventRow> {
+export async function waitForPlaytest(
+  h: Harness,
+  jobId: number,
+  round: number,
+  timeoutMs = PLAYTEST_WAIT_MS,
+): Promise<EventRow> {
   const hub = new EventHub(h.service.databaseUrl);
   await hub.start();
   try {
