@@ -16,6 +16,7 @@ const UNIT = [
   'test/game-config.test.ts',
   'test/eval-report.test.ts',
   'test/budgets.test.ts',
+  'test/config.test.ts',
   'test/config-docs.test.ts',
   'test/layers/**/*.test.ts',
   'test/lifecycle.test.ts',

@@ -30,6 +30,10 @@ const MUST_FAIL: Record<string, string> = {
   'sandbox-storage': 'sandboxed',
 };
 
+/** BENCH_PLAYTEST_GAMES=blank-canvas,kit:snake judges only those (default: every fixture and kit). */
+const only = (process.env.BENCH_PLAYTEST_GAMES ?? '').split(',').filter(Boolean);
+const wanted = (name: string) => !only.length || only.includes(name);
+
 export interface PlaytestBenchRow {
   game: string;
   wallMs: number;
@@ -71,9 +75,13 @@ export async function benchPlaytest(): Promise<{ rows: PlaytestBenchRow[]; right
   const browser = sharedBrowser();
   const rows: PlaytestBenchRow[] = [];
   const games: { name: string; dir: string; cleanup?: () => Promise<void> }[] = [
-    ...(await readdir(FIXTURES)).sort().map((name) => ({ name, dir: path.join(FIXTURES, name) })),
+    ...(await readdir(FIXTURES))
+      .sort()
+      .filter(wanted)
+      .map((name) => ({ name, dir: path.join(FIXTURES, name) })),
   ];
   for (const genre of GENRES) {
+    if (!wanted(`kit:${genre}`)) continue;
     const g = await kitGame(genre);
     games.push({ name: `kit:${genre}`, dir: g.dir, cleanup: g.cleanup });
   }

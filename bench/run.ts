@@ -1,7 +1,7 @@
 // `npm run bench [section…]`: prints the performance figures, one per line, each
 // measured in this run (a figure from elsewhere is marked cited, with its
 // source); graphile-worker's log goes to bench/results/<date>.worker.log and the
-// figures to bench/results/<date>.json. Sections: pipeline, fair, reads, fps, docker, playtest.
+// figures to bench/results/<date>.json. Sections: pipeline, fair, reads, fps, gallery, docker, playtest.
 // `npm run bench -- --compare a.json b.json` prints two reports side by side.
 // Figures, never assertions: a slow machine prints slow numbers.
 import { existsSync } from 'node:fs';
@@ -25,7 +25,7 @@ import { freePort } from '../support/free-port.ts';
 const MAX_CONCURRENT = Number(process.env.MAX_CONCURRENT ?? 5);
 const GAMES = Number(process.env.BENCH_GAMES ?? 40);
 const RESULTS_DIR = path.join(ROOT_DIR, 'bench', 'results');
-const SECTIONS = ['pipeline', 'fair', 'reads', 'fps', 'docker', 'playtest'];
+const SECTIONS = ['pipeline', 'fair', 'reads', 'fps', 'gallery', 'docker', 'playtest'];
 
 type Report = ReturnType<typeof createReport>;
 const ms = (value: number, note?: string) => ({ value, unit: 'ms', better: 'lower' as const, note });

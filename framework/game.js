@@ -24,6 +24,7 @@ import { createHud } from './ui/hud.js';
 import { createOverlay } from './ui/overlay.js';
 import { createUpgradePanel } from './ui/upgrade-panel.js';
 import { buildLayout } from './ui/layout.js';
+import { howToPlayUrl } from './ui/how-to-play-link.js';
 import { addPauseButton, showEndScreen as showEndScreenFor, showPauseScreen, showTitleScreen } from './ui/screens.js';
 import { createSfx } from './audio/sfx.js';
 
@@ -52,6 +53,7 @@ export function bootGame({ config: given, kit, canvas, doc = document, win = win
   doc.title = config.title;
   const hud = createHud(doc, hudRoot);
   const overlay = createOverlay(doc, stage);
+  const howToPlay = howToPlayUrl(win.location);
   const shop = createUpgradePanel(doc, shopRoot, {
     onBuy: (id) => buyUpgrade(id),
     format: formatNumber,
@@ -170,7 +172,7 @@ export function bootGame({ config: given, kit, canvas, doc = document, win = win
   function pause() {
     if (state !== 'playing') return;
     state = 'paused';
-    showPauseScreen(overlay, config, { onResume: resume, onRestart: startRun });
+    showPauseScreen(overlay, config, { onResume: resume, onRestart: startRun, howToPlay });
   }
   function resume() {
     if (state !== 'paused') return;

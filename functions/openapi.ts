@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { GenerateRequest } from '../lib/generate.ts';
+import { LessonUpdate, LessonView, LessonsQuery } from '../lib/lessons/schema.ts';
 import { FeedbackRequest } from '../lib/studio/feedback.ts';
 import { EventsQuery } from './events.ts';
 import { ListQuery, LogsQuery } from './jobs.ts';
@@ -59,6 +60,8 @@ export function openApiDocument(serverUrl?: string) {
         Error: ErrorBody,
         GenerateRequest: schema(GenerateRequest),
         FeedbackRequest: schema(FeedbackRequest),
+        Lesson: schema(LessonView),
+        LessonUpdate: schema(LessonUpdate),
       },
     },
     paths: {
@@ -102,6 +105,29 @@ export function openApiDocument(serverUrl?: string) {
         },
       },
       '/api/stats': { get: { summary: 'counts, durations, usage', responses: ok('stats', anyJson) } },
+      '/api/providers': {
+        get: {
+          summary: 'the agent and the providers a job can run on (`provider` of POST /api/generate)',
+          responses: ok(
+            'agent and providers',
+            json({
+              type: 'object',
+              required: ['agent', 'providers'],
+              properties: {
+                agent: { enum: ['builtin', 'claude'] },
+                providers: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['spec', 'provider', 'model'],
+                    properties: { spec: { type: 'string' }, provider: { type: 'string' }, model: { type: 'string' } },
+                  },
+                },
+              },
+            }),
+          ),
+        },
+      },
       '/api/events': {
         get: {
           summary: "every job's events (SSE)",
@@ -151,6 +177,7 @@ export function openApiDocument(serverUrl?: string) {
           responses: ok('a game file', { 'text/html': { schema: { type: 'string' } } }),
         },
       },
+      ...lessonPaths,
       ...pagePaths,
     },
   };
@@ -188,10 +215,46 @@ const studioPaths = {
   '/api/jobs/{id}/deploy': action('put an archived game on a slot again', 202),
 };
 
+const lessonId = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const lessonBody = json({ type: 'object', properties: { lesson: { $ref: '#/components/schemas/Lesson' } } });
+
+/** Lessons from earlier games (functions/lessons.ts). */
+const lessonPaths = {
+  '/api/lessons': {
+    get: {
+      summary: 'lessons distilled from play-tests, most seen first',
+      parameters: queryParams(LessonsQuery),
+      responses: ok(
+        'lessons',
+        json({
+          type: 'object',
+          properties: { lessons: { type: 'array', items: { $ref: '#/components/schemas/Lesson' } } },
+        }),
+      ),
+    },
+  },
+  '/api/lessons/{id}': {
+    get: { summary: 'one lesson', parameters: [lessonId], responses: ok('the lesson', lessonBody) },
+    patch: {
+      summary: "rewrite a lesson's text (it keeps its count and keeps counting the same failure)",
+      security: [{ bearer: [] }],
+      parameters: [lessonId],
+      requestBody: { required: true, content: json({ $ref: '#/components/schemas/LessonUpdate' }) },
+      responses: ok('the edited lesson', lessonBody),
+    },
+    delete: {
+      summary: 'delete a lesson (send content-type: application/json)',
+      security: [{ bearer: [] }],
+      parameters: [lessonId],
+      responses: ok('deleted', anyJson),
+    },
+  },
+};
+
 const html = (description: string) => ok(description, { 'text/html': { schema: { type: 'string' } } });
 const filePath = { name: 'path', in: 'path', required: true, schema: { type: 'string' } };
 
-/** Archived games and the gallery's per-job pages (functions/archive.ts, functions/pages.ts). */
+/** Archived games, the gallery's per-job pages and this reference (functions/archive.ts, pages.ts, docs.ts). */
 const pagePaths = {
   '/archive/{id}': {
     get: {
@@ -207,9 +270,29 @@ const pagePaths = {
       responses: html('a game file'),
     },
   },
+  '/docs': {
+    get: { summary: 'this API reference, interactive (Swagger UI, self-hosted)', responses: html('the page') },
+  },
+  '/docs/init.js': {
+    get: { summary: "the reference page's start-up script", responses: ok('JavaScript', { 'text/javascript': {} }) },
+  },
+  '/docs/assets/{file}': {
+    get: {
+      summary: "the reference page's files (from swagger-ui-dist)",
+      parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: ok('a script, style sheet or icon'),
+    },
+  },
   '/jobs/{id}': { get: { summary: 'the job page (gallery)', parameters: [id], responses: html('the page') } },
   '/jobs/{id}/how-to-play': {
     get: { summary: "the game's how-to-play page (gallery)", parameters: [id], responses: html('the page') },
+  },
+  '/slots/{slot}/how-to-play': {
+    get: {
+      summary: "redirects to the how-to-play page of the game slot N holds now (linked from a game's pause screen)",
+      parameters: [{ name: 'slot', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
+      responses: { 302: { description: 'to /jobs/{id}/how-to-play' }, ...errors },
+    },
   },
 };
 

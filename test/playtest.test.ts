@@ -9,7 +9,8 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYTEST_CHECKS, type Playtest } from '../lib/artifacts.ts';
 import { getJob, setJobPlaytest } from '../lib/jobs/repository.ts';
-import { oneShotBrowser, sharedBrowser } from '../lib/playtest/browser.ts';
+import type { Browser } from 'playwright-core';
+import { type BrowserProvider, oneShotBrowser, sharedBrowser } from '../lib/playtest/browser.ts';
 import { playtestJob } from '../lib/playtest/playtest-job.ts';
 import { createPlaytestGameTask } from '../tasks/playtest-game.ts';
 import { chromiumAvailable } from './browser/harness.ts';
@@ -152,10 +153,36 @@ describeBrowser('a normal job', () => {
   it('stops when the runner shuts down (abort signal) and records nothing, so the task is retried', async () => {
     await awaitRound(h, jobId);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 1500);
+    // The runner stops as the judge opens the game: right after its browser context is made (the moment
+    // a listener on the signal is not yet registered), not after a guessed delay.
+    const deps = h.service.taskDeps!;
+    const abortingBrowser: BrowserProvider = {
+      use: (fn) =>
+        deps.playtestBrowser.use((b) =>
+          fn(
+            b &&
+              new Proxy(b, {
+                get(target, key) {
+                  if (key !== 'newContext') {
+                    const v = Reflect.get(target, key);
+                    return typeof v === 'function' ? v.bind(target) : v;
+                  }
+                  return async (...args: Parameters<Browser['newContext']>) => {
+                    const context = await target.newContext(...args);
+                    controller.abort();
+                    return context;
+                  };
+                },
+              }),
+          ),
+        ),
+      close: async () => {},
+    };
     const before = (await jobEvents(h, jobId)).length;
     await expect(
-      playtestJob(h.service.taskDeps!, withClientOf(h.service.db), jobId, { signal: controller.signal }),
+      playtestJob({ ...deps, playtestBrowser: abortingBrowser }, withClientOf(h.service.db), jobId, {
+        signal: controller.signal,
+      }),
     ).rejects.toMatchObject({ code: 'playtest_aborted' });
     const added = (await jobEvents(h, jobId)).slice(before);
     expect(added.map((e) => e.message)).toEqual([`play-test round 1 started: ${played}`]);

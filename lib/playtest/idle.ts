@@ -12,6 +12,9 @@ const END_TEXT = /\b(game over|you (?:lose|lost|died|crashed)|try again|victory|
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 export async function idle(page: Page, obs: SessionObs): Promise<void> {
+  // Time stands still while the judge reads the starting state, so exactly 120 frames (2 s) of game time
+  // pass before the check, however slowly the machine answers (under load the reads took ~1 s of play).
+  await runFrames(page, 0);
   // Instant death counts from the start input with __game (it says when a run starts), else from the page load.
   const t0 = obs.hasGame ? (await readProbe(page)).gameSeconds : 0;
   const g0 = await readGame(page);

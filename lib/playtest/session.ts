@@ -111,6 +111,8 @@ export async function runSession(browser: Browser, url: string, opts: SessionOpt
     void context.close().catch(() => {});
   }, opts.deadlineMs);
   try {
+    // Aborted while the context was being made (before the listener): the listener will never fire.
+    if (opts.signal?.aborted) throw new PlaytestAbortedError('play-test aborted while opening the game');
     const page = await context.newPage();
     await page.addInitScript(judgeInit, opts.seed);
     const since = () => Date.now() - rec.openedAt;
