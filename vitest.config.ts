@@ -17,6 +17,7 @@ const UNIT = [
   'test/budgets.test.ts',
   'test/config-docs.test.ts',
   'test/layers/**/*.test.ts',
+  'test/event-kinds.test.ts',
   'test/lifecycle.test.ts',
   'test/playtest-rounds.test.ts',
   'test/playtest-score.test.ts',
