@@ -86,15 +86,8 @@ export function bootGame({ config: given, kit, canvas, doc = document, win = win
     config,
     width: WIDTH,
     height: HEIGHT,
-    input,
-    renderer,
-    particles,
-    world,
+    services: { input, renderer, particles, world, sfx, bus, wallet, upgrades },
     floaters,
-    sfx,
-    bus,
-    wallet,
-    upgrades,
     time: () => time,
     addScore: (n) => {
       score += n;

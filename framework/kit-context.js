@@ -11,40 +11,25 @@ import { makeSprite } from './render/sprites.js';
  * @param {import('./kit.js').GameConfig} shell.config   with defaults applied (core/config.js)
  * @param {number} shell.width
  * @param {number} shell.height
- * @param {import('./input/input.js').Input} shell.input
- * @param {import('./render/renderer.js').Renderer} shell.renderer
- * @param {ReturnType<typeof import('./render/particles.js').createParticles>} shell.particles
- * @param {import('./world/entities.js').World} shell.world
+ * @param {object} shell.services   handed to the kit as they are
+ * @param {import('./input/input.js').Input} shell.services.input
+ * @param {import('./render/renderer.js').Renderer} shell.services.renderer
+ * @param {ReturnType<typeof import('./render/particles.js').createParticles>} shell.services.particles
+ * @param {import('./world/entities.js').World} shell.services.world
+ * @param {ReturnType<typeof import('./audio/sfx.js').createSfx>} shell.services.sfx
+ * @param {import('./core/events.js').EventBus} shell.services.bus
+ * @param {import('./progression/wallet.js').Wallet} shell.services.wallet
+ * @param {ReturnType<typeof import('./progression/upgrades.js').createUpgrades>} shell.services.upgrades
  * @param {ReturnType<typeof import('./render/floaters.js').createFloaters>} shell.floaters
- * @param {ReturnType<typeof import('./audio/sfx.js').createSfx>} shell.sfx
- * @param {import('./core/events.js').EventBus} shell.bus
- * @param {import('./progression/wallet.js').Wallet} shell.wallet
- * @param {any} shell.upgrades
  * @param {() => number} shell.time   seconds played this run
  * @param {(n: number) => void} shell.addScore
  * @param {() => void} shell.win
  * @param {() => void} shell.lose
  * @returns {import('./kit.js').KitContext}
  */
-export function createKitContext({
-  config,
-  width,
-  height,
-  input,
-  renderer,
-  particles,
-  world,
-  floaters,
-  sfx,
-  bus,
-  wallet,
-  upgrades,
-  time,
-  addScore,
-  win,
-  lose,
-}) {
+export function createKitContext({ config, width, height, services, floaters, time, addScore, win, lose }) {
   const palette = config.palette;
+  const { wallet, upgrades, bus } = services;
   /** @type {import('./kit.js').KitContext} */
   const g = {
     config,
@@ -54,14 +39,7 @@ export function createKitContext({
     width,
     height,
     rng: createRng(config.seed),
-    input,
-    renderer,
-    particles,
-    world,
-    sfx,
-    bus,
-    wallet,
-    upgrades,
+    ...services,
     get time() {
       return time();
     },

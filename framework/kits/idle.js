@@ -2,8 +2,8 @@
 // workers walk out to harvest them on their own, and the player taps nodes for
 // an instant yield. Pests creep toward the base in waves; tap to squash them.
 // Each "age" needs more currency; reaching the last age wins, losing the base loses.
-// The rules live here; how the world is drawn is idle-draw.js.
-import { drawIdle } from './idle-draw.js';
+// The rules live here; how the world is drawn is idle/draw.js.
+import { drawIdle } from './idle/draw.js';
 
 /** @type {import('../kit.js').Kit} */
 export const kit = {

@@ -1,13 +1,14 @@
-// How the idle kit's world is drawn (its rules are kits/idle.js): rings of
-// settled land that grow with each age, resource nodes, the home base with its
-// health bar, the workers, the pests (with the ward's zap), the cursor, and the
-// progress bar towards the next age.
-import { drawSprite } from '../render/sprites.js';
-import { mix, withAlpha } from '../render/color.js';
+// How the idle kit's world is drawn (its rules are kits/idle.js; a kit's own
+// helper modules live in kits/<id>/, while kits/*.js are the kits themselves):
+// rings of settled land that grow with each age, resource nodes, the home base
+// with its health bar, the workers, the pests (with the ward's zap), the cursor,
+// and the progress bar towards the next age.
+import { drawSprite } from '../../render/sprites.js';
+import { mix, withAlpha } from '../../render/color.js';
 
 /**
  * @param {any} r   the renderer
- * @param {import('../kit.js').KitContext} g
+ * @param {import('../../kit.js').KitContext} g
  * @param {{ age: number, base: any, cursor: { x: number, y: number }, progress: number }} view   progress: 0‥1 of this age's target
  */
 export function drawIdle(r, g, { age, base, cursor, progress }) {
