@@ -38,11 +38,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function generate(h: Harness, idea: string, seed = 7): Promise<number> {
-  const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea, seed }) });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { jobIds: number[] }).jobIds[0]!;
-}
+const generate = (h: Harness, idea: string, seed = 7) => h.generate(idea, { seed });
 
 describeBrowser('a normal job', () => {
   let h: Harness;
