@@ -19,6 +19,7 @@ const UNIT = [
   'test/config.test.ts',
   'test/config-docs.test.ts',
   'test/layers/**/*.test.ts',
+  'test/event-kinds.test.ts',
   'test/lifecycle.test.ts',
   'test/playtest-rounds.test.ts',
   'test/playtest-score.test.ts',

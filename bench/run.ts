@@ -10,15 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT_DIR } from '../lib/config.ts';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
-import {
-  benchDatabases,
-  logWorkersTo,
-  rawHandoffLatency,
-  rawPickupLatency,
-  sequentialGames,
-  summarize,
-  throughput,
-} from './pipeline.ts';
+import { benchDatabases, logWorkersTo } from './bench-db.ts';
+import { rawHandoffLatency, rawPickupLatency } from './graphile-baseline.ts';
+import { sequentialGames, throughput } from './pipeline.ts';
+import { summarize } from './stats.ts';
 import { compareReports, createReport, writeReport } from './report.ts';
 import { freePort } from '../support/free-port.ts';
 

@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { GenerateRequest } from '../lib/generate.ts';
+import { EventKind, StreamOnlyKind } from '../lib/jobs/lifecycle.ts';
 import { LessonUpdate, LessonView, LessonsQuery } from '../lib/lessons/schema.ts';
 import { FeedbackRequest } from '../lib/studio/feedback.ts';
 import { EventsQuery } from './events.ts';
@@ -43,7 +44,16 @@ const ok = (description: string, content?: object) => ({
   ...errors,
 });
 const anyJson = json({ type: 'object' });
-const sse = { 'text/event-stream': { schema: { type: 'string' } } };
+/** Each SSE message: `event:` an EventKind (or a StreamOnlyKind), `id:` the event's id, `data:` the event as JSON. */
+const sse = {
+  'text/event-stream': {
+    schema: {
+      type: 'string',
+      description:
+        'Server-Sent Events. Each message: `event:` one of components.schemas.EventKind (or StreamOnlyKind: `end` closes a followed job, `reconnected` is never sent), `id:` the event id (send it back as Last-Event-ID), `data:` {id, jobId, at, kind, phase, message, data} as JSON.',
+    },
+  },
+};
 
 export function openApiDocument(serverUrl?: string) {
   return {
@@ -60,6 +70,8 @@ export function openApiDocument(serverUrl?: string) {
         Error: ErrorBody,
         GenerateRequest: schema(GenerateRequest),
         FeedbackRequest: schema(FeedbackRequest),
+        EventKind: schema(EventKind),
+        StreamOnlyKind: schema(StreamOnlyKind),
         Lesson: schema(LessonView),
         LessonUpdate: schema(LessonUpdate),
       },

@@ -5,7 +5,6 @@
 // One judged job serves every test here; the builtin kits' games are judged in
 // test/playtest/kits-*.test.ts, a game that breaks only sandboxed in playtest-sandboxed.test.ts.
 import type { JobHelpers } from 'graphile-worker';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYTEST_CHECKS, type Playtest } from '../lib/artifacts.ts';
 import { getJob, setJobPlaytest } from '../lib/jobs/repository.ts';
@@ -13,6 +12,7 @@ import type { Browser } from 'playwright-core';
 import { type BrowserProvider, oneShotBrowser, sharedBrowser } from '../lib/playtest/browser.ts';
 import { playtestJob } from '../lib/playtest/playtest-job.ts';
 import { createPlaytestGameTask } from '../tasks/playtest-game.ts';
+import { freePort } from '../support/free-port.ts';
 import { chromiumAvailable } from './browser/harness.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 import {
@@ -29,20 +29,7 @@ const hasChromium = chromiumAvailable(); // throws in CI when missing
 const describeBrowser = hasChromium ? describe : describe.skip;
 const PASS_SCORE = 85;
 
-/** A port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function generate(h: Harness, idea: string, seed = 7): Promise<number> {
-  const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea, seed }) });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { jobIds: number[] }).jobIds[0]!;
-}
+const generate = (h: Harness, idea: string, seed = 7) => h.generate(idea, { seed });
 
 describeBrowser('a normal job', () => {
   let h: Harness;
@@ -216,7 +203,7 @@ describeBrowser('a normal job', () => {
 
   it('records an unreachable game as skipped, not as a defect to repair', async () => {
     await awaitRound(h, jobId);
-    const port = await closedPort();
+    const port = await freePort() /* nothing listens there now */;
     const deps = {
       ...h.service.taskDeps!,
       config: { ...h.service.taskDeps!.config, PLAYTEST_URL: `http://gamedemo{slot}.localhost:${port}/` },

@@ -24,26 +24,10 @@ async function post(h: Harness, pathname: string, body?: unknown) {
   return { status: res.status, body: (await res.json()) as any };
 }
 
-async function generate(h: Harness, idea: string): Promise<number> {
-  const { status, body } = await post(h, '/api/generate', { idea, seed: 5 });
-  expect(status).toBe(201);
-  return body.jobIds[0];
-}
-
-/** Resolves with the first event of `jobId` matching `pred` (reading the stored stream, woken by its NOTIFY). */
-async function waitForEvent(h: Harness, jobId: number, pred: (e: any) => boolean, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let after = 0;
-  while (Date.now() < deadline) {
-    const res = await h.api(`/api/jobs/${jobId}/logs?after=${after}`);
-    const { events } = (await res.json()) as { events: any[] };
-    const hit = events.find(pred);
-    if (hit) return hit;
-    if (events.length) after = events.at(-1).id;
-    else await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`job ${jobId}: no matching event within ${timeoutMs} ms`);
-}
+const generate = (h: Harness, idea: string) => h.generate(idea, { seed: 5 });
+/** The harness's wait, read loosely (these tests look into `data` freely). */
+const waitForEvent = (h: Harness, jobId: number, pred: (e: any) => boolean, timeoutMs?: number): Promise<any> =>
+  h.waitForEvent(jobId, pred, timeoutMs);
 
 describe('cancel and retry', () => {
   let h: Harness;
