@@ -8,6 +8,9 @@ import type { IdleObs, SessionObs } from './session.ts';
 
 /** An end this soon (game seconds) after the run started, with no input, is an instant death. */
 export const INSTANT_DEATH_S = 3;
+/** Idle play after the first 2 s, in game seconds (at 8× speed), and the wall-clock cap for it. */
+const IDLE_GAME_SECONDS = 24;
+const IDLE_WALL_CAP_MS = 30_000;
 const END_TEXT = /\b(game over|you (?:lose|lost|died|crashed)|try again|victory|you win)\b/i;
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -42,8 +45,12 @@ export async function idle(page: Page, obs: SessionObs): Promise<void> {
   };
   if (at2 && at2Seconds <= INSTANT_DEATH_S) idleObs.instantDeathAt = at2Seconds;
   await setClock(page, 8);
-  // Up to ~24 game seconds more, until an end, a lost life or a goal counter rising says it is a game.
-  for (let i = 0; i < 15 && !idleObs.ended && !idleObs.livesLost && !idleObs.progress.length; i++) {
+  // Up to 24 game seconds more, until an end, a lost life or a goal counter rising says it is a game.
+  // Bounded by game time, not wall time: a loaded machine runs fewer frames per second, and a
+  // fixed wall-clock wait then saw too little play and reported "no threat or goal" falsely.
+  const wallDeadline = Date.now() + IDLE_WALL_CAP_MS;
+  while (!idleObs.ended && !idleObs.livesLost && !idleObs.progress.length && Date.now() < wallDeadline) {
+    if ((await readProbe(page)).gameSeconds - t0 >= 2 + IDLE_GAME_SECONDS) break;
     await page.waitForTimeout(200);
     const g = await readGame(page);
     if (g && g0?.lives != null && g.lives != null && g.lives < g0.lives) idleObs.livesLost = true;
