@@ -6,6 +6,8 @@ import type { GameDriver } from './keypoints.ts';
 
 const FAST = 16;
 const POLL_MS = 50;
+/** Runs this short (game seconds) are played at real speed, where one frame is at most 0.25 s. */
+const SHORT_RUN_S = 5;
 
 export function pageDriver(page: Page, opts: { maxWaitMs?: number } = {}): GameDriver {
   const maxWaitMs = opts.maxWaitMs ?? 30_000;
@@ -41,7 +43,25 @@ export function pageDriver(page: Page, opts: { maxWaitMs?: number } = {}): GameD
     },
     async run(seconds, watch, until) {
       const start = (await read('time')) as number;
-      await page.evaluate((s) => ((window as any).__game.speed = s), FAST);
+      // Short runs at real speed, and the page itself slows time to a crawl on the frame the run
+      // is over: a poll that comes late (a loaded machine) must not play on past the target. At 16×
+      // one slow frame is up to 4 s of game time, which made "survives the first 2 s" a coin toss.
+      await page.evaluate(
+        ({ speed, seconds }) => {
+          const g = (window as any).__game;
+          const t0 = g.time;
+          g.speed = speed;
+          // A newer run replaces this one's watcher (a run can end early, on its `until`).
+          const run = ((window as any).__keypointRun = ((window as any).__keypointRun ?? 0) + 1);
+          const watch = () => {
+            if ((window as any).__keypointRun !== run) return;
+            if (g.time - t0 >= seconds || (g.state !== 'playing' && g.state !== 'paused')) g.speed = 0.1;
+            else requestAnimationFrame(watch);
+          };
+          requestAnimationFrame(watch);
+        },
+        { speed: seconds <= SHORT_RUN_S ? 1 : FAST, seconds },
+      );
       const deadline = Date.now() + maxWaitMs;
       let value = await read(watch);
       try {
