@@ -12,6 +12,7 @@ const UNIT = [
   'test/claude/model-server.test.ts',
   'test/claude/prompts.test.ts',
   'test/docker/pure.test.ts',
+  'test/docker/compose.test.ts',
   'test/config-docs.test.ts',
   'test/layers/**/*.test.ts',
   'test/lifecycle.test.ts',

@@ -65,11 +65,19 @@ export const ConfigSchema = z.object({
   BUILD_FALLBACK: z.enum(['builtin', 'none']).default(AGENT_DEFAULTS.BUILD_FALLBACK),
   ALLOW_UNSANDBOXED: bool.default(false),
   PLAYTEST: z.enum(['on', 'off']).default('on'),
-  // Where the play-tester opens slot N when the public URL isn't reachable from the worker, e.g. http://gamedemo{slot}/ (the slot container).
+  // Where the play-tester opens slot N when the public URL isn't reachable from the worker: a template such as
+  // http://127.0.0.1:8080/play/{slot}/, or `container` (the slot's own container on DOCKER_NETWORK; compose's
+  // default, which needs no braces: docker-compose v1 ends a `${VAR:-default}` at the first `}`).
   PLAYTEST_URL: z
     .union([
       z.literal(''),
-      z.string().regex(/^https?:\/\/.*\{slot\}/, 'must be an http(s) URL template containing {slot}'),
+      z.literal('container'),
+      z
+        .string()
+        .refine(
+          (v) => /^https?:\/\/.*\{slot\}/.test(v) && !/[{}]/.test(v.replaceAll('{slot}', '')) && URL.canParse(v),
+          'must be `container` or an http(s) URL template containing {slot} (and no other braces)',
+        ),
     ])
     .optional()
     .transform((v) => v || undefined),

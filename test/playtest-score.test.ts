@@ -165,6 +165,14 @@ describe('where the play-tester goes', () => {
     expect(playtestUrl({ PLAYTEST_URL: 'http://gamedemo{slot}:8080/' }, 3, 'https://gamedemo3.example.com')).toBe(
       'http://gamedemo3:8080/',
     );
+    // `container`: the deployer's own address for the slot; a deployer without one falls back to the public URL.
+    const internal = (slot: number) => `http://gamedemo${slot}/`;
+    expect(playtestUrl({ PLAYTEST_URL: 'container' }, 3, 'https://gamedemo3.example.com', internal)).toBe(
+      'http://gamedemo3/',
+    );
+    expect(playtestUrl({ PLAYTEST_URL: 'container' }, 3, 'https://gamedemo3.example.com')).toBe(
+      'https://gamedemo3.example.com',
+    );
   });
 
   it('validates PLAYTEST and PLAYTEST_URL', () => {
@@ -172,11 +180,14 @@ describe('where the play-tester goes', () => {
     expect(loadConfig({ PLAYTEST: 'off' }).PLAYTEST).toBe('off');
     expect(() => loadConfig({ PLAYTEST: 'maybe' })).toThrow(/PLAYTEST/);
     expect(loadConfig({ PLAYTEST_URL: '' }).PLAYTEST_URL).toBeUndefined();
+    expect(loadConfig({ PLAYTEST_URL: 'container' }).PLAYTEST_URL).toBe('container');
+    // What docker-compose v1 made of `${PLAYTEST_URL:-http://gamedemo{slot}/}` with PLAYTEST_URL set.
+    expect(() => loadConfig({ PLAYTEST_URL: 'http://gamedemo{slot}//}' })).toThrow(/no other braces/);
     expect(loadConfig({ PLAYTEST_URL: 'http://127.0.0.1:8080/play/{slot}/' }).PLAYTEST_URL).toBe(
       'http://127.0.0.1:8080/play/{slot}/',
     );
     expect(() => loadConfig({ PLAYTEST_URL: 'http://gamedemo.example.com/' })).toThrow(
-      /PLAYTEST_URL: must be an http\(s\) URL template containing \{slot\}/,
+      /PLAYTEST_URL: must be `container` or an http\(s\) URL template containing \{slot\}/,
     );
   });
 });

@@ -196,6 +196,7 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
     publish,
     unpublish,
     urlFor,
+    internalUrl: (slot) => `http://${containerName(slot)}${serverProfile.port === 80 ? '' : `:${serverProfile.port}`}/`,
     containerName,
     slotDir,
     localUrl,

@@ -15,5 +15,7 @@ export interface Deployer {
   /** Stops serving slot N (its files are removed). */
   unpublish(slot: number): Promise<void>;
   urlFor(slot: number): string;
+  /** The slot's address from another container on the deployer's network (docker: `http://gamedemoN:<port>/`). */
+  internalUrl?(slot: number): string;
   describe(): string;
 }

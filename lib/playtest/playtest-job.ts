@@ -16,8 +16,17 @@ import { PlaytestUnreachableError, runPlaytest, type PlaytestOptions } from './r
 import { scorePlaytest } from './score.ts';
 import { recordPlaytest } from './store.ts';
 
-/** The URL the play-tester opens: PLAYTEST_URL with {slot} filled in, else the game's public URL. */
-export function playtestUrl(config: Pick<Config, 'PLAYTEST_URL'>, slot: number, publicUrl: string): string {
+/**
+ * The URL the play-tester opens: PLAYTEST_URL with {slot} filled in; `container`: the slot container's own
+ * address on its network (when the deployer has one); else the game's public URL.
+ */
+export function playtestUrl(
+  config: Pick<Config, 'PLAYTEST_URL'>,
+  slot: number,
+  publicUrl: string,
+  internalUrl?: (slot: number) => string,
+): string {
+  if (config.PLAYTEST_URL === 'container') return internalUrl ? internalUrl(slot) : publicUrl;
   return config.PLAYTEST_URL ? config.PLAYTEST_URL.replaceAll('{slot}', String(slot)) : publicUrl;
 }
 
@@ -38,7 +47,7 @@ export async function playtestJob(
   }
 
   const round = await withClient((c) => playtestRound(c, jobId));
-  const url = playtestUrl(deps.config, job.slot, job.url);
+  const url = playtestUrl(deps.config, job.slot, job.url, deps.deployer.internalUrl);
   await note(`play-test round ${round} started: ${url}`, { round, url });
   const at = deps.now();
   const started = performance.now();
