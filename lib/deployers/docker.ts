@@ -1,6 +1,6 @@
 // The docker deployer: slot N is served by a static-server container
 // `gamedemoN` routed by Traefik. Files are switched atomically by a symlink in
-// the slot directory (lib/docker/releases.ts), so a redeploy of the same
+// the slot directory (lib/deployers/releases.ts), so a redeploy of the same
 // container never stops serving. When the slot changes hands (its job label
 // must change, and labels are immutable) the successor container is started
 // before the predecessor is removed; Traefik merges identical router labels
@@ -15,7 +15,7 @@ import { gameContainerSpec, profileForImage, type GameSpecInput, type ServerProf
 import { LABEL, roleFilter } from '../docker/labels.ts';
 import { ensureNetwork } from '../docker/networks.ts';
 import { hostPathFor } from '../docker/paths.ts';
-import { publishRelease, pruneReleases } from '../docker/releases.ts';
+import { publishRelease, pruneReleases } from './releases.ts';
 import { SLOT_PREFIX, slotName } from '../slot-names.ts';
 import type { Deployer, PublishRequest } from './types.ts';
 

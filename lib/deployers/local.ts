@@ -2,7 +2,7 @@
 // (and /play/N/), reading DEPLOY_DIR/gamedemoN/current (functions/play.ts).
 import { localSlotUrl } from '../slot-names.ts';
 import type { Deployer } from './types.ts';
-import { publishRelease, removeSlot } from './releases.ts';
+import { publishRelease, pruneReleases, removeSlot, slotDir } from './releases.ts';
 
 export function createLocalDeployer(opts: { deployDir: string; port: number; publicBase?: string }): Deployer {
   const urlFor = (slot: number) => {
@@ -14,7 +14,10 @@ export function createLocalDeployer(opts: { deployDir: string; port: number; pub
     describe: () => `local (served by the app from ${opts.deployDir})`,
     urlFor,
     async publish({ slot, jobId, sourceDir }) {
-      await publishRelease(opts.deployDir, slot, sourceDir, `${Date.now().toString(36)}-job${jobId}`);
+      const dir = slotDir(opts.deployDir, slot);
+      const release = await publishRelease(dir, 'current', sourceDir, jobId);
+      // Keep the live release and the one before it (a reader may still be mid-request on it).
+      await pruneReleases(dir, [release.id, release.previous]);
       return { url: urlFor(slot) };
     },
     unpublish: (slot) => removeSlot(opts.deployDir, slot),
