@@ -5,6 +5,7 @@ import { loadConfig } from './lib/config.ts';
 import { createPool, resolveDatabase } from './lib/db.ts';
 import { migrate } from './lib/migrate.ts';
 import { presenceEvents } from './lib/runner-events.ts';
+import { slotKeeperEvents } from './lib/slot-keeper.ts';
 
 const config = loadConfig();
 const { url } = await resolveDatabase(config);
@@ -23,7 +24,8 @@ const preset: GraphileConfig.Preset = {
     taskDirectory: `${import.meta.dirname}/tasks`,
     crontabFile: `${import.meta.dirname}/crontab`,
     fileExtensions: ['.ts', '.js'],
-    events: presenceEvents(url),
+    // Presence (the reaper's view of live runners) and the slot keeper (lost game containers restored).
+    events: slotKeeperEvents(url, presenceEvents(url)),
   },
 };
 

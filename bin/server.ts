@@ -12,6 +12,8 @@ import { EventHub } from '../lib/events.ts';
 import { migrate } from '../lib/migrate.ts';
 import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
 import { presenceEvents } from '../lib/runner-events.ts';
+import { poolClient, startSlotKeeper } from '../lib/slot-keeper.ts';
+import { reconcileDeps } from '../lib/slot-reconcile.ts';
 import { createTaskDeps, type TaskDeps } from '../lib/task-deps.ts';
 import { createTaskList } from './task-list.ts';
 
@@ -86,6 +88,9 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     });
   }
 
+  // Slots Postgres says are served must be: checked now, and on every Docker event about a game container.
+  const keeper = runner && taskDeps ? startSlotKeeper(reconcileDeps(taskDeps), poolClient(db), log) : null;
+
   const events = new EventHub(database.url);
   await events.start();
   const token = await resolveApiToken(config);
@@ -114,6 +119,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       (server as { closeAllConnections?: () => void }).closeAllConnections?.(); // SSE streams never end on their own
       await closed;
       await events.stop();
+      await keeper?.stop();
       await runner?.stop();
       await taskDeps?.playtestBrowser.close(); // after the runner: no play-test is using it any more
       await runnerPool?.end();

@@ -10,6 +10,7 @@ import { hasUndeployedBuild } from './jobs/phase-runs.ts';
 import { getJob } from './jobs/repository.ts';
 import type { WithClient } from './db.ts';
 import { MissingJobError } from './phase-runner.ts';
+import { reconcileDeps, reconcileSlot } from './slot-reconcile.ts';
 import { allocateSlot, assignSlot, ensureSlots } from './slots.ts';
 import type { TaskDeps } from './task-deps.ts';
 import { makeScratchDir, removeDir, writeTree } from './workspace.ts';
@@ -22,7 +23,13 @@ export async function deployJob(
   const job = await withClient((c) => getJob(c, jobId));
   if (!job) throw new MissingJobError(jobId);
   const redeploy = job.status === 'deployed' && job.slot !== null && job.url !== null;
-  if (redeploy && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) return { slot: job.slot!, url: job.url! };
+  if (redeploy && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) {
+    // Idempotent by effect, not by a flag: the slot must really serve the job (its container may be gone).
+    const outcome = await reconcileSlot(reconcileDeps(deps), withClient, job.slot!, jobId);
+    if (outcome.action === 'failed')
+      throw new Error(`slot ${job.slot} does not serve job ${jobId} (${outcome.problem}): ${outcome.error}`);
+    return { slot: job.slot!, url: job.url! };
+  }
   if (job.status === 'failed' || job.status === 'removed') return null;
 
   const dist = await withClient((c) => loadArtifacts(c, jobId, 'dist/'));

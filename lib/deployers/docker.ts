@@ -6,7 +6,7 @@
 // before the predecessor is removed; Traefik merges identical router labels
 // across containers, so the route always has a live server.
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { toDocker, type DockerLike } from '../docker/client.ts';
@@ -48,6 +48,8 @@ export interface DockerDeployerOptions {
 
 export type DockerDeployer = Deployer & {
   readonly docker: Docker;
+  /** The label filters that pick out this deployer's containers (the slot watcher uses them). */
+  readonly labels: Record<string, string>;
   containerName(slot: number): string;
   slotDir(slot: number): string;
   /** `http://127.0.0.1:<port>/` when publishLoopback is on and the slot's container runs; else null. */
@@ -184,6 +186,17 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
     await rm(slotDir(slot), { recursive: true, force: true });
   }
 
+  async function check(slot: number, jobId: number): Promise<string | null> {
+    const name = containerName(slot);
+    const info = await inspectByName(name);
+    if (!info) return `its container ${name} is missing`;
+    if (info.Config.Labels?.[LABEL.job] !== String(jobId))
+      return `its container ${name} serves job ${info.Config.Labels?.[LABEL.job] ?? 'none'}`;
+    if (!info.State.Running) return `its container ${name} is ${info.State.Status}`;
+    const index = await stat(path.join(slotDir(slot), serverProfile.currentLink, 'index.html')).catch(() => null);
+    return index?.isFile() ? null : 'its files are missing';
+  }
+
   async function localUrl(slot: number): Promise<string | null> {
     const info = await inspectByName(containerName(slot));
     const binding = info?.State.Running ? info.NetworkSettings.Ports?.[`${serverProfile.port}/tcp`]?.[0] : undefined;
@@ -193,6 +206,7 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
   return {
     name: 'docker',
     docker,
+    labels: { ...opts.labels },
     publish,
     unpublish,
     urlFor,
@@ -200,6 +214,7 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
     containerName,
     slotDir,
     localUrl,
+    check,
     describe: () =>
       `docker (${opts.image} per slot on network ${opts.network}, ${scheme}://${prefix}N.${opts.domain}/)`,
   };
