@@ -9,6 +9,7 @@ import { resolveApiToken } from '../lib/api-token.ts';
 import { ROOT_DIR, type Config } from '../lib/config.ts';
 import { createPool, resolveDatabase, type Db } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
+import { storedInstanceId } from '../lib/instance.ts';
 import { migrate } from '../lib/migrate.ts';
 import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
 import { presenceEvents } from '../lib/runner-events.ts';
@@ -63,7 +64,8 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
   const port = (server.address() as { port: number }).port;
   config = { ...config, PORT: port };
 
-  const taskDeps = opts.tasks === false ? null : await createTaskDeps(config, opts.taskDeps);
+  const instanceId = config.INSTANCE_ID ?? (await storedInstanceId(db));
+  const taskDeps = opts.tasks === false ? null : await createTaskDeps(config, { instanceId, ...opts.taskDeps });
   const runtimeDescription = taskDeps
     ? taskDeps.runtime.describe()
     : 'none in this process (tasks run in the worker service)';

@@ -50,7 +50,15 @@ export const ConfigSchema = z.object({
   WORKER_IMAGE: z.string().default('gamepocgen-worker:latest'),
   GAME_SERVER_IMAGE: z.string().default('nginx:alpine'),
   DOCKER_NETWORK: z.string().default('traefik'),
+  /** This installation's id on a shared Docker engine (labels, container names); default: the database's (lib/instance.ts). */
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'must be 1-31 lowercase letters, digits or dashes')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   WORKER_NETWORK: z.string().default('gamepocgen-egress'),
+  /** `127.0.0.1`: each slot container also publishes its port on the host's loopback (a host without Traefik). */
+  PUBLISH_SLOTS: z.enum(['', '127.0.0.1']).default(''),
   HOST_WORKSPACE_PATH: optionalText,
   HOST_DEPLOY_DIR: optionalText,
   LLM_BASE_URL: optionalText,

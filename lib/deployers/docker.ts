@@ -33,6 +33,8 @@ export interface DockerDeployerOptions {
   hostDeployDir?: string;
   /** Container, router and host name prefix (default `gamedemo`); tests use a unique one. */
   namePrefix?: string;
+  /** This installation's id (lib/instance.ts): container and router names become `gamedemoN-<id>`. */
+  instanceId?: string;
   /** How the image serves the slot; default picked from the image name (nginx, the busybox test image). */
   profile?: ServerProfile;
   /** Scheme of the public URL (default https: Traefik terminates TLS). */
@@ -71,9 +73,12 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
     );
   }
   const serverProfile: ServerProfile = profile;
-  const containerName = (slot: number) => slotName(slot, prefix);
-  const slotDir = (slot: number) => path.join(opts.deployDir, containerName(slot));
-  const urlFor = (slot: number) => `${scheme}://${containerName(slot)}.${opts.domain}/`;
+  // The public host is `gamedemoN.<domain>`; the container (and its Traefik router) carries the instance id,
+  // so two installations on one engine never inspect, replace or remove each other's slot containers.
+  const hostName = (slot: number) => slotName(slot, prefix);
+  const containerName = (slot: number) => (opts.instanceId ? `${hostName(slot)}-${opts.instanceId}` : hostName(slot));
+  const slotDir = (slot: number) => path.join(opts.deployDir, hostName(slot));
+  const urlFor = (slot: number) => `${scheme}://${hostName(slot)}.${opts.domain}/`;
 
   function checkSlot(slot: number) {
     if (!Number.isInteger(slot) || slot < 0 || slot > 999)
@@ -96,6 +101,7 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
     const spec = gameContainerSpec({
       containerName: name,
       routeName: name,
+      hostName: hostName(slot),
       image: opts.image,
       profile: serverProfile,
       hostSlotDir,
