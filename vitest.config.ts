@@ -13,6 +13,7 @@ const UNIT = [
   'test/claude/prompts.test.ts',
   'test/docker/pure.test.ts',
   'test/docker/compose.test.ts',
+  'test/scratch-reaper.test.ts',
   'test/config-docs.test.ts',
   'test/layers/**/*.test.ts',
   'test/lifecycle.test.ts',

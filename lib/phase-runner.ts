@@ -86,16 +86,26 @@ export async function runPhase(
   try {
     ran = await runInWorkspace(deps, withClient, { job, phase, input: input.value, agentEnv, workspace });
   } catch (e) {
-    // The runtime itself failed (e.g. Docker refused the container): close this run; the task retries.
-    await withClient((c) =>
-      finishPhaseRun(c, runId, {
+    // The runtime itself failed (e.g. Docker refused the container), or the worker was killed from outside:
+    // close this run with the reason; the task is retried (bounded by the queue's attempts).
+    const interrupted = e instanceof PhaseInterruptedError;
+    await withClient(async (c) => {
+      await finishPhaseRun(c, runId, {
         status: 'failed',
-        error: `the runtime could not run the phase: ${(e as Error).message}`,
+        error: interrupted ? (e as Error).message : `the runtime could not run the phase: ${(e as Error).message}`,
         durationMs: 0,
         agentMs: 0,
         usage: {},
-      }),
-    );
+      });
+      if (interrupted)
+        await addEvent(c, {
+          jobId,
+          kind: 'log',
+          phase,
+          message: `${(e as Error).message}; the phase will be retried`,
+          data: { interrupted: true },
+        });
+    });
     throw e;
   } finally {
     await removeDir(workspace);
@@ -142,6 +152,7 @@ async function runInWorkspace(
     },
   });
   await eventChain;
+  if (outcome.interrupted) throw new PhaseInterruptedError(outcome.interrupted);
 
   const status = await readStatus(workspace, phase);
   const after = await readTree(workspace, { skip: SCRATCH_ONLY });
@@ -234,6 +245,11 @@ async function recordOutcome(
   // Last before commit: finished_at then marks the hand-off to the next step.
   await finish();
   await chainNext(tx, jobId, { after: 'run-phase', phase });
+}
+
+/** The worker was killed from outside (not its own failure): the task throws it so the queue retries the phase. */
+export class PhaseInterruptedError extends Error {
+  code = 'phase_interrupted';
 }
 
 export class MissingJobError extends Error {

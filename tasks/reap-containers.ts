@@ -5,6 +5,7 @@
 import type { JobHelpers } from 'graphile-worker';
 import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
 import { reapDockerResources } from '../lib/reaper/docker-glue.ts';
+import { reapScratchDirs } from '../lib/reaper/workspaces.ts';
 import { reconcileDeps, reconcileSlots, summarizeOutcomes } from '../lib/slot-reconcile.ts';
 import { defaultTaskDeps, type TaskDeps } from '../lib/task-deps.ts';
 
@@ -20,6 +21,9 @@ export function createReapContainersTask(deps: TaskDeps) {
       const summary = await reapDockerResources(deps, helpers.withPgClient);
       if (summary) helpers.logger.info(`reaper: ${summary}`);
     }
+    // Scratch workspaces of phases that died with their runner (older than any phase can live).
+    const stale = await reapScratchDirs(deps.config.workspaceDir, deps.config.PHASE_TIMEOUT_SECONDS + 120);
+    if (stale.length) helpers.logger.info(`reaper: removed ${stale.length} scratch workspace(s) of dead phases`);
     // Every slot Postgres says is served must be: a lost container or release is restored.
     const slots = summarizeOutcomes(await reconcileSlots(reconcileDeps(deps), helpers.withPgClient));
     if (slots) helpers.logger.info(`reaper: ${slots}`);

@@ -245,7 +245,20 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
           : (lastError ??
             `worker exited with code ${exitCode}${stderrTail.length ? `: ${stderrTail.join(' | ')}` : ''}`);
       }
-      return { status, exitCode, error, durationMs: Math.round(performance.now() - t0) };
+      // Killed, but not by our timer, our abort or the memory limit: someone outside did it.
+      const signalled = exitCode === 137 || exitCode === 143;
+      const interrupted =
+        status === 'failed' && !state?.OOMKilled && (waitError || signalled)
+          ? (waitError ??
+            `the phase ${request.phase} container was killed from outside (exit ${exitCode}: ${exitCode === 137 ? 'SIGKILL' : 'SIGTERM'}, e.g. docker kill/stop or an engine restart)`)
+          : undefined;
+      return {
+        status,
+        exitCode,
+        error,
+        durationMs: Math.round(performance.now() - t0),
+        ...(interrupted ? { interrupted } : {}),
+      };
     } finally {
       clearTimeout(timer);
       inflight.delete(container);
