@@ -16,6 +16,9 @@ const USAGE = `usage: gamepocgen <command>
   generate [idea] [--count N] [--genre G] [--seed S] [--no-wait]
                              start games and show their progress
   token                      print the API token
+  down-containers            remove this installation's game and phase containers (before \`docker compose down\`)
+  health [--runner]          exit 0 when the API on PORT answers /health; --runner: when a runner
+                             process of this host is alive in Postgres (container healthchecks)
 `;
 
 async function main(argv: string[]) {
@@ -76,6 +79,23 @@ async function main(argv: string[]) {
           },
         }),
       );
+    case 'health': {
+      const { apiHealth, runnerHealth } = await import('../lib/runner-health.ts');
+      const result = rest.includes('--runner') ? await runnerHealth(config.DATABASE_URL) : await apiHealth(config.PORT);
+      console.log(result.message);
+      process.exit(result.ok ? 0 : 1);
+    }
+    case 'down-containers': {
+      const { resolveInstanceId } = await import('../lib/instance.ts');
+      const { removeInstanceContainers } = await import('../lib/docker/teardown.ts');
+      const Dockerode = (await import('dockerode')).default;
+      const instanceId = await resolveInstanceId(config.INSTANCE_ID, config.DATABASE_URL);
+      const removed = await removeInstanceContainers(new Dockerode(), instanceId);
+      console.log(
+        `instance ${instanceId}: removed ${removed.length} container(s)${removed.length ? `: ${removed.join(', ')}` : ''}`,
+      );
+      return;
+    }
     case 'token': {
       const { resolveApiToken } = await import('../lib/api-token.ts');
       console.log((await resolveApiToken(config)).token);

@@ -1,5 +1,6 @@
 // Configuration: every setting comes from the environment, validated once by zod.
 // The defaults are the zero-setup shape (embedded Postgres, local runtime, builtin agent).
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from './artifacts.ts';
@@ -109,9 +110,29 @@ export class ConfigError extends Error {
   code = 'invalid_config';
 }
 
+/** Settings that may come from a file instead (`<NAME>_FILE`, e.g. a Docker secret under /run/secrets). */
+export const FILE_SETTINGS = ['API_TOKEN', 'LLM_API_KEY', 'ZAI_API_KEY', 'ANTHROPIC_API_KEY', 'DATABASE_URL'] as const;
+
+/** `env` with every `<NAME>_FILE` read into NAME (unless NAME itself is set). */
+export function withFileSettings(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out = { ...env };
+  for (const name of FILE_SETTINGS) {
+    const file = env[`${name}_FILE`];
+    if (!file || env[name]) continue;
+    try {
+      out[name] = readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new ConfigError(
+        `invalid configuration: ${name}_FILE: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); mount the secret there or set ${name}`,
+      );
+    }
+  }
+  return out;
+}
+
 /** Parses `env` (default: process.env). Throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = ConfigSchema.safeParse(env);
+  const parsed = ConfigSchema.safeParse(withFileSettings(env));
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeZodError(parsed.error)}`);
   const c = parsed.data;
   return {

@@ -110,6 +110,22 @@ describe('docker-compose.yml', () => {
     expect(JSON.stringify(g.volumes)).not.toContain('docker.sock');
   });
 
+  it('every service: capped logs, memory/CPU/pids limits and a healthcheck; the worker runs under tini and asks its runner', () => {
+    for (const [name, svc] of Object.entries(S) as Array<[string, Service & Record<string, unknown>]>) {
+      expect(svc.logging, name).toMatchObject({ driver: 'json-file', options: { 'max-size': expect.any(String) } });
+      expect(svc.mem_limit, name).toBeTruthy();
+      expect(svc.cpus, name).toBeTruthy();
+      expect(svc.pids_limit, name).toBeTruthy();
+      expect(svc.healthcheck?.test?.length, name).toBeGreaterThan(0);
+    }
+    const w = S.worker as Service & { entrypoint?: string[]; stop_grace_period?: string };
+    expect(w.entrypoint).toEqual(['/usr/bin/tini', '--']);
+    expect(w.command).toEqual(['node_modules/.bin/graphile-worker']);
+    expect(w.healthcheck!.test).toEqual(['CMD', 'node', 'bin/gamepocgen.ts', 'health', '--runner']);
+    expect(w.stop_grace_period).toBeTruthy();
+    expect((S.traefik as Service & { profiles?: string[] }).profiles).toEqual(['traefik']);
+  });
+
   it('every service restarts unless stopped; only traefik and worker see the Docker socket', () => {
     for (const [name, s] of Object.entries(S)) {
       expect(s.restart, name).toBe('unless-stopped');
