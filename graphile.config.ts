@@ -6,7 +6,12 @@ import { createPool, resolveDatabase } from './lib/db.ts';
 import { migrate } from './lib/migrate.ts';
 import { presenceEvents } from './lib/runner-events.ts';
 import { slotKeeperEvents } from './lib/slot-keeper.ts';
+import { exitNaturallyAfterSignals, guardProcess } from './lib/shutdown.ts';
 
+// graphile-worker handles SIGTERM/SIGINT itself (graceful pool shutdown); we keep a stray rejection (e.g. its
+// failJob during a Postgres restart) from ending the process, and let it exit 0 once it has released everything.
+guardProcess();
+exitNaturallyAfterSignals();
 const config = loadConfig();
 const { url } = await resolveDatabase(config);
 // Our schema must exist before tasks run; the API process does the same at start-up.
@@ -24,8 +29,13 @@ const preset: GraphileConfig.Preset = {
     taskDirectory: `${import.meta.dirname}/tasks`,
     crontabFile: `${import.meta.dirname}/crontab`,
     fileExtensions: ['.ts', '.js'],
+    // Running steps get the grace; then their abort signal stops their workers and they return to the queue.
+    gracefulShutdownAbortTimeout: config.SHUTDOWN_GRACE_SECONDS * 1000,
     // Presence (the reaper's view of live runners) and the slot keeper (lost game containers restored).
-    events: slotKeeperEvents(url, presenceEvents(url)),
+    events: slotKeeperEvents(
+      url,
+      presenceEvents(url, undefined, (line) => console.log(line)),
+    ),
   },
 };
 

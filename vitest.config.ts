@@ -17,6 +17,7 @@ const UNIT = [
   'test/config-docs.test.ts',
   'test/layers/**/*.test.ts',
   'test/lifecycle.test.ts',
+  'test/playtest-rounds.test.ts',
   'test/playtest-score.test.ts',
   'test/unit-guard.test.ts',
 ];

@@ -3,6 +3,7 @@
 // Figures, never assertions: a slow machine prints slow numbers.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
@@ -22,7 +23,8 @@ async function main() {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     dir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-bench-pg-'));
-    const pg = await startEmbeddedPostgres({ dataDir: dir, port: 54390 });
+    // fsync off, as in every earlier run of these figures: they measure orchestration, not the disk.
+    const pg = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), fsync: false });
     adminUrl = pg.url;
     stopPg = pg.stop;
   }
@@ -69,6 +71,26 @@ async function main() {
         `${GAMES} games in ${many.seconds.toFixed(1)} s, failed ${many.failed}; target ≥ 60`,
       );
     }
+    if (want('fair')) {
+      const { fairQueue } = await import('./fair-queue.ts');
+      const jobs = Number(process.env.BENCH_FAIR_JOBS ?? 100);
+      const before = await fairQueue(await dbs.database('bench_fair_off'), jobs, MAX_CONCURRENT, false);
+      const after = await fairQueue(await dbs.database('bench_fair_on'), jobs, MAX_CONCURRENT, true);
+      for (const [label, f] of [
+        ['priorities off (before)', before],
+        ['priorities on (after)', after],
+      ] as const)
+        line(
+          `${jobs} queued jobs, ${label}`,
+          `first game ${fmt(f.firstGameMs)}`,
+          `all ${fmt(f.totalMs)}, failed ${f.failed}`,
+        );
+      line(
+        'time to first game, after / before',
+        `${(after.firstGameMs / before.firstGameMs).toFixed(2)}×`,
+        `total ${(after.totalMs / before.totalMs).toFixed(2)}×`,
+      );
+    }
     if (want('fps')) {
       if (!existsSync('/usr/bin/chromium')) line('game frame rate', 'skipped', 'no /usr/bin/chromium');
       else {
@@ -97,6 +119,18 @@ async function main() {
     await stopPg();
     if (dir) await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A free port for the bench's own server (a fixed one collides with another bench on the machine). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
 }
 
 main().then(

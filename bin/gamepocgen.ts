@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config.ts';
 import { createPool, resolveDatabase } from '../lib/db.ts';
 import { migrate } from '../lib/migrate.ts';
+import { guardProcess, onShutdownSignals } from '../lib/shutdown.ts';
 import { localSlotUrl, slotName } from '../lib/slot-names.ts';
 import { startService } from './server.ts';
 import { generateCommand } from './generate-command.ts';
@@ -24,6 +25,7 @@ const USAGE = `usage: gamepocgen <command>
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   const config = loadConfig();
+  if (command === 'start' || command === 'api') guardProcess();
   switch (command) {
     case 'start': {
       const service = await startService(config, { log: (l) => console.log(l) });
@@ -36,24 +38,19 @@ async function main(argv: string[]) {
       console.log(
         `try: curl -X POST ${service.url}/api/generate -d '{"idea":"a lighthouse keeper fighting sea monsters"}'\n`,
       );
-      const stop = async (signal: string) => {
-        console.log(`\n${signal}: shutting down`);
+      onShutdownSignals(async (signal) => {
+        console.log(
+          `\n${signal}: shutting down (running steps get up to ${config.SHUTDOWN_GRACE_SECONDS}s to finish, then return to the queue)`,
+        );
         await service.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop('SIGINT'));
-      process.once('SIGTERM', () => void stop('SIGTERM'));
+        console.log('stopped');
+      });
       return;
     }
     case 'api': {
       const service = await startService(config, { tasks: false, log: (l) => console.log(l) });
       console.log(`GamePocGen API at ${service.url}/ (tasks run in a separate graphile-worker process)`);
-      const stop = async () => {
-        await service.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
+      onShutdownSignals(() => service.close());
       return;
     }
     case 'migrate': {

@@ -76,8 +76,12 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
   );
 
   let runner: Runner | null = null;
-  // The runner's own pool, so its connections carry our error handlers and end with us.
-  const runnerPool = opts.runner === false || !taskDeps ? null : createPool(database.url, config.MAX_CONCURRENT + 4);
+  // The runner's own pool, so its connections carry our error handlers and end with us; it waits out a
+  // Postgres restart on connect, so a step finishing meanwhile still records its outcome.
+  const runnerPool =
+    opts.runner === false || !taskDeps
+      ? null
+      : createPool(database.url, config.MAX_CONCURRENT + 4, { waitForServerMs: RESTART_PATIENCE_MS });
   if (runnerPool && taskDeps) {
     runner = await run({
       pgPool: runnerPool,
@@ -85,7 +89,9 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       taskList: createTaskList(taskDeps),
       crontabFile: path.join(ROOT_DIR, 'crontab'),
       noHandleSignals: true,
-      events: presenceEvents(database.url),
+      // On stop(), running steps get the grace; then their abort signal stops their workers (they release themselves).
+      gracefulShutdownAbortTimeout: config.SHUTDOWN_GRACE_SECONDS * 1000,
+      events: presenceEvents(database.url, undefined, log),
       logger: undefined,
     });
   }
@@ -116,14 +122,17 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     tokenConfigured: token.configured,
     taskDeps,
     runner,
+    /**
+     * Stops in order: no new jobs, running steps finish (up to SHUTDOWN_GRACE_SECONDS; then their workers are
+     * stopped and the steps return to the queue), the play-test browser, HTTP (drained), the pools, and the
+     * embedded Postgres last.
+     */
     async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      (server as { closeAllConnections?: () => void }).closeAllConnections?.(); // SSE streams never end on their own
-      await closed;
-      await events.stop();
-      await keeper?.stop();
+      await keeper?.stop(); // before the runner: no restore starts while it stops
       await runner?.stop();
       await taskDeps?.playtestBrowser.close(); // after the runner: no play-test is using it any more
+      await drain(server);
+      await events.stop();
       await runnerPool?.end();
       await taskDeps?.runtime.close?.();
       await db.end();
@@ -133,6 +142,20 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
 }
 
 type Fetch = (req: Request, env?: unknown) => Response | Promise<Response>;
+
+/** How long the runner's pool waits for a restarting Postgres before a query fails. */
+const RESTART_PATIENCE_MS = 60_000;
+/** Requests in flight get this long to finish; streams that never end (SSE) are closed after it. */
+const DRAIN_MS = 1000;
+
+async function drain(server: ServerType) {
+  const s = server as ServerType & { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  s.closeIdleConnections?.();
+  const timer = setTimeout(() => s.closeAllConnections?.(), DRAIN_MS);
+  await closed;
+  clearTimeout(timer);
+}
 
 function listen(fetch: Fetch, port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolve, reject) => {

@@ -15,6 +15,18 @@ async function getJson(path) {
   return res.json();
 }
 
+/** Passed/failed beside the score; a failed game's reasons in its tooltip (as text); "repairing" while a repair runs. */
+function playtestMark(p) {
+  if (!p) return '';
+  const mark = el(
+    'span',
+    { className: `playtest ${p.passed ? 'status-deployed' : 'status-failed'}`, title: (p.reasons ?? []).join('\n') },
+    p.passed ? ' ✓ passed' : ' ✗ failed',
+  );
+  if (p.loop !== 'repairing') return mark;
+  return el('span', {}, mark, ` · repairing after round ${p.rounds?.at(-1)?.round ?? p.round}`);
+}
+
 async function render() {
   const [{ games }, { jobs }] = await Promise.all([getJson('/api/games'), getJson('/api/jobs?limit=50')]);
   $('games').replaceChildren(
@@ -30,6 +42,7 @@ async function render() {
               [g.genre, `slot ${g.slot}`, g.playtest && `play-test ${g.playtest.score}/100`]
                 .filter(Boolean)
                 .join(' · '),
+              playtestMark(g.playtest),
             ),
             el('div', {}, g.idea ?? ''),
           ),

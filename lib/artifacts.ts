@@ -134,7 +134,7 @@ const Finding = z.string().max(500);
 /** `playtest.json`: what the headless play-test of a deployed game saw (lib/playtest/). */
 export const Playtest = z.object({
   version: z.literal(1),
-  /** 1 = after the build, 2 = after the one repair. */
+  /** 1 = after the build, N + 1 = after repair N (lib/playtest/rounds.ts). */
   round: z.number().int().min(1).max(10),
   url: z.string().url(),
   at: z.string().datetime(),
@@ -170,9 +170,42 @@ export const Playtest = z.object({
 });
 export type Playtest = z.infer<typeof Playtest>;
 
-/** The latest play-test as kept on the job row (`jobs.playtest`) and shown by the API. */
+/** Why the repair loop stopped (lib/playtest/rounds.ts), or `repairing` while a repair is queued or running. */
+export const RepairLoopState = z.enum([
+  'repairing',
+  'good-enough',
+  'plateau',
+  'max-repairs',
+  'repair-failed',
+  /** The next round could not be played (no browser, unreachable, out of attempts): the repair is served unjudged. */
+  'playtest-skipped',
+]);
+export type RepairLoopState = z.infer<typeof RepairLoopState>;
+
+/**
+ * The play-test of the version the slot serves (the best round so far), as kept on the
+ * job row (`jobs.playtest`) and shown by the API; with every round's outcome and the
+ * repair loop's state. Each round's full result is the `playtest/round-N/playtest.json` artifact.
+ */
 export const PlaytestSummary = Playtest.pick({ round: true, score: true, passed: true, at: true }).extend({
-  failed: z.array(PlaytestCheckId),
+  /** Ids of the failed checks (plain strings: rows outlive a judge's check ids, and must still parse). */
+  failed: z.array(z.string().max(60)),
+  /** The served version's defects (why it failed), for the gallery; at most 5. */
+  reasons: z.array(Finding).max(5).default([]),
+  /** Passed with a score ≥ QUALITY_THRESHOLD. */
+  goodEnough: z.boolean().default(false),
+  loop: RepairLoopState.default('good-enough'),
+  rounds: z
+    .array(
+      z.object({
+        round: z.number().int().min(1),
+        score: z.number().int().min(0).max(100),
+        passed: z.boolean(),
+        outcome: z.enum(['kept', 'rolled-back']),
+      }),
+    )
+    .max(20)
+    .default([]),
 });
 export type PlaytestSummary = z.infer<typeof PlaytestSummary>;
 

@@ -45,6 +45,8 @@ export const ConfigSchema = z.object({
   AGENT: z.enum(['auto', 'builtin', 'claude']).default('auto'),
   DEPLOY: z.enum(['auto', 'local', 'docker']).default('auto'),
   PHASE_TIMEOUT_SECONDS: int(900, 1, 86_400),
+  // On SIGTERM/SIGINT running steps get this long to finish; then their workers stop and they return to the queue.
+  SHUTDOWN_GRACE_SECONDS: int(30, 0, 3600),
   API_TOKEN: optionalText,
   DOMAIN: z.string().default('localhost'),
   PUBLIC_URL: optionalText,
@@ -74,6 +76,10 @@ export const ConfigSchema = z.object({
   BUILD_FALLBACK: z.enum(['builtin', 'none']).default(AGENT_DEFAULTS.BUILD_FALLBACK),
   ALLOW_UNSANDBOXED: bool.default(false),
   PLAYTEST: z.enum(['on', 'off']).default('on'),
+  // A play-tested game is good enough when it passed and scored at least this; below it, repairs run (lib/playtest/rounds.ts).
+  QUALITY_THRESHOLD: int(70, 0, 100),
+  // Repair rounds (phase 5) at most per game; each is deployed and play-tested, and the best version is kept.
+  MAX_REPAIRS: int(3, 0, 9),
   // Where the play-tester opens slot N when the public URL isn't reachable from the worker: a template such as
   // http://127.0.0.1:8080/play/{slot}/, or `container` (the slot's own container on DOCKER_NETWORK; compose's
   // default, which needs no braces: docker-compose v1 ends a `${VAR:-default}` at the first `}`).
@@ -95,6 +101,8 @@ export const ConfigSchema = z.object({
   DEPLOY_DIR: optionalText,
   /** The embedded PostgreSQL's port (when DATABASE_URL is unset). */
   EMBEDDED_PG_PORT: int(54329, 1, 65535),
+  // off trades durability for speed (tests): an OS crash can then corrupt the embedded database.
+  EMBEDDED_PG_FSYNC: z.enum(['on', 'off']).default('on'),
   ...(Object.fromEntries(PASS_THROUGH_ENV.map((k) => [k, optionalText])) as Record<
     (typeof PASS_THROUGH_ENV)[number],
     typeof optionalText

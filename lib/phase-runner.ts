@@ -17,6 +17,8 @@ import { finishPhaseRun, startPhaseRun } from './jobs/phase-runs.ts';
 import { addJobUsage, getJobForPhase, recentTitles, type JobRow } from './jobs/repository.ts';
 import { validatePhaseOutputs } from './phase-outputs.ts';
 import { repairFeedback } from './playtest/feedback.ts';
+import { recordRepairFailed } from './playtest/store.ts';
+import { isPlaytestRecord } from './playtest/versions.ts';
 import { workerLineEvent } from './runtimes/worker-lines.ts';
 import { IDEA_PHASE, REPAIR_PHASE, writesDist } from './phases.ts';
 import type { TaskDeps } from './task-deps.ts';
@@ -27,7 +29,8 @@ export interface PhaseRunResult {
   error: string | null;
 }
 
-const SCRATCH_ONLY = (p: string) => p.startsWith('status/') || p === 'input.json';
+// The play-tester's records are not the agent's to change: what it writes there is not taken back.
+const NOT_TAKEN_BACK = (p: string) => p.startsWith('status/') || p === 'input.json' || isPlaytestRecord(p);
 
 export async function runPhase(
   deps: TaskDeps,
@@ -35,11 +38,19 @@ export async function runPhase(
   jobId: number,
   phase: PhaseNumber,
   workerId: string | null,
+  opts: {
+    /** Which repair of the repair loop (phase 5): done means completed this many times. */
+    repair?: number;
+    /** The runner's shutdown signal: the worker is stopped and the phase returned to the queue, not failed. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<PhaseRunResult> {
-  const found = await withClient((c) => getJobForPhase(c, jobId, phase));
+  const { repair, signal } = opts;
+  const found = await withClient((c) => getJobForPhase(c, jobId, phase, repair ?? 1));
   if (!found) throw new MissingJobError(jobId);
-  const { job, phaseDone } = found;
-  if (job.status === 'failed' || job.status === 'removed') return { status: 'skipped', error: `job is ${job.status}` };
+  const { job, phaseDone, previousDone } = found;
+  const refusal = notCalledFor(job, phase, phaseDone, previousDone);
+  if (refusal) return { status: 'skipped', error: refusal };
   if (phaseDone) {
     await withClient((c) => chainNext(c, jobId, { after: 'run-phase', phase }));
     return { status: 'skipped', error: null };
@@ -84,7 +95,7 @@ export async function runPhase(
   const workspace = await makeScratchDir(deps.config.workspaceDir, `job${jobId}-p${phase}`);
   let ran: WorkspaceRun;
   try {
-    ran = await runInWorkspace(deps, withClient, { job, phase, input: input.value, agentEnv, workspace });
+    ran = await runInWorkspace(deps, withClient, { job, phase, input: input.value, agentEnv, workspace, signal });
   } catch (e) {
     // The runtime itself failed (e.g. Docker refused the container), or the worker was killed from outside:
     // close this run with the reason; the task is retried (bounded by the queue's attempts).
@@ -110,6 +121,17 @@ export async function runPhase(
   } finally {
     await removeDir(workspace);
   }
+  if (signal?.aborted) {
+    // Stopped by a shutdown, not by its own doing: close this run; the task returns the phase to the queue.
+    const error = 'the runner stopped; the phase was returned to the queue';
+    await withClient((c) =>
+      inTransaction(c, async (tx) => {
+        await finishPhaseRun(tx, runId, { status: 'failed', error, durationMs: ran.durationMs, agentMs: 0, usage: {} });
+        await addEvent(tx, { jobId, kind: 'log', phase, message: `phase ${phase} (${phaseName(phase)}): ${error}` });
+      }),
+    );
+    throw new RunnerStoppingError(`job ${jobId} phase ${phase}: ${error}`);
+  }
   await withClient((c) => inTransaction(c, (tx) => recordOutcome(deps, tx, job, phase, runId, ran)));
   return { status: ran.status, error: ran.error };
 }
@@ -129,10 +151,20 @@ interface WorkspaceRun {
 async function runInWorkspace(
   deps: TaskDeps,
   withClient: WithClient,
-  run: { job: JobRow; phase: PhaseNumber; input: JobInput; agentEnv: Record<string, string>; workspace: string },
+  run: {
+    job: JobRow;
+    phase: PhaseNumber;
+    input: JobInput;
+    agentEnv: Record<string, string>;
+    workspace: string;
+    signal?: AbortSignal;
+  },
 ): Promise<WorkspaceRun> {
   const { job, phase, workspace } = run;
-  const before = await withClient((c) => loadArtifacts(c, job.id));
+  // Earlier versions (versions/) stay out of the workspace; the play-test rounds (playtest/) are the repair's evidence.
+  const before = new Map(
+    [...(await withClient((c) => loadArtifacts(c, job.id)))].filter(([p]) => !p.startsWith('versions/')),
+  );
   await writeTree(workspace, before);
   await writeFile(path.join(workspace, 'input.json'), JSON.stringify(run.input, null, 2));
 
@@ -145,6 +177,7 @@ async function runInWorkspace(
     workspaceDir: workspace,
     timeoutSeconds: deps.config.PHASE_TIMEOUT_SECONDS,
     env: run.agentEnv,
+    signal: run.signal,
     onLine: (line) => {
       eventChain = eventChain.then(() =>
         withClient((c) => addEvent(c, workerLineEvent(job.id, phase, line), deps.secrets)).catch(() => {}),
@@ -152,10 +185,11 @@ async function runInWorkspace(
     },
   });
   await eventChain;
-  if (outcome.interrupted) throw new PhaseInterruptedError(outcome.interrupted);
+  // (A worker stopped by our own shutdown is the runner's doing: the caller returns the step to the queue.)
+  if (outcome.interrupted && !run.signal?.aborted) throw new PhaseInterruptedError(outcome.interrupted);
 
   const status = await readStatus(workspace, phase);
-  const after = await readTree(workspace, { skip: SCRATCH_ONLY });
+  const after = await readTree(workspace, { skip: NOT_TAKEN_BACK });
   let error = outcome.error ?? status?.error ?? null;
   let finalStatus = outcome.status;
   if (finalStatus === 'completed') {
@@ -203,9 +237,9 @@ async function recordOutcome(
       { jobId, kind: 'phase_end', phase, message: reason, data: { status: ran.status } },
       deps.secrets,
     );
-    // A failed repair leaves the earlier build deployed and playable.
+    // A failed repair leaves the served version deployed and playable, and ends the repair loop.
     if (phase === REPAIR_PHASE && job.status === 'deployed')
-      await addEvent(tx, { jobId, kind: 'log', phase, message: 'the repair failed; the earlier build stays deployed' });
+      await recordRepairFailed(tx, jobId, phase, reason, deps.secrets);
     else await failJob(tx, jobId, reason);
     if (phase === IDEA_PHASE && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);
     await finish();
@@ -245,6 +279,36 @@ async function recordOutcome(
   // Last before commit: finished_at then marks the hand-off to the next step.
   await finish();
   await chainNext(tx, jobId, { after: 'run-phase', phase });
+}
+
+/**
+ * Idempotent by state, not just by payload: a step added by hand (psql) for a
+ * job whose state doesn't call for it does nothing, and says why. Phases 1–4
+ * run while the job is being built, each after the one before; the repair
+ * (phase 5) only for a deployed game whose repair loop is repairing. A completed
+ * phase re-chains its next step only while the job is still on its way.
+ */
+function notCalledFor(job: JobRow, phase: PhaseNumber, done: boolean, previousDone: boolean): string | null {
+  if (job.status === 'failed' || job.status === 'removed' || job.status === 'recycled') return `job is ${job.status}`;
+  if (phase === REPAIR_PHASE) {
+    if (done) return null; // re-chains its deploy, which publishes only a build newer than the deployed one
+    if (job.status !== 'deployed') return `job is ${job.status}: a repair follows a deployed game's play-test`;
+    if (job.playtest?.loop !== 'repairing') return `no play-test of job ${job.id} asked for a repair`;
+    return null;
+  }
+  if (done) return job.status === 'deployed' || job.status === 'deploying' ? `phase ${phase} already done` : null;
+  if (job.status !== 'queued' && job.status !== 'running') return `job is ${job.status}: phase ${phase} is not due`;
+  if (phase > IDEA_PHASE && !previousDone) return `phase ${phase - 1} has not completed yet`;
+  return null;
+}
+
+/** A step interrupted by the runner's shutdown: it goes back to the queue without counting as an attempt. */
+export class RunnerStoppingError extends Error {
+  code = 'runner_stopping';
+  constructor(message: string) {
+    super(message);
+    this.stack = ''; // an expected stop, not a crash: logged as one line
+  }
 }
 
 /** The worker was killed from outside (not its own failure): the task throws it so the queue retries the phase. */

@@ -28,7 +28,7 @@ export const PHASES: Readonly<Record<PhaseNo, PhaseInfo>> = {
 export const IDEA_PHASE = 1;
 /** The first build of the game (the builtin agent is its fallback, CLAUDE_BUILD_FALLBACK). */
 export const BUILD_PHASE = 4;
-/** The one repair after a failed play-test: it works from the play-test's defect report. */
+/** A repair after a play-test below QUALITY_THRESHOLD (one per round of the repair loop): it works from the play-test's defect report. */
 export const REPAIR_PHASE = 5;
 
 export const writesDist = (phase: PhaseNo): boolean => PHASES[phase].writesDist;

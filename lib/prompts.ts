@@ -29,7 +29,7 @@ export const PHASE_INPUT_FILES: Record<PhaseNumber, string[]> = {
   2: ['idea.json', 'idea.md'],
   3: ['idea.json', 'design.json'],
   4: ['idea.json', 'design.json', 'plan.json'],
-  5: ['plan.json', 'dist/'],
+  5: ['idea.json', 'design.json', 'plan.json', 'dist/', 'playtest/round-N/'],
 };
 
 /** The JSON Schema a phase's JSON artifact must satisfy, generated from its zod schema (null for build/repair). */

@@ -1,5 +1,7 @@
 // Hooks a runner's event emitter up to this process's presence row, so the
-// reaper can tell which graphile workerIds belong to a live process.
+// reaper can tell which graphile workerIds belong to a live process, and the
+// presence knows which jobs this process is running (after a reconnect it
+// returns the others it still has locked to the queue).
 import { EventEmitter } from 'node:events';
 import type { WorkerEvents } from 'graphile-worker';
 import { registerPresence, type Presence } from './presence.ts';
@@ -7,15 +9,19 @@ import { registerPresence, type Presence } from './presence.ts';
 export function presenceEvents(
   connectionString: string,
   events: WorkerEvents = new EventEmitter() as WorkerEvents,
+  log?: (line: string) => void,
 ): WorkerEvents {
   let presence: Promise<Presence> | null = null;
-  const ready = () => (presence ??= registerPresence(connectionString));
+  const active = new Set<string>();
+  const ready = () => (presence ??= registerPresence(connectionString, { activeJobIds: () => [...active], log }));
   // graphile-worker 0.18 locks jobs with the pool's id (locked_by); record it.
   events.on('pool:create', ({ workerPool }) => {
     void ready()
       .then((p) => p.addWorkerPool(workerPool.id))
       .catch(() => {});
   });
+  events.on('job:start', ({ job }) => void active.add(String(job.id)));
+  events.on('job:complete', ({ job }) => void active.delete(String(job.id)));
   events.on('pool:release', () => {
     void presence?.then((p) => p.stop()).catch(() => {});
     presence = null;

@@ -10,7 +10,7 @@ export async function liveRunnersOn(db: Queryable, hostname: string): Promise<nu
   const { rows } = await db.query<{ n: number }>(
     `select count(*)::int n from gamepocgen.worker_processes wp
       where wp.hostname = $1
-        and exists (select 1 from pg_stat_activity a where a.pid = wp.backend_pid and a.backend_start = wp.backend_start)`,
+        and gamepocgen.runner_lock_held(wp.lock_key)`,
     [hostname],
   );
   return rows[0]!.n;

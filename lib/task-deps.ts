@@ -6,7 +6,8 @@ import type { z } from 'zod';
 import { describeZodError } from './artifacts.ts';
 import { addEvent } from './events.ts';
 import { failJob } from './jobs/lifecycle.ts';
-import { exhaustAttempts, hasPendingSteps } from './queue/queries.ts';
+import { RunnerStoppingError } from './phase-runner.ts';
+import { exhaustAttempts, hasPendingSteps, releaseToQueue } from './queue/queries.ts';
 import { loadConfig, secretsOf, type Config } from './config.ts';
 import { resolveInstanceId } from './instance.ts';
 import type { Deployer } from './deployers/types.ts';
@@ -97,6 +98,15 @@ export function defineJobTask<P extends { jobId: number }>(spec: {
             await addEvent(c, { jobId, kind: 'done', message: 'nothing left to do for this job' });
         });
       } catch (e) {
+        // The runner is stopping past its grace: back to the queue, without using up an attempt.
+        if (helpers.abortSignal?.aborted && helpers.job.locked_by) {
+          const lockedBy = helpers.job.locked_by;
+          await helpers.withPgClient((c) =>
+            releaseToQueue(c, helpers.job.id, lockedBy, `interrupted by a shutdown: ${(e as Error).message}`),
+          );
+          // Thrown so graphile-worker leaves the job alone (a success would delete it); no stack: nothing crashed.
+          throw new RunnerStoppingError(`${spec.name}: returned to the queue, the runner is stopping`);
+        }
         if ((e as { code?: string }).code === 'job_not_found')
           return failPermanently(helpers, `${spec.name}: ${(e as Error).message}`);
         if (helpers.job.attempts >= helpers.job.max_attempts) {

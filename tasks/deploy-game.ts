@@ -1,4 +1,4 @@
-// graphile-worker task `deploy-game` {jobId}: publishes a built job to a slot.
+// graphile-worker task `deploy-game` {jobId, rollbackTo?}: publishes a built job (or a version the repair loop rolled back to) to a slot.
 import type { JobHelpers } from 'graphile-worker';
 import { deployJob } from '../lib/deploy.ts';
 import { TASKS } from '../lib/queue/tasks.ts';
@@ -8,9 +8,11 @@ export const createDeployGameTask = defineJobTask({
   name: 'deploy-game',
   payload: TASKS['deploy-game'],
   describeFailure: () => 'deploy failed',
-  async run(deps, { jobId }, helpers) {
-    const deployed = await deployJob(deps, helpers.withPgClient, jobId);
-    return deployed ? `job ${jobId} deployed to slot ${deployed.slot}: ${deployed.url}` : null;
+  async run(deps, { jobId, rollbackTo }, helpers) {
+    const deployed = await deployJob(deps, helpers.withPgClient, jobId, { rollbackTo });
+    return deployed
+      ? `job ${jobId} deployed to slot ${deployed.slot}: ${deployed.url}`
+      : `job ${jobId}: no undeployed build, nothing to deploy`;
   },
 });
 

@@ -1,9 +1,9 @@
 // graphile-worker task `playtest-game` {jobId}: plays a deployed game in headless
-// Chromium, stores its score, and queues the one repair if it fails (lib/playtest/).
+// Chromium, stores the round, and drives the repair loop (lib/playtest/store.ts).
 import type { JobHelpers } from 'graphile-worker';
-import { addEvent } from '../lib/events.ts';
 import { oneShotBrowser } from '../lib/playtest/browser.ts';
 import { playtestJob } from '../lib/playtest/playtest-job.ts';
+import { recordPlaytestSkipped } from '../lib/playtest/store.ts';
 import { TASKS } from '../lib/queue/tasks.ts';
 import { defaultTaskDeps, defineJobTask } from '../lib/task-deps.ts';
 
@@ -20,7 +20,7 @@ export const createPlaytestGameTask = defineJobTask({
       // Out of attempts: the game is deployed and playable, so the job must not fail over its play-test.
       const message = `play-test gave up after ${helpers.job.attempts} attempts: ${(e as Error).message}`;
       await helpers.withPgClient((c) =>
-        addEvent(c, { jobId, kind: 'playtest', message, data: { skipped: 'error', code: code ?? null } }, deps.secrets),
+        recordPlaytestSkipped(c, jobId, message, { skipped: 'error', code: code ?? null }, deps.secrets),
       );
       return `job ${jobId}: ${message}`;
     }

@@ -9,8 +9,11 @@ export const createRunPhaseTask = defineJobTask({
   name: 'run-phase',
   payload: TASKS['run-phase'],
   describeFailure: ({ phase }) => `phase ${phase} (${phaseName(phase)}) could not run`,
-  async run(deps, { jobId, phase }, helpers) {
-    const result = await runPhase(deps, helpers.withPgClient, jobId, phase, helpers.job.locked_by);
+  async run(deps, { jobId, phase, repair }, helpers) {
+    const result = await runPhase(deps, helpers.withPgClient, jobId, phase, helpers.job.locked_by, {
+      repair,
+      signal: helpers.abortSignal,
+    });
     return `job ${jobId} phase ${phase}: ${result.status}${result.error ? ` (${result.error})` : ''}`;
   },
 });

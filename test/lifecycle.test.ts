@@ -25,13 +25,17 @@ describe('the task chain', () => {
     expect(nextStep({ after: 'deploy-game', playtest: false })).toBeNull();
   });
 
-  it('repairs once: only a failed play-test of a never-repaired job queues phase 5', () => {
-    expect(nextStep({ after: 'playtest-game', passed: false, repaired: false })).toEqual({
+  it("follows the repair loop's decision: repair k, a rollback deploy (never play-tested again), or the end", () => {
+    expect(nextStep({ after: 'playtest-game', round: 2, next: { repair: 2 } })).toEqual({
       task: 'run-phase',
       phase: 5,
+      repair: 2,
     });
-    expect(nextStep({ after: 'playtest-game', passed: false, repaired: true })).toBeNull();
-    expect(nextStep({ after: 'playtest-game', passed: true, repaired: false })).toBeNull();
+    expect(nextStep({ after: 'playtest-game', round: 2, next: { rollbackTo: 1 } })).toEqual({
+      task: 'deploy-game',
+      rollback: { to: 1, after: 2 },
+    });
+    expect(nextStep({ after: 'playtest-game', round: 3, next: null })).toBeNull();
   });
 });
 
@@ -82,7 +86,13 @@ describe('job keys', () => {
     const like = (key: string, pattern: string) =>
       new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*')}$`).test(key);
     const any = jobKeys.anyStepOf(7);
-    for (const key of [jobKeys.phase(7, 3), jobKeys.deploy(7), jobKeys.playtest(7, 2)])
+    for (const key of [
+      jobKeys.phase(7, 3),
+      jobKeys.repair(7, 2),
+      jobKeys.deploy(7),
+      jobKeys.rollback(7, 2),
+      jobKeys.playtest(7, 2),
+    ])
       expect(like(key, any)).toBe(true);
     expect(like(jobKeys.phase(70, 1), any)).toBe(false);
     expect(like(jobKeys.removeGame(1, 7), any)).toBe(false);

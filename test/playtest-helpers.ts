@@ -55,9 +55,40 @@ export async function waitForPlaytest(h: Harness, jobId: number, round: number, 
   }
 }
 
-export async function storedPlaytest(h: Harness, jobId: number): Promise<Playtest> {
-  const res = await h.api(`/api/jobs/${jobId}/artifacts/playtest.json`);
-  if (res.status !== 200) throw new Error(`playtest.json: HTTP ${res.status}`);
+/** Resolves with the first event of `jobId` that `match` accepts, woken by NOTIFY; rejects after `timeoutMs`. */
+export async function waitForEvent(
+  h: Harness,
+  jobId: number,
+  match: (e: EventRow) => boolean,
+  timeoutMs = 60_000,
+): Promise<EventRow> {
+  const hub = new EventHub(h.service.databaseUrl);
+  await hub.start();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await new Promise<EventRow>((resolve, reject) => {
+      const check = async () => {
+        const found = (await jobEvents(h, jobId)).find(match);
+        if (found) resolve(found);
+      };
+      timer = setTimeout(
+        () => reject(new Error(`no matching event for job ${jobId} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      hub.subscribe((n) => n.jobId === jobId && void check().catch(reject));
+      void check().catch(reject);
+    });
+  } finally {
+    clearTimeout(timer);
+    await hub.stop();
+  }
+}
+
+/** The stored play-test: the latest alias (`playtest.json`, the served version's) or round N's (`playtest/round-N/`). */
+export async function storedPlaytest(h: Harness, jobId: number, round?: number): Promise<Playtest> {
+  const path = round ? `playtest/round-${round}/playtest.json` : 'playtest.json';
+  const res = await h.api(`/api/jobs/${jobId}/artifacts/${path}`);
+  if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status}`);
   return Playtest.parse(await res.json());
 }
 

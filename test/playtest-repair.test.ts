@@ -1,7 +1,9 @@
 // The repair loop on the real service with real Chromium: a build that throws on
 // load fails its play-test with the error listed, the defects reach the repair
-// agent (input.json feedback + playtest.json), phase 5 rebuilds, the chain
-// redeploys and play-tests again. A second failure is recorded, never repaired twice.
+// agent (input.json feedback + playtest.json), phase 5 (the builtin agent's
+// repair) rebuilds, the chain redeploys and play-tests again, and every round is
+// stored. A repair that brings no improvement stops the loop (a plateau).
+// Rollbacks and several repairs: test/playtest-rollback.test.ts.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Playtest } from '../lib/artifacts.ts';
@@ -51,7 +53,8 @@ describeBrowser('a build that throws on load', () => {
     expect(round1.data).toMatchObject({ round: 1, passed: false });
     expect(round1.data!.failed).toEqual(expect.arrayContaining(['loads', 'boots', 'painted']));
     expect(round1.message).toContain(BROKEN_MESSAGE);
-    expect(round1.message).toMatch(/repair \(phase 5\) queued$/);
+    expect(round1.message).toMatch(/; repair 1 of 3 \(phase 5\) queued$/);
+    expect(round1.data).toMatchObject({ served: 1, rolledBack: false, loop: 'repairing', repair: 1 });
     expect(round1.data!.score).toBeLessThan(50);
   });
 
@@ -65,10 +68,19 @@ describeBrowser('a build that throws on load', () => {
     expect(seen).toMatchObject({ round: 1, passed: false });
     expect(seen.errors.join('\n')).toContain(BROKEN_MESSAGE);
     expect(inputs!.pngBytes).toBeGreaterThan(100);
+    expect(inputs!.feedback).toContain("every round's is playtest/round-N/playtest.json");
   });
 
-  it('repairs once, redeploys to the same slot and passes round 2', async () => {
-    expect(round2.data).toMatchObject({ round: 2, passed: true });
+  it('the builtin repair names what it changed and the defects it fixes', async () => {
+    const repairLog = (await jobEvents(h, jobId)).find((e) => e.phase === 5 && e.message.startsWith('repair: '));
+    expect(repairLog?.message).toMatch(
+      /differed from the .* kit's build of this design in .*dist\/main\.js.* to fix .*loads/,
+    );
+  });
+
+  it('repairs once, redeploys to the same slot, passes round 2 and stops there', async () => {
+    expect(round2.data).toMatchObject({ round: 2, passed: true, served: 2, rolledBack: false, loop: 'good-enough' });
+    expect(round2.message).toMatch(/; kept \(round 1 scored \d+\/100\); stopped: passed with a score of at least 70$/);
     expect(round2.data!.score).toBeGreaterThanOrEqual(85);
     const stored = await storedPlaytest(h, jobId);
     expect(stored).toMatchObject({ round: 2, passed: true, errors: [] });
@@ -82,7 +94,16 @@ describeBrowser('a build that throws on load', () => {
     ]);
     const job = (await getJob(h.service.db, jobId))!;
     expect(job).toMatchObject({ status: 'deployed', playtest_score: stored.score, error: null });
-    expect(job.playtest).toMatchObject({ round: 2, passed: true });
+    expect(job.playtest).toMatchObject({
+      round: 2,
+      passed: true,
+      goodEnough: true,
+      loop: 'good-enough',
+      rounds: [
+        { round: 1, passed: false, outcome: 'kept' },
+        { round: 2, passed: true, outcome: 'kept' },
+      ],
+    });
     const deploys = (await jobEvents(h, jobId)).filter((e) => e.kind === 'deployed');
     expect(deploys).toHaveLength(2);
     expect(deploys[1]!.data).toEqual(deploys[0]!.data); // same slot, same URL
@@ -97,6 +118,28 @@ describeBrowser('a build that throws on load', () => {
     expect(artifacts.find((a) => a.path === 'playtest.json')!.phase).toBeNull();
     const job = (await getJob(h.service.db, jobId))!;
     expect((await h.fetchSlot(job.slot!, '/main.js')).status).toBe(404);
+  });
+
+  it('keeps every round: its play-test, screenshot and the version it tested', async () => {
+    const { artifacts } = (await (await h.api(`/api/jobs/${jobId}/artifacts`)).json()) as {
+      artifacts: { path: string; sha256: string }[];
+    };
+    const paths = artifacts.map((a) => a.path);
+    for (const round of [1, 2]) {
+      expect(paths).toContain(`playtest/round-${round}/playtest.json`);
+      expect(paths).toContain(`playtest/round-${round}/playtest.png`);
+      expect(paths).toContain(`versions/round-${round}/dist/index.html`);
+    }
+    expect(paths).toContain('versions/round-1/dist/main.js'); // the broken build, kept as round 1's version
+    expect(paths).not.toContain('versions/round-2/dist/main.js');
+    expect(await storedPlaytest(h, jobId, 1)).toMatchObject({ round: 1, passed: false });
+    expect(await storedPlaytest(h, jobId, 2)).toMatchObject({ round: 2, passed: true });
+    const sha = (p: string) => artifacts.find((a) => a.path === p)!.sha256;
+    expect(sha('playtest.json')).toBe(sha('playtest/round-2/playtest.json'));
+    const job = (await getJob(h.service.db, jobId))!;
+    const served = await h.fetchSlot(job.slot!, '/');
+    const archived = await h.api(`/api/jobs/${jobId}/artifacts/versions/round-2/dist/index.html`);
+    expect(served.body).toBe(await archived.text());
   });
 
   it('stayed deployed (and listed) through the repair and redeploy, with the play-test events in order', async () => {
@@ -127,9 +170,9 @@ describeBrowser('a build the repair cannot fix', () => {
     round2 = await waitForPlaytest(h, jobId, 2, 90_000);
   }, 150_000);
 
-  it('records the second failure and does not repair again', async () => {
-    expect(round2.data).toMatchObject({ round: 2, passed: false });
-    expect(round2.message).toMatch(/failed again after the repair \(not repaired twice\)/);
+  it('records the second failure and stops: the repair brought no improvement', async () => {
+    expect(round2.data).toMatchObject({ round: 2, passed: false, loop: 'plateau' });
+    expect(round2.message).toMatch(/; stopped: the repair brought no improvement$/);
     expect(round2.message).toContain(BROKEN_MESSAGE);
     // The recording transaction is where a repair would be queued: nothing is left to run.
     expect(await queuedSteps(h, jobId)).toEqual([]);
@@ -137,7 +180,8 @@ describeBrowser('a build the repair cannot fix', () => {
     expect(runs.filter((r) => r.phase === 5)).toHaveLength(1);
     const job = (await getJob(h.service.db, jobId))!;
     expect(job).toMatchObject({ status: 'deployed', error: null });
-    expect(job.playtest).toMatchObject({ round: 2, passed: false });
+    expect(job.playtest).toMatchObject({ passed: false, loop: 'plateau', goodEnough: false });
+    expect(job.playtest!.reasons.join('\n')).toContain(BROKEN_MESSAGE);
     expect(
       (await jobEvents(h, jobId)).filter((e) => e.kind === 'playtest' && e.data?.score !== undefined),
     ).toHaveLength(2);

@@ -2,10 +2,13 @@
 // queues the next in its own transaction (so the chain is never half-written):
 //
 //   run-phase 1 idea ─► run-phase 2 design ─► run-phase 3 plan ─► run-phase 4 build
-//        ─► deploy-game ─► playtest-game (PLAYTEST=on)
-//               ▲                │ failed, and the job was never repaired
+//        ─► deploy-game ─► playtest-game round N (PLAYTEST=on)
+//               ▲                │ below QUALITY_THRESHOLD, improving, repairs left (lib/playtest/rounds.ts)
 //               │                ▼
-//               └──────── run-phase 5 repair        (passed, or failed again: done)
+//               └──────── run-phase 5 repair N          (good enough, a plateau or MAX_REPAIRS: done)
+//                                │ worse than the version served before
+//                                ▼
+//                  deploy-game {rollbackTo} (that version again, not play-tested again): done
 //
 // The phase rows of this chain are lib/phases.ts's PHASES[n].next; a step that
 // queues nothing is the end, and its task says so with a `done` event
@@ -14,15 +17,19 @@
 import type { PhaseNumber } from '../artifacts.ts';
 import type { Queryable } from '../db.ts';
 import { PHASES, REPAIR_PHASE } from '../phases.ts';
-import { enqueueDeploy, enqueuePhase, enqueuePlaytest } from '../queue/enqueue.ts';
+import { enqueueDeploy, enqueuePhase, enqueuePlaytest, enqueueRepair, enqueueRollback } from '../queue/enqueue.ts';
 import { playtestRound } from './phase-runs.ts';
 
-export type Step = { task: 'run-phase'; phase: PhaseNumber } | { task: 'deploy-game' } | { task: 'playtest-game' };
+export type Step =
+  | { task: 'run-phase'; phase: PhaseNumber; repair?: number }
+  | { task: 'deploy-game'; rollback?: { to: number; after: number } }
+  | { task: 'playtest-game' };
 
 export type StepOutcome =
   | { after: 'run-phase'; phase: PhaseNumber }
   | { after: 'deploy-game'; playtest: boolean }
-  | { after: 'playtest-game'; passed: boolean; repaired: boolean };
+  /** The repair loop's decision for round `round` (lib/playtest/rounds.ts): repair k, roll back to a round, or stop (null). */
+  | { after: 'playtest-game'; round: number; next: { repair: number } | { rollbackTo: number } | null };
 
 /** What follows a step that succeeded; null when the chain ends there. */
 export function nextStep(outcome: StepOutcome): Step | null {
@@ -32,7 +39,10 @@ export function nextStep(outcome: StepOutcome): Step | null {
     case 'deploy-game':
       return outcome.playtest ? { task: 'playtest-game' } : null;
     case 'playtest-game':
-      return outcome.passed || outcome.repaired ? null : { task: 'run-phase', phase: REPAIR_PHASE };
+      if (!outcome.next) return null;
+      return 'repair' in outcome.next
+        ? { task: 'run-phase', phase: REPAIR_PHASE, repair: outcome.next.repair }
+        : { task: 'deploy-game', rollback: { to: outcome.next.rollbackTo, after: outcome.round } };
   }
 }
 
@@ -40,9 +50,11 @@ export function nextStep(outcome: StepOutcome): Step | null {
 export async function enqueueStep(db: Queryable, jobId: number, step: Step): Promise<void> {
   switch (step.task) {
     case 'run-phase':
-      return enqueuePhase(db, jobId, step.phase);
+      return step.repair ? enqueueRepair(db, jobId, step.repair) : enqueuePhase(db, jobId, step.phase);
     case 'deploy-game':
-      return enqueueDeploy(db, jobId);
+      return step.rollback
+        ? enqueueRollback(db, jobId, step.rollback.to, step.rollback.after)
+        : enqueueDeploy(db, jobId);
     case 'playtest-game':
       return enqueuePlaytest(db, jobId, await playtestRound(db, jobId));
   }

@@ -13,8 +13,8 @@
 //      │               deploying ── no dist/index.html ─────┘
 //      │                   │ published to a slot (markDeployed)
 //      │                   ▼
-//      │               deployed ◄──┐ the repair (phase 5, after a failed play-test) runs and redeploys
-//      │                   │  │    │ while the job stays deployed and playable
+//      │               deployed ◄──┐ repairs (phase 5, below QUALITY_THRESHOLD) run and redeploy, and a worse
+//      │                   │  │    │ one is rolled back, while the job stays deployed and playable
 //      │                   │  └────┘
 //      │  another game took│the slot (markRecycled)     DELETE /api/games/:id (markRemoved)
 //      │                   ▼                                   ▼
@@ -55,9 +55,9 @@ export type EventKind =
   | 'phase_start'
   /** A phase ended: data {status: completed|failed|timeout, files?, durationMs?, agentMs?}. */
   | 'phase_end'
-  /** Published to a slot: data {slot, url}. */
+  /** Published to a slot: data {slot, url, rollbackTo?}. */
   | 'deployed'
-  /** A play-test started, scored, was skipped or discarded: data {round, score, passed, failed, defects, url} or {skipped}. */
+  /** A play-test started, scored, was skipped or discarded: data {round, score, passed, failed, defects, url, served, rolledBack, loop, repair, rounds} or {skipped}. */
   | 'playtest'
   /** The last queued step of the job ended; nothing is left to do (followers may stop). */
   | 'done'

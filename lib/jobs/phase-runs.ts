@@ -75,20 +75,11 @@ export async function finishPhaseRun(
   );
 }
 
-/** The play-test round a job is on: round 1 follows the build, round 2 the one repair (1 + completed repairs). */
+/** The play-test round a job is on: round 1 follows the build, round k + 1 repair k (1 + completed repairs). */
 export async function playtestRound(db: Queryable, jobId: number): Promise<number> {
   const { rows } = await db.query<{ round: number }>(
     `select 1 + count(*)::int as round from gamepocgen.phase_runs where job_id = $1 and phase = $2 and status = 'completed'`,
     [jobId, REPAIR_PHASE],
   );
   return rows[0]!.round;
-}
-
-/** Whether the repair ever started for this job (it is tried once, whatever its outcome). */
-export async function repairHasRun(db: Queryable, jobId: number): Promise<boolean> {
-  const { rows } = await db.query<{ ran: boolean }>(
-    'select exists (select 1 from gamepocgen.phase_runs where job_id = $1 and phase = $2) as ran',
-    [jobId, REPAIR_PHASE],
-  );
-  return rows[0]!.ran;
 }

@@ -53,20 +53,23 @@ export async function getJob(db: Queryable, id: number, opts: { forUpdate?: bool
   return rows[0] ?? null;
 }
 
-/** The job and whether `phase` already completed for it (one round trip, on the hot path). */
+/** The job, whether `phase` already completed for it and whether the phase before did (one round trip, on the hot path). */
 export async function getJobForPhase(
   db: Queryable,
   id: number,
   phase: number,
-): Promise<{ job: JobRow; phaseDone: boolean } | null> {
-  const { rows } = await db.query<JobRow & { phase_done: boolean }>(
-    `select j.*, exists (select 1 from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed') as phase_done
+  /** Done means completed this many times (the repair loop runs phase 5 once per repair). */
+  times = 1,
+): Promise<{ job: JobRow; phaseDone: boolean; previousDone: boolean } | null> {
+  const { rows } = await db.query<JobRow & { phase_done: boolean; previous_done: boolean }>(
+    `select j.*, (select count(*) from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed') >= $3 as phase_done,
+            exists (select 1 from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 - 1 and r.status = 'completed') as previous_done
        from gamepocgen.jobs j where j.id = $1`,
-    [id, phase],
+    [id, phase, times],
   );
   if (!rows[0]) return null;
-  const { phase_done, ...job } = rows[0];
-  return { job, phaseDone: phase_done };
+  const { phase_done, previous_done, ...job } = rows[0];
+  return { job, phaseDone: phase_done, previousDone: previous_done };
 }
 
 export async function listJobs(
@@ -132,6 +135,15 @@ export async function setJobPlaytest(
     score,
     JSON.stringify(summary),
   ]);
+}
+
+/** Ends a repair loop the job's play-test summary still shows as `repairing` (lib/playtest/store.ts), saying why. */
+export async function endRepairLoop(db: Queryable, jobId: number, state: string): Promise<void> {
+  await db.query(
+    `update gamepocgen.jobs set playtest = jsonb_set(playtest, '{loop}', to_jsonb($2::text)), updated_at = now()
+      where id = $1 and playtest->>'loop' = 'repairing'`,
+    [jobId, state],
+  );
 }
 
 export async function countJobsByStatus(db: Queryable): Promise<Record<string, number>> {

@@ -5,6 +5,7 @@
 // launches and closes its own browser (a second or so, and the process can exit).
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
+import { childEnv } from '../child-env.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -29,7 +30,8 @@ async function launch(executablePath: string): Promise<Browser | null> {
   if (!existsSync(executablePath)) return null;
   // Imported here so processes that never play-test don't load playwright.
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  // An environment from scratch: the browser runs untrusted games and must not hold our secrets.
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, env: childEnv() });
 }
 
 /** One browser for the whole process, relaunched if it crashed. */

@@ -1,12 +1,12 @@
 // Play-testing one deployed job: open its game in the shared headless browser,
-// score it, and record the result (and, on a first failure, the one repair) in
-// one transaction. The job stays `deployed` throughout: the game stays playable.
+// score it, and record the round (and the repair loop's next step: another
+// repair, a rollback to the best version, or stop) in one transaction. The job stays `deployed` throughout: the game stays playable.
 // What says nothing about the game — no browser, a URL this worker can't reach,
 // a job that moved on — is an event, never a failed job or a repair.
 import { inTransaction } from '../db.ts';
 import type { Config } from '../config.ts';
 import { addEvent } from '../events.ts';
-import { playtestRound } from '../jobs/phase-runs.ts';
+import { hasUndeployedBuild, playtestRound } from '../jobs/phase-runs.ts';
 import { getJob } from '../jobs/repository.ts';
 import type { WithClient } from '../db.ts';
 import { MissingJobError } from '../phase-runner.ts';
@@ -14,7 +14,7 @@ import type { TaskDeps } from '../task-deps.ts';
 import { CHROMIUM_PATH } from './browser.ts';
 import { PlaytestUnreachableError, runPlaytest, type PlaytestOptions } from './run-playtest.ts';
 import { scorePlaytest } from './score.ts';
-import { recordPlaytest } from './store.ts';
+import { recordPlaytest, recordPlaytestSkipped } from './store.ts';
 
 /**
  * The URL the play-tester opens: PLAYTEST_URL with {slot} filled in; `container`: the slot container's own
@@ -40,6 +40,9 @@ export async function playtestJob(
   if (!job) throw new MissingJobError(jobId);
   const note = (message: string, data: Record<string, unknown> | null = null) =>
     withClient((c) => addEvent(c, { jobId, kind: 'playtest', message, data }, deps.secrets));
+  // Says nothing about the game; a repair loop waiting on this round ends without it.
+  const skipped = (message: string, data: Record<string, unknown>) =>
+    withClient((c) => recordPlaytestSkipped(c, jobId, message, data, deps.secrets));
   if (deps.config.PLAYTEST === 'off') return `job ${jobId}: PLAYTEST=off, not play-tested`;
   if (job.status !== 'deployed' || job.slot === null || !job.url) {
     await note(`play-test skipped: the job is ${job.status}, not deployed`);
@@ -47,6 +50,13 @@ export async function playtestJob(
   }
 
   const round = await withClient((c) => playtestRound(c, jobId));
+  // Idempotent by state: each deployed build is play-tested once (a step added again by hand does nothing).
+  const played = [job.playtest?.round ?? 0, ...(job.playtest?.rounds ?? []).map((r) => r.round)];
+  // (While a repair loop waits on a round, that round is played even if a step for it ran before.)
+  if (job.playtest?.loop !== 'repairing' && played.some((r) => r >= round))
+    return `job ${jobId}: round ${round} was already play-tested`;
+  if (await withClient((c) => hasUndeployedBuild(c, jobId)))
+    return `job ${jobId}: a newer build is waiting to be deployed; its deploy queues the play-test`;
   const url = playtestUrl(deps.config, job.slot, job.url, deps.deployer.internalUrl);
   await note(`play-test round ${round} started: ${url}`, { round, url });
   const at = deps.now();
@@ -58,14 +68,17 @@ export async function playtestJob(
     );
   } catch (e) {
     if (!(e instanceof PlaytestUnreachableError)) throw e; // a crashed browser or a shutdown: the task is retried
-    await note(
+    await skipped(
       `play-test skipped: game unreachable from this worker (${e.message}); set PLAYTEST_URL if the public URL isn't reachable here`,
       { round, url, skipped: 'unreachable' },
     );
     return `job ${jobId}: ${e.message}`;
   }
   if (!observed) {
-    await note(`play-test skipped: no browser (${CHROMIUM_PATH} is not installed)`, { round, skipped: 'no-browser' });
+    await skipped(`play-test skipped: no browser (${CHROMIUM_PATH} is not installed)`, {
+      round,
+      skipped: 'no-browser',
+    });
     return `job ${jobId}: play-test skipped, no browser`;
   }
 
@@ -87,7 +100,8 @@ export async function playtestJob(
         });
         return 'discarded' as const;
       }
-      return recordPlaytest(tx, jobId, result, observed.screenshot, deps.secrets);
+      const screenshots = observed.screenshot ? [{ name: 'playtest.png', bytes: observed.screenshot }] : [];
+      return recordPlaytest(tx, deps, jobId, result, screenshots, now.playtest);
     }),
   );
   return `job ${jobId} play-test round ${round}: score ${result.score}/100, ${outcome}`;

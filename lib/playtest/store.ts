@@ -1,69 +1,142 @@
-// Recording a play-test's result — artifacts, the job's score, the event and,
-// for a first failure, the one repair (lib/jobs/chain.ts) — in one transaction.
-import type { Playtest } from '../artifacts.ts';
+// Recording a play-test round — its artifacts, the version it tested, the job's
+// summary, the event and the repair loop's next step (another repair, or a
+// rollback to the best version; lib/jobs/chain.ts) — in one transaction.
+import type { Config } from '../config.ts';
+import { PlaytestSummary, type Playtest, type RepairLoopState } from '../artifacts.ts';
 import { saveArtifacts } from '../artifact-store.ts';
-import type { DbClient } from '../db.ts';
+import { inTransaction, type DbClient } from '../db.ts';
 import { addEvent } from '../events.ts';
 import { chainNext } from '../jobs/chain.ts';
-import { repairHasRun } from '../jobs/phase-runs.ts';
-import { setJobPlaytest } from '../jobs/repository.ts';
+import { endRepairLoop, getJob, setJobPlaytest } from '../jobs/repository.ts';
+import { decideRound, describeStop, type RoundResult } from './rounds.ts';
+import { aliasRound, archiveVersion, restoreVersion, roundFiles } from './versions.ts';
 
-export type PlaytestOutcome = 'passed' | 'repair-queued' | 'failed-again';
+/** The job row's play-test summary, or null when there is none (or it predates the repair loop's shape). */
+export function parseSummary(raw: unknown): PlaytestSummary | null {
+  const parsed = PlaytestSummary.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
 
-/** Stores the result and, when it failed and the job was never repaired, queues the one repair (run-phase 5). */
+const failedIds = (p: Playtest) => p.checks.filter((c) => !c.passed).map((c) => c.id);
+
+export type PlaytestOutcome = 'repair-queued' | 'rolled-back' | Exclude<RepairLoopState, 'repairing'>;
+
+/**
+ * Stores round `p.round` (`playtest/round-N/`, the tested dist/ as `versions/round-N/dist/`),
+ * keeps the better of it and the version served before, and either queues the next
+ * repair (run-phase 5) or stops; a worse round's version is rolled back (dist/ restored,
+ * redeploy queued). `stored` is the job row's `playtest` as locked by the caller.
+ */
 export async function recordPlaytest(
   tx: DbClient,
+  deps: { config: Pick<Config, 'QUALITY_THRESHOLD' | 'MAX_REPAIRS'>; secrets: string[] },
   jobId: number,
   p: Playtest,
-  png: Buffer | null,
-  secrets: string[],
+  screenshots: { name: string; bytes: Buffer }[],
+  stored: unknown,
 ): Promise<PlaytestOutcome> {
-  const files = new Map<string, Buffer>([['playtest.json', Buffer.from(JSON.stringify(p, null, 2) + '\n')]]);
-  if (png) files.set('playtest.png', png);
-  await saveArtifacts(tx, jobId, null, files);
-  await setJobPlaytest(tx, jobId, p.score, {
+  const { config } = deps;
+  const before = parseSummary(stored);
+  await saveArtifacts(tx, jobId, null, roundFiles(p.round, p, screenshots));
+  await archiveVersion(tx, jobId, p.round);
+
+  // Rounds before this one (a retried round replaces its own entry); the served version is the last one kept.
+  const history = (before?.rounds ?? []).filter((r) => r.round < p.round);
+  const servedBefore = before && history.some((r) => r.round === before.round) ? before : null;
+  const current: RoundResult = { round: p.round, score: p.score, passed: p.passed };
+  const decision = decideRound(current, servedBefore, config);
+  const rounds = [...history, { ...current, outcome: decision.rolledBack ? 'rolled-back' : 'kept' } as const];
+  const loop: RepairLoopState = 'repair' in decision.next ? 'repairing' : decision.next.stop;
+
+  const served: PlaytestSummary =
+    decision.rolledBack && servedBefore
+      ? { ...servedBefore, rounds, loop }
+      : {
+          round: p.round,
+          score: p.score,
+          passed: p.passed,
+          at: p.at,
+          failed: failedIds(p),
+          reasons: p.defects.slice(0, 5),
+          goodEnough: p.passed && p.score >= config.QUALITY_THRESHOLD,
+          loop,
+          rounds,
+        };
+  await setJobPlaytest(tx, jobId, served.score, served);
+  await aliasRound(tx, jobId, served.round);
+
+  const failed = failedIds(p);
+  const head = `play-test round ${p.round}: score ${p.score}/100, ${p.passed ? 'passed' : 'failed'}`;
+  const defects = p.defects.length ? `: ${p.defects.join('; ')}` : '';
+  const compared = !servedBefore
+    ? null
+    : decision.rolledBack
+      ? `worse than round ${servedBefore.round} (${servedBefore.score}/100): rolled back to round ${servedBefore.round}`
+      : `kept (round ${servedBefore.round} scored ${servedBefore.score}/100)`;
+  const nextText =
+    'repair' in decision.next
+      ? `repair ${decision.next.repair} of ${config.MAX_REPAIRS} (phase 5) queued`
+      : describeStop(decision.next.stop, config);
+  const message = [`${head}${defects}`, compared, nextText].filter(Boolean).join('; ');
+  const data = {
     round: p.round,
     score: p.score,
     passed: p.passed,
-    at: p.at,
-    failed: p.checks.filter((c) => !c.passed).map((c) => c.id),
-  });
-  const failed = p.checks.filter((c) => !c.passed).map((c) => c.id);
-  const data = { round: p.round, score: p.score, passed: p.passed, failed, defects: p.defects, url: p.url };
-  const head = `play-test round ${p.round}: score ${p.score}/100`;
-  if (p.passed) {
-    await addEvent(
-      tx,
-      {
-        jobId,
-        kind: 'playtest',
-        message: `${head}, passed${failed.length ? ` (minor: ${failed.join(', ')})` : ''}`,
-        data,
-      },
-      secrets,
-    );
-    return 'passed';
-  }
-  const defects = p.defects.join('; ');
-  const repaired = await repairHasRun(tx, jobId);
-  if (repaired) {
-    await addEvent(
-      tx,
-      {
-        jobId,
-        kind: 'playtest',
-        message: `${head}, failed again after the repair (not repaired twice): ${defects}`,
-        data,
-      },
-      secrets,
-    );
-    return 'failed-again';
-  }
+    failed,
+    defects: p.defects,
+    url: p.url,
+    served: served.round,
+    rolledBack: decision.rolledBack,
+    loop,
+    repair: 'repair' in decision.next ? decision.next.repair : null,
+    rounds,
+  };
+  await addEvent(tx, { jobId, kind: 'playtest', message, data }, deps.secrets);
+
+  if (decision.rolledBack) await restoreVersion(tx, jobId, served.round);
+  const next = decision.rolledBack
+    ? { rollbackTo: served.round }
+    : 'repair' in decision.next
+      ? { repair: decision.next.repair }
+      : null;
+  await chainNext(tx, jobId, { after: 'playtest-game', round: p.round, next });
+  if (decision.rolledBack) return 'rolled-back';
+  return 'repair' in decision.next ? 'repair-queued' : decision.next.stop;
+}
+
+/** A repair that failed ends the loop: the served version stays, and the summary says why nothing more happens. */
+export async function recordRepairFailed(
+  tx: DbClient,
+  jobId: number,
+  phase: number,
+  reason: string,
+  secrets: string[],
+): Promise<void> {
+  const round = parseSummary((await getJob(tx, jobId))?.playtest)?.round;
+  await endRepairLoop(tx, jobId, 'repair-failed');
   await addEvent(
     tx,
-    { jobId, kind: 'playtest', message: `${head}, failed: ${defects}; repair (phase 5) queued`, data },
+    {
+      jobId,
+      kind: 'log',
+      phase,
+      message: `the repair failed (${reason.slice(0, 300)}); ${round ? `round ${round}'s version` : 'the earlier build'} stays deployed`,
+      data: { loop: 'repair-failed', served: round ?? null },
+    },
     secrets,
   );
-  await chainNext(tx, jobId, { after: 'playtest-game', passed: p.passed, repaired });
-  return 'repair-queued';
+}
+
+/** A play-test that says nothing about the game (skipped, gave up): its event, and a repair loop waiting on it ends. */
+export async function recordPlaytestSkipped(
+  db: DbClient,
+  jobId: number,
+  message: string,
+  data: Record<string, unknown>,
+  secrets: string[],
+): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    await addEvent(tx, { jobId, kind: 'playtest', message, data }, secrets);
+    await endRepairLoop(tx, jobId, 'playtest-skipped');
+  });
 }

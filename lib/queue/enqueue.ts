@@ -6,8 +6,23 @@ import { jobKeys } from './keys.ts';
 import type { TaskName, TaskPayload } from './tasks.ts';
 
 export const MAX_ATTEMPTS = 3;
-// After the phases and deploys already queued: play-testing must not hold up building games.
-const PLAYTEST_PRIORITY = 10;
+
+/**
+ * A fair queue: graphile-worker runs lower priority numbers first, so each step
+ * further along a job's chain outranks the steps before it, and every later step
+ * outranks phase 1 of a new job (0, add_job's default, which
+ * gamepocgen.generate_game uses). Under a backlog the started games then finish
+ * one after another instead of every job creeping through phase 1, then phase 2, ….
+ */
+export const PRIORITY = {
+  phase: { 1: 0, 2: -1, 3: -2, 4: -3, 5: -6 } satisfies Record<PhaseNumber, number>,
+  deploy: -4,
+  playtest: -5,
+  /** An operator's removal: ahead of the pipeline. */
+  removeGame: -10,
+  /** The reaper (crontab `?priority=-20`, and the run scheduled after a Postgres restart). */
+  reaper: -20,
+} as const;
 
 export async function enqueue<T extends TaskName>(
   db: Queryable,
@@ -26,14 +41,38 @@ export async function enqueue<T extends TaskName>(
 }
 
 export const enqueuePhase = (db: Queryable, jobId: number, phase: PhaseNumber) =>
-  enqueue(db, 'run-phase', { jobId, phase }, jobKeys.phase(jobId, phase));
+  enqueue(db, 'run-phase', { jobId, phase }, jobKeys.phase(jobId, phase), { priority: PRIORITY.phase[phase] });
 
 export const enqueueDeploy = (db: Queryable, jobId: number) =>
-  enqueue(db, 'deploy-game', { jobId }, jobKeys.deploy(jobId));
+  enqueue(db, 'deploy-game', { jobId }, jobKeys.deploy(jobId), { priority: PRIORITY.deploy });
 
-/** Chained after a deploy; the key names the round so a redeploy after the repair queues a new one. */
+/** Repair k of a job's repair loop (lib/playtest/store.ts): its own key, so each repair is a new step. */
+export const enqueueRepair = (db: Queryable, jobId: number, repair: number) =>
+  enqueue(db, 'run-phase', { jobId, phase: 5, repair }, jobKeys.repair(jobId, repair), { priority: PRIORITY.phase[5] });
+
+/** Republishes round `round`'s version after round `afterRound` was rolled back. */
+export const enqueueRollback = (db: Queryable, jobId: number, round: number, afterRound: number) =>
+  enqueue(db, 'deploy-game', { jobId, rollbackTo: round }, jobKeys.rollback(jobId, afterRound), {
+    priority: PRIORITY.deploy,
+  });
+
+/** Chained after a deploy; the key names the round so a redeploy after a repair queues a new one. */
 export const enqueuePlaytest = (db: Queryable, jobId: number, round: number) =>
-  enqueue(db, 'playtest-game', { jobId }, jobKeys.playtest(jobId, round), { priority: PLAYTEST_PRIORITY });
+  enqueue(db, 'playtest-game', { jobId }, jobKeys.playtest(jobId, round), { priority: PRIORITY.playtest });
 
 export const enqueueRemoveGame = (db: Queryable, jobId: number, slot: number) =>
-  enqueue(db, 'remove-game', { jobId, slot }, jobKeys.removeGame(slot, jobId));
+  enqueue(db, 'remove-game', { jobId, slot }, jobKeys.removeGame(slot, jobId), { priority: PRIORITY.removeGame });
+
+/**
+ * After a Postgres restart: one reaper run at the end of the runners' reconnect
+ * grace, for runners that did not come back (scheduled, not polled for). One per
+ * restart, whoever reconnects first (job key).
+ */
+export async function scheduleReapAfterRestart(db: Queryable, graceSeconds: number): Promise<void> {
+  await db.query(
+    `select graphile_worker.add_job('reap-containers', '{}'::json, job_key := 'reap:after-restart', priority := $2,
+       run_at := pg_postmaster_start_time() + make_interval(secs => $1 + 1))
+      where pg_postmaster_start_time() > now() - make_interval(secs => $1)`,
+    [graceSeconds, PRIORITY.reaper],
+  );
+}

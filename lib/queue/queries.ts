@@ -36,6 +36,37 @@ export async function unlockWorkers(db: Queryable, workerIds: string[]): Promise
 }
 
 /**
+ * Returns a running queue job to the queue as if it had not been taken: the
+ * attempt it used is given back. For a step the runner's shutdown interrupted;
+ * graphile-worker's own failJob then finds it unlocked and leaves it alone.
+ * A private write: force_unlock_workers() would release every job of the
+ * worker pool, and no public function gives an attempt back.
+ */
+export async function releaseToQueue(db: Queryable, queueJobId: string, lockedBy: string, reason: string) {
+  await db.query(
+    `update graphile_worker._private_jobs set locked_at = null, locked_by = null, run_at = now(),
+       attempts = greatest(attempts - 1, 0), last_error = $3
+      where id = $1 and locked_by = $2`,
+    [queueJobId, lockedBy, reason],
+  );
+}
+
+/**
+ * After a lost connection: jobs these worker ids still have locked but this
+ * process no longer runs (their completion or failure was lost with the
+ * connection) go back to the queue. A private write, as releaseToQueue: the
+ * same pools keep running the jobs in `activeIds`.
+ */
+export async function releaseStrandedJobs(db: Queryable, workerIds: string[], activeIds: string[]): Promise<number> {
+  const { rowCount } = await db.query(
+    `update graphile_worker._private_jobs set locked_at = null, locked_by = null, run_at = now()
+      where locked_by = any($1::text[]) and not (id = any($2::bigint[])) and locked_at < now()`,
+    [workerIds, activeIds],
+  );
+  return rowCount ?? 0;
+}
+
+/**
  * Marks a running queue job as out of attempts, so the failure being thrown is
  * its last. The one private write: the public `permanently_fail_jobs()` skips
  * locked jobs, and this job is locked by the very runner calling us.

@@ -4,17 +4,24 @@
 import { z } from 'zod';
 import { PhaseNumber } from '../artifacts.ts';
 
-export const RunPhasePayload = z.object({ jobId: z.number().int().positive(), phase: PhaseNumber });
+export const RunPhasePayload = z.object({
+  jobId: z.number().int().positive(),
+  phase: PhaseNumber,
+  /** Phase 5 only: which repair of the loop this is (1, 2, …); done once that many repairs completed. */
+  repair: z.number().int().min(1).max(20).optional(),
+});
 export type RunPhasePayload = z.infer<typeof RunPhasePayload>;
 export const JobIdPayload = z.object({ jobId: z.number().int().positive() });
+/** With `rollbackTo`, republishes an earlier play-tested version (already judged, so no play-test follows). */
+export const DeployPayload = JobIdPayload.extend({ rollbackTo: z.number().int().min(1).max(20).optional() });
 export const RemoveGamePayload = z.object({ jobId: z.number().int().positive(), slot: z.number().int().min(0) });
 
 export const TASKS = {
   /** One phase of one job (lib/phase-runner.ts). */
   'run-phase': RunPhasePayload,
-  /** Publishes a built job to a slot (lib/deploy.ts). */
-  'deploy-game': JobIdPayload,
-  /** Plays a deployed game headless and may queue the repair (lib/playtest/). */
+  /** Publishes a built job to a slot, or a version the repair loop rolled back to (lib/deploy.ts). */
+  'deploy-game': DeployPayload,
+  /** Plays a deployed game headless and drives the repair loop (lib/playtest/). */
   'playtest-game': JobIdPayload,
   /** Stops serving a removed game's slot. */
   'remove-game': RemoveGamePayload,

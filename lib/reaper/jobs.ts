@@ -1,7 +1,9 @@
-// Nothing waits on a dead process: jobs locked by runner processes whose
-// Postgres session is gone go back to the queue, and their running phase
-// records are closed. Phases are idempotent, so the re-run starts from the
-// stored artifacts.
+// Nothing waits on a dead process: jobs locked by runner processes that no
+// session holds the liveness lock of (migrations/006_runner_liveness.sql) go
+// back to the queue, and their running phase records are closed. Phases are
+// idempotent, so the re-run starts from the stored artifacts. Run by the
+// watching neighbour the moment a runner's session ends (lib/runner-watch.ts),
+// at start-up, and by the reap-containers task.
 import type { DbClient, Queryable } from '../db.ts';
 import { inTransaction } from '../db.ts';
 import { addEvent } from '../events.ts';
@@ -17,15 +19,15 @@ export async function reapDeadWorkers(client: DbClient): Promise<DeadWorkerRepor
   return inTransaction(client, async (tx) => {
     // skip locked: two reapers at once each take different rows.
     const { rows: dead } = await tx.query<{ id: string; worker_ids: string[] }>(
-      `select id, worker_ids from gamepocgen.worker_processes wp
-        where not exists (select 1 from pg_stat_activity a where a.pid = wp.backend_pid and a.backend_start = wp.backend_start)
-        for update skip locked`,
+      `select id, worker_ids from gamepocgen.worker_processes wp where gamepocgen.runner_dead(wp) for update skip locked`,
     );
     if (!dead.length) return { processes: [], unlockedJobs: 0, closedPhaseRuns: 0 };
     const workerIds = dead.flatMap((d) => d.worker_ids);
     const unlockedJobs = await unlockWorkers(tx, workerIds);
     const closed = await closeOrphanedRuns(tx, workerIds);
     await tx.query('delete from gamepocgen.worker_processes where id = any($1::text[])', [dead.map((d) => d.id)]);
+    // Wake the other runners' watchers: a neighbour is gone (lib/runner-watch.ts).
+    await tx.query(`select pg_notify('gamepocgen_presence', 'reaped')`);
     return { processes: dead.map((d) => d.id), unlockedJobs, closedPhaseRuns: closed };
   });
 }

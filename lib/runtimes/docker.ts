@@ -208,6 +208,10 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
         },
         (request.timeoutSeconds + grace) * 1000,
       );
+      // The runner is stopping past its grace: the container goes now (the caller returns the phase to the queue).
+      const onAbort = () => void tolerateGone(() => container.kill()).catch(() => {});
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+      if (request.signal?.aborted) onAbort();
       let exitCode: number | null = null;
       let waitError: string | null = null;
       try {
@@ -217,6 +221,7 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
         waitError = `lost the phase ${request.phase} container while waiting: ${engineMessage(e)}`;
       }
       clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
       const status: PhaseRunOutcome['status'] = timedOut
         ? 'timeout'
         : exitCode === 0
@@ -248,7 +253,7 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
       // Killed, but not by our timer, our abort or the memory limit: someone outside did it.
       const signalled = exitCode === 137 || exitCode === 143;
       const interrupted =
-        status === 'failed' && !state?.OOMKilled && (waitError || signalled)
+        status === 'failed' && !state?.OOMKilled && !request.signal?.aborted && (waitError || signalled)
           ? (waitError ??
             `the phase ${request.phase} container was killed from outside (exit ${exitCode}: ${exitCode === 137 ? 'SIGKILL' : 'SIGTERM'}, e.g. docker kill/stop or an engine restart)`)
           : undefined;

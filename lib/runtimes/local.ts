@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { childEnv } from '../child-env.ts';
 import { ROOT_DIR } from '../config.ts';
 import { contractEnv, EXIT, SECRETS_FLAG, secretsLine, secretValues, splitSecretEnv } from '../worker-protocol/env.ts';
 import { lineSink, parseWorkerLine, type StreamName } from '../worker-protocol/lines.ts';
@@ -35,16 +36,13 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
     const child = spawn(nodeBinary, ['--disable-warning=ExperimentalWarning', '--max-semi-space-size=32', ENTRYPOINT], {
       cwd: req.workspaceDir,
       // Only the contract and the agent's settings: never the parent's DATABASE_URL or API_TOKEN.
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: process.env.HOME ?? '/tmp',
-        LANG: 'C.UTF-8',
+      env: childEnv({
         // Caches compiled (and type-stripped) modules: halves each worker's start-up.
         NODE_COMPILE_CACHE: COMPILE_CACHE_DIR,
         ...contractEnv({ ...req, agent }),
         ...plain,
         ...(hasSecrets ? { [SECRETS_FLAG]: '1' } : {}),
-      },
+      }),
       stdio: [hasSecrets ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       detached: true, // its own process group, so a kill reaches anything the agent started
     });
@@ -62,6 +60,10 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
     };
     child.stdout!.pipe(lineSink((t) => onLine(t, 'stdout')));
     child.stderr!.pipe(lineSink((t) => onLine(t, 'stderr')));
+    // The runner is stopping past its grace: the worker and anything it started go now.
+    const onAbort = () => killGroup(child.pid);
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    if (req.signal?.aborted) onAbort();
     const killer = setTimeout(
       () => {
         timedOut = true;
@@ -71,6 +73,7 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
     );
     child.on('error', (e) => {
       clearTimeout(killer);
+      req.signal?.removeEventListener('abort', onAbort);
       resolve({
         status: 'failed',
         exitCode: null,
@@ -80,6 +83,7 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
     });
     child.on('close', (code, signal) => {
       clearTimeout(killer);
+      req.signal?.removeEventListener('abort', onAbort);
       const durationMs = performance.now() - started;
       if (timedOut || code === EXIT.timeout) {
         resolve({

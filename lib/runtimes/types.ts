@@ -15,6 +15,8 @@ export interface PhaseRunRequest {
   env: Record<string, string>;
   /** Every line the worker printed, parsed, cut and redacted (lib/worker-protocol/lines.ts). */
   onLine(line: WorkerLine): void;
+  /** Aborted when the runner stops past its shutdown grace: the worker is killed and the phase ends `failed`. */
+  signal?: AbortSignal;
 }
 
 export interface PhaseRunOutcome {

@@ -1,6 +1,6 @@
 // The builtin agent end to end, without a browser: every phase's outputs pass
 // the worker's validation, ideas shape the game, and builds are reproducible.
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Design, GENRES, Idea, JobInput, Plan } from '../../lib/artifacts.ts';
@@ -168,16 +168,41 @@ describe('variety and determinism', () => {
 });
 
 describe('repair and robustness', () => {
-  it('phase 5 rebuilds dist/ identically and drops stale files', async () => {
+  const failedPlaytest = JSON.stringify({
+    checks: [{ id: 'loads', passed: false, detail: 'uncaught error(s): Error: broken' }],
+  });
+
+  it('phase 5 replaces a broken dist/ with the kit build, drops stale files and names the defect it fixes', async () => {
     const g = await gen({ idea: 'a comet surfs the galaxy dodging meteors', seed: 8 });
     await mkdir(path.join(g.dir, 'dist/old'), { recursive: true });
     await writeFile(path.join(g.dir, 'dist/old/broken.js'), "import x from './missing.js';");
     await writeFile(path.join(g.dir, 'dist/index.html'), '<p>broken</p>');
-    await runPhase(g.dir, 5, { idea: 'a comet surfs the galaxy dodging meteors', seed: 8 });
+    await writeFile(path.join(g.dir, 'playtest.json'), failedPlaytest);
+    const logs: string[] = [];
+    await runPhase(g.dir, 5, { idea: 'a comet surfs the galaxy dodging meteors', seed: 8 }, logs);
     const after = await readTree(g.dir);
     expect(validatePhaseOutputs(5, after)).toEqual([]);
     expect(after.has('dist/old/broken.js')).toBe(false);
     for (const [p, bytes] of distOf(g)) expect(after.get(p)!.equals(bytes), p).toBe(true);
+    expect(logs.find((l) => l.startsWith('repair:'))).toMatch(
+      /differed from the .* kit's build of this design in dist\/index\.html, dist\/old\/broken\.js; .* to fix loads$/,
+    );
+  });
+
+  it('phase 5 says it cannot repair instead of shipping the same bytes again, or when no defect is named', async () => {
+    const g = await gen({ idea: 'a comet surfs the galaxy dodging meteors', seed: 8 });
+    const input = { idea: 'a comet surfs the galaxy dodging meteors', seed: 8 };
+    await expect(runPhase(g.dir, 5, input)).rejects.toThrow(/repairs only defects a play-test named/);
+    await writeFile(path.join(g.dir, 'playtest.json'), failedPlaytest);
+    await expect(runPhase(g.dir, 5, input)).rejects.toThrow(
+      /cannot repair loads: dist\/ already is the .* kit's build of this design.*uncaught error/,
+    );
+    // The feedback's defect lines name the defects when there is no playtest.json.
+    await rm(path.join(g.dir, 'playtest.json'));
+    await writeFile(path.join(g.dir, 'dist/index.html'), '<p>broken</p>');
+    const logs: string[] = [];
+    await runPhase(g.dir, 5, { ...input, feedback: 'Fix these defects:\n- the canvas is blank' }, logs);
+    expect(logs.find((l) => l.startsWith('repair:'))).toMatch(/to fix defect-1$/);
   });
 
   it('fails a phase with a readable reason when an earlier artifact is missing or invalid', async () => {
@@ -188,7 +213,12 @@ describe('repair and robustness', () => {
   });
 });
 
-async function runPhase(dir: string, phase: 1 | 2 | 3 | 4 | 5, input: { idea: string | null; seed: number }) {
+async function runPhase(
+  dir: string,
+  phase: 1 | 2 | 3 | 4 | 5,
+  input: { idea: string | null; seed: number; feedback?: string },
+  logs: string[] = [],
+) {
   return builtinAgent.runPhase({
     phase,
     jobId: 1,
@@ -196,9 +226,9 @@ async function runPhase(dir: string, phase: 1 | 2 | 3 | 4 | 5, input: { idea: st
     workspaceDir: dir,
     frameworkDir: FRAMEWORK_DIR,
     promptsDir: path.join(ROOT, 'prompts'),
-    input: JobInput.parse({ jobId: 1, idea: input.idea, genre: null, seed: input.seed }),
+    input: JobInput.parse({ jobId: 1, idea: input.idea, genre: null, seed: input.seed, feedback: input.feedback }),
     signal: new AbortController().signal,
-    emit: () => {},
+    emit: (e) => logs.push(e.message),
     validateOutputs: async () => [],
     env: {},
   });

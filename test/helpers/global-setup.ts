@@ -17,7 +17,7 @@ export default async function setup(project: TestProject) {
     return () => template.drop();
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-test-pg-'));
-  const pg = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+  const pg = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), fsync: false });
   const template = await createTemplateDatabase(pg.url);
   project.provide('adminDatabaseUrl', pg.url);
   project.provide('templateDatabase', template.name);

@@ -16,6 +16,7 @@ import { frameworkFilesFor } from './framework-files.ts';
 import { buildIdea, ideaMarkdown } from './idea-phase.ts';
 import { loadKitMetas, type KitMeta } from './kits.ts';
 import { buildPlan, planMarkdown } from './plan-phase.ts';
+import { planBuiltinRepair } from './repair.ts';
 
 export const builtinAgent: Agent = {
   name: 'builtin',
@@ -71,6 +72,8 @@ export const builtinAgent: Agent = {
         const plan = await readArtifact(ctx, 'plan.json', Plan);
         const kit = kitFor(plan.genre);
         const dist = await buildDist(idea, design, plan, kit, ctx.frameworkDir, concept.ideaText);
+        // A repair names what it fixes, or fails saying it cannot (lib/agents/builtin/repair.ts).
+        if (ctx.phase === 5) log(await planBuiltinRepair(ctx.workspaceDir, ctx.input.feedback, dist, kit.label));
         // A rebuild replaces dist/ entirely so no stale file from an earlier attempt survives.
         await rm(safeJoin(path.resolve(ctx.workspaceDir), 'dist'), { recursive: true, force: true });
         for (const [p, b] of dist) files.set(p, b);
