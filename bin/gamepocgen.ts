@@ -29,7 +29,8 @@ async function main(argv: string[]) {
   switch (command) {
     case 'start': {
       const service = await startService(config, { log: (l) => console.log(l) });
-      const slotUrl = localSlotUrl(0, service.port);
+      // Where slot 0 really is: the deployer's URL (a Traefik host under DEPLOY=docker), else the app's own.
+      const slotUrl = service.taskDeps?.deployer.urlFor(0) ?? localSlotUrl(0, service.port);
       console.log(`\nGamePocGen is running at ${service.url}/  (games at ${slotUrl} … ${slotName(config.SLOTS - 1)})`);
       if (!service.tokenConfigured)
         console.log(
