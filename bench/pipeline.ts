@@ -122,6 +122,7 @@ async function generate(s: Service_, count: number, seed: number): Promise<numbe
   for (let left = count; left > 0; left -= 10) {
     const res = await fetch(`${s.service.url}/api/generate`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ count: Math.min(10, left), seed: seed + ids.length }),
     });
     ids.push(...((await res.json()) as { jobIds: number[] }).jobIds);

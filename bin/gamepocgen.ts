@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The gamepocgen CLI: `start` (API + task runner), `migrate`, `generate`, `token`.
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../lib/config.ts';
+import { loadConfig, secretsOf } from '../lib/config.ts';
+import { createLogger } from '../lib/log.ts';
 import { createPool, resolveDatabase } from '../lib/db.ts';
 import { migrate } from '../lib/migrate.ts';
 import { guardProcess, onShutdownSignals } from '../lib/shutdown.ts';
@@ -25,10 +26,11 @@ const USAGE = `usage: gamepocgen <command>
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) });
   if (command === 'start' || command === 'api') guardProcess();
   switch (command) {
     case 'start': {
-      const service = await startService(config, { log: (l) => console.log(l) });
+      const service = await startService(config, { logger });
       // Where slot 0 really is: the deployer's URL (a Traefik host under DEPLOY=docker), else the app's own.
       const slotUrl = service.taskDeps?.deployer.urlFor(0) ?? localSlotUrl(0, service.port);
       console.log(`\nGamePocGen is running at ${service.url}/  (games at ${slotUrl} … ${slotName(config.SLOTS - 1)})`);
@@ -37,7 +39,7 @@ async function main(argv: string[]) {
           `login URL for other machines: ${service.url}/#token=${service.apiToken}  (callers on this machine need no token unless API_TOKEN is set)`,
         );
       console.log(
-        `try: curl -X POST ${service.url}/api/generate -d '{"idea":"a lighthouse keeper fighting sea monsters"}'\n`,
+        `try: curl -X POST ${service.url}/api/generate -H 'content-type: application/json' -d '{"idea":"a lighthouse keeper fighting sea monsters"}'\n`,
       );
       onShutdownSignals(async (signal) => {
         console.log(
@@ -49,7 +51,7 @@ async function main(argv: string[]) {
       return;
     }
     case 'api': {
-      const service = await startService(config, { tasks: false, log: (l) => console.log(l) });
+      const service = await startService(config, { tasks: false, logger });
       console.log(`GamePocGen API at ${service.url}/ (tasks run in a separate graphile-worker process)`);
       onShutdownSignals(() => service.close());
       return;

@@ -1,8 +1,8 @@
 // Composes the whole service in one process: Postgres (embedded or DATABASE_URL),
 // migrations, the Hono API and the graphile-worker runner. Used by `npm start`
 // and by the tests, so they exercise exactly what users run.
-import { serve, type ServerType } from '@hono/node-server';
 import { run, type Runner } from 'graphile-worker';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { createApp } from '../functions/app.ts';
 import { resolveApiToken } from '../lib/api-token.ts';
@@ -10,12 +10,15 @@ import { ROOT_DIR, type Config } from '../lib/config.ts';
 import { createPool, resolveDatabase, type Db } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
 import { storedInstanceId } from '../lib/instance.ts';
+import { graphileLogger, silentLogger, type Logger } from '../lib/log.ts';
+import { createMetrics } from '../lib/metrics.ts';
 import { migrate } from '../lib/migrate.ts';
 import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
 import { presenceEvents } from '../lib/runner-events.ts';
 import { poolClient, startSlotKeeper } from '../lib/slot-keeper.ts';
 import { reconcileDeps } from '../lib/slot-reconcile.ts';
 import { createTaskDeps, type TaskDeps } from '../lib/task-deps.ts';
+import { listen, type Fetch } from './http-server.ts';
 import { createTaskList } from './task-list.ts';
 
 export interface Service {
@@ -39,13 +42,16 @@ export interface ServiceOptions {
   /** Override parts of the task dependencies (tests). */
   taskDeps?: Partial<TaskDeps>;
   log?: (line: string) => void;
+  /** Structured log for requests and errors (default: silent; `log` lines go to it too when `log` is unset). */
+  logger?: Logger;
   /** Use this database URL instead of resolving one from the config. */
   databaseUrl?: string;
 }
 
 export async function startService(initialConfig: Config, opts: ServiceOptions = {}): Promise<Service> {
   let config = initialConfig;
-  const log = opts.log ?? (() => {});
+  const logger = opts.logger ?? silentLogger;
+  const log = opts.log ?? ((line: string) => logger.info(line));
   const database = opts.databaseUrl ? { url: opts.databaseUrl, embedded: null } : await resolveDatabase(config);
   log(
     database.embedded
@@ -60,7 +66,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
 
   // Bind first, so PORT=0 (tests) resolves to a real port before deployers build URLs.
   let handle: Fetch = () => new Response('starting', { status: 503 });
-  const server = await listen((req, env) => handle(req, env), config.PORT, config.HOST);
+  const server = await listen((req, env) => handle(req, env), config.PORT, config.HOST, logger);
   const port = (server.address() as { port: number }).port;
   config = { ...config, PORT: port };
 
@@ -92,7 +98,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       // On stop(), running steps get the grace; then their abort signal stops their workers (they release themselves).
       gracefulShutdownAbortTimeout: config.SHUTDOWN_GRACE_SECONDS * 1000,
       events: presenceEvents(database.url, undefined, log),
-      logger: undefined,
+      logger: opts.logger ? graphileLogger(opts.logger) : undefined,
     });
   }
 
@@ -110,6 +116,8 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     tokenConfigured: token.configured,
     runtimeDescription,
     startedAt: new Date(),
+    logger,
+    metrics: createMetrics(db),
   });
   handle = app.fetch;
 
@@ -141,25 +149,16 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
   };
 }
 
-type Fetch = (req: Request, env?: unknown) => Response | Promise<Response>;
-
 /** How long the runner's pool waits for a restarting Postgres before a query fails. */
 const RESTART_PATIENCE_MS = 60_000;
 /** Requests in flight get this long to finish; streams that never end (SSE) are closed after it. */
 const DRAIN_MS = 1000;
 
-async function drain(server: ServerType) {
-  const s = server as ServerType & { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+async function drain(server: Server) {
+  const s = server as Server & { closeIdleConnections?: () => void; closeAllConnections?: () => void };
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   s.closeIdleConnections?.();
   const timer = setTimeout(() => s.closeAllConnections?.(), DRAIN_MS);
   await closed;
   clearTimeout(timer);
-}
-
-function listen(fetch: Fetch, port: number, hostname: string): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server));
-    server.once('error', reject);
-  });
 }

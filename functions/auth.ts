@@ -1,22 +1,34 @@
 // Mutating requests need `Authorization: Bearer <API_TOKEN>`. In the zero-setup
 // shape (no API_TOKEN configured) callers on this machine — loopback, not
-// forwarded by a proxy — are trusted, so `curl -X POST localhost:3000/...` works.
+// forwarded by a proxy — are trusted, so `curl -X POST -H 'content-type:
+// application/json' localhost:3000/...` works. That trust is only reached after
+// functions/guard.ts: a page in a browser (another origin, a rebinding host, a
+// form or beacon) never gets here with a mutation.
+// With READ_TOKEN set, reads need READ_TOKEN or API_TOKEN too (as a bearer token,
+// or `?access_token=` for EventSource, which can't send headers).
 import { timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AppDeps } from './deps.ts';
 import { errorResponse } from './errors.ts';
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+import { SAFE_METHODS } from './guard.ts';
 
 export function requireToken(deps: AppDeps): MiddlewareHandler {
-  const expected = Buffer.from(deps.apiToken);
+  const writeToken = Buffer.from(deps.apiToken);
+  const readToken = deps.config.READ_TOKEN ? Buffer.from(deps.config.READ_TOKEN) : null;
   return async (c, next) => {
-    if (SAFE_METHODS.has(c.req.method)) return next();
-    const header = c.req.header('authorization') ?? '';
-    const given = Buffer.from(header.replace(/^Bearer\s+/i, ''));
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
-    if (!deps.tokenConfigured && isLocalCaller(c)) return next();
+    const given = presentedToken(c);
+    const trustedLocal = !deps.tokenConfigured && isLocalCaller(c);
+    if (SAFE_METHODS.has(c.req.method)) {
+      if (!readToken || trustedLocal || matches(given, readToken) || matches(given, writeToken)) return next();
+      return errorResponse(
+        c,
+        401,
+        'unauthorized',
+        'reading needs "Authorization: Bearer <READ_TOKEN>" (or ?access_token=… for event streams)',
+      );
+    }
+    if (matches(given, writeToken) || trustedLocal) return next();
     return errorResponse(
       c,
       401,
@@ -26,7 +38,18 @@ export function requireToken(deps: AppDeps): MiddlewareHandler {
   };
 }
 
-function isLocalCaller(c: Parameters<MiddlewareHandler>[0]): boolean {
+function presentedToken(c: Context): Buffer {
+  const header = c.req.header('authorization');
+  if (header) return Buffer.from(header.replace(/^Bearer\s+/i, ''));
+  if (SAFE_METHODS.has(c.req.method)) return Buffer.from(c.req.query('access_token') ?? '');
+  return Buffer.alloc(0);
+}
+
+function matches(given: Buffer, expected: Buffer): boolean {
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function isLocalCaller(c: Context): boolean {
   if (c.req.header('x-forwarded-for') || c.req.header('forwarded') || c.req.header('x-real-ip')) return false;
   try {
     const address = getConnInfo(c).remote.address ?? '';

@@ -2,6 +2,8 @@
 import type { Config } from '../lib/config.ts';
 import type { Db } from '../lib/db.ts';
 import type { EventHub } from '../lib/events.ts';
+import type { Logger } from '../lib/log.ts';
+import type { Metrics } from '../lib/metrics.ts';
 
 export interface AppDeps {
   db: Db;
@@ -14,4 +16,8 @@ export interface AppDeps {
   runtimeDescription: string;
   startedAt: Date;
   now?: () => Date;
+  /** Structured log (default: silent). */
+  logger?: Logger;
+  /** Prometheus registry for GET /metrics (default: none, 404). */
+  metrics?: Metrics;
 }

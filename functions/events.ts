@@ -5,7 +5,7 @@ import type { AppDeps } from './deps.ts';
 import { streamJobEvents } from './sse.ts';
 import { query } from './validate.ts';
 
-const EventsQuery = z.object({ after: z.coerce.number().int().min(0).optional() });
+export const EventsQuery = z.object({ after: z.coerce.number().int().min(0).optional() });
 
 export function createEventRoutes(deps: AppDeps) {
   return new Hono().get('/', async (c) => {

@@ -7,7 +7,7 @@ import { getArtifact, listArtifacts } from '../lib/artifact-store.ts';
 import { comparisonOf } from '../lib/jobs/comparison.ts';
 import { providerSettings } from '../lib/config.ts';
 import { listEvents } from '../lib/events.ts';
-import { GenerateRequest, generateGames } from '../lib/generate.ts';
+import { GenerateRequest, QueueFullError, generateGames } from '../lib/generate.ts';
 import { jobView, phaseRunView } from '../lib/job-view.ts';
 import { JOB_STATUSES, isFinished } from '../lib/jobs/lifecycle.ts';
 import { listPhaseRuns } from '../lib/jobs/phase-runs.ts';
@@ -15,20 +15,23 @@ import { getJob, isSettled, listJobs } from '../lib/jobs/repository.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 import { serializeEvent, streamJobEvents } from './sse.ts';
-import { jsonBody, pathId, query } from './validate.ts';
+import { decodePath, jsonBody, pathId, query } from './validate.ts';
 import { contentTypeFor } from '../lib/game-serving.ts';
 
-const ListQuery = z.object({
+export const ListQuery = z.object({
   status: z.enum(JOB_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.coerce.number().int().positive().optional(),
 });
 
-const LogsQuery = z.object({
+export const LogsQuery = z.object({
   follow: z.enum(['0', '1', 'true', 'false']).optional(),
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
+
+/** What a full queue tells the client to wait: about one phase's time. */
+const QUEUE_RETRY_AFTER_SECONDS = 30;
 
 export function createJobRoutes(deps: AppDeps) {
   const app = new Hono();
@@ -48,7 +51,14 @@ export function createJobRoutes(deps: AppDeps) {
         throw new HttpError(400, 'llm_not_configured', (e as Error).message);
       }
     }
-    const jobIds = await generateGames(deps.db, body);
+    let jobIds: number[];
+    try {
+      jobIds = await generateGames(deps.db, body, { maxQueued: deps.config.MAX_QUEUED });
+    } catch (e) {
+      if (!(e instanceof QueueFullError)) throw e;
+      c.header('retry-after', String(QUEUE_RETRY_AFTER_SECONDS));
+      throw new HttpError(429, e.code, e.message, { active: e.active, limit: e.limit });
+    }
     return c.json({ jobIds, jobs: jobIds.map((id) => ({ id, url: `/api/jobs/${id}` })) }, 201);
   });
 
@@ -105,8 +115,10 @@ export function createJobRoutes(deps: AppDeps) {
 
   app.get('/jobs/:id/artifacts/*', async (c) => {
     const job = await requireJob(pathId(c));
-    const prefix = `/api/jobs/${job.id}/artifacts/`;
-    const path = decodeURIComponent(new URL(c.req.url).pathname).slice(prefix.length);
+    // The raw path after /api/jobs/:id/artifacts/, decoded once (a bad escape is a 400, not a crash).
+    const decoded = decodePath(new URL(c.req.url).pathname.split('/').slice(5).join('/'));
+    if (!decoded.ok) throw new HttpError(400, 'invalid_path', decoded.message);
+    const path = decoded.path;
     const artifact = path ? await getArtifact(deps.db, job.id, path) : null;
     if (!artifact)
       throw new HttpError(404, 'artifact_not_found', `job ${job.id} has no artifact "${path.slice(0, 200)}"`);

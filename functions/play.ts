@@ -7,15 +7,19 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { slotDir } from '../lib/deployers/releases.ts';
 import { contentTypeFor, GAME_CSP } from '../lib/game-serving.ts';
-import { SLOT_HOST } from '../lib/slot-names.ts';
 import type { AppDeps } from './deps.ts';
+import { errorResponse } from './errors.ts';
+import { requestHost } from './guard.ts';
+import type { HostPolicy } from './hosts.ts';
+import { decodePath } from './validate.ts';
 
-/** Serves a slot when the Host header names one (gamedemoN.<anything>). */
-export function slotHostMiddleware(deps: AppDeps): MiddlewareHandler {
+/** Serves a slot when the Host header names one (gamedemoN.localhost or gamedemoN.DOMAIN). */
+export function slotHostMiddleware(deps: AppDeps, policy: HostPolicy): MiddlewareHandler {
+  const csp = `${GAME_CSP}; frame-ancestors ${policy.frameAncestors.join(' ')}`;
   return async (c, next) => {
-    const match = SLOT_HOST.exec(c.req.header('host') ?? '');
-    if (!match) return next();
-    return serveSlotFile(c, deps, Number(match[1]), new URL(c.req.url).pathname, GAME_CSP);
+    const host = policy.classify(requestHost(c));
+    if (host.kind !== 'slot') return next();
+    return serveSlotFile(c, deps, host.slot, new URL(c.req.url).pathname, csp);
   };
 }
 
@@ -26,7 +30,13 @@ export function createPlayRoutes(deps: AppDeps) {
     const slot = Number(c.req.param('slot'));
     const rest = new URL(c.req.url).pathname.slice(`/play/${slot}`.length);
     // Same origin as the API, so the page gets an opaque origin of its own.
-    return serveSlotFile(c, deps, slot, rest, `${GAME_CSP}; sandbox allow-scripts allow-pointer-lock`);
+    return serveSlotFile(
+      c,
+      deps,
+      slot,
+      rest,
+      `${GAME_CSP}; frame-ancestors 'self'; sandbox allow-scripts allow-pointer-lock`,
+    );
   });
   return app;
 }
@@ -40,10 +50,18 @@ async function serveSlotFile(c: Context, deps: AppDeps, slot: number, urlPath: s
     // A sandboxed page has an opaque origin and fetches module scripts in CORS mode;
     // these are public static files, so any origin may read them.
     'access-control-allow-origin': '*',
+    'cross-origin-resource-policy': 'cross-origin',
   };
-  if (slot >= deps.config.SLOTS) return c.text(`no slot ${slot} (this server has ${deps.config.SLOTS})`, 404, headers);
+  const fail = (status: 400 | 404, code: string, message: string) => {
+    for (const [k, v] of Object.entries(headers)) c.header(k, v);
+    return errorResponse(c, status, code, message);
+  };
+  if (slot >= deps.config.SLOTS)
+    return fail(404, 'slot_not_found', `no slot ${slot} (this server has ${deps.config.SLOTS})`);
   const root = path.join(slotDir(deps.config.deployDir, slot), 'current');
-  let rel = decodeURIComponent(urlPath).replace(/^\/+/, '');
+  const decoded = decodePath(urlPath);
+  if (!decoded.ok) return fail(400, 'invalid_path', decoded.message);
+  let rel = decoded.path.replace(/^\/+/, '');
   if (rel === '' || rel.endsWith('/')) rel += 'index.html';
   if (rel === 'favicon.ico') return c.body(null, 204, headers);
   try {
@@ -53,6 +71,8 @@ async function serveSlotFile(c: Context, deps: AppDeps, slot: number, urlPath: s
     if (!(await stat(file)).isFile()) throw new Error('not a file');
     return c.body(new Uint8Array(await readFile(file)), 200, { ...headers, 'content-type': contentTypeFor(file) });
   } catch {
-    return c.text(rel === 'index.html' ? `slot ${slot} has no game yet` : `not found: ${rel}`, 404, headers);
+    return rel === 'index.html'
+      ? fail(404, 'no_game', `slot ${slot} has no game yet`)
+      : fail(404, 'file_not_found', `slot ${slot}'s game has no file "${rel.slice(0, 200)}"`);
   }
 }

@@ -1,14 +1,12 @@
-// Request parsing shared by the route modules: JSON bodies (whatever the
-// Content-Type, so a bare `curl -d` works), query strings and path ids.
+// Request parsing shared by the route modules: JSON bodies (functions/guard.ts has
+// already required `content-type: application/json` and functions/limits.ts the
+// size), query strings, path ids and percent-encoded paths.
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { HttpError, validationError } from './errors.ts';
-
-export const MAX_BODY_BYTES = 64 * 1024;
+import { MAX_BODY_BYTES } from './limits.ts';
 
 export async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
-  const declared = Number(c.req.header('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES) throw tooLarge(declared);
   const text = await c.req.text();
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge(Buffer.byteLength(text));
   let value: unknown = {};
@@ -46,4 +44,17 @@ export function pathId(c: Context, name = 'id'): number {
   if (!parsed?.success)
     throw new HttpError(400, 'invalid_id', `"${raw.slice(0, 40)}" is not a job id (expected a positive integer)`);
   return parsed.data;
+}
+
+/** Percent-decodes a URL path; malformed escapes, NUL and control characters are the caller's fault, not ours. */
+export function decodePath(raw: string): { ok: true; path: string } | { ok: false; message: string } {
+  let path: string;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    return { ok: false, message: 'the path has malformed percent-encoding (e.g. "%E0%A4" or "%zz")' };
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(path)) return { ok: false, message: 'the path contains control characters' };
+  return { ok: true, path };
 }

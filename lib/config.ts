@@ -3,13 +3,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { describeZodError } from './artifacts.ts';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 const optionalText = z.string().trim().min(1).optional().catch(undefined);
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  );
 
 export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
 
@@ -49,7 +57,35 @@ export const ConfigSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: int(30, 0, 3600),
   API_TOKEN: optionalText,
   DOMAIN: z.string().default('localhost'),
-  PUBLIC_URL: optionalText,
+  PUBLIC_URL: z
+    .union([
+      z.literal(''),
+      z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://games.example.com' }),
+    ])
+    .optional()
+    .transform((v) => v || undefined),
+  /** Extra Host names the app answers to (comma-separated), beyond localhost, 127.0.0.1, DOMAIN and PUBLIC_URL's host. */
+  ALLOWED_HOSTS: list,
+  /** Other origins (scheme://host[:port]) whose pages may call the API (CORS), comma-separated. */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'each entry must be an origin such as https://example.com' }))),
+  /** Behind a reverse proxy: count rate limits per X-Forwarded-For client instead of per socket. */
+  TRUST_PROXY: bool.default(false),
+  /** Mutating requests one client may make per minute (429 beyond). */
+  RATE_LIMIT_PER_MINUTE: int(30, 1, 100_000),
+  /** Jobs that may be queued or running at once; more are refused with 429. */
+  MAX_QUEUED: int(100, 1, 1_000_000),
+  /** When set, reads (GET /api/*, /metrics) need `Authorization: Bearer <READ_TOKEN or API_TOKEN>`. */
+  READ_TOKEN: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_IMAGE: z.string().default('gamepocgen-worker:latest'),
   GAME_SERVER_IMAGE: z.string().default('nginx:alpine'),
   DOCKER_NETWORK: z.string().default('traefik'),
@@ -141,7 +177,10 @@ export function withFileSettings(env: Record<string, string | undefined>): Recor
 /** Parses `env` (default: process.env). Throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = ConfigSchema.safeParse(withFileSettings(env));
-  if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeZodError(parsed.error)}`);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration (${problems.length} problem(s)):\n${problems.join('\n')}`);
+  }
   const c = parsed.data;
   return {
     ...c,
@@ -169,7 +208,7 @@ export function providerSettings(c: Config): Record<string, string | undefined> 
 
 /** Values that must never reach logs, events or responses. */
 export function secretsOf(c: Config): string[] {
-  return [c.LLM_API_KEY, c.ZAI_API_KEY, c.ANTHROPIC_API_KEY, c.API_TOKEN].filter(
+  return [c.LLM_API_KEY, c.ZAI_API_KEY, c.ANTHROPIC_API_KEY, c.API_TOKEN, c.READ_TOKEN].filter(
     (s): s is string => !!s && s.length >= 4,
   );
 }

@@ -5,11 +5,31 @@ import type { Db } from './db.ts';
 import { withTransaction } from './db.ts';
 import { ProviderSpec } from './llm/providers.ts';
 import { insertComparisonSibling, markComparisonLead } from './jobs/comparison.ts';
-import { createJob } from './jobs/repository.ts';
+import { createJob, lockAndCountActiveJobs } from './jobs/repository.ts';
+
+/** Text Postgres stores as it was sent: no NUL (error 22021) and no unpaired surrogate (UTF-8 can't carry one). */
+export function isStorableText(s: string): boolean {
+  return !s.includes('\u0000') && s.isWellFormed();
+}
+
+export class QueueFullError extends Error {
+  readonly code = 'queue_full';
+  readonly active: number;
+  readonly limit: number;
+  constructor(active: number, limit: number) {
+    super(`${active} job(s) are queued or running and the limit is ${limit} (MAX_QUEUED); try again once some finish`);
+    this.active = active;
+    this.limit = limit;
+  }
+}
 
 export const GenerateRequest = z
   .object({
-    idea: z.string().max(10_000, 'an idea may be at most 10000 characters').nullish(),
+    idea: z
+      .string()
+      .max(10_000, 'an idea may be at most 10000 characters')
+      .refine(isStorableText, 'an idea may not contain NUL characters or unpaired surrogates')
+      .nullish(),
     count: z.number().int().min(1).max(10).default(1),
     genre: Genre.nullish(),
     seed: z
@@ -32,9 +52,21 @@ export const GenerateRequest = z
   });
 export type GenerateRequest = z.infer<typeof GenerateRequest>;
 
-/** Creates `count` jobs (seeds seed, seed+1, … when a seed is given) and enqueues their phase 1, atomically. */
-export async function generateGames(db: Db, req: GenerateRequest): Promise<number[]> {
+/**
+ * Creates `count` jobs (seeds seed, seed+1, … when a seed is given) and enqueues their phase 1, atomically.
+ * With `maxQueued`, refuses (QueueFullError) when the queued and running jobs would exceed it.
+ */
+export async function generateGames(
+  db: Db,
+  req: GenerateRequest,
+  opts: { maxQueued?: number } = {},
+): Promise<number[]> {
   return withTransaction(db, async (tx) => {
+    if (opts.maxQueued !== undefined) {
+      const active = await lockAndCountActiveJobs(tx);
+      const adding = req.compare ? req.compare.length : req.count;
+      if (active + adding > opts.maxQueued) throw new QueueFullError(active, opts.maxQueued);
+    }
     if (req.compare) {
       const lead = await createJob(tx, {
         idea: req.idea?.trim() || null,

@@ -41,7 +41,17 @@ describe('POST /api/generate input', () => {
   it('rejects an idea over 10000 characters that fits the body limit', async () => {
     await expectError(await post(JSON.stringify({ idea: 'a'.repeat(10_001) })), 400, 'invalid_request', /10000/);
   });
-  it('accepts a body sent without a JSON content type (plain curl -d)', async () => {
+  it('refuses a body sent without a JSON content type (plain curl -d, forms, beacons)', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const res = await h.api('/api/generate', {
+        method: 'POST',
+        body: '{"idea":"x"}',
+        headers: { 'content-type': type },
+      });
+      await expectError(res, 415, 'unsupported_media_type', /application\/json/);
+    }
+  });
+  it('accepts a JSON body (curl -H "content-type: application/json" -d)', async () => {
     const res = await h.api('/api/generate', {
       method: 'POST',
       body: JSON.stringify({ idea: 'a cozy fishing roguelite', count: 2, seed: 7 }),

@@ -93,6 +93,7 @@ it('serves the API alone (`gamepocgen api`) while the worker CLI runs the tasks:
     expect(health).toMatchObject({ db: 'ok', runtime: expect.stringMatching(/^none in this process/) });
     const res = await fetch(`${url}/api/generate`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ idea: 'api and worker apart' }),
     });
     expect(res.status).toBe(201);

@@ -32,6 +32,18 @@ export interface JobRow {
   finished_at: Date | null;
 }
 
+/**
+ * Jobs queued or running (not yet deployed or ended), counted under a transaction-scoped
+ * advisory lock so concurrent callers of a cap check can't both slip under it. Call in a transaction.
+ */
+export async function lockAndCountActiveJobs(tx: Queryable): Promise<number> {
+  await tx.query(`select pg_advisory_xact_lock(hashtext('gamepocgen.queue-cap'))`);
+  const { rows } = await tx.query<{ n: number }>(
+    `select count(*)::int n from gamepocgen.jobs where status in ('queued', 'running', 'deploying')`,
+  );
+  return rows[0]!.n;
+}
+
 /** Creates a job and enqueues its phase 1 in the caller's transaction (via the SQL function psql users call too). */
 export async function createJob(
   db: Queryable,

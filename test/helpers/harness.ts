@@ -15,7 +15,7 @@ export interface Harness {
   service: Service;
   config: Config;
   dataDir: string;
-  /** fetch against the service (path like /api/jobs). */
+  /** fetch against the service (path like /api/jobs); a body is sent as JSON unless a content-type is given. */
   api(pathname: string, init?: RequestInit): Promise<Response>;
   /** Resolves when the job reaches one of `statuses`, by default any with an outcome (woken by NOTIFY, not polling). */
   waitForJob(id: number, statuses?: readonly string[], timeoutMs?: number): Promise<JobRow>;
@@ -77,7 +77,7 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
     service,
     config,
     dataDir,
-    api: (pathname, init) => fetch(`${service.url}${pathname}`, init),
+    api: (pathname, init) => fetch(`${service.url}${pathname}`, withJsonType(init)),
     fetchSlot: (slot, pathname = '/') =>
       getWithHost(service.port, `gamedemo${slot}.localhost:${service.port}`, pathname),
     waitForJob,
@@ -88,6 +88,14 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The README's curl sends `content-type: application/json`; so do the tests, unless they choose a type. */
+function withJsonType(init: RequestInit | undefined): RequestInit | undefined {
+  if (!init?.body) return init;
+  const headers = new Headers(init.headers);
+  if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  return { ...init, headers };
 }
 
 /** fetch() can't set Host; *.localhost resolution outside browsers isn't guaranteed either. */

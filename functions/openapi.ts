@@ -1,0 +1,146 @@
+// GET /openapi.json: an OpenAPI 3.1 description of every route, its bodies and
+// query strings generated from the same zod schemas the handlers validate with
+// (z.toJSONSchema, JSON Schema 2020-12 as OpenAPI 3.1 uses). test/openapi.test.ts
+// checks it against the 3.1 schema and against the routes the app really has.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { GenerateRequest } from '../lib/generate.ts';
+import { EventsQuery } from './events.ts';
+import { ListQuery, LogsQuery } from './jobs.ts';
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+
+const ErrorBody = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'details'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+    },
+  },
+};
+
+const errors = {
+  '4XX': { description: 'refused: `{"error": {"code", "message", "details"}}`', content: json(ErrorBody) },
+};
+
+function json(s: object) {
+  return { 'application/json': { schema: s } };
+}
+
+function queryParams(s: z.ZodObject) {
+  const js = schema(s) as { properties?: Record<string, object> };
+  return Object.entries(js.properties ?? {}).map(([name, p]) => ({ name, in: 'query', required: false, schema: p }));
+}
+
+const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const ok = (description: string, content?: object) => ({
+  200: { description, ...(content ? { content } : {}) },
+  ...errors,
+});
+const anyJson = json({ type: 'object' });
+const sse = { 'text/event-stream': { schema: { type: 'string' } } };
+
+export function openApiDocument(serverUrl?: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'GamePocGen API',
+      version: '1',
+      description: 'Turns a one-line game idea into a playable browser game.',
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { Error: ErrorBody, GenerateRequest: schema(GenerateRequest) },
+    },
+    paths: {
+      '/api/generate': {
+        post: {
+          summary: 'start games (content-type must be application/json)',
+          security: [{ bearer: [] }],
+          requestBody: { required: true, content: json({ $ref: '#/components/schemas/GenerateRequest' }) },
+          responses: { 201: { description: 'the new jobs', content: anyJson }, ...errors },
+        },
+      },
+      '/api/jobs': {
+        get: { summary: 'jobs, newest first', parameters: queryParams(ListQuery), responses: ok('jobs', anyJson) },
+      },
+      '/api/jobs/{id}': { get: { summary: 'one job', parameters: [id], responses: ok('the job', anyJson) } },
+      '/api/jobs/{id}/logs': {
+        get: {
+          summary: "a job's events; ?follow=1 streams them (SSE)",
+          parameters: [id, ...queryParams(LogsQuery)],
+          responses: ok('events', { ...anyJson, ...sse }),
+        },
+      },
+      '/api/jobs/{id}/artifacts': {
+        get: { summary: "a job's artifacts", parameters: [id], responses: ok('artifacts', anyJson) },
+      },
+      '/api/jobs/{id}/artifacts/{path}': {
+        get: {
+          summary: 'one artifact (served as a download under a locked-down CSP)',
+          parameters: [id, { name: 'path', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: ok('the file', { 'application/octet-stream': { schema: { type: 'string' } } }),
+        },
+      },
+      '/api/games': { get: { summary: 'deployed games', responses: ok('games', anyJson) } },
+      '/api/games/{id}': {
+        delete: {
+          summary: 'remove a game and free its slot',
+          security: [{ bearer: [] }],
+          parameters: [id],
+          responses: ok('removed', anyJson),
+        },
+      },
+      '/api/stats': { get: { summary: 'counts, durations, usage', responses: ok('stats', anyJson) } },
+      '/api/events': {
+        get: {
+          summary: "every job's events (SSE)",
+          parameters: queryParams(EventsQuery),
+          responses: ok('stream', sse),
+        },
+      },
+      '/health': {
+        get: {
+          summary: 'database, runtime, runners, queue',
+          responses: {
+            ...ok('healthy or degraded', anyJson),
+            503: { description: 'database unreachable', content: anyJson },
+          },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics',
+          responses: ok('text format', { 'text/plain': { schema: { type: 'string' } } }),
+        },
+      },
+      '/openapi.json': { get: { summary: 'this document', responses: ok('OpenAPI 3.1', anyJson) } },
+      '/play/{slot}': {
+        get: {
+          summary: 'redirects to /play/{slot}/',
+          parameters: [{ name: 'slot', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
+          responses: { 301: { description: 'to the slot with a trailing slash' } },
+        },
+      },
+      '/play/{slot}/{path}': {
+        get: {
+          summary: "slot N's game (also at http://gamedemoN.<domain>/)",
+          parameters: [
+            { name: 'slot', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } },
+            { name: 'path', in: 'path', required: true, schema: { type: 'string' } },
+          ],
+          responses: ok('a game file', { 'text/html': { schema: { type: 'string' } } }),
+        },
+      },
+    },
+  };
+}
+
+export function createOpenApiRoutes() {
+  const doc = openApiDocument();
+  return new Hono().get('/', (c) => c.json(doc));
+}

@@ -1,0 +1,146 @@
+// Prometheus metrics (prom-client). HTTP durations are observed as requests are
+// answered; everything about jobs is read from Postgres when scraped, so the
+// figures are the whole system's (API, runners in other processes, psql users)
+// and survive restarts.
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Queryable } from './db.ts';
+import { liveRunnerCount } from './presence.ts';
+import { queueDepth } from './queue/queries.ts';
+
+export interface Metrics {
+  registry: Registry;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+}
+
+/** Upper bounds (seconds) of the phase duration histogram: a builtin phase takes well under a second, an LLM one minutes. */
+export const PHASE_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 900];
+
+export function createMetrics(db: Queryable): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'gamepocgen_process_' });
+  const httpDuration = new Histogram({
+    name: 'gamepocgen_http_request_duration_seconds',
+    help: 'HTTP requests by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+
+  const fromDb = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: L[],
+    read: (g: Gauge<L>) => Promise<void>,
+  ) =>
+    new Gauge<L>({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        await read(this);
+      },
+    });
+
+  fromDb('gamepocgen_jobs', 'jobs by status', ['status'], async (g) => {
+    for (const r of await jobsByStatus(db)) g.set({ status: r.status }, r.n);
+  });
+  fromDb('gamepocgen_queue_depth', 'task runs waiting to be picked up', [], async (g) => {
+    g.set(await queueDepth(db));
+  });
+  fromDb('gamepocgen_live_runners', 'task runner processes whose database session is alive', [], async (g) => {
+    g.set(await liveRunnerCount(db));
+  });
+  fromDb(
+    'gamepocgen_running_workers',
+    'phases running now, by runtime (one worker container each on the docker runtime)',
+    ['runtime'],
+    async (g) => {
+      for (const r of await runningPhases(db)) g.set({ runtime: r.runtime }, r.n);
+    },
+  );
+  fromDb('gamepocgen_slots', 'game slots by state', ['state'], async (g) => {
+    const s = await slotUsage(db);
+    g.set({ state: 'used' }, s.used);
+    g.set({ state: 'free' }, s.free);
+  });
+  fromDb('gamepocgen_playtest_verdicts', 'latest play-test of each job, by verdict', ['verdict'], async (g) => {
+    for (const r of await playtestVerdicts(db)) g.set({ verdict: r.verdict }, r.n);
+  });
+  registry.registerMetric(phaseDurations(db) as never);
+  return { registry, httpDuration };
+}
+
+/** A histogram computed by Postgres from every finished phase run (a custom collector: prom-client calls get()). */
+function phaseDurations(db: Queryable) {
+  const name = 'gamepocgen_phase_duration_seconds';
+  return {
+    name,
+    help: 'finished phase runs by phase and agent',
+    type: 'histogram',
+    aggregator: 'sum',
+    reset() {},
+    async get() {
+      const rows = await phaseDurationBuckets(db);
+      const values = rows.flatMap((r) => {
+        const labels = { phase: String(r.phase), agent: r.agent };
+        return [
+          ...PHASE_BUCKETS.map((le, i) => ({
+            metricName: `${name}_bucket`,
+            labels: { ...labels, le },
+            value: r.buckets[i]!,
+          })),
+          { metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: r.count },
+          { metricName: `${name}_sum`, labels, value: r.sum },
+          { metricName: `${name}_count`, labels, value: r.count },
+        ];
+      });
+      return { name, help: this.help, type: 'histogram', values, aggregator: 'sum' };
+    },
+  };
+}
+
+export async function jobsByStatus(db: Queryable) {
+  const { rows } = await db.query<{ status: string; n: number }>(
+    'select status, count(*)::int n from gamepocgen.jobs group by status',
+  );
+  return rows;
+}
+
+export async function runningPhases(db: Queryable) {
+  const { rows } = await db.query<{ runtime: string; n: number }>(
+    `select runtime, count(*)::int n from gamepocgen.phase_runs where status = 'running' group by runtime`,
+  );
+  return rows;
+}
+
+export async function slotUsage(db: Queryable) {
+  const { rows } = await db.query<{ used: number; free: number }>(
+    'select count(job_id)::int used, (count(*) - count(job_id))::int free from gamepocgen.slots',
+  );
+  return rows[0] ?? { used: 0, free: 0 };
+}
+
+export async function playtestVerdicts(db: Queryable) {
+  const { rows } = await db.query<{ verdict: string; n: number }>(
+    `select case when (playtest->>'passed')::boolean then 'passed' else 'failed' end verdict, count(*)::int n
+       from gamepocgen.jobs where playtest is not null group by 1`,
+  );
+  return rows;
+}
+
+export async function phaseDurationBuckets(db: Queryable) {
+  const { rows } = await db.query<{ phase: number; agent: string; buckets: number[]; sum: number; count: number }>(
+    `select phase, agent, array_agg(n order by b) buckets, max(total) sum, max(runs) count
+       from (select r.phase, coalesce(r.agent, 'unknown') agent, b,
+                    count(*) filter (where r.duration_ms <= b * 1000)::int n,
+                    sum(r.duration_ms)::float8 / 1000 total, count(*)::int runs
+               from gamepocgen.phase_runs r cross join unnest($1::float8[]) b
+              where r.status <> 'running' and r.duration_ms is not null
+              group by 1, 2, 3) per_bucket
+      group by phase, agent`,
+    [PHASE_BUCKETS],
+  );
+  return rows.map((r) => ({ ...r, buckets: r.buckets.map(Number) }));
+}
