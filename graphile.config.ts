@@ -32,10 +32,13 @@ const preset: GraphileConfig.Preset = {
     // Running steps get the grace; then their abort signal stops their workers and they return to the queue.
     gracefulShutdownAbortTimeout: config.SHUTDOWN_GRACE_SECONDS * 1000,
     // Presence (the reaper's view of live runners) and the slot keeper (lost game containers restored).
-    events: slotKeeperEvents(
-      url,
-      presenceEvents(url, undefined, (line) => console.log(line)),
-    ),
+    // (`--once` runs what is queued and exits: nothing to keep watching.)
+    events: process.argv.includes('--once')
+      ? presenceEvents(url, undefined, (line) => console.log(line))
+      : slotKeeperEvents(
+          url,
+          presenceEvents(url, undefined, (line) => console.log(line)),
+        ),
   },
 };
 
