@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startService } from '../bin/server.ts';
+import { benchLogger } from './pipeline.ts';
 import { loadConfig } from '../lib/config.ts';
 import { createPool } from '../lib/db.ts';
 import { EVENTS_CHANNEL } from '../lib/events.ts';
@@ -47,7 +48,7 @@ export async function fairQueue(
     SLOTS: String(jobs),
     DATABASE_URL: databaseUrl,
   });
-  const service = await startService(config, { databaseUrl });
+  const service = await startService(config, { databaseUrl, workerLogger: benchLogger() });
   const listener = new pg.Client({ connectionString: databaseUrl });
   try {
     await listener.connect();

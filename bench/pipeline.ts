@@ -1,11 +1,15 @@
 // Pipeline benchmarks against the real service (embedded or DATABASE_URL Postgres,
-// local runtime, builtin agent): pickup latency vs raw graphile-worker, per-game
-// orchestration overhead, and games per minute at 1 and MAX_CONCURRENT workers.
+// local runtime, builtin agent): pickup and hand-off latency vs raw graphile-worker
+// (with where our hand-off's time goes), per-game orchestration overhead, and
+// games per minute at 1 and MAX_CONCURRENT workers. graphile-worker's log goes
+// to the file benchLogger() writes, not the console.
+import { EventEmitter } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { run } from 'graphile-worker';
+import { Logger, run, type WorkerEvents } from 'graphile-worker';
 import { startService, type Service } from '../bin/server.ts';
 import { loadConfig } from '../lib/config.ts';
 import { EventHub } from '../lib/events.ts';
@@ -35,13 +39,29 @@ export function benchDatabases(adminUrl: string): BenchDb {
   };
 }
 
+let logFile: string | null = null;
+let logStream: ReturnType<typeof createWriteStream> | null = null;
+/** graphile-worker's log lines, appended to `file` (set once by the bench's entry point). */
+export function logWorkersTo(file: string): void {
+  logFile = file;
+}
+export function benchLogger(): Logger {
+  logStream ??= logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
+  return new Logger((scope) => (level, message) => {
+    logStream?.write(`${new Date().toISOString()} ${level} ${scope.label ?? ''} ${message}\n`);
+  });
+}
+
+/** Now on the wall clock in ms, to sub-millisecond precision (comparable with Postgres timestamps). */
+const epochMs = () => performance.timeOrigin + performance.now();
+
 /** Raw graphile-worker: add_job → task start for a no-op task, one job at a time. */
-export async function rawPickupLatency(databaseUrl: string, jobs = 300): Promise<number[]> {
+export async function rawPickupLatency(databaseUrl: string, jobs = 300, concurrency = 5): Promise<number[]> {
   const samples: number[] = [];
   let resolveStarted: (() => void) | null = null;
   const runner = await run({
     connectionString: databaseUrl,
-    concurrency: 5,
+    concurrency,
     noHandleSignals: true,
     taskList: {
       noop: async (payload) => {
@@ -49,7 +69,7 @@ export async function rawPickupLatency(databaseUrl: string, jobs = 300): Promise
         resolveStarted?.();
       },
     },
-    logger: undefined,
+    logger: benchLogger(),
   });
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -65,13 +85,54 @@ export async function rawPickupLatency(databaseUrl: string, jobs = 300): Promise
   return samples;
 }
 
+/**
+ * Raw graphile-worker hand-off, the floor for ours: a chain of no-op tasks, each
+ * queueing the next in a transaction on its own connection (as our steps do);
+ * measured from just before that add_job to the next task's start.
+ */
+export async function rawHandoffLatency(databaseUrl: string, steps = 300, concurrency = 5): Promise<number[]> {
+  const samples: number[] = [];
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const runner = await run({
+    connectionString: databaseUrl,
+    concurrency,
+    noHandleSignals: true,
+    taskList: {
+      step: async (payload, helpers) => {
+        const { t, left } = payload as { t: number | null; left: number };
+        if (t !== null) samples.push(epochMs() - t);
+        if (left === 0) return resolveDone();
+        await helpers.withPgClient(async (c) => {
+          await c.query('begin');
+          await c.query(`select graphile_worker.add_job('step', json_build_object('t', $1::float8, 'left', $2::int))`, [
+            epochMs(),
+            left - 1,
+          ]);
+          await c.query('commit');
+        });
+      },
+    },
+    logger: benchLogger(),
+  });
+  await runner.addJob('step', { t: null, left: steps });
+  await done;
+  await runner.stop();
+  return samples;
+}
+
 interface Service_ {
   service: Service;
   hub: EventHub;
   close(): Promise<void>;
 }
 
-async function startBenchService(databaseUrl: string, maxConcurrent: number, slots = 10): Promise<Service_> {
+async function startBenchService(
+  databaseUrl: string,
+  maxConcurrent: number,
+  slots = 10,
+  workerEvents?: WorkerEvents,
+): Promise<Service_> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-bench-'));
   // Measures the pipeline up to deployed; play-testing (Chromium) would compete for the same 2 cores.
   const config = loadConfig({
@@ -85,8 +146,10 @@ async function startBenchService(databaseUrl: string, maxConcurrent: number, slo
     MAX_CONCURRENT: String(maxConcurrent),
     SLOTS: String(slots),
     DATABASE_URL: databaseUrl,
+    // The bench posts a game at a time, faster than a client should: not what the rate limit is for.
+    RATE_LIMIT_PER_MINUTE: '100000',
   });
-  const service = await startService(config, { databaseUrl });
+  const service = await startService(config, { databaseUrl, workerLogger: benchLogger(), workerEvents });
   const hub = new EventHub(databaseUrl);
   await hub.start();
   return {
@@ -131,20 +194,34 @@ async function generate(s: Service_, count: number, seed: number): Promise<numbe
 }
 
 export interface SequentialFigures {
-  pickupMs: number[];
+  /** Job created (phase 1 queued) → phase 1 started. */
+  firstPickupMs: number[];
+  /** Commit of one step → start of the next (phases 2‥4 and the deploy). */
+  handoffMs: number[];
+  /** … of which: commit → graphile-worker hands the task to us (job:start). */
+  toTaskStartMs: number[];
+  /** … of which: task start → the step's first write (its phase run, or the deploying status). */
+  taskStartToRecordMs: number[];
   totalMs: number[];
   agentMs: number[];
   workerMs: number[];
   failed: number;
 }
 
-/** Games one at a time: chain pickup latencies and where each game's time goes. */
+/** Games one at a time: chain hand-off latencies (and where they go) and where each game's time goes. */
 export async function sequentialGames(
   databaseUrl: string,
   games: number,
   maxConcurrent: number,
 ): Promise<SequentialFigures> {
-  const s = await startBenchService(databaseUrl, maxConcurrent, games);
+  // When graphile-worker hands each task to us, on the wall clock (key: job id and step).
+  const taskStarts = new Map<string, number>();
+  const workerEvents = new EventEmitter() as WorkerEvents;
+  workerEvents.on('job:start', ({ job }) => {
+    const p = job.payload as { jobId?: number; phase?: number };
+    taskStarts.set(`${p.jobId}:${job.task_identifier}:${p.phase ?? ''}`, epochMs());
+  });
+  const s = await startBenchService(databaseUrl, maxConcurrent, games, workerEvents);
   try {
     const ids: number[] = [];
     for (let i = 0; i < games; i++) {
@@ -153,16 +230,18 @@ export async function sequentialGames(
       ids.push(id!);
     }
     const db = s.service.db;
-    // Handoffs measured on Postgres's clock: commit of the step before → start of the next.
-    const pickups = await db.query<{ ms: number }>(
+    // Each step's start and the commit before it, on Postgres's clock (the same machine's wall clock).
+    const steps = await db.query<{ job_id: number; task: string; phase: number | null; prev: number; start: number }>(
       `
-      select extract(epoch from (r.started_at - coalesce(prev.finished_at, j.created_at))) * 1000 as ms
+      select r.job_id, 'run-phase' as task, r.phase,
+             extract(epoch from coalesce(prev.finished_at, j.created_at)) * 1000 as prev,
+             extract(epoch from r.started_at) * 1000 as start
         from gamepocgen.phase_runs r
         join gamepocgen.jobs j on j.id = r.job_id
         left join gamepocgen.phase_runs prev on prev.job_id = r.job_id and prev.phase = r.phase - 1 and prev.status = 'completed'
        where r.job_id = any($1)
       union all
-      select extract(epoch from (e.at - r.finished_at)) * 1000
+      select r.job_id, 'deploy-game', null, extract(epoch from r.finished_at) * 1000, extract(epoch from e.at) * 1000
         from gamepocgen.phase_runs r join gamepocgen.job_events e on e.job_id = r.job_id and e.kind = 'status' and e.message = 'deploying'
        where r.phase = 4 and r.job_id = any($1)`,
       [ids],
@@ -176,13 +255,30 @@ export async function sequentialGames(
       [ids],
     );
     const ok = perGame.rows.filter((r) => r.status !== 'failed');
-    return {
-      pickupMs: pickups.rows.map((r) => Number(r.ms)),
+    const figures: SequentialFigures = {
+      firstPickupMs: [],
+      handoffMs: [],
+      toTaskStartMs: [],
+      taskStartToRecordMs: [],
       totalMs: ok.map((r) => Number(r.total)),
       agentMs: ok.map((r) => r.agent),
       workerMs: ok.map((r) => r.worker),
       failed: perGame.rows.length - ok.length,
     };
+    for (const step of steps.rows) {
+      const prev = Number(step.prev);
+      const start = Number(step.start);
+      if (step.phase === 1) {
+        figures.firstPickupMs.push(start - prev);
+        continue;
+      }
+      figures.handoffMs.push(start - prev);
+      const taskStart = taskStarts.get(`${step.job_id}:${step.task}:${step.phase ?? ''}`);
+      if (taskStart === undefined) continue;
+      figures.toTaskStartMs.push(taskStart - prev);
+      figures.taskStartToRecordMs.push(start - taskStart);
+    }
+    return figures;
   } finally {
     await s.close();
   }

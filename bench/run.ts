@@ -1,75 +1,161 @@
-// `npm run bench`: prints every performance figure the issues ask for, each
-// against its target and, where there is one, a baseline measured in this run.
+// `npm run bench [section…]`: prints the performance figures, one per line, each
+// measured in this run (a figure from elsewhere is marked cited, with its
+// source); graphile-worker's log goes to bench/results/<date>.worker.log and the
+// figures to bench/results/<date>.json. Sections: pipeline, fair, reads, fps, docker.
+// `npm run bench -- --compare a.json b.json` prints two reports side by side.
 // Figures, never assertions: a slow machine prints slow numbers.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ROOT_DIR } from '../lib/config.ts';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
-import { benchDatabases, rawPickupLatency, sequentialGames, summarize, throughput } from './pipeline.ts';
-import { fmt } from './stats.ts';
+import {
+  benchDatabases,
+  logWorkersTo,
+  rawHandoffLatency,
+  rawPickupLatency,
+  sequentialGames,
+  summarize,
+  throughput,
+} from './pipeline.ts';
+import { compareReports, createReport, writeReport } from './report.ts';
 
 const MAX_CONCURRENT = Number(process.env.MAX_CONCURRENT ?? 5);
 const GAMES = Number(process.env.BENCH_GAMES ?? 40);
-const line = (label: string, value: string, note = '') =>
-  console.log(`${label.padEnd(44)} ${value.padEnd(26)} ${note}`);
+const RESULTS_DIR = path.join(ROOT_DIR, 'bench', 'results');
+const SECTIONS = ['pipeline', 'fair', 'reads', 'fps', 'docker'];
+
+type Report = ReturnType<typeof createReport>;
+const ms = (value: number, note?: string) => ({ value, unit: 'ms', better: 'lower' as const, note });
+
+async function pipeline(report: Report, dbs: ReturnType<typeof benchDatabases>) {
+  const rawPickup = summarize(await rawPickupLatency(await dbs.database('bench_raw'), 300, MAX_CONCURRENT));
+  report.add(
+    'pickup.raw.p50',
+    'raw graphile-worker pickup p50 (add_job → start)',
+    ms(rawPickup.p50, `n=${rawPickup.n}`),
+  );
+  report.add('pickup.raw.p99', 'raw graphile-worker pickup p99', ms(rawPickup.p99));
+  const rawHandoff = summarize(await rawHandoffLatency(await dbs.database('bench_raw_chain'), 300, MAX_CONCURRENT));
+  report.add(
+    'handoff.raw.p50',
+    'raw graphile-worker hand-off p50 (add_job+commit → next)',
+    ms(rawHandoff.p50, `n=${rawHandoff.n}`),
+  );
+  report.add('handoff.raw.p99', 'raw graphile-worker hand-off p99', ms(rawHandoff.p99));
+
+  const seq = await sequentialGames(await dbs.database('bench_seq'), GAMES, MAX_CONCURRENT);
+  const handoff = summarize(seq.handoffMs);
+  report.add(
+    'handoff.ours.p50',
+    'our step hand-off p50 (commit → next step starts)',
+    ms(handoff.p50, `n=${handoff.n}`),
+  );
+  report.add('handoff.ours.p99', 'our step hand-off p99', ms(handoff.p99));
+  report.add('handoff.ratio.p50', 'our hand-off ÷ raw graphile-worker, p50', {
+    value: handoff.p50 / rawHandoff.p50,
+    unit: '×',
+    better: 'lower',
+    note: 'target ≤ 1.5×',
+  });
+  report.add(
+    'handoff.ours.to_task.p50',
+    '  of which commit → graphile-worker starts our task, p50',
+    ms(summarize(seq.toTaskStartMs).p50, 'queue pickup: NOTIFY, get_job'),
+  );
+  report.add(
+    'handoff.ours.task_to_record.p50',
+    '  of which task start → step recorded, p50',
+    ms(summarize(seq.taskStartToRecordMs).p50, 'payload check, job read, phase run insert'),
+  );
+  const first = summarize(seq.firstPickupMs);
+  report.add('first_pickup.p50', 'enqueue → first phase starts, p50', ms(first.p50, `n=${first.n}`));
+  report.add('first_pickup.original.p50', 'enqueue → first phase, the original system, p50', {
+    ...ms(2707),
+    cited: 'issue 14, measured side by side with the original (5 s poll)',
+  });
+
+  const total = summarize(seq.totalMs);
+  report.add(
+    'game.total.p50',
+    'game time, queued → deployed, p50',
+    ms(total.p50, `n=${total.n}, failed ${seq.failed}`),
+  );
+  const overhead = summarize(seq.totalMs.map((t, i) => t - seq.workerMs[i]!));
+  report.add(
+    'game.overhead.p50',
+    'orchestration overhead per game, p50',
+    ms(overhead.p50, 'minus worker runs; target < 300 ms'),
+  );
+  report.add('game.overhead.p99', 'orchestration overhead per game, p99', ms(overhead.p99));
+  const withStartup = summarize(seq.totalMs.map((t, i) => t - seq.agentMs[i]!));
+  report.add('game.overhead_with_startup.p50', '  counting worker start-up as overhead, p50', ms(withStartup.p50));
+
+  const one = await throughput(await dbs.database('bench_tp1'), Math.min(GAMES, 20), 1);
+  report.add('throughput.1', 'games/minute, 1 worker', {
+    value: one.gamesPerMinute,
+    unit: '/min',
+    better: 'higher',
+    note: `${Math.min(GAMES, 20)} games in ${one.seconds.toFixed(1)} s, failed ${one.failed}`,
+  });
+  const many = await throughput(await dbs.database('bench_tpn'), GAMES, MAX_CONCURRENT);
+  report.add(`throughput.${MAX_CONCURRENT}`, `games/minute, ${MAX_CONCURRENT} workers`, {
+    value: many.gamesPerMinute,
+    unit: '/min',
+    better: 'higher',
+    note: `${GAMES} games in ${many.seconds.toFixed(1)} s, failed ${many.failed}; target ≥ 60`,
+  });
+}
+
+/** A port nothing listens on now (other benches on this machine may hold a fixed one). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
 
 async function main() {
-  const only = new Set(process.argv.slice(2));
-  const want = (name: string) => only.size === 0 || only.has(name);
+  const args = process.argv.slice(2);
+  if (args[0] === '--compare') {
+    if (args.length !== 3) throw new Error('usage: npm run bench -- --compare a.json b.json');
+    return compareReports(args[1]!, args[2]!);
+  }
+  const unknown = args.filter((a) => !SECTIONS.includes(a));
+  if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(', ')}; sections: ${SECTIONS.join(', ')}`);
+  const want = (name: string) => args.length === 0 || args.includes(name);
+
+  const report = createReport();
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const logFile = path.join(RESULTS_DIR, `${report.startedAt.replace(/[:.]/g, '-')}.worker.log`);
+  logWorkersTo(logFile);
   let dir: string | null = null;
   let stopPg = async () => {};
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     dir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-bench-pg-'));
     // fsync off, as in every earlier run of these figures: they measure orchestration, not the disk.
-    const pg = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), fsync: false });
+    const port = Number(process.env.BENCH_PG_PORT ?? 0) || (await freePort());
+    const pg = await startEmbeddedPostgres({ dataDir: dir, port, fsync: false });
     adminUrl = pg.url;
     stopPg = pg.stop;
   }
   const dbs = benchDatabases(adminUrl);
+  const load = os.loadavg().map((l) => l.toFixed(1));
   console.log(
-    `GamePocGen bench — ${os.cpus().length} cores, Node ${process.versions.node}, MAX_CONCURRENT=${MAX_CONCURRENT}\n`,
+    `GamePocGen bench — ${os.cpus().length} cores, load average ${load.join(' ')} at start, Node ${process.versions.node}, MAX_CONCURRENT=${MAX_CONCURRENT}`,
   );
+  console.log(`worker log: ${path.relative(process.cwd(), logFile)}\n`);
   try {
-    if (want('pipeline')) {
-      const raw = summarize(await rawPickupLatency(await dbs.database('bench_raw'), 300));
-      line('raw graphile-worker pickup (baseline)', `p50 ${fmt(raw.p50)} p99 ${fmt(raw.p99)}`, `n=${raw.n}`);
-      const seq = await sequentialGames(await dbs.database('bench_seq'), GAMES, MAX_CONCURRENT);
-      const pickup = summarize(seq.pickupMs);
-      line(
-        'run-phase/deploy pickup (commit → start)',
-        `p50 ${fmt(pickup.p50)} p99 ${fmt(pickup.p99)}`,
-        `n=${pickup.n}; ${(pickup.p50 / raw.p50).toFixed(1)}× raw; target p50 < 10 ms`,
-      );
-      const overhead = seq.totalMs.map((t, i) => t - seq.workerMs[i]!);
-      const withStartup = seq.totalMs.map((t, i) => t - seq.agentMs[i]!);
-      const total = summarize(seq.totalMs);
-      line('game time, queued → deployed', `p50 ${fmt(total.p50)}`, `n=${total.n}, failed ${seq.failed}`);
-      line(
-        'orchestration overhead per game',
-        `p50 ${fmt(summarize(overhead).p50)} p99 ${fmt(summarize(overhead).p99)}`,
-        'queued→deployed minus worker runs; target < 300 ms',
-      );
-      line(
-        '  … counting worker start-up as overhead',
-        `p50 ${fmt(summarize(withStartup).p50)}`,
-        'queued→deployed minus agent time only (4 process starts)',
-      );
-      line('  polling design it replaces (5 s + 5 s polls)', '≥ 12000 ms of waiting', 'per game');
-      const one = await throughput(await dbs.database('bench_tp1'), Math.min(GAMES, 20), 1);
-      line(
-        'games/minute, 1 worker',
-        one.gamesPerMinute.toFixed(1),
-        `${Math.min(GAMES, 20)} games in ${one.seconds.toFixed(1)} s, failed ${one.failed}`,
-      );
-      const many = await throughput(await dbs.database('bench_tpn'), GAMES, MAX_CONCURRENT);
-      line(
-        `games/minute, ${MAX_CONCURRENT} workers`,
-        many.gamesPerMinute.toFixed(1),
-        `${GAMES} games in ${many.seconds.toFixed(1)} s, failed ${many.failed}; target ≥ 60`,
-      );
+    if (want('pipeline')) await pipeline(report, dbs);
+    if (want('reads')) {
+      const { reads } = await import('./reads.ts');
+      await reads(report, dbs);
     }
     if (want('fair')) {
       const { fairQueue } = await import('./fair-queue.ts');
@@ -80,63 +166,65 @@ async function main() {
         ['priorities off (before)', before],
         ['priorities on (after)', after],
       ] as const)
-        line(
-          `${jobs} queued jobs, ${label}`,
-          `first game ${fmt(f.firstGameMs)}`,
-          `all ${fmt(f.totalMs)}, failed ${f.failed}`,
-        );
-      line(
-        'time to first game, after / before',
-        `${(after.firstGameMs / before.firstGameMs).toFixed(2)}×`,
-        `total ${(after.totalMs / before.totalMs).toFixed(2)}×`,
-      );
+        report.add(`fair.${label.split(' ')[1]}.first_game`, `${jobs} queued jobs, ${label}: first game`, {
+          ...ms(f.firstGameMs),
+          note: `all ${f.totalMs.toFixed(0)} ms, failed ${f.failed}`,
+        });
+      report.add('fair.first_game.ratio', 'time to first game, priorities on ÷ off', {
+        value: after.firstGameMs / before.firstGameMs,
+        unit: '×',
+        better: 'lower',
+        note: `total ${(after.totalMs / before.totalMs).toFixed(2)}×`,
+      });
     }
     if (want('fps')) {
-      if (!existsSync('/usr/bin/chromium')) line('game frame rate', 'skipped', 'no /usr/bin/chromium');
+      if (!existsSync('/usr/bin/chromium')) report.skip('game frame rate', 'no /usr/bin/chromium');
       else {
         const { measureGameFps } = await import('./game-fps.ts');
         const fps = await measureGameFps();
-        for (const k of fps.perKit) line(`  ${k.kit}`, `first frame ${fmt(k.firstFrameMs)}, ${k.fps.toFixed(1)} fps`);
-        line(
-          'game first frame / frame rate (worst kit)',
-          `${fmt(fps.firstFrameMs)}, ${fps.fps.toFixed(1)} fps`,
-          'target ≤ 300 ms, ≥ 55 fps',
-        );
+        for (const k of fps.perKit)
+          report.add(`fps.first_frame.${k.kit}`, `  ${k.kit} first frame`, ms(k.firstFrameMs));
+        report.add('fps.first_frame.worst', 'game first frame, worst kit', ms(fps.firstFrameMs, 'target ≤ 300 ms'));
+        report.add('fps.worst', 'game frame rate, worst kit', {
+          value: fps.fps,
+          unit: 'fps',
+          better: 'higher',
+          note: 'target ≥ 55',
+        });
       }
     }
     if (want('docker')) {
       try {
         const { measureDockerOverhead } = await import('./docker-overhead.ts');
         const d = await measureDockerOverhead();
-        line('container phase (create→start→exit→logs)', `median ${fmt(d.runtime.medianMs)}`, `n=${d.iterations}`);
-        line('docker run --rm, same image (baseline)', `median ${fmt(d.dockerRunRm.medianMs)}`);
-        line('container phase / docker run --rm', `${d.ratio.toFixed(2)}×`, `target ≤ ${d.target}×`);
+        report.add(
+          'docker.phase',
+          'container phase (create→start→exit→logs), median',
+          ms(d.runtime.medianMs, `n=${d.iterations}`),
+        );
+        report.add('docker.run_rm', 'docker run --rm, same image (baseline), median', ms(d.dockerRunRm.medianMs));
+        report.add('docker.ratio', 'container phase ÷ docker run --rm', {
+          value: d.ratio,
+          unit: '×',
+          better: 'lower',
+          note: `target ≤ ${d.target}×`,
+        });
       } catch (e) {
-        line('container phase overhead', 'skipped', `Docker not available: ${(e as Error).message.slice(0, 80)}`);
+        report.skip('container phase overhead', `Docker not available: ${(e as Error).message.slice(0, 80)}`);
       }
     }
   } finally {
     await stopPg();
     if (dir) await rm(dir, { recursive: true, force: true });
+    // Also when a section failed: the figures measured so far are kept.
+    console.log(`\nreport: ${path.relative(process.cwd(), await writeReport(report, RESULTS_DIR))}`);
   }
-}
-
-/** A free port for the bench's own server (a fixed one collides with another bench on the machine). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 main().then(
   () => process.exit(0),
   (e) => {
-    console.error(e);
+    console.error(e instanceof Error ? e : new Error(`bench failed: ${String(e)}`));
     process.exit(1);
   },
 );

@@ -1,7 +1,8 @@
 // Composes the whole service in one process: Postgres (embedded or DATABASE_URL),
 // migrations, the Hono API and the graphile-worker runner. Used by `npm start`
 // and by the tests, so they exercise exactly what users run.
-import { run, type Runner } from 'graphile-worker';
+import { run, type Logger as GraphileLogger, type Runner, type WorkerEvents } from 'graphile-worker';
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { createApp } from '../functions/app.ts';
@@ -13,6 +14,7 @@ import { storedInstanceId } from '../lib/instance.ts';
 import { graphileLogger, silentLogger, type Logger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
 import { migrate } from '../lib/migrate.ts';
+import { CHROMIUM_PATH } from '../lib/playtest/browser.ts';
 import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
 import { presenceEvents } from '../lib/runner-events.ts';
 import { poolClient, startSlotKeeper } from '../lib/slot-keeper.ts';
@@ -46,6 +48,10 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Use this database URL instead of resolving one from the config. */
   databaseUrl?: string;
+  /** graphile-worker's own log, overriding `logger` for it (the bench sends it to a file). */
+  workerLogger?: GraphileLogger;
+  /** An emitter for graphile-worker's events (job:start, …), e.g. to time hand-offs in the bench. */
+  workerEvents?: WorkerEvents;
 }
 
 export async function startService(initialConfig: Config, opts: ServiceOptions = {}): Promise<Service> {
@@ -97,8 +103,8 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       noHandleSignals: true,
       // On stop(), running steps get the grace; then their abort signal stops their workers (they release themselves).
       gracefulShutdownAbortTimeout: config.SHUTDOWN_GRACE_SECONDS * 1000,
-      events: presenceEvents(database.url, undefined, log),
-      logger: opts.logger ? graphileLogger(opts.logger) : undefined,
+      events: presenceEvents(database.url, opts.workerEvents, log),
+      logger: opts.workerLogger ?? (opts.logger ? graphileLogger(opts.logger) : undefined),
     });
   }
 
@@ -115,6 +121,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     apiToken: token.token,
     tokenConfigured: token.configured,
     runtimeDescription,
+    browserDescription: describeBrowser(config, taskDeps !== null),
     startedAt: new Date(),
     logger,
     metrics: createMetrics(db),
@@ -147,6 +154,12 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       await database.embedded?.stop();
     },
   };
+}
+
+function describeBrowser(config: Config, runsTasks: boolean): string {
+  if (!runsTasks) return 'none in this process (play-tests run in the worker service)';
+  if (config.PLAYTEST === 'off') return 'off (PLAYTEST=off)';
+  return existsSync(CHROMIUM_PATH) ? `chromium at ${CHROMIUM_PATH}` : `missing: no ${CHROMIUM_PATH} (play-tests skip)`;
 }
 
 /** How long the runner's pool waits for a restarting Postgres before a query fails. */

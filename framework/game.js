@@ -7,6 +7,7 @@ import { createLoop } from './core/loop.js';
 import { createRng, hashString } from './core/rng.js';
 import { createEventBus } from './core/events.js';
 import { createSaveStore } from './core/save.js';
+import { withConfigDefaults } from './core/config.js';
 import { formatNumber } from './core/format.js';
 import { createInput } from './input/input.js';
 import { shortcutFor } from './input/shortcuts.js';
@@ -32,13 +33,14 @@ const SAVE_VERSION = 1;
 
 /**
  * @param {object} options
- * @param {any} options.config   the game's config (dist/config.js)
+ * @param {any} options.config   the game's config (dist/config.js); missing fields take defaults (core/config.js)
  * @param {import('./kit.js').Kit} options.kit   the genre kit (contract: framework/kit.js)
  * @param {HTMLCanvasElement} options.canvas
  * @param {Document} [options.doc]
  * @param {any} [options.win]   the window (for keys and `__game`)
  */
-export function bootGame({ config, kit, canvas, doc = document, win = window }) {
+export function bootGame({ config: given, kit, canvas, doc = document, win = window }) {
+  const config = withConfigDefaults(given);
   const palette = config.palette;
   const bus = createEventBus();
   const sfx = createSfx();

@@ -4,15 +4,26 @@
 // and `npx tsc -p framework` checks it against this contract.
 
 /**
- * The game's data (dist/config.js, `globalThis.GAME_CONFIG`); the fields kits read.
+ * The game's data (dist/config.js, `globalThis.GAME_CONFIG`). Its schema, field by field, is
+ * lib/game-config.ts (docs/framework.md, "Game config"); test/game-config.test.ts keeps these
+ * property names equal to the schema's keys.
  * @typedef {object} GameConfig
+ * @property {1} schema
  * @property {string} title
- * @property {string} genre          the kit id
+ * @property {string} genre          the kit id, or 'custom'
  * @property {number} seed
- * @property {Palette} palette
+ * @property {string} [idea]         the player's words, quoted on the title card
+ * @property {string} tagline
+ * @property {string[]} howToPlay
+ * @property {{input: string, action: string}[]} controls
  * @property {Names} names
+ * @property {Palette} palette
  * @property {Record<string, number>} tuning   the kit's tuning keys (kits/<id>.meta.json)
  * @property {import('./progression/upgrades.js').UpgradeDef[]} upgrades
+ * @property {string} winTitle
+ * @property {string} winText
+ * @property {string} loseTitle
+ * @property {string} loseText
  * @property {string} saveKey
  */
 

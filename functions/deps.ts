@@ -14,6 +14,10 @@ export interface AppDeps {
   /** Whether API_TOKEN was configured explicitly (if not, loopback callers are trusted). */
   tokenConfigured: boolean;
   runtimeDescription: string;
+  /** The play-test browser, as /health/ready reports it (default: none in this process). */
+  browserDescription?: string;
+  /** Health snapshot cache and database timeout (lib/health.ts defaults: 1 s, 2 s). */
+  health?: { ttlMs?: number; timeoutMs?: number };
   startedAt: Date;
   now?: () => Date;
   /** Structured log (default: silent). */

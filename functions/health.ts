@@ -1,46 +1,48 @@
-// GET /health: database, runtime, live runner processes, queue depth, slots not served, uptime.
-// 503 when the database does not answer, so a load balancer stops routing here; `degraded`
-// when no runner is alive or a deployed game's slot is not served (lib/slot-reconcile.ts).
+// GET /health (liveness) and GET /health/ready (readiness): database, live
+// runner processes, queue depth, runtime, uptime; readiness adds the play-test
+// browser and when the figures were read. Both answer from one cached snapshot
+// (lib/health.ts: at most one query per second, whatever the request rate) and
+// answer 503 when the database does not, so a load balancer stops routing here.
 import { Hono } from 'hono';
-import { liveRunnerCount } from '../lib/presence.ts';
-import { queueDepth } from '../lib/queue/queries.ts';
-import { slotsNotServed } from '../lib/slots.ts';
-import { withTimeout } from '../lib/timeout.ts';
+import { createHealthMonitor, type HealthSnapshot } from '../lib/health.ts';
 import type { AppDeps } from './deps.ts';
-
-const DB_TIMEOUT_MS = 2000;
 
 export function createHealthRoutes(deps: AppDeps) {
   const app = new Hono();
-  app.get('/', async (c) => {
-    const uptimeSeconds = Math.round((Date.now() - deps.startedAt.getTime()) / 1000);
-    try {
-      const [liveWorkers, depth, notServed] = await withTimeout(
-        Promise.all([liveRunnerCount(deps.db), queueDepth(deps.db), slotsNotServed(deps.db)]),
-        DB_TIMEOUT_MS,
-        'database',
-      );
-      return c.json({
-        status: liveWorkers > 0 && notServed.length === 0 ? 'ok' : 'degraded',
-        db: 'ok',
-        runtime: deps.runtimeDescription,
-        workers: { live: liveWorkers },
-        queueDepth: depth,
-        slots: { notServed },
-        uptimeSeconds,
-      });
-    } catch (e) {
-      return c.json(
-        {
+  const monitor = createHealthMonitor(deps.db, deps.health);
+  const uptimeSeconds = () => Math.round((Date.now() - deps.startedAt.getTime()) / 1000);
+
+  const view = (s: HealthSnapshot) =>
+    s.db === 'ok'
+      ? {
+          // degraded: no runner alive, or a deployed game's slot is not served (lib/slot-reconcile.ts).
+          status: s.liveRunners > 0 && s.notServed.length === 0 ? 'ok' : 'degraded',
+          db: 'ok',
+          runtime: deps.runtimeDescription,
+          workers: { live: s.liveRunners },
+          queueDepth: s.queueDepth,
+          slots: { notServed: s.notServed },
+          uptimeSeconds: uptimeSeconds(),
+        }
+      : {
           status: 'error',
           db: 'unreachable',
-          error: (e as Error).message,
+          error: s.error,
           runtime: deps.runtimeDescription,
-          uptimeSeconds,
-        },
-        503,
-      );
-    }
+          uptimeSeconds: uptimeSeconds(),
+        };
+
+  app.get('/', async (c) => {
+    const s = await monitor.snapshot();
+    return c.json(view(s), s.db === 'ok' ? 200 : 503);
+  });
+
+  app.get('/ready', async (c) => {
+    const s = await monitor.snapshot();
+    return c.json(
+      { ...view(s), browser: deps.browserDescription ?? 'none in this process', checkedAt: s.checkedAt },
+      s.db === 'ok' ? 200 : 503,
+    );
   });
   return app;
 }

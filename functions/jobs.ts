@@ -1,17 +1,18 @@
 // /api/generate and /api/jobs: start games, list and inspect jobs, read their
 // logs (or follow them live) and their artifacts.
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import { z } from 'zod';
 import { providerEnv } from '../lib/llm/providers.ts';
 import { getArtifact, listArtifacts } from '../lib/artifact-store.ts';
-import { comparisonOf } from '../lib/jobs/comparison.ts';
 import { providerSettings } from '../lib/config.ts';
 import { listEvents } from '../lib/events.ts';
 import { GenerateRequest, QueueFullError, generateGames } from '../lib/generate.ts';
 import { jobView, phaseRunView } from '../lib/job-view.ts';
 import { JOB_STATUSES, isFinished } from '../lib/jobs/lifecycle.ts';
-import { listPhaseRuns } from '../lib/jobs/phase-runs.ts';
 import { getJob, isSettled, listJobs } from '../lib/jobs/repository.ts';
+import { getJobDetail } from '../lib/jobs/views.ts';
+import { cachedJson } from './cached-json.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 import { serializeEvent, streamJobEvents } from './sse.ts';
@@ -62,26 +63,27 @@ export function createJobRoutes(deps: AppDeps) {
     return c.json({ jobIds, jobs: jobIds.map((id) => ({ id, url: `/api/jobs/${id}` })) }, 201);
   });
 
+  // The reads the gallery, job page and CLI repeat: one query each, ETag/304, gzip when accepted and large.
+  app.use('/jobs', compress());
+  app.use('/jobs/:id', compress());
+
   app.get('/jobs', async (c) => {
     const q = query(c, ListQuery);
     const rows = await listJobs(deps.db, { status: q.status, limit: q.limit, before: q.cursor });
     const nextCursor = rows.length === q.limit ? String(rows.at(-1)!.id) : null;
-    return c.json({ jobs: rows.map(jobView), nextCursor });
+    return cachedJson(c, { jobs: rows.map(jobView), nextCursor });
   });
 
   app.get('/jobs/:id', async (c) => {
-    const job = await requireJob(pathId(c));
-    const [phases, artifacts, comparison] = await Promise.all([
-      listPhaseRuns(deps.db, job.id),
-      listArtifacts(deps.db, job.id),
-      job.compare_group ? comparisonOf(deps.db, job.compare_group) : [],
-    ]);
-    return c.json({
+    const id = pathId(c);
+    const job = await getJobDetail(deps.db, id);
+    if (!job) throw new HttpError(404, 'job_not_found', `job ${id} does not exist`);
+    return cachedJson(c, {
       job: {
         ...jobView(job),
-        phases: phases.map(phaseRunView),
-        artifacts: artifacts.map((a) => ({ path: a.path, size: a.size, sha256: a.sha256 })),
-        comparison,
+        phases: job.phase_runs.map(phaseRunView),
+        artifacts: job.artifact_list,
+        comparison: job.comparison,
       },
     });
   });

@@ -39,6 +39,54 @@ export const Idea = z.object({
 });
 export type Idea = z.infer<typeof Idea>;
 
+/**
+ * A machine-checkable expected behaviour (the play-test's rubric, lib/playtest/keypoints.ts): from a fresh
+ * run, do `act`, let the game run `act.seconds` of game time, then `expect` holds of `window.__game`.
+ */
+export const Keypoint = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'must be a lowercase kebab-case id'),
+  /** The behaviour in words, e.g. "holding ArrowRight moves the ship right". */
+  text: ShortText,
+  act: z.object({
+    /** KeyboardEvent.code values (`Space`, `ArrowLeft`, `KeyA`, `Digit1`), held one after another. */
+    keys: z
+      .array(z.string().regex(/^[A-Z][A-Za-z0-9]{1,20}$/, 'must be a KeyboardEvent.code such as Space or ArrowLeft'))
+      .max(4)
+      .default([]),
+    holdMs: z.number().int().min(30).max(3000).default(300),
+    /** A path in window.__game to an {x, y} point in canvas pixels (960×540) to click after the keys, e.g. `kit.nodes.0`. */
+    click: z
+      .string()
+      .regex(/^[A-Za-z_][\w]*(\.[\w]+)*$/)
+      .optional(),
+    /** Game seconds to let the game run after the input (the judge speeds the game up). */
+    seconds: z.number().min(0).max(300).default(1),
+  }),
+  expect: z.object({
+    /** A path in window.__game: `score`, `currency`, `state`, `kit.player.x`, `kit` (any change of the kit's state). */
+    watch: z.string().regex(/^[A-Za-z_][\w]*(\.[\w]+)*$/),
+    /** Compared with the value before the act; `equals` is reached at any moment of the wait, `stays` holds at its end. */
+    change: z.enum(['rises', 'falls', 'changes', 'equals', 'stays']),
+    value: z.union([z.string().max(40), z.number(), z.boolean()]).optional(),
+  }),
+  /** The change must not also happen in a run without the input (idle play for as long). */
+  baseline: z.boolean().default(false),
+});
+export type Keypoint = z.infer<typeof Keypoint>;
+
+/** The design's answers to the checklist a playable prototype needs. */
+export const DesignChecklist = z.object({
+  coreVerb: ShortText.describe('the one action the player repeats (e.g. "steer and dodge")'),
+  threat: ShortText.describe('what threatens the player, and the fail state'),
+  firstAction: ShortText.describe('what the player does within 5 seconds of pressing start'),
+  feedback: ShortText.describe('what the player sees and hears for every action (hit, pickup, purchase)'),
+  difficultyCurve: ShortText.regex(/\d/, 'must give numbers (counts, speeds, seconds)').describe(
+    'how the challenge rises, with numbers',
+  ),
+  win: ShortText.describe('how a win is reached, and roughly when'),
+  loss: ShortText.describe('how a loss is reached, and roughly when'),
+});
+
 /** Phase 2 output: `design.json` / `design.md`. */
 export const Design = z.object({
   title: ShortText,
@@ -66,13 +114,15 @@ export const Design = z.object({
           costGrowth: z.number().min(1).max(5),
         }),
       )
-      .min(3)
       .max(12),
   }),
   difficulty: z.object({ waves: z.number().int().min(1).max(100), curve: ShortText }),
   winCondition: ShortText,
   loseCondition: ShortText,
   ui: z.array(ShortText).min(1).max(12),
+  checklist: DesignChecklist,
+  /** 3–12 expected behaviours the play-test verifies (its rubric). */
+  keypoints: z.array(Keypoint).min(3).max(12),
 });
 export type Design = z.infer<typeof Design>;
 
@@ -94,6 +144,8 @@ export const Plan = z.object({
   frameworkApis: z.array(ShortText).min(1).max(40),
   tuning: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   testPlan: z.array(ShortText).min(1).max(20),
+  /** What the build starts from: the genre's kit configured from the design, or `custom` (the shell and a starter kit to rewrite). */
+  kit: z.union([Genre, z.literal('custom')]).optional(),
 });
 export type Plan = z.infer<typeof Plan>;
 

@@ -3,12 +3,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { PhaseBudgets } from './budgets.ts';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 const optionalText = z.string().trim().min(1).optional().catch(undefined);
+/** An integer that may be unset (absent or empty); out of range is an error. */
+const optionalInt = (min: number, max: number) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(min).max(max).optional());
 const list = z
   .string()
   .optional()
@@ -52,7 +56,8 @@ export const ConfigSchema = z.object({
   RUNTIME: z.enum(['auto', 'local', 'docker']).default('auto'),
   AGENT: z.enum(['auto', 'builtin', 'claude']).default('auto'),
   DEPLOY: z.enum(['auto', 'local', 'docker']).default('auto'),
-  PHASE_TIMEOUT_SECONDS: int(900, 1, 86_400),
+  /** When set: every phase's time limit, unless PHASE_BUDGETS names the phase (lib/budgets.ts). */
+  PHASE_TIMEOUT_SECONDS: optionalInt(1, 86_400),
   // On SIGTERM/SIGINT running steps get this long to finish; then their workers stop and they return to the queue.
   SHUTDOWN_GRACE_SECONDS: int(30, 0, 3600),
   API_TOKEN: optionalText,
@@ -107,7 +112,10 @@ export const ConfigSchema = z.object({
   ANTHROPIC_API_KEY: optionalText,
   ANTHROPIC_BASE_URL: optionalText,
   MODEL: z.string().default(AGENT_DEFAULTS.MODEL),
-  MAX_TURNS: int(AGENT_DEFAULTS.MAX_TURNS, 1, 500),
+  /** When set: every phase's turn limit, unless PHASE_BUDGETS names the phase. */
+  MAX_TURNS: optionalInt(1, 500),
+  /** Per-phase budgets, e.g. `build=80/1800,repair=40/1200` (turns/seconds; lib/budgets.ts). */
+  PHASE_BUDGETS: z.preprocess((v) => (v === '' ? undefined : v), PhaseBudgets.optional()),
   AGENT_MODULE: optionalText,
   BUILD_FALLBACK: z.enum(['builtin', 'none']).default(AGENT_DEFAULTS.BUILD_FALLBACK),
   ALLOW_UNSANDBOXED: bool.default(false),

@@ -28,7 +28,13 @@ export function jobView(job: JobRow) {
   };
 }
 
-export function phaseRunView(run: PhaseRunRow) {
+/** A phase run row, or the same row from a JSON aggregate (timestamps already ISO strings: lib/jobs/views.ts). */
+type PhaseRunLike = Omit<PhaseRunRow, 'started_at' | 'finished_at'> & {
+  started_at: Date | string;
+  finished_at: Date | string | null;
+};
+
+export function phaseRunView(run: PhaseRunLike) {
   return {
     phase: run.phase,
     name: phaseName(run.phase as PhaseNumber),

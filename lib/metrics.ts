@@ -4,6 +4,14 @@
 // and survive restarts.
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queryable } from './db.ts';
+import {
+  jobsByStatus,
+  PHASE_BUCKETS,
+  phaseDurationBuckets,
+  playtestVerdicts,
+  runningPhases,
+  slotUsage,
+} from './jobs/metrics-queries.ts';
 import { liveRunnerCount } from './presence.ts';
 import { queueDepth } from './queue/queries.ts';
 
@@ -11,9 +19,6 @@ export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
 }
-
-/** Upper bounds (seconds) of the phase duration histogram: a builtin phase takes well under a second, an LLM one minutes. */
-export const PHASE_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 900];
 
 export function createMetrics(db: Queryable): Metrics {
   const registry = new Registry();
@@ -99,48 +104,4 @@ function phaseDurations(db: Queryable) {
       return { name, help: this.help, type: 'histogram', values, aggregator: 'sum' };
     },
   };
-}
-
-export async function jobsByStatus(db: Queryable) {
-  const { rows } = await db.query<{ status: string; n: number }>(
-    'select status, count(*)::int n from gamepocgen.jobs group by status',
-  );
-  return rows;
-}
-
-export async function runningPhases(db: Queryable) {
-  const { rows } = await db.query<{ runtime: string; n: number }>(
-    `select runtime, count(*)::int n from gamepocgen.phase_runs where status = 'running' group by runtime`,
-  );
-  return rows;
-}
-
-export async function slotUsage(db: Queryable) {
-  const { rows } = await db.query<{ used: number; free: number }>(
-    'select count(job_id)::int used, (count(*) - count(job_id))::int free from gamepocgen.slots',
-  );
-  return rows[0] ?? { used: 0, free: 0 };
-}
-
-export async function playtestVerdicts(db: Queryable) {
-  const { rows } = await db.query<{ verdict: string; n: number }>(
-    `select case when (playtest->>'passed')::boolean then 'passed' else 'failed' end verdict, count(*)::int n
-       from gamepocgen.jobs where playtest is not null group by 1`,
-  );
-  return rows;
-}
-
-export async function phaseDurationBuckets(db: Queryable) {
-  const { rows } = await db.query<{ phase: number; agent: string; buckets: number[]; sum: number; count: number }>(
-    `select phase, agent, array_agg(n order by b) buckets, max(total) sum, max(runs) count
-       from (select r.phase, coalesce(r.agent, 'unknown') agent, b,
-                    count(*) filter (where r.duration_ms <= b * 1000)::int n,
-                    sum(r.duration_ms)::float8 / 1000 total, count(*)::int runs
-               from gamepocgen.phase_runs r cross join unnest($1::float8[]) b
-              where r.status <> 'running' and r.duration_ms is not null
-              group by 1, 2, 3) per_bucket
-      group by phase, agent`,
-    [PHASE_BUCKETS],
-  );
-  return rows.map((r) => ({ ...r, buckets: r.buckets.map(Number) }));
 }

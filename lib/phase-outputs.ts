@@ -1,6 +1,7 @@
 // Validation of what a phase produced, used by the worker (before a phase
 // counts as done) and by the run-phase task (before it chains the next step).
 import { DIST_MAX_BYTES, PHASE_OUTPUTS, describeZodError, type PhaseNumber } from './artifacts.ts';
+import { CONFIG_PATH, checkConfigJs } from './game-config.ts';
 import { writesDist } from './phases.ts';
 import type { FileMap } from './workspace.ts';
 
@@ -35,6 +36,7 @@ export function validateDist(files: FileMap): string[] {
   const hasCanvas =
     /<canvas[\s>]/i.test(html) || dist.some(([p, b]) => p.endsWith('.js') && b.includes("createElement('canvas')"));
   if (!hasCanvas) problems.push('dist/index.html: no <canvas> element');
+  problems.push(...validateConfig(files, dist));
   for (const [p, bytes] of dist) {
     if (!/\.(html|js|mjs|css)$/.test(p)) continue;
     const text = bytes.toString('utf8');
@@ -44,6 +46,23 @@ export function validateDist(files: FileMap): string[] {
     }
   }
   return problems;
+}
+
+/** A call of the framework shell (not its definition) means the game reads GAME_CONFIG. */
+const BOOTS_SHELL = /(?<!function\s{1,4})\bbootGame\s*\(/;
+
+/** dist/config.js against the game config schema, when present or when the game boots the framework shell. */
+function validateConfig(files: FileMap, dist: Array<[string, Buffer]>): string[] {
+  const source = files.get(CONFIG_PATH);
+  if (!source) {
+    const boots = dist.some(([p, b]) => /\.m?js$/.test(p) && BOOTS_SHELL.test(b.toString('utf8')));
+    return boots
+      ? [
+          `${CONFIG_PATH}: missing (the game calls the framework's bootGame, which reads globalThis.GAME_CONFIG from it)`,
+        ]
+      : [];
+  }
+  return checkConfigJs(source.toString('utf8')).problems;
 }
 
 const REF_PATTERNS = [

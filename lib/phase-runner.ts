@@ -6,14 +6,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Genre, JobInput, PhaseStatus, describeZodError, phaseName, type PhaseNumber } from './artifacts.ts';
 import { deleteArtifacts, loadArtifacts, saveArtifacts } from './artifact-store.ts';
+import { phaseBudget } from './budgets.ts';
 import { ProviderSpec, providerEnv } from './llm/providers.ts';
 import { forkComparison } from './compare.ts';
 import { providerSettings } from './config.ts';
 import { inTransaction, type DbClient, type WithClient } from './db.ts';
 import { addEvent } from './events.ts';
 import { chainNext } from './jobs/chain.ts';
-import { failComparisonSiblings, failJob, markIdeaDone, markJobRunning } from './jobs/lifecycle.ts';
-import { finishPhaseRun, startPhaseRun } from './jobs/phase-runs.ts';
+import { failComparisonSiblings, failJob, markIdeaDone, startPhase } from './jobs/lifecycle.ts';
+import { finishPhaseRun } from './jobs/phase-runs.ts';
 import { addJobUsage, getJobForPhase, recentTitles, type JobRow } from './jobs/repository.ts';
 import { validatePhaseOutputs } from './phase-outputs.ts';
 import { repairFeedback } from './playtest/feedback.ts';
@@ -66,18 +67,15 @@ export async function runPhase(
     return { status: 'failed', error: (e as Error).message };
   }
 
-  // The phase run is the first write, so its started_at measures pickup latency.
+  // The phase run is the first write (one statement), so its started_at measures the hand-off.
   const runId = await withClient((c) =>
-    inTransaction(c, async (tx) => {
-      const id = await startPhaseRun(tx, { jobId, phase, runtime: deps.runtime.name, agent: deps.agent, workerId });
-      await markJobRunning(tx, jobId, phase, deps.agent);
-      await addEvent(tx, {
-        jobId,
-        kind: 'phase_start',
-        phase,
-        message: `phase ${phase} (${phaseName(phase)}) started on ${deps.runtime.name}`,
-      });
-      return id;
+    startPhase(c, {
+      jobId,
+      phase,
+      agent: deps.agent,
+      runtime: deps.runtime.name,
+      workerId,
+      message: `phase ${phase} (${phaseName(phase)}) started on ${deps.runtime.name}`,
     }),
   );
 
@@ -161,6 +159,7 @@ async function runInWorkspace(
   },
 ): Promise<WorkspaceRun> {
   const { job, phase, workspace } = run;
+  const budget = phaseBudget(deps.config, phase);
   // Earlier versions (versions/) stay out of the workspace; the play-test rounds (playtest/) are the repair's evidence.
   const before = new Map(
     [...(await withClient((c) => loadArtifacts(c, job.id)))].filter(([p]) => !p.startsWith('versions/')),
@@ -175,8 +174,9 @@ async function runInWorkspace(
     phase,
     gameName: job.game_name,
     workspaceDir: workspace,
-    timeoutSeconds: deps.config.PHASE_TIMEOUT_SECONDS,
-    env: run.agentEnv,
+    timeoutSeconds: budget.seconds,
+    // The phase's turn budget (lib/budgets.ts); the prompt states it and the time limit.
+    env: { ...run.agentEnv, MAX_TURNS: String(budget.turns) },
     signal: run.signal,
     onLine: (line) => {
       eventChain = eventChain.then(() =>

@@ -153,10 +153,14 @@ export async function registerPresence(connectionString: string, opts: PresenceO
   };
 }
 
-/** Runner processes holding their liveness lock (a dead one's row lingers until the reaper runs). */
+/**
+ * Runner processes holding their liveness lock (a dead one's row lingers until
+ * the reaper runs), as a scalar subquery lib/health.ts composes with the queue depth.
+ */
+export const LIVE_RUNNERS_SQL =
+  'select count(*)::int from gamepocgen.worker_processes wp where gamepocgen.runner_lock_held(wp.lock_key)';
+
 export async function liveRunnerCount(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    'select count(*)::int n from gamepocgen.worker_processes wp where gamepocgen.runner_lock_held(wp.lock_key)',
-  );
+  const { rows } = await db.query<{ n: number }>(`select (${LIVE_RUNNERS_SQL}) n`);
   return rows[0]!.n;
 }

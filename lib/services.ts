@@ -23,7 +23,6 @@ export function agentEnv(config: Config): Record<string, string> {
   const { baseUrl, apiKey } = llmSettings(config);
   const env: Record<string, string> = {
     MODEL: config.MODEL,
-    MAX_TURNS: String(config.MAX_TURNS),
     BUILD_FALLBACK: config.BUILD_FALLBACK,
   };
   if (baseUrl) env.LLM_BASE_URL = baseUrl;

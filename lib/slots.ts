@@ -83,6 +83,10 @@ export async function recordSlotCheck(db: Queryable, slot: number, problem: stri
   );
 }
 
+/** The same list as one JSON value, for /health's single snapshot query (lib/health.ts). */
+export const SLOTS_NOT_SERVED_SQL = `select coalesce(json_agg(json_build_object('slot', slot, 'jobId', job_id, 'problem', serve_problem) order by slot), '[]')
+  from gamepocgen.slots where job_id is not null and served = false`;
+
 /** Assigned slots the last check found not serving their job (for /health). */
 export async function slotsNotServed(
   db: Queryable,

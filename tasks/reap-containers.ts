@@ -6,6 +6,7 @@ import type { JobHelpers } from 'graphile-worker';
 import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
 import { reapDockerResources } from '../lib/reaper/docker-glue.ts';
 import { reapScratchDirs } from '../lib/reaper/workspaces.ts';
+import { phaseBudget } from '../lib/budgets.ts';
 import { reconcileDeps, reconcileSlots, summarizeOutcomes } from '../lib/slot-reconcile.ts';
 import { defaultTaskDeps, type TaskDeps } from '../lib/task-deps.ts';
 
@@ -22,7 +23,8 @@ export function createReapContainersTask(deps: TaskDeps) {
       if (summary) helpers.logger.info(`reaper: ${summary}`);
     }
     // Scratch workspaces of phases that died with their runner (older than any phase can live).
-    const stale = await reapScratchDirs(deps.config.workspaceDir, deps.config.PHASE_TIMEOUT_SECONDS + 120);
+    const longest = Math.max(...([1, 2, 3, 4, 5] as const).map((p) => phaseBudget(deps.config, p).seconds));
+    const stale = await reapScratchDirs(deps.config.workspaceDir, longest + 120);
     if (stale.length) helpers.logger.info(`reaper: removed ${stale.length} scratch workspace(s) of dead phases`);
     // Every slot Postgres says is served must be: a lost container or release is restored.
     const slots = summarizeOutcomes(await reconcileSlots(reconcileDeps(deps), helpers.withPgClient));

@@ -75,13 +75,35 @@ export type EventKind =
  */
 export type StreamOnlyKind = 'end' | 'reconnected';
 
+/** The job's side of a phase starting ($1 job id, $2 phase, $3 agent). */
+const MARK_RUNNING_SQL = `update gamepocgen.jobs set status = case when status = 'deployed' then 'deployed' else 'running' end,
+    phase = $2, agent = $3, error = null, started_at = coalesce(started_at, now()), updated_at = now() where id = $1`;
+
 /** A phase starts: queued/running → running; a deployed game being repaired stays deployed (and playable). */
 export async function markJobRunning(db: Queryable, jobId: number, phase: PhaseNumber, agent: string): Promise<void> {
-  await db.query(
-    `update gamepocgen.jobs set status = case when status = 'deployed' then 'deployed' else 'running' end, phase = $2, agent = $3, error = null,
-       started_at = coalesce(started_at, now()), updated_at = now() where id = $1`,
-    [jobId, phase, agent],
+  await db.query(MARK_RUNNING_SQL, [jobId, phase, agent]);
+}
+
+/**
+ * A phase starts, in one statement (one round trip on the hand-off's critical
+ * path instead of begin, three writes and commit): its phase run row, the job
+ * marked running as markJobRunning does, and the phase_start event. Returns the
+ * run's id. The `status` event the trigger writes comes after phase_start (an
+ * AFTER trigger fires at the end of the statement).
+ */
+export async function startPhase(
+  db: Queryable,
+  run: { jobId: number; phase: PhaseNumber; agent: string; runtime: string; workerId: string | null; message: string },
+): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `with job as (${MARK_RUNNING_SQL}),
+          run as (insert into gamepocgen.phase_runs (job_id, phase, status, runtime, agent, worker_id)
+                  values ($1, $2, 'running', $4, $3, $5) returning id),
+          event as (insert into gamepocgen.job_events (job_id, kind, phase, message) values ($1, 'phase_start', $2, $6))
+     select id from run`,
+    [run.jobId, run.phase, run.agent, run.runtime, run.workerId, run.message],
   );
+  return rows[0]!.id;
 }
 
 /** The idea phase completed: the job has its title. */

@@ -4,11 +4,12 @@
 import type { Queryable } from '../db.ts';
 import { jobKeys } from './keys.ts';
 
-/** Queue jobs waiting to run (not locked, attempts left). */
+/** Queue jobs waiting to run (not locked, attempts left), as a scalar subquery (lib/health.ts composes it). */
+export const QUEUE_DEPTH_SQL =
+  'select count(*)::int from graphile_worker.jobs where locked_at is null and attempts < max_attempts';
+
 export async function queueDepth(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    'select count(*)::int n from graphile_worker.jobs where locked_at is null and attempts < max_attempts',
-  );
+  const { rows } = await db.query<{ n: number }>(`select (${QUEUE_DEPTH_SQL}) n`);
   return rows[0]!.n;
 }
 

@@ -8,7 +8,7 @@ import { Design, Idea, Plan, type PhaseNumber } from '../../lib/artifacts.ts';
 import { validatePhaseOutputs } from '../../lib/phase-outputs.ts';
 import { readTree } from '../../lib/workspace.ts';
 import { startModelServer, type MessagesBody, type ModelServer } from '../fixtures/model-server.ts';
-import { happy } from '../fixtures/scenarios/index.ts';
+import { STARTER_RM, happy } from '../fixtures/scenarios/index.ts';
 import { DESIGN, IDEA, PLAN } from '../fixtures/scenarios/artifacts.ts';
 import {
   API_KEY,
@@ -99,7 +99,7 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent, four phases with the real CLI', () 
     }
     expect(toolsOf(4).has('Bash')).toBe(true);
     const bash = runs.get(4)!.events.find((e) => e.kind === 'tool' && e.data?.tool === 'Bash');
-    expect(bash?.message).toBe('Bash mkdir -p dist && ls');
+    expect(bash?.message).toBe(`Bash ${STARTER_RM}`);
   });
 
   it('sends the key as a bearer token to the configured endpoint, and the model and phase prompt', () => {

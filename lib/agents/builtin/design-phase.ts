@@ -63,6 +63,18 @@ export function buildDesign(idea: Idea, concept: Concept, kit: KitMeta, input: J
     difficulty: { waves: Math.max(1, Math.min(100, Math.round(tuning.waves ?? 10))), curve: f(kit.curve) },
     winCondition: f(kit.win),
     loseCondition: f(kit.lose),
+    checklist: {
+      coreVerb: f(`The {player} ${kit.verbs[0]} the {enemies}`),
+      threat: f(kit.lose),
+      firstAction: f(`${kit.controls[0]!.input}: ${kit.controls[0]!.action}, from the first second of the run`),
+      feedback: 'Every hit, pickup and purchase flashes, shakes or floats a number, with a sound',
+      difficultyCurve: /\d/.test(f(kit.curve))
+        ? f(kit.curve)
+        : truncate(`${f(kit.curve)} over ${tuning.waves ?? 10} waves`, 200),
+      win: f(kit.win),
+      loss: f(kit.lose),
+    },
+    keypoints: kit.keypoints.map((k) => ({ ...k, text: f(k.text) })),
     ui: [
       'HUD: title, score, currency, wave/level and health',
       'Upgrade shop under the playfield: one button per upgrade with level and cost, keys 1–9',

@@ -8,10 +8,10 @@ import type { Genre } from '../../artifacts.ts';
 const IMPORT_RE =
   /^\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|^\s*import\s+['"](\.{1,2}\/[^'"]+)['"]/gm;
 
-/** Map of framework-relative POSIX path → bytes, in a stable (sorted) order. */
-export async function frameworkFilesFor(frameworkDir: string, genre: Genre): Promise<Map<string, Buffer>> {
+/** Map of framework-relative POSIX path → bytes, in a stable (sorted) order; `genre` null: the shell alone (a custom kit). */
+export async function frameworkFilesFor(frameworkDir: string, genre: Genre | null): Promise<Map<string, Buffer>> {
   const found = new Map<string, Buffer>();
-  const queue = ['game.js', `kits/${genre}.js`, 'ui/ui.css'];
+  const queue = ['game.js', ...(genre ? [`kits/${genre}.js`] : []), 'ui/ui.css'];
   while (queue.length) {
     const rel = queue.shift()!;
     if (found.has(rel)) continue;

@@ -9,7 +9,7 @@ import { Design, Idea, Plan, describeZodError } from '../../artifacts.ts';
 import { REPAIR_PHASE } from '../../phases.ts';
 import { safeJoin, writeTree, type FileMap } from '../../workspace.ts';
 import type { Agent, AgentContext, AgentResult } from '../types.ts';
-import { buildDist } from './build-phase.ts';
+import { buildCustomDist, buildDist } from './build-phase.ts';
 import { resolveConcept } from './concept.ts';
 import { buildDesign, designMarkdown } from './design-phase.ts';
 import { frameworkFilesFor } from './framework-files.ts';
@@ -70,16 +70,20 @@ export const builtinAgent: Agent = {
         const idea = await readArtifact(ctx, 'idea.json', Idea);
         const design = await readArtifact(ctx, 'design.json', Design);
         const plan = await readArtifact(ctx, 'plan.json', Plan);
-        const kit = kitFor(plan.genre);
-        const dist = await buildDist(idea, design, plan, kit, ctx.frameworkDir, concept.ideaText);
+        const custom = plan.kit === 'custom';
+        const kit = kitFor(custom ? plan.genre : (plan.kit ?? plan.genre));
+        const dist = custom
+          ? await buildCustomDist(idea, design, plan, ctx.frameworkDir, concept.ideaText)
+          : await buildDist(idea, design, plan, kit, ctx.frameworkDir, concept.ideaText);
         // A repair names what it fixes, or fails saying it cannot (lib/agents/builtin/repair.ts).
-        if (ctx.phase === 5) log(await planBuiltinRepair(ctx.workspaceDir, ctx.input.feedback, dist, kit.label));
+        if (ctx.phase === 5)
+          log(await planBuiltinRepair(ctx.workspaceDir, ctx.input.feedback, dist, custom ? 'custom' : kit.label));
         // A rebuild replaces dist/ entirely so no stale file from an earlier attempt survives.
         await rm(safeJoin(path.resolve(ctx.workspaceDir), 'dist'), { recursive: true, force: true });
         for (const [p, b] of dist) files.set(p, b);
         const bytes = [...dist.values()].reduce((n, b) => n + b.length, 0);
         log(
-          `${ctx.phase === REPAIR_PHASE ? 'rebuilt' : 'built'} dist/: ${dist.size} files, ${bytes} bytes (${kit.label} kit)`,
+          `${ctx.phase === REPAIR_PHASE ? 'rebuilt' : 'built'} dist/: ${dist.size} files, ${bytes} bytes (${custom ? 'custom' : kit.label} kit)`,
         );
         break;
       }

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { GENRES, Genre, describeZodError } from '../../artifacts.ts';
+import { GENRES, Genre, Keypoint, describeZodError } from '../../artifacts.ts';
 
 const Range = z.tuple([z.number(), z.number()]);
 
@@ -50,6 +50,8 @@ export const KitMeta = z.object({
     )
     .min(3)
     .max(12),
+  /** Expected behaviours of every game on this kit (texts may use {placeholders}); the builtin design emits them. */
+  keypoints: z.array(Keypoint).min(3).max(12),
 });
 export type KitMeta = z.infer<typeof KitMeta>;
 

@@ -94,6 +94,7 @@ export function buildPlan(
       'Buy the cheapest upgrade with key 1–9 and see its level rise and the balance fall',
       'Play until a loss or win, then restart with R and see state return to playing',
     ],
+    kit: kit.id,
   };
 }
 

@@ -9,10 +9,12 @@ import { rmSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { phaseName } from '../../artifacts.ts';
+import { DEFAULT_BUDGETS } from '../../budgets.ts';
 import { BUILD_PHASE, REPAIR_PHASE } from '../../phases.ts';
 import { renderCorrectivePrompt, renderPhasePrompt, type PromptContext } from '../../prompts.ts';
 import { redact } from '../../redact.ts';
 import type { Agent, AgentContext, AgentResult, Usage } from '../types.ts';
+import { writeStarter } from '../starter.ts';
 import { runCli } from './cli.ts';
 import { resolveClaudeSettings, type ClaudeSettings } from './config.ts';
 import { ClaudeAgentError } from './errors.ts';
@@ -40,6 +42,7 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
   const secrets = secretForms([settings.apiKey]);
   const emit = redactingEmit(ctx.emit, secrets);
   const runAs = await resolveRunAs(settings.runAs);
+  if (ctx.phase === BUILD_PHASE) await placeStarter(ctx, emit);
   await grantWorkspace(ctx.workspaceDir, runAs);
   const home = await makeHome(runAs, userSettings(ctx.phase, ctx.frameworkDir));
   // On a timeout the worker exits without unwinding this function: remove the HOME (session transcripts) on the way out.
@@ -58,6 +61,10 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
     promptsDir: ctx.promptsDir,
     input: ctx.input,
     playtest: ctx.phase === REPAIR_PHASE ? await readPlaytest(ctx.workspaceDir) : undefined,
+    budget: {
+      turns: settings.maxTurns,
+      seconds: Number(ctx.env.TIMEOUT_SECONDS) || DEFAULT_BUDGETS[ctx.phase].seconds,
+    },
   };
   let usage: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   // One proxy (and token) per phase, closed in the finally below (an abort ends runCli, so it unwinds there too).
@@ -123,6 +130,24 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
     process.removeListener('exit', removeHomeSync);
     await proxy.close();
     await rm(home, { recursive: true, force: true });
+  }
+}
+
+/** The build starts from a working game (lib/agents/starter.ts); without one the prompt's from-scratch path applies. */
+async function placeStarter(ctx: AgentContext, emit: AgentContext['emit']): Promise<void> {
+  try {
+    const starter = await writeStarter(ctx.workspaceDir, ctx.frameworkDir, ctx.input.idea ?? '');
+    if (starter)
+      emit({
+        kind: 'log',
+        message: `starter: dist/ holds the ${starter.kit} game configured from the design (${starter.files.size} files)`,
+        data: { kit: starter.kit, files: [...starter.files.keys()] },
+      });
+  } catch (e) {
+    emit({
+      kind: 'log',
+      message: truncate(`no starter (${(e as Error).message}): the build starts from an empty dist/`, 600),
+    });
   }
 }
 

@@ -1,0 +1,26 @@
+// JSON responses that clients can re-fetch cheaply: a weak ETag from the body's
+// hash, 304 Not Modified when If-None-Match carries it, and a Content-Length so
+// hono/compress (applied to the large read routes) skips bodies under its threshold.
+import { createHash } from 'node:crypto';
+import type { Context } from 'hono';
+
+export function cachedJson(c: Context, body: unknown): Response {
+  const text = JSON.stringify(body);
+  const etag = `W/"${createHash('sha1').update(text).digest('base64url')}"`;
+  if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304, { etag });
+  return c.body(text, 200, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    etag,
+  });
+}
+
+/** If-None-Match compares weakly: any listed tag with the same opaque value, or `*`. */
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const opaque = etag.slice(2);
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || (tag.startsWith('W/') ? tag.slice(2) : tag) === opaque;
+  });
+}
