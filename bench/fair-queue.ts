@@ -12,6 +12,7 @@ import { loadConfig } from '../lib/config.ts';
 import { createPool } from '../lib/db.ts';
 import { EVENTS_CHANNEL } from '../lib/events.ts';
 import { migrate } from '../lib/migrate.ts';
+import { OFFLINE_SERVICE_ENV } from '../support/offline-env.ts';
 
 export interface FairQueueFigures {
   firstGameMs: number;
@@ -37,12 +38,8 @@ export async function fairQueue(
   if (!priorities) await setup.query(PRIORITIES_OFF);
   await setup.end();
   const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
+    ...OFFLINE_SERVICE_ENV,
     DATA_DIR: dataDir,
-    RUNTIME: 'local',
-    AGENT: 'builtin',
-    DEPLOY: 'local',
     PLAYTEST: 'off',
     MAX_CONCURRENT: String(maxConcurrent),
     SLOTS: String(jobs),

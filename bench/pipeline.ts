@@ -16,6 +16,7 @@ import { EventHub } from '../lib/events.ts';
 import { OUTCOME_STATUSES } from '../lib/jobs/lifecycle.ts';
 import { countJobsWithStatus } from '../lib/jobs/repository.ts';
 import { percentile } from './stats.ts';
+import { OFFLINE_SERVICE_ENV } from '../support/offline-env.ts';
 
 export interface BenchDb {
   adminUrl: string;
@@ -136,12 +137,8 @@ async function startBenchService(
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-bench-'));
   // Measures the pipeline up to deployed; play-testing (Chromium) would compete for the same 2 cores.
   const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
+    ...OFFLINE_SERVICE_ENV,
     DATA_DIR: dataDir,
-    RUNTIME: 'local',
-    AGENT: 'builtin',
-    DEPLOY: 'local',
     PLAYTEST: 'off',
     MAX_CONCURRENT: String(maxConcurrent),
     SLOTS: String(slots),

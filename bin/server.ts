@@ -19,6 +19,7 @@ import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
 import { presenceEvents } from '../lib/runner-events.ts';
 import { poolClient, startSlotKeeper } from '../lib/slot-keeper.ts';
 import { reconcileDeps } from '../lib/slot-reconcile.ts';
+import { createCancelWatcher } from '../lib/studio/cancel-watch.ts';
 import { createTaskDeps, type TaskDeps } from '../lib/task-deps.ts';
 import { listen, type Fetch } from './http-server.ts';
 import { createTaskList } from './task-list.ts';
@@ -77,7 +78,10 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
   config = { ...config, PORT: port };
 
   const instanceId = config.INSTANCE_ID ?? (await storedInstanceId(db));
-  const taskDeps = opts.tasks === false ? null : await createTaskDeps(config, { instanceId, ...opts.taskDeps });
+  // This process's runner kills the workers of jobs cancelled through the API.
+  const cancellations = opts.tasks === false ? null : createCancelWatcher(database.url);
+  const taskDeps =
+    opts.tasks === false ? null : await createTaskDeps(config, { instanceId, cancellations, ...opts.taskDeps });
   const runtimeDescription = taskDeps
     ? taskDeps.runtime.describe()
     : 'none in this process (tasks run in the worker service)';
@@ -148,6 +152,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       await taskDeps?.playtestBrowser.close(); // after the runner: no play-test is using it any more
       await drain(server);
       await events.stop();
+      await cancellations?.close();
       await runnerPool?.end();
       await taskDeps?.runtime.close?.();
       await db.end();

@@ -13,15 +13,18 @@ import { redact } from '../lib/redact.ts';
 import { requireToken } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError, errorResponse } from './errors.ts';
+import { archiveHostMiddleware, createArchiveRoutes } from './archive.ts';
 import { createEventRoutes } from './events.ts';
 import { createGameRoutes } from './games.ts';
 import { hostGuard, mutationGuard } from './guard.ts';
 import { createHealthRoutes } from './health.ts';
 import { createHostPolicy } from './hosts.ts';
+import { createJobActionRoutes } from './job-actions.ts';
 import { createJobRoutes } from './jobs.ts';
 import { closeUnreadBodies, mutationRateLimit, streamingBodyLimit } from './limits.ts';
 import { createMetricsRoutes } from './metrics.ts';
 import { createOpenApiRoutes } from './openapi.ts';
+import { createPageRoutes } from './pages.ts';
 import { createPlayRoutes, slotHostMiddleware } from './play.ts';
 import { requestLog, requestLogger } from './request-log.ts';
 import { appSecurityHeaders } from './security-headers.ts';
@@ -29,6 +32,8 @@ import { createStatsRoutes } from './stats.ts';
 
 /** Postgres errors beyond isInvalidInputError's that mean the caller sent something unstorable (NUL, bad encoding). */
 const CLIENT_PG_ERRORS = new Set(['22021', '22P05']);
+/** Game files (slots, the archive) carry their own CSP and framing rule, not the app's. */
+const GAME_PATHS = /^\/(play|archive)\//;
 
 export function createApp(deps: AppDeps) {
   const logger = deps.logger ?? silentLogger;
@@ -39,8 +44,9 @@ export function createApp(deps: AppDeps) {
   app.use('*', closeUnreadBodies());
   app.use('*', hostGuard(policy));
   app.use('*', slotHostMiddleware(deps, policy));
+  app.use('*', archiveHostMiddleware(deps, policy));
   const securityHeaders = appSecurityHeaders(deps.config);
-  app.use('*', (c, next) => (c.req.path.startsWith('/play/') ? next() : securityHeaders(c, next)));
+  app.use('*', (c, next) => (GAME_PATHS.test(c.req.path) ? next() : securityHeaders(c, next)));
   if (policy.corsOrigins.length)
     app.use(
       '/api/*',
@@ -55,6 +61,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', requireToken(deps));
   app.use('/metrics', requireToken(deps));
   app.route('/api', createJobRoutes(deps));
+  app.route('/api/jobs', createJobActionRoutes(deps));
   app.route('/api/games', createGameRoutes(deps));
   app.route('/api/stats', createStatsRoutes(deps));
   app.route('/api/events', createEventRoutes(deps));
@@ -62,6 +69,8 @@ export function createApp(deps: AppDeps) {
   app.route('/metrics', createMetricsRoutes(deps));
   app.route('/openapi.json', createOpenApiRoutes());
   app.route('/play', createPlayRoutes(deps));
+  app.route('/archive', createArchiveRoutes(deps));
+  app.route('/jobs', createPageRoutes());
   app.use('/*', serveStatic({ root: path.join(ROOT_DIR, 'gallery') }));
 
   app.notFound((c) =>

@@ -1,12 +1,18 @@
 // Which Host names this app serves and which Origins are its own. A request
 // naming any other host (DNS rebinding, a misrouted proxy) is refused, and a
-// game's origin (gamedemoN.*) never counts as the app's own.
+// game's origin (gamedemoN.*, an archived game's game-<id>.*) never counts as the app's own.
 import type { Config } from '../lib/config.ts';
 import { SLOT_PREFIX } from '../lib/slot-names.ts';
 
 const SLOT_NAME = new RegExp(`^${SLOT_PREFIX}(\\d{1,3})\\.(.+)$`);
+/** An archived game's own origin (functions/archive.ts): game-<job id>.localhost or game-<job id>.DOMAIN. */
+const ARCHIVE_NAME = /^game-(\d{1,15})\.(.+)$/;
 
-export type HostKind = { kind: 'app' } | { kind: 'slot'; slot: number } | { kind: 'unknown' };
+export type HostKind =
+  | { kind: 'app' }
+  | { kind: 'slot'; slot: number }
+  | { kind: 'archive'; jobId: number }
+  | { kind: 'unknown' };
 
 export interface HostPolicy {
   /** What a Host header (or an origin's host) names. */
@@ -48,6 +54,8 @@ export function createHostPolicy(config: HostConfig): HostPolicy {
     if (!name) return { kind: 'unknown' };
     const slot = SLOT_NAME.exec(name);
     if (slot && slotBases.has(slot[2]!)) return { kind: 'slot', slot: Number(slot[1]) };
+    const archive = ARCHIVE_NAME.exec(name);
+    if (archive && slotBases.has(archive[2]!)) return { kind: 'archive', jobId: Number(archive[1]) };
     return appHosts.has(name) ? { kind: 'app' } : { kind: 'unknown' };
   };
 

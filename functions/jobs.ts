@@ -18,9 +18,12 @@ import { HttpError } from './errors.ts';
 import { serializeEvent, streamJobEvents } from './sse.ts';
 import { decodePath, jsonBody, pathId, query } from './validate.ts';
 import { contentTypeFor } from '../lib/game-serving.ts';
+import { archiveUrl } from './archive.ts';
+import { Genre } from '../lib/artifacts.ts';
 
 export const ListQuery = z.object({
   status: z.enum(JOB_STATUSES).optional(),
+  genre: Genre.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.coerce.number().int().positive().optional(),
 });
@@ -69,9 +72,12 @@ export function createJobRoutes(deps: AppDeps) {
 
   app.get('/jobs', async (c) => {
     const q = query(c, ListQuery);
-    const rows = await listJobs(deps.db, { status: q.status, limit: q.limit, before: q.cursor });
+    const rows = await listJobs(deps.db, { status: q.status, genre: q.genre, limit: q.limit, before: q.cursor });
     const nextCursor = rows.length === q.limit ? String(rows.at(-1)!.id) : null;
-    return cachedJson(c, { jobs: rows.map(jobView), nextCursor });
+    return cachedJson(c, {
+      jobs: rows.map((j) => ({ ...jobView(j), archiveUrl: archiveUrl(deps, j.id) })),
+      nextCursor,
+    });
   });
 
   app.get('/jobs/:id', async (c) => {
@@ -81,6 +87,7 @@ export function createJobRoutes(deps: AppDeps) {
     return cachedJson(c, {
       job: {
         ...jobView(job),
+        archiveUrl: archiveUrl(deps, job.id),
         phases: job.phase_runs.map(phaseRunView),
         artifacts: job.artifact_list,
         comparison: job.comparison,

@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { GenerateRequest } from '../lib/generate.ts';
+import { FeedbackRequest } from '../lib/studio/feedback.ts';
 import { EventsQuery } from './events.ts';
 import { ListQuery, LogsQuery } from './jobs.ts';
 
@@ -54,7 +55,11 @@ export function openApiDocument(serverUrl?: string) {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: { Error: ErrorBody, GenerateRequest: schema(GenerateRequest) },
+      schemas: {
+        Error: ErrorBody,
+        GenerateRequest: schema(GenerateRequest),
+        FeedbackRequest: schema(FeedbackRequest),
+      },
     },
     paths: {
       '/api/generate': {
@@ -86,6 +91,7 @@ export function openApiDocument(serverUrl?: string) {
           responses: ok('the file', { 'application/octet-stream': { schema: { type: 'string' } } }),
         },
       },
+      ...studioPaths,
       '/api/games': { get: { summary: 'deployed games', responses: ok('games', anyJson) } },
       '/api/games/{id}': {
         delete: {
@@ -108,6 +114,15 @@ export function openApiDocument(serverUrl?: string) {
           summary: 'database, runtime, runners, queue',
           responses: {
             ...ok('healthy or degraded', anyJson),
+            503: { description: 'database unreachable', content: anyJson },
+          },
+        },
+      },
+      '/health/ready': {
+        get: {
+          summary: 'readiness: the health snapshot plus the play-test browser',
+          responses: {
+            ...ok('ready', anyJson),
             503: { description: 'database unreachable', content: anyJson },
           },
         },
@@ -136,9 +151,67 @@ export function openApiDocument(serverUrl?: string) {
           responses: ok('a game file', { 'text/html': { schema: { type: 'string' } } }),
         },
       },
+      ...pagePaths,
     },
   };
 }
+
+/** A bodiless studio action: still a POST with `content-type: application/json` (functions/guard.ts). */
+const action = (summary: string, status: 200 | 202, extra: object[] = []) => ({
+  post: {
+    summary: `${summary} (send content-type: application/json, no body needed)`,
+    security: [{ bearer: [] }],
+    parameters: [id, ...extra],
+    responses: { [status]: { description: 'accepted', content: anyJson }, ...errors },
+  },
+});
+const label = { name: 'label', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9-]+$' } };
+
+/** The studio's actions on one job (functions/job-actions.ts). */
+const studioPaths = {
+  '/api/jobs/{id}/cancel': action('cancel a queued or running job', 200),
+  '/api/jobs/{id}/retry': action('start a failed or cancelled job again', 202),
+  '/api/jobs/{id}/feedback': {
+    get: { summary: "a game's feedback and how each went", parameters: [id], responses: ok('feedback', anyJson) },
+    post: {
+      summary: 'ask for a change to a deployed game (runs as its next repair)',
+      security: [{ bearer: [] }],
+      parameters: [id],
+      requestBody: { required: true, content: json({ $ref: '#/components/schemas/FeedbackRequest' }) },
+      responses: { 202: { description: 'the queued feedback', content: anyJson }, ...errors },
+    },
+  },
+  '/api/jobs/{id}/versions': {
+    get: { summary: "a game's stored versions", parameters: [id], responses: ok('versions', anyJson) },
+  },
+  '/api/jobs/{id}/versions/{label}/restore': action('deploy a stored version again', 202, [label]),
+  '/api/jobs/{id}/deploy': action('put an archived game on a slot again', 202),
+};
+
+const html = (description: string) => ok(description, { 'text/html': { schema: { type: 'string' } } });
+const filePath = { name: 'path', in: 'path', required: true, schema: { type: 'string' } };
+
+/** Archived games and the gallery's per-job pages (functions/archive.ts, functions/pages.ts). */
+const pagePaths = {
+  '/archive/{id}': {
+    get: {
+      summary: 'redirects to /archive/{id}/',
+      parameters: [id],
+      responses: { 301: { description: 'to the archived game with a trailing slash' } },
+    },
+  },
+  '/archive/{id}/{path}': {
+    get: {
+      summary: "a job's stored game, whatever its slot (also at http://game-<id>.<domain>/)",
+      parameters: [id, filePath],
+      responses: html('a game file'),
+    },
+  },
+  '/jobs/{id}': { get: { summary: 'the job page (gallery)', parameters: [id], responses: html('the page') } },
+  '/jobs/{id}/how-to-play': {
+    get: { summary: "the game's how-to-play page (gallery)", parameters: [id], responses: html('the page') },
+  },
+};
 
 export function createOpenApiRoutes() {
   const doc = openApiDocument();

@@ -15,7 +15,7 @@ import { decodePath } from './validate.ts';
 
 /** Serves a slot when the Host header names one (gamedemoN.localhost or gamedemoN.DOMAIN). */
 export function slotHostMiddleware(deps: AppDeps, policy: HostPolicy): MiddlewareHandler {
-  const csp = `${GAME_CSP}; frame-ancestors ${policy.frameAncestors.join(' ')}`;
+  const csp = framedGameCsp(policy);
   return async (c, next) => {
     const host = policy.classify(requestHost(c));
     if (host.kind !== 'slot') return next();
@@ -30,19 +30,14 @@ export function createPlayRoutes(deps: AppDeps) {
     const slot = Number(c.req.param('slot'));
     const rest = new URL(c.req.url).pathname.slice(`/play/${slot}`.length);
     // Same origin as the API, so the page gets an opaque origin of its own.
-    return serveSlotFile(
-      c,
-      deps,
-      slot,
-      rest,
-      `${GAME_CSP}; frame-ancestors 'self'; sandbox allow-scripts allow-pointer-lock`,
-    );
+    return serveSlotFile(c, deps, slot, rest, SANDBOXED_GAME_CSP);
   });
   return app;
 }
 
-async function serveSlotFile(c: Context, deps: AppDeps, slot: number, urlPath: string, csp: string) {
-  const headers = {
+/** Headers every served game file carries (slots and the archive, functions/archive.ts). */
+export function gameHeaders(csp: string): Record<string, string> {
+  return {
     'content-security-policy': csp,
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-cache',
@@ -52,10 +47,27 @@ async function serveSlotFile(c: Context, deps: AppDeps, slot: number, urlPath: s
     'access-control-allow-origin': '*',
     'cross-origin-resource-policy': 'cross-origin',
   };
-  const fail = (status: 400 | 404, code: string, message: string) => {
+}
+
+/** The CSP of a game on its own origin (gamedemoN.*, game-<id>.*): the app's own pages may frame it. */
+export function framedGameCsp(policy: HostPolicy): string {
+  return `${GAME_CSP}; frame-ancestors ${policy.frameAncestors.join(' ')}`;
+}
+
+/** The sandboxed variant for same-origin paths (/play/N/, /archive/ID/): the page gets an opaque origin. */
+export const SANDBOXED_GAME_CSP = `${GAME_CSP}; frame-ancestors 'self'; sandbox allow-scripts allow-pointer-lock`;
+
+/** An error-shaped game-file failure that keeps the game headers (CSP, nosniff). */
+export function gameFileFailure(c: Context, headers: Record<string, string>) {
+  return (status: 400 | 404, code: string, message: string) => {
     for (const [k, v] of Object.entries(headers)) c.header(k, v);
     return errorResponse(c, status, code, message);
   };
+}
+
+async function serveSlotFile(c: Context, deps: AppDeps, slot: number, urlPath: string, csp: string) {
+  const headers = gameHeaders(csp);
+  const fail = gameFileFailure(c, headers);
   if (slot >= deps.config.SLOTS)
     return fail(404, 'slot_not_found', `no slot ${slot} (this server has ${deps.config.SLOTS})`);
   const root = path.join(slotDir(deps.config.deployDir, slot), 'current');

@@ -11,6 +11,7 @@ import { getJob } from './jobs/repository.ts';
 import type { WithClient } from './db.ts';
 import { MissingJobError } from './phase-runner.ts';
 import { reconcileDeps, reconcileSlot } from './slot-reconcile.ts';
+import { settleFeedback } from './studio/feedback.ts';
 import { allocateSlot, assignSlot, ensureSlots } from './slots.ts';
 import type { TaskDeps } from './task-deps.ts';
 import { makeScratchDir, removeDir, writeTree } from './workspace.ts';
@@ -23,24 +24,26 @@ export async function deployJob(
   deps: TaskDeps,
   withClient: WithClient,
   jobId: number,
-  opts: { rollbackTo?: number } = {},
+  opts: { rollbackTo?: number; force?: boolean } = {},
 ): Promise<{ slot: number; url: string } | null> {
   const job = await withClient((c) => getJob(c, jobId));
   if (!job) throw new MissingJobError(jobId);
   const redeploy = job.status === 'deployed' && job.slot !== null && job.url !== null;
-  const { rollbackTo } = opts;
+  const { rollbackTo, force } = opts;
   // A rollback only ever replaces a deployed game's files; a game gone since has nothing to roll back.
   if (rollbackTo !== undefined && !redeploy) return null;
-  if (redeploy && rollbackTo === undefined && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) {
+  // `force`: a version restored by request (lib/studio/) is published as it is.
+  if (redeploy && rollbackTo === undefined && !force && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) {
     // Idempotent by effect, not by a flag: the slot must really serve the job (its container may be gone).
     const outcome = await reconcileSlot(reconcileDeps(deps), withClient, job.slot!, jobId);
     if (outcome.action === 'failed')
       throw new Error(`slot ${job.slot} does not serve job ${jobId} (${outcome.problem}): ${outcome.error}`);
     return { slot: job.slot!, url: job.url! };
   }
-  if (job.status === 'failed' || job.status === 'removed') return null;
-  // Idempotent by state: only a finished build that isn't deployed yet is published (not a job still being built, nor a recycled one).
-  if (!redeploy && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) return null;
+  if (job.status === 'failed' || job.status === 'removed' || job.status === 'cancelled') return null;
+  // Idempotent by state: only a finished build that isn't deployed yet is published (not a job still being built,
+  // nor a recycled one) — unless a person asked (`force`: a restored version, "put on a slot").
+  if (!redeploy && !force && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) return null;
 
   const dist = await withClient((c) => loadArtifacts(c, jobId, 'dist/'));
   if (!dist.has('dist/index.html')) {
@@ -55,6 +58,8 @@ export async function deployJob(
     await writeTree(source, new Map([...dist].map(([p, b]) => [p.slice('dist/'.length), b])));
     return await withClient((c) =>
       inTransaction(c, async (tx) => {
+        // Cancelled while the files were prepared: leave the slots alone.
+        if ((await getJob(tx, jobId, { forUpdate: true }))?.status === 'cancelled') return null;
         await ensureSlots(tx, deps.config.SLOTS);
         const { slot, previousJobId } = await allocateSlot(tx, jobId, deps.config.SLOTS);
         const { url } = await deps.deployer.publish({ slot, jobId, sourceDir: source });
@@ -74,8 +79,11 @@ export async function deployJob(
           message: `${rollbackTo ? `rolled back to round ${rollbackTo}'s version: ` : ''}deployed to slot ${slot}: ${url}`,
           data: rollbackTo ? { slot, url, rollbackTo } : { slot, url },
         });
-        // A rollback republishes a version already play-tested: nothing follows it.
-        await chainNext(tx, jobId, { after: 'deploy-game', playtest: deps.config.PLAYTEST === 'on' && !rollbackTo });
+        // A rollback republishes a version already play-tested, a restored one was chosen by a person: nothing follows.
+        const playtest = deps.config.PLAYTEST === 'on' && !rollbackTo && !force;
+        await chainNext(tx, jobId, { after: 'deploy-game', playtest });
+        // Nothing will play-test a player's change: it is kept as it is.
+        if (!playtest && !rollbackTo) await settleFeedback(tx, jobId, null);
         return { slot, url };
       }),
     );

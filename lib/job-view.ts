@@ -8,6 +8,7 @@ export function jobView(job: JobRow) {
     id: job.id,
     idea: job.idea,
     genre: job.genre,
+    gameGenre: job.game_genre ?? job.genre,
     seed: job.seed,
     status: job.status,
     phase: job.phase,

@@ -15,9 +15,11 @@ import { addEvent } from './events.ts';
 import { chainNext } from './jobs/chain.ts';
 import { failComparisonSiblings, failJob, markIdeaDone, startPhase } from './jobs/lifecycle.ts';
 import { finishPhaseRun } from './jobs/phase-runs.ts';
-import { addJobUsage, getJobForPhase, recentTitles, type JobRow } from './jobs/repository.ts';
+import { addJobUsage, getJob, getJobForPhase, recentTitles, setGameGenre, type JobRow } from './jobs/repository.ts';
 import { validatePhaseOutputs } from './phase-outputs.ts';
-import { repairFeedback } from './playtest/feedback.ts';
+import { CANCELLED_ERROR } from './runtimes/types.ts';
+import { repairInput } from './studio/feedback.ts';
+import { activeFeedback, failActiveFeedback } from './studio/feedback-store.ts';
 import { recordRepairFailed } from './playtest/store.ts';
 import { isPlaytestRecord } from './playtest/versions.ts';
 import { workerLineEvent } from './runtimes/worker-lines.ts';
@@ -50,7 +52,10 @@ export async function runPhase(
   const found = await withClient((c) => getJobForPhase(c, jobId, phase, repair ?? 1));
   if (!found) throw new MissingJobError(jobId);
   const { job, phaseDone, previousDone } = found;
-  const refusal = notCalledFor(job, phase, phaseDone, previousDone);
+  if (job.status === 'cancelled') return { status: 'skipped', error: 'job is cancelled' };
+  // A player's feedback (lib/studio/feedback.ts) calls for a repair as a failed play-test does.
+  const feedbackWaiting = phase === REPAIR_PHASE && (await withClient((c) => activeFeedback(c, jobId))) !== null;
+  const refusal = notCalledFor(job, phase, phaseDone, previousDone, feedbackWaiting);
   if (refusal) return { status: 'skipped', error: refusal };
   if (phaseDone) {
     await withClient((c) => chainNext(c, jobId, { after: 'run-phase', phase }));
@@ -169,21 +174,26 @@ async function runInWorkspace(
 
   // Worker lines become events in order, while the phase runs.
   let eventChain = Promise.resolve();
-  const outcome = await deps.runtime.runPhase({
-    jobId: job.id,
-    phase,
-    gameName: job.game_name,
-    workspaceDir: workspace,
-    timeoutSeconds: budget.seconds,
-    // The phase's turn budget (lib/budgets.ts); the prompt states it and the time limit.
-    env: { ...run.agentEnv, MAX_TURNS: String(budget.turns) },
-    signal: run.signal,
-    onLine: (line) => {
-      eventChain = eventChain.then(() =>
-        withClient((c) => addEvent(c, workerLineEvent(job.id, phase, line), deps.secrets)).catch(() => {}),
-      );
-    },
-  });
+  // A cancelled job's worker is killed (lib/studio/cancel-watch.ts); `signal` is the runner's shutdown.
+  const cancel = await deps.cancellations?.watch(job.id);
+  const outcome = await deps.runtime
+    .runPhase({
+      jobId: job.id,
+      phase,
+      gameName: job.game_name,
+      workspaceDir: workspace,
+      timeoutSeconds: budget.seconds,
+      // The phase's turn budget (lib/budgets.ts); the prompt states it and the time limit.
+      env: { ...run.agentEnv, MAX_TURNS: String(budget.turns) },
+      signal: run.signal,
+      cancelSignal: cancel?.signal,
+      onLine: (line) => {
+        eventChain = eventChain.then(() =>
+          withClient((c) => addEvent(c, workerLineEvent(job.id, phase, line), deps.secrets)).catch(() => {}),
+        );
+      },
+    })
+    .finally(() => cancel?.release());
   await eventChain;
   // (A worker stopped by our own shutdown is the runner's doing: the caller returns the step to the queue.)
   if (outcome.interrupted && !run.signal?.aborted) throw new PhaseInterruptedError(outcome.interrupted);
@@ -221,6 +231,25 @@ async function recordOutcome(
   ran: WorkspaceRun,
 ): Promise<void> {
   const jobId = job.id;
+  // Under the job's row lock: a job cancelled while this phase ran records the run and chains nothing.
+  const now = await getJob(tx, jobId, { forUpdate: true });
+  if (now?.status === 'cancelled') {
+    await finishPhaseRun(tx, runId, {
+      status: 'failed',
+      error: CANCELLED_ERROR,
+      durationMs: ran.durationMs,
+      agentMs: ran.agentMs,
+      usage: ran.usage,
+    });
+    await addEvent(tx, {
+      jobId,
+      kind: 'phase_end',
+      phase,
+      message: `phase ${phase} (${phaseName(phase)}) stopped: the job was cancelled`,
+      data: { status: 'cancelled' },
+    });
+    return;
+  }
   const finish = () =>
     finishPhaseRun(tx, runId, {
       status: ran.status,
@@ -238,9 +267,10 @@ async function recordOutcome(
       deps.secrets,
     );
     // A failed repair leaves the served version deployed and playable, and ends the repair loop.
-    if (phase === REPAIR_PHASE && job.status === 'deployed')
+    if (phase === REPAIR_PHASE && job.status === 'deployed') {
       await recordRepairFailed(tx, jobId, phase, reason, deps.secrets);
-    else await failJob(tx, jobId, reason);
+      await failActiveFeedback(tx, jobId, `${reason}; the earlier version stays deployed`);
+    } else await failJob(tx, jobId, reason);
     if (phase === IDEA_PHASE && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);
     await finish();
     return;
@@ -253,7 +283,10 @@ async function recordOutcome(
       jobId,
       [...ran.before.keys()].filter((p) => p.startsWith('dist/') && !ran.after.has(p)),
     );
-  if (phase === IDEA_PHASE) await markIdeaDone(tx, jobId, titleFrom(ran.after));
+  if (phase === IDEA_PHASE) {
+    await markIdeaDone(tx, jobId, titleFrom(ran.after));
+    await setGameGenre(tx, jobId, ideaField(ran.after, 'genre')); // the gallery filters by it
+  }
   if (phase === IDEA_PHASE && job.compare_group === jobId) {
     const siblings = await forkComparison(tx, jobId);
     if (siblings.length)
@@ -288,12 +321,19 @@ async function recordOutcome(
  * (phase 5) only for a deployed game whose repair loop is repairing. A completed
  * phase re-chains its next step only while the job is still on its way.
  */
-function notCalledFor(job: JobRow, phase: PhaseNumber, done: boolean, previousDone: boolean): string | null {
+function notCalledFor(
+  job: JobRow,
+  phase: PhaseNumber,
+  done: boolean,
+  previousDone: boolean,
+  feedbackWaiting = false,
+): string | null {
   if (job.status === 'failed' || job.status === 'removed' || job.status === 'recycled') return `job is ${job.status}`;
   if (phase === REPAIR_PHASE) {
     if (done) return null; // re-chains its deploy, which publishes only a build newer than the deployed one
     if (job.status !== 'deployed') return `job is ${job.status}: a repair follows a deployed game's play-test`;
-    if (job.playtest?.loop !== 'repairing') return `no play-test of job ${job.id} asked for a repair`;
+    if (job.playtest?.loop !== 'repairing' && !feedbackWaiting)
+      return `no play-test of job ${job.id} asked for a repair`;
     return null;
   }
   if (done) return job.status === 'deployed' || job.status === 'deploying' ? `phase ${phase} already done` : null;
@@ -340,7 +380,8 @@ async function buildInput(
   // Only the idea phase picks a title, so only it needs the titles already taken.
   const existingTitles = phase === IDEA_PHASE ? await withClient((c) => recentTitles(c)) : [];
   // The repair works from the play-test's defect report (and playtest.json, materialised with the other artifacts).
-  const feedback = phase === REPAIR_PHASE ? await withClient((c) => repairFeedback(c, job.id)) : null;
+  // A player's feedback (lib/studio/feedback.ts) comes first when the repair was started by one.
+  const feedback = phase === REPAIR_PHASE ? await withClient((c) => repairInput(c, job.id)) : null;
   const parsed = JobInput.safeParse({
     jobId: job.id,
     idea: job.idea,
@@ -365,8 +406,13 @@ async function readStatus(workspace: string, phase: number): Promise<PhaseStatus
 }
 
 function titleFrom(files: FileMap): string | null {
+  return ideaField(files, 'title');
+}
+
+function ideaField(files: FileMap, key: 'title' | 'genre'): string | null {
   try {
-    return JSON.parse(files.get('idea.json')!.toString('utf8')).title ?? null;
+    const value = JSON.parse(files.get('idea.json')!.toString('utf8'))[key];
+    return typeof value === 'string' ? value : null;
   } catch {
     return null;
   }

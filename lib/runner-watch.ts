@@ -47,7 +47,15 @@ export function watchRing(opts: {
     while (!stopped) {
       const seen = generation;
       try {
-        client ??= await connect(opts.connectionString);
+        if (!client) {
+          const fresh = await connect(opts.connectionString);
+          // Stopped while connecting (a runner that ends at once, e.g. `graphile-worker --once`): nothing to watch.
+          if (stopped) {
+            await fresh.end().catch(() => {});
+            return;
+          }
+          client = fresh;
+        }
         const c = client;
         const { rows } = await c.query<{ id: string; lock_key: number; pid: number }>(
           `select id, lock_key, pg_backend_pid() as pid from gamepocgen.worker_processes where id <> $1

@@ -13,6 +13,7 @@ import { resolveInstanceId } from './instance.ts';
 import type { Deployer } from './deployers/types.ts';
 import { sharedBrowser, type BrowserProvider } from './playtest/browser.ts';
 import type { Runtime } from './runtimes/types.ts';
+import type { CancelWatcher } from './studio/cancel-watch.ts';
 import { agentEnv, chooseAgent, chooseDeployer, chooseRuntime } from './services.ts';
 
 export interface TaskDeps {
@@ -27,6 +28,11 @@ export interface TaskDeps {
   now: () => Date;
   /** The play-tester's Chromium; whoever builds the deps closes it (bin/server.ts close()). */
   playtestBrowser: BrowserProvider;
+  /**
+   * Stops a phase's worker when its job is cancelled (bin/server.ts makes one). Absent (e.g. under the
+   * graphile-worker CLI, whose --once must be able to exit) cancelling stops the chain but not a running phase.
+   */
+  cancellations?: CancelWatcher | null;
 }
 
 export async function createTaskDeps(config: Config, overrides: Partial<TaskDeps> = {}): Promise<TaskDeps> {

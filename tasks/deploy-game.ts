@@ -8,8 +8,8 @@ export const createDeployGameTask = defineJobTask({
   name: 'deploy-game',
   payload: TASKS['deploy-game'],
   describeFailure: () => 'deploy failed',
-  async run(deps, { jobId, rollbackTo }, helpers) {
-    const deployed = await deployJob(deps, helpers.withPgClient, jobId, { rollbackTo });
+  async run(deps, { jobId, rollbackTo, force }, helpers) {
+    const deployed = await deployJob(deps, helpers.withPgClient, jobId, { rollbackTo, force });
     return deployed
       ? `job ${jobId} deployed to slot ${deployed.slot}: ${deployed.url}`
       : `job ${jobId}: no undeployed build, nothing to deploy`;

@@ -11,6 +11,7 @@ import { loadConfig, ROOT_DIR } from '../lib/config.ts';
 import { EventHub } from '../lib/events.ts';
 import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
 import { createTestDatabase } from './helpers/db.ts';
+import { OFFLINE_SERVICE_ENV } from '../support/offline-env.ts';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let dataDir: string;
@@ -45,12 +46,8 @@ it("returns a dead runner's phase to the queue and finishes the job elsewhere", 
     // Wait for the doomed runner to register, then hand it a job.
     const hub = new EventHub(database.url);
     const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
+      ...OFFLINE_SERVICE_ENV,
       DATA_DIR: dataDir,
-      RUNTIME: 'local',
-      AGENT: 'builtin',
-      DEPLOY: 'local',
       DATABASE_URL: database.url,
     });
     service = await startService(config, { databaseUrl: database.url, runner: false });
@@ -75,7 +72,8 @@ it("returns a dead runner's phase to the queue and finishes the job elsewhere", 
 
     // Postgres drops the dead process's sessions; the reaper then frees its job.
     const report = await (async () => {
-      for (let i = 0; i < 50; i++) {
+      // Generous: on a loaded CI machine the backend can take seconds to exit.
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
         const c = await service!.db.connect();
         const r = await reapDeadWorkers(c).finally(() => c.release());
         if (r.processes.length) return r;

@@ -39,7 +39,7 @@ it('lists every route the app serves, and the generate body comes from the zod s
     .map((r) => ({
       method: r.method.toLowerCase(),
       path: r.path
-        .replace(/:slot\{[^}]*\}\}?/, '{slot}')
+        .replace(/:(\w+)\{[^}]*\}\}?/g, '{$1}')
         .replace(/:(\w+)/g, '{$1}')
         .replace(/\/\*$/, '/{path}'),
     }));

@@ -8,29 +8,18 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApp, startCliRunner, type Child } from './helpers/processes.ts';
+import { freePort } from '../support/free-port.ts';
 
 const AGENT = path.join(import.meta.dirname, 'fixtures', 'agents', 'paced-agent.ts');
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => {});
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** Retries `fn` until it returns a truthy value (queries fail while Postgres restarts); a functional deadline. */
 async function eventually<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 120_000) {

@@ -1,10 +1,12 @@
 // Shared by the play-test suites: waiting for a play-test round (woken by the
 // event stream's NOTIFY, not polling), reading a job's events and queued work.
+import path from 'node:path';
 import type pg from 'pg';
+import { expect } from 'vitest';
 import { Playtest } from '../lib/artifacts.ts';
 import type { DbClient } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
-import type { Harness } from './helpers/harness.ts';
+import { createHarness, type Harness } from './helpers/harness.ts';
 
 export type EventRow = {
   id: number;
@@ -123,4 +125,20 @@ export function pngSize(bytes: Buffer): { width: number; height: number } {
   if (!bytes.subarray(0, 8).equals(signature) || bytes.toString('latin1', 12, 16) !== 'IHDR')
     throw new Error('not a PNG');
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+/** The service the repair-loop suites share: play-testing on, the broken-build agent writing the games. */
+export function createRepairHarness(): Promise<Harness> {
+  return createHarness({
+    AGENT_MODULE: path.join(import.meta.dirname, 'fixtures', 'agents', 'broken-build-agent.ts'),
+    MAX_CONCURRENT: '4',
+    PLAYTEST: 'on',
+  });
+}
+
+/** POST /api/generate for one game with a fixed seed; its job id. */
+export async function generateJob(h: Harness, idea: string, seed: number): Promise<number> {
+  const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea, seed }) });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { jobIds: number[] }).jobIds[0]!;
 }

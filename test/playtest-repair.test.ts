@@ -4,33 +4,32 @@
 // repair) rebuilds, the chain redeploys and play-tests again, and every round is
 // stored. A repair that brings no improvement stops the loop (a plateau).
 // Rollbacks and several repairs: test/playtest-rollback.test.ts.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Playtest } from '../lib/artifacts.ts';
 import { listPhaseRuns } from '../lib/jobs/phase-runs.ts';
 import { getJob } from '../lib/jobs/repository.ts';
 import { chromiumAvailable } from './browser/harness.ts';
 import { BROKEN_MESSAGE } from './fixtures/agents/broken-build-agent.ts';
-import { createHarness, type Harness } from './helpers/harness.ts';
-import { jobEvents, queuedSteps, storedPlaytest, waitForPlaytest, type EventRow } from './playtest-helpers.ts';
+import type { Harness } from './helpers/harness.ts';
+import {
+  createRepairHarness,
+  generateJob,
+  jobEvents,
+  queuedSteps,
+  storedPlaytest,
+  waitForPlaytest,
+  type EventRow,
+} from './playtest-helpers.ts';
 
 const describeBrowser = chromiumAvailable() ? describe : describe.skip; // throws in CI when missing
 let h: Harness;
 
 beforeAll(async () => {
-  h = await createHarness({
-    AGENT_MODULE: path.join(import.meta.dirname, 'fixtures', 'agents', 'broken-build-agent.ts'),
-    MAX_CONCURRENT: '4',
-    PLAYTEST: 'on',
-  });
+  h = await createRepairHarness();
 });
 afterAll(() => h?.close());
 
-async function generate(idea: string): Promise<number> {
-  const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea, seed: 11 }) });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { jobIds: number[] }).jobIds[0]!;
-}
+const generate = (idea: string) => generateJob(h, idea, 11);
 
 /** Round 1's stored result, read back from the repair agent's own report of its inputs. */
 function repairInputs(events: EventRow[]) {

@@ -2,7 +2,6 @@
 // a repair that scores worse is rolled back (the slot serves the earlier version
 // again, byte for byte, and the worse one stays stored as its round's version),
 // and a loop of several repairs keeps improving until the game passes.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listPhaseRuns } from '../lib/jobs/phase-runs.ts';
 import { getJob } from '../lib/jobs/repository.ts';
@@ -11,8 +10,10 @@ import { BROKEN_MESSAGE, FLAWED_MESSAGE } from './fixtures/agents/broken-build-a
 import { sharedBrowser } from '../lib/playtest/browser.ts';
 import { playtestJob } from '../lib/playtest/playtest-job.ts';
 import { recordRepairFailed } from '../lib/playtest/store.ts';
-import { createHarness, type Harness } from './helpers/harness.ts';
+import type { Harness } from './helpers/harness.ts';
 import {
+  createRepairHarness,
+  generateJob,
   jobEvents,
   queuedSteps,
   storedPlaytest,
@@ -26,19 +27,11 @@ const describeBrowser = chromiumAvailable() ? describe : describe.skip; // throw
 let h: Harness;
 
 beforeAll(async () => {
-  h = await createHarness({
-    AGENT_MODULE: path.join(import.meta.dirname, 'fixtures', 'agents', 'broken-build-agent.ts'),
-    MAX_CONCURRENT: '4',
-    PLAYTEST: 'on',
-  });
+  h = await createRepairHarness();
 });
 afterAll(() => h?.close());
 
-async function generate(idea: string): Promise<number> {
-  const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea, seed: 12 }) });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { jobIds: number[] }).jobIds[0]!;
-}
+const generate = (idea: string) => generateJob(h, idea, 12);
 
 const artifactText = async (jobId: number, p: string) => {
   const res = await h.api(`/api/jobs/${jobId}/artifacts/${p}`);

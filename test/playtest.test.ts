@@ -6,7 +6,7 @@ import type { JobHelpers } from 'graphile-worker';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENRES, PLAYTEST_CHECKS, type Playtest } from '../lib/artifacts.ts';
-import { getJob } from '../lib/jobs/repository.ts';
+import { getJob, setJobPlaytest } from '../lib/jobs/repository.ts';
 import { oneShotBrowser, sharedBrowser } from '../lib/playtest/browser.ts';
 import { playtestJob } from '../lib/playtest/playtest-job.ts';
 import { createPlaytestGameTask } from '../tasks/playtest-game.ts';
@@ -136,6 +136,7 @@ describeBrowser('a normal job', () => {
   });
 
   it('records "skipped: no browser" without failing the job when Chromium is missing', async () => {
+    await awaitRound(h, jobId);
     const deps = { ...h.service.taskDeps!, playtestBrowser: sharedBrowser('/nonexistent/chromium') };
     const summary = await playtestJob(deps, withClientOf(h.service.db), jobId);
     expect(summary).toMatch(/skipped, no browser/);
@@ -148,6 +149,7 @@ describeBrowser('a normal job', () => {
   });
 
   it('stops when the runner shuts down (abort signal) and records nothing, so the task is retried', async () => {
+    await awaitRound(h, jobId);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 1500);
     const before = (await jobEvents(h, jobId)).length;
@@ -160,6 +162,7 @@ describeBrowser('a normal job', () => {
   });
 
   it('retries a crashed play-test, and after the last attempt records it without failing the job', async () => {
+    await awaitRound(h, jobId);
     const crashing = {
       ...h.service.taskDeps!,
       playtestBrowser: { use: async () => Promise.reject(new Error('Target crashed')), close: async () => {} },
@@ -184,6 +187,7 @@ describeBrowser('a normal job', () => {
   });
 
   it('records an unreachable game as skipped, not as a defect to repair', async () => {
+    await awaitRound(h, jobId);
     const port = await closedPort();
     const deps = {
       ...h.service.taskDeps!,
@@ -225,6 +229,15 @@ describeBrowser('the play-test browser', () => {
     expect(used.isConnected()).toBe(false);
   });
 });
+
+/**
+ * Puts the played job back where the play-test's other paths run: a repair loop waiting on its round.
+ * A play-test acts only when its round is due (issue 12: idempotent by state), and round 1 was played above.
+ */
+async function awaitRound(h: Harness, jobId: number) {
+  const job = (await getJob(h.service.db, jobId))!;
+  await setJobPlaytest(h.service.db, jobId, job.playtest_score!, { ...job.playtest!, loop: 'repairing' });
+}
 
 describe('PLAYTEST=off', () => {
   let h: Harness;

@@ -9,6 +9,7 @@ import { failJob, markJobRunning } from '../lib/jobs/lifecycle.ts';
 import { finishPhaseRun, listPhaseRuns, startPhaseRun } from '../lib/jobs/phase-runs.ts';
 import { createJob, getJob, listJobs, setJobPlaytest } from '../lib/jobs/repository.ts';
 import { getJobDetail } from '../lib/jobs/views.ts';
+import { archiveUrl } from '../functions/archive.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 let h: Harness;
@@ -67,6 +68,7 @@ async function previousJobView(id: number) {
     JSON.stringify({
       job: {
         ...jobView(job),
+        archiveUrl: archiveUrl({ config: { ...h.config, PORT: h.service.port } }, job.id),
         phases: phases.map(phaseRunView),
         artifacts: artifacts.map((a) => ({ path: a.path, size: a.size, sha256: a.sha256 })),
         comparison,
@@ -134,7 +136,17 @@ describe('GET /api/jobs', () => {
     const res = await h.api('/api/jobs?limit=3');
     const body = (await res.json()) as { jobs: { id: number }[]; nextCursor: string };
     const rows = await listJobs(h.service.db, { limit: 3 });
-    expect(body).toEqual(JSON.parse(JSON.stringify({ jobs: rows.map(jobView), nextCursor: String(rows[2]!.id) })));
+    expect(body).toEqual(
+      JSON.parse(
+        JSON.stringify({
+          jobs: rows.map((j) => ({
+            ...jobView(j),
+            archiveUrl: archiveUrl({ config: { ...h.config, PORT: h.service.port } }, j.id),
+          })),
+          nextCursor: String(rows[2]!.id),
+        }),
+      ),
+    );
     const next = (await (await h.api(`/api/jobs?limit=3&cursor=${body.nextCursor}`)).json()) as {
       jobs: { id: number }[];
     };

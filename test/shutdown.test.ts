@@ -5,7 +5,6 @@
 // restart.
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -14,6 +13,8 @@ import { startService, type Service } from '../bin/server.ts';
 import { loadConfig } from '../lib/config.ts';
 import { createTestDatabase } from './helpers/db.ts';
 import { CRASH, startApp, startCliRunner, workerProcessesUnder } from './helpers/processes.ts';
+import { OFFLINE_SERVICE_ENV } from '../support/offline-env.ts';
+import { freePort } from '../support/free-port.ts';
 
 const AGENT = path.join(import.meta.dirname, 'fixtures', 'agents', 'paced-agent.ts');
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -118,12 +119,8 @@ it('stops phases still running at the end of the grace and returns them to the q
 it('finishes every job after a restart', { timeout: 180_000 }, async () => {
   await db.query(`update gamepocgen.jobs set idea = 'finish now' where id = any($1)`, [releasedIds]);
   const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
+    ...OFFLINE_SERVICE_ENV,
     DATA_DIR: dataDir,
-    RUNTIME: 'local',
-    AGENT: 'builtin',
-    DEPLOY: 'local',
     PLAYTEST: 'off',
     AGENT_MODULE: AGENT,
     MAX_CONCURRENT: '5',
@@ -207,14 +204,3 @@ it('with the embedded Postgres: stops it last, no crash trace', { timeout: 120_0
     await rm(embeddedDir, { recursive: true, force: true });
   }
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}

@@ -21,22 +21,15 @@ async function addJobAndWait(task: string, payload: Record<string, unknown>, pri
     [task, JSON.stringify(payload), priority],
   );
   const id = rows[0]!.id;
-  await new Promise<void>((resolve) => {
-    const onComplete = ({ job }: { job: { id: string } }) => {
-      if (String(job.id) !== String(id)) return;
-      h.service.runner!.events.off('job:complete', onComplete);
-      resolve();
-    };
-    h.service.runner!.events.on('job:complete', onComplete);
-  });
-  // The runner writes the outcome right after the event: read it once the row is unlocked.
+  // Polls the row rather than waiting for the runner's event: a no-op step can finish
+  // before a listener added after add_job returns would be attached.
   for (;;) {
     const r = await h.service.db.query(
       'select attempts, max_attempts, last_error, locked_by from graphile_worker._private_jobs where id = $1',
       [id],
     );
     if (!r.rows[0]) return { attempts: 1, max_attempts: 1, last_error: null as string | null, done: true };
-    if (!r.rows[0].locked_by) return { ...r.rows[0], done: false };
+    if (!r.rows[0].locked_by && r.rows[0].attempts > 0) return { ...r.rows[0], done: false };
     await new Promise((res) => setTimeout(res, 20));
   }
 }

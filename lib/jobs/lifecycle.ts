@@ -20,7 +20,12 @@
 //      │                   ▼                                   ▼
 //      └─────────────► recycled                             removed
 //
-// FINISHED_STATUSES (failed, recycled, removed): nothing more happens to the job.
+//   POST /api/jobs/:id/cancel (markCancelled): queued / running / deploying → cancelled
+//   POST /api/jobs/:id/retry (markRetried): failed / cancelled → queued (resumes from its phase)
+//   POST /api/jobs/:id/deploy ("put on a slot"): recycled → deploying → deployed (lib/studio/)
+//
+// FINISHED_STATUSES (failed, recycled, removed, cancelled): nothing more happens to the job
+// unless a person asks (retry, put on a slot).
 // `deployed` is where a good job rests: it has its outcome (a playable game) but
 // is not finished — a play-test, the repair, a recycle or a removal may follow.
 // Whether its chain has settled is the `done` event (lib/task-deps.ts).
@@ -33,11 +38,20 @@
 import type { PhaseNumber } from '../artifacts.ts';
 import type { Queryable } from '../db.ts';
 
-export const JOB_STATUSES = ['queued', 'running', 'deploying', 'deployed', 'failed', 'recycled', 'removed'] as const;
+export const JOB_STATUSES = [
+  'queued',
+  'running',
+  'deploying',
+  'deployed',
+  'failed',
+  'recycled',
+  'removed',
+  'cancelled',
+] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** Statuses nothing follows: the job's chain has ended for good. */
-export const FINISHED_STATUSES: readonly JobStatus[] = ['failed', 'recycled', 'removed'];
+export const FINISHED_STATUSES: readonly JobStatus[] = ['failed', 'recycled', 'removed', 'cancelled'];
 export const isFinished = (status: JobStatus | string): boolean => FINISHED_STATUSES.includes(status as JobStatus);
 /** The job has its outcome: a playable game, or finished without one (what the CLI and tests wait for). */
 export const OUTCOME_STATUSES: readonly JobStatus[] = ['deployed', ...FINISHED_STATUSES];
@@ -67,7 +81,11 @@ export type EventKind =
   | 'assistant'
   | 'tool'
   | 'usage'
-  | 'agent_error';
+  | 'agent_error'
+  /** Cancel requested (lib/studio/cancel.ts): runners kill that job's worker. data {removedSteps}. */
+  | 'cancel'
+  /** A player's feedback was received, kept, rolled back or failed: data {feedbackId, status, score?}. */
+  | 'feedback';
 /**
  * Not rows: `end` is the last SSE message of a followed job's logs (it finished,
  * or it is deployed and settled); `reconnected` is an in-process EventHub
@@ -147,7 +165,7 @@ export async function markRemoved(db: Queryable, jobId: number): Promise<void> {
 export async function failJob(db: Queryable, jobId: number, reason: string): Promise<void> {
   await db.query(
     `update gamepocgen.jobs set status = 'failed', error = $2, updated_at = now(), finished_at = now()
-      where id = $1 and status not in ('failed', 'removed')`,
+      where id = $1 and status not in ('failed', 'removed', 'cancelled')`,
     [jobId, reason.slice(0, 4000)],
   );
 }
@@ -158,5 +176,22 @@ export async function failComparisonSiblings(db: Queryable, leadId: number, reas
     `update gamepocgen.jobs set status = 'failed', error = $2, updated_at = now(), finished_at = now()
       where compare_group = $1 and id <> $1 and status = 'queued'`,
     [leadId, `the shared phase 1 (job ${leadId}) failed: ${reason}`.slice(0, 4000)],
+  );
+}
+
+/** Cancelled by request (lib/studio/cancel.ts, with its slot released in the same transaction). */
+export async function markCancelled(db: Queryable, jobId: number): Promise<void> {
+  await db.query(
+    `update gamepocgen.jobs set status = 'cancelled', error = 'cancelled by request', slot = null, url = null,
+       finished_at = now(), updated_at = now() where id = $1`,
+    [jobId],
+  );
+}
+
+/** failed / cancelled → queued: a retry resumes from the job's phase (lib/studio/retry.ts). */
+export async function markRetried(db: Queryable, jobId: number): Promise<void> {
+  await db.query(
+    `update gamepocgen.jobs set status = 'queued', error = null, finished_at = null, updated_at = now() where id = $1`,
+    [jobId],
   );
 }

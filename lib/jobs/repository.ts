@@ -10,6 +10,8 @@ export interface JobRow {
   id: number;
   idea: string | null;
   genre: string | null;
+  /** The genre the idea phase chose (migrations/007_studio.sql); `genre` is what was asked for. */
+  game_genre: string | null;
   seed: number;
   status: JobStatus;
   phase: number;
@@ -86,15 +88,20 @@ export async function getJobForPhase(
 
 export async function listJobs(
   db: Queryable,
-  q: { status?: JobStatus; limit: number; before?: number },
+  q: { status?: JobStatus; genre?: string; limit: number; before?: number },
 ): Promise<JobRow[]> {
   const { rows } = await db.query<JobRow>(
     `select * from gamepocgen.jobs
-      where ($1::text is null or status = $1) and ($2::bigint is null or id < $2)
+      where ($1::text is null or status = $1) and ($2::bigint is null or id < $2) and ($4::text is null or coalesce(game_genre, genre) = $4)
       order by id desc limit $3`,
-    [q.status ?? null, q.before ?? null, q.limit],
+    [q.status ?? null, q.before ?? null, q.limit, q.genre ?? null],
   );
   return rows;
+}
+
+/** The genre the idea phase chose, for the gallery's filter and cards. */
+export async function setGameGenre(db: Queryable, jobId: number, genre: string | null): Promise<void> {
+  if (genre) await db.query('update gamepocgen.jobs set game_genre = $2 where id = $1', [jobId, genre]);
 }
 
 /** Whether the job's newest event is `done` (see lib/task-deps.ts defineJobTask). */

@@ -38,6 +38,7 @@ export async function playtestJob(
 ): Promise<string> {
   const job = await withClient((c) => getJob(c, jobId));
   if (!job) throw new MissingJobError(jobId);
+  // A skipped play-test says nothing about the game: a player's change waiting on it is kept.
   const note = (message: string, data: Record<string, unknown> | null = null) =>
     withClient((c) => addEvent(c, { jobId, kind: 'playtest', message, data }, deps.secrets));
   // Says nothing about the game; a repair loop waiting on this round ends without it.

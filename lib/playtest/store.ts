@@ -8,6 +8,7 @@ import { inTransaction, type DbClient } from '../db.ts';
 import { addEvent } from '../events.ts';
 import { chainNext } from '../jobs/chain.ts';
 import { endRepairLoop, getJob, setJobPlaytest } from '../jobs/repository.ts';
+import { settleFeedback } from '../studio/feedback.ts';
 import { decideRound, describeStop, type RoundResult } from './rounds.ts';
 import { aliasRound, archiveVersion, restoreVersion, roundFiles } from './versions.ts';
 
@@ -92,6 +93,12 @@ export async function recordPlaytest(
     rounds,
   };
   await addEvent(tx, { jobId, kind: 'playtest', message, data }, deps.secrets);
+  // A player's change (lib/studio/feedback.ts) is judged by this round.
+  await settleFeedback(tx, jobId, {
+    score: p.score,
+    rolledBack: decision.rolledBack,
+    servedScore: servedBefore?.score ?? null,
+  });
 
   if (decision.rolledBack) await restoreVersion(tx, jobId, served.round);
   const next = decision.rolledBack
@@ -138,5 +145,6 @@ export async function recordPlaytestSkipped(
   await inTransaction(db, async (tx) => {
     await addEvent(tx, { jobId, kind: 'playtest', message, data }, secrets);
     await endRepairLoop(tx, jobId, 'playtest-skipped');
+    await settleFeedback(tx, jobId, null); // a player's change waiting on it is kept as it is
   });
 }

@@ -46,6 +46,10 @@ export const enqueuePhase = (db: Queryable, jobId: number, phase: PhaseNumber) =
 export const enqueueDeploy = (db: Queryable, jobId: number) =>
   enqueue(db, 'deploy-game', { jobId }, jobKeys.deploy(jobId), { priority: PRIORITY.deploy });
 
+/** Deploys the job's current dist/ even when no newer build exists (a restored version, "put on a slot"). */
+export const enqueueForcedDeploy = (db: Queryable, jobId: number) =>
+  enqueue(db, 'deploy-game', { jobId, force: true }, jobKeys.deploy(jobId));
+
 /** Repair k of a job's repair loop (lib/playtest/store.ts): its own key, so each repair is a new step. */
 export const enqueueRepair = (db: Queryable, jobId: number, repair: number) =>
   enqueue(db, 'run-phase', { jobId, phase: 5, repair }, jobKeys.repair(jobId, repair), { priority: PRIORITY.phase[5] });

@@ -75,3 +75,16 @@ export async function releaseStrandedJobs(db: Queryable, workerIds: string[], ac
 export async function exhaustAttempts(db: Queryable, queueJobId: string): Promise<void> {
   await db.query('update graphile_worker._private_jobs set max_attempts = attempts where id = $1', [queueJobId]);
 }
+
+/**
+ * Removes a job's queued steps (lib/studio/cancel.ts, retry.ts): graphile_worker.remove_job deletes
+ * a waiting step and, for one a runner holds, clears its key and its retries (the runner's abort
+ * stops the work itself). Returns how many steps there were.
+ */
+export async function removePendingSteps(db: Queryable, jobId: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'select count(graphile_worker.remove_job(key))::int n from graphile_worker.jobs where key like $1',
+    [jobKeys.anyStepOf(jobId)],
+  );
+  return rows[0]!.n;
+}

@@ -12,8 +12,14 @@ export const RunPhasePayload = z.object({
 });
 export type RunPhasePayload = z.infer<typeof RunPhasePayload>;
 export const JobIdPayload = z.object({ jobId: z.number().int().positive() });
-/** With `rollbackTo`, republishes an earlier play-tested version (already judged, so no play-test follows). */
-export const DeployPayload = JobIdPayload.extend({ rollbackTo: z.number().int().min(1).max(20).optional() });
+/**
+ * With `rollbackTo`, republishes an earlier play-tested version (already judged, so no play-test follows);
+ * with `force` (a restored version, lib/studio/), deploys dist/ even when no newer build exists.
+ */
+export const DeployPayload = JobIdPayload.extend({
+  rollbackTo: z.number().int().min(1).max(20).optional(),
+  force: z.boolean().optional(),
+});
 export const RemoveGamePayload = z.object({ jobId: z.number().int().positive(), slot: z.number().int().min(0) });
 
 export const TASKS = {

@@ -24,7 +24,7 @@ import {
 } from '../docker/worker-spec.ts';
 import { contractEnv, SECRETS_FLAG, secretsLine, secretValues, splitSecretEnv } from '../worker-protocol/env.ts';
 import { parseWorkerLine } from '../worker-protocol/lines.ts';
-import type { PhaseRunOutcome, PhaseRunRequest, Runtime } from './types.ts';
+import { CANCELLED_ERROR, type PhaseRunOutcome, type PhaseRunRequest, type Runtime } from './types.ts';
 
 export interface DockerRuntimeOptions {
   /** A dockerode instance, or a socket path; default: dockerode's default (DOCKER_HOST or /var/run/docker.sock). */
@@ -201,6 +201,14 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
         duplex.end(secretsLine(stdinSecrets));
       }
       let timedOut = false;
+      // The job was cancelled (lib/studio/cancel-watch.ts): the container goes now.
+      let cancelled = false;
+      const onCancel = () => {
+        cancelled = true;
+        void tolerateGone(() => container.kill()).catch(() => {});
+      };
+      if (request.cancelSignal?.aborted) onCancel();
+      else request.cancelSignal?.addEventListener('abort', onCancel, { once: true });
       timer = setTimeout(
         () => {
           timedOut = true;
@@ -222,13 +230,16 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
       }
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
-      const status: PhaseRunOutcome['status'] = timedOut
-        ? 'timeout'
-        : exitCode === 0
-          ? 'completed'
-          : exitCode === 124
-            ? 'timeout'
-            : 'failed';
+      request.cancelSignal?.removeEventListener('abort', onCancel);
+      const status: PhaseRunOutcome['status'] = cancelled
+        ? 'failed'
+        : timedOut
+          ? 'timeout'
+          : exitCode === 0
+            ? 'completed'
+            : exitCode === 124
+              ? 'timeout'
+              : 'failed';
       // The attach stream ends right after exit (don't hang on a daemon that forgets to close it);
       // a failure may be an OOM kill, which only inspect tells.
       const [, state] = await Promise.all([
@@ -241,7 +252,8 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
           : null,
       ]);
       let error: string | null = null;
-      if (timedOut)
+      if (cancelled) error = CANCELLED_ERROR;
+      else if (timedOut)
         error = `phase ${request.phase} exceeded its ${request.timeoutSeconds}s timeout; the container was killed`;
       else if (waitError) error = waitError;
       else if (status !== 'completed') {

@@ -10,7 +10,7 @@ import { childEnv } from '../child-env.ts';
 import { ROOT_DIR } from '../config.ts';
 import { contractEnv, EXIT, SECRETS_FLAG, secretsLine, secretValues, splitSecretEnv } from '../worker-protocol/env.ts';
 import { lineSink, parseWorkerLine, type StreamName } from '../worker-protocol/lines.ts';
-import type { PhaseRunOutcome, PhaseRunRequest, Runtime } from './types.ts';
+import { CANCELLED_ERROR, type PhaseRunOutcome, type PhaseRunRequest, type Runtime } from './types.ts';
 
 const ENTRYPOINT = path.join(ROOT_DIR, 'worker', 'entrypoint.ts');
 const COMPILE_CACHE_DIR = path.join(os.tmpdir(), 'gamepocgen-compile-cache');
@@ -71,9 +71,17 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
       },
       req.timeoutSeconds * 1000 + KILL_GRACE_MS,
     );
+    // The job was cancelled (lib/studio/cancel-watch.ts): the worker and anything it started go now.
+    let cancelled = false;
+    const onCancel = () => {
+      cancelled = true;
+      killGroup(child.pid);
+    };
+    if (req.cancelSignal?.aborted) onCancel();
+    else req.cancelSignal?.addEventListener('abort', onCancel, { once: true });
     child.on('error', (e) => {
       clearTimeout(killer);
-      req.signal?.removeEventListener('abort', onAbort);
+      req.cancelSignal?.removeEventListener('abort', onCancel);
       resolve({
         status: 'failed',
         exitCode: null,
@@ -83,9 +91,11 @@ function runChild(nodeBinary: string, agent: string, req: PhaseRunRequest): Prom
     });
     child.on('close', (code, signal) => {
       clearTimeout(killer);
-      req.signal?.removeEventListener('abort', onAbort);
+      req.cancelSignal?.removeEventListener('abort', onCancel);
       const durationMs = performance.now() - started;
-      if (timedOut || code === EXIT.timeout) {
+      if (cancelled) {
+        resolve({ status: 'failed', exitCode: code, error: CANCELLED_ERROR, durationMs });
+      } else if (timedOut || code === EXIT.timeout) {
         resolve({
           status: 'timeout',
           exitCode: code,

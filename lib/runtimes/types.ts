@@ -17,7 +17,12 @@ export interface PhaseRunRequest {
   onLine(line: WorkerLine): void;
   /** Aborted when the runner stops past its shutdown grace: the worker is killed and the phase ends `failed`. */
   signal?: AbortSignal;
+  /** Aborted when the job is cancelled: the runtime kills the worker and reports `failed` with CANCELLED_ERROR. */
+  cancelSignal?: AbortSignal;
 }
+
+/** The outcome's error when the phase was stopped because its job was cancelled. */
+export const CANCELLED_ERROR = 'cancelled by request: the worker was stopped';
 
 export interface PhaseRunOutcome {
   /** `timeout` when the runtime killed the worker; otherwise what the exit code says. */

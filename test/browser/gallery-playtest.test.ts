@@ -33,21 +33,19 @@ itWithBrowser('marks each game passed or failed beside its score, with the reaso
   const page = await browser.newPage();
   await page.goto(`${h.service.url}/`);
   const card = async (id: number) => {
-    const { rows } = await h.service.db.query<{ title: string }>('select title from gamepocgen.jobs where id = $1', [
-      id,
-    ]);
-    const li = page.locator('#games li', { hasText: rows[0]!.title });
+    const li = page.locator(`.card[data-job="${id}"]`);
     await li.waitFor();
     return li;
   };
   const passed = await card(ids[0]!);
-  expect(await passed.locator('.muted').textContent()).toMatch(/play-test 95\/100 ✓ passed$/);
+  expect(await passed.locator('.playtest').textContent()).toBe('✓ passed 95/100');
   const failed = await card(ids[1]!);
-  expect(await failed.locator('.muted').textContent()).toMatch(/play-test 35\/100 ✗ failed$/);
+  expect(await failed.locator('.playtest').textContent()).toBe('✗ failed 35/100');
   expect(await failed.locator('.playtest').getAttribute('title')).toBe(`the canvas is blank ${HOSTILE}`);
-  expect(await failed.locator('img').count()).toBe(0);
+  expect(await failed.locator('img:not(.thumb)').count()).toBe(0);
   expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
   const repairing = await card(ids[2]!);
-  expect(await repairing.locator('.muted').textContent()).toMatch(/40\/100 ✗ failed · repairing after round 1$/);
+  expect(await repairing.locator('.playtest').textContent()).toBe('✗ failed 40/100');
+  expect(await repairing.locator('.repairing').textContent()).toBe('repairing after round 1');
   await page.close();
 });

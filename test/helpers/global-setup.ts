@@ -2,12 +2,12 @@
 // server in a temp dir; on it, one migrated template database that each test file clones
 // into a database of its own (test/helpers/db.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../lib/embedded-postgres.ts';
 import { createTemplateDatabase } from './db.ts';
+import { freePort } from '../../support/free-port.ts';
 
 export default async function setup(project: TestProject) {
   if (process.env.DATABASE_URL) {
@@ -25,15 +25,4 @@ export default async function setup(project: TestProject) {
     await pg.stop();
     await rm(dir, { recursive: true, force: true });
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }

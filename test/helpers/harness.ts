@@ -10,6 +10,7 @@ import { EventHub } from '../../lib/events.ts';
 import { OUTCOME_STATUSES } from '../../lib/jobs/lifecycle.ts';
 import { getJob, type JobRow } from '../../lib/jobs/repository.ts';
 import { createTestDatabase } from './db.ts';
+import { OFFLINE_SERVICE_ENV } from '../../support/offline-env.ts';
 
 export interface Harness {
   service: Service;
@@ -32,12 +33,8 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-test-'));
   // Play-testing launches Chromium after every deploy: only the suites about it turn it on.
   const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
+    ...OFFLINE_SERVICE_ENV,
     DATA_DIR: dataDir,
-    RUNTIME: 'local',
-    AGENT: 'builtin',
-    DEPLOY: 'local',
     PLAYTEST: 'off',
     DATABASE_URL: database.url,
     ...env,
