@@ -9,7 +9,8 @@ import { loadArtifacts } from './artifact-store.ts';
 import { inTransaction, type WithClient } from './db.ts';
 import type { Deployer } from './deployers/types.ts';
 import { addEvent } from './events.ts';
-import { lockSlotFor, recordSlotCheck, servedSlots } from './slots.ts';
+import { servedSlots } from './jobs/repository.ts';
+import { lockSlotFor, recordSlotCheck } from './slots.ts';
 import { makeScratchDir, removeDir, writeTree } from './workspace.ts';
 
 export interface ReconcileDeps {
