@@ -64,38 +64,7 @@ export interface DockerRuntimeOptions {
 
 export const DEFAULT_WORKER_COMMAND = ['node', '/app/worker/entrypoint.ts'];
 
-/** The label a worker image carries for the version it was built for (Dockerfile.worker). */
-export const VERSION_LABEL = 'gamepocgen.version';
-
-/**
- * Whether the docker runtime can run phases here: the engine answers, the image exists, and it was built
- * for `version` (its gamepocgen.version label). `reason` says why, either way.
- */
-export async function dockerRuntimeCheck(
-  docker: DockerLike,
-  image: string,
-  version: string,
-): Promise<{ code: 'ok' | 'no_engine' | 'no_image' | 'wrong_version'; reason: string }> {
-  const client = toDocker(docker);
-  if (!(await engineAnswers(client)))
-    return {
-      code: 'no_engine',
-      reason: `the Docker engine does not answer (${process.env.DOCKER_HOST ?? '/var/run/docker.sock'})`,
-    };
-  const info = await withTimeout(client.getImage(image).inspect(), 5000, 'docker image inspect').catch(() => null);
-  if (!info)
-    return {
-      code: 'no_image',
-      reason: `image ${image} does not exist (docker build -f Dockerfile.worker -t ${image} .)`,
-    };
-  const built = info.Config?.Labels?.[VERSION_LABEL];
-  if (built !== version)
-    return {
-      code: 'wrong_version',
-      reason: `image ${image} was built for ${built ? `version ${built}` : 'no version (no gamepocgen.version label)'}, not ${version}; rebuild it`,
-    };
-  return { code: 'ok', reason: `the engine answers and image ${image} was built for version ${version}` };
-}
+export { dockerRuntimeCheck, VERSION_LABEL } from '../docker/client.ts';
 
 /** RUNTIME=auto: true when the engine answers and the worker image exists locally. */
 export async function dockerAvailable(docker: DockerLike, image: string): Promise<boolean> {
