@@ -21,6 +21,7 @@ import { createHealthRoutes } from './health.ts';
 import { createHostPolicy } from './hosts.ts';
 import { createJobActionRoutes } from './job-actions.ts';
 import { createJobRoutes } from './jobs.ts';
+import { createLessonRoutes } from './lessons.ts';
 import { closeUnreadBodies, mutationRateLimit, streamingBodyLimit } from './limits.ts';
 import { createMetricsRoutes } from './metrics.ts';
 import { createOpenApiRoutes } from './openapi.ts';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/jobs', createJobActionRoutes(deps));
   app.route('/api/games', createGameRoutes(deps));
   app.route('/api/stats', createStatsRoutes(deps));
+  app.route('/api/lessons', createLessonRoutes(deps));
   app.route('/api/events', createEventRoutes(deps));
   app.route('/health', createHealthRoutes(deps));
   app.route('/metrics', createMetricsRoutes(deps));

@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { GenerateRequest } from '../lib/generate.ts';
+import { LessonUpdate, LessonView, LessonsQuery } from '../lib/lessons/schema.ts';
 import { FeedbackRequest } from '../lib/studio/feedback.ts';
 import { EventsQuery } from './events.ts';
 import { ListQuery, LogsQuery } from './jobs.ts';
@@ -59,6 +60,8 @@ export function openApiDocument(serverUrl?: string) {
         Error: ErrorBody,
         GenerateRequest: schema(GenerateRequest),
         FeedbackRequest: schema(FeedbackRequest),
+        Lesson: schema(LessonView),
+        LessonUpdate: schema(LessonUpdate),
       },
     },
     paths: {
@@ -151,6 +154,7 @@ export function openApiDocument(serverUrl?: string) {
           responses: ok('a game file', { 'text/html': { schema: { type: 'string' } } }),
         },
       },
+      ...lessonPaths,
       ...pagePaths,
     },
   };
@@ -186,6 +190,42 @@ const studioPaths = {
   },
   '/api/jobs/{id}/versions/{label}/restore': action('deploy a stored version again', 202, [label]),
   '/api/jobs/{id}/deploy': action('put an archived game on a slot again', 202),
+};
+
+const lessonId = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const lessonBody = json({ type: 'object', properties: { lesson: { $ref: '#/components/schemas/Lesson' } } });
+
+/** Lessons from earlier games (functions/lessons.ts). */
+const lessonPaths = {
+  '/api/lessons': {
+    get: {
+      summary: 'lessons distilled from play-tests, most seen first',
+      parameters: queryParams(LessonsQuery),
+      responses: ok(
+        'lessons',
+        json({
+          type: 'object',
+          properties: { lessons: { type: 'array', items: { $ref: '#/components/schemas/Lesson' } } },
+        }),
+      ),
+    },
+  },
+  '/api/lessons/{id}': {
+    get: { summary: 'one lesson', parameters: [lessonId], responses: ok('the lesson', lessonBody) },
+    patch: {
+      summary: "rewrite a lesson's text (it keeps its count and keeps counting the same failure)",
+      security: [{ bearer: [] }],
+      parameters: [lessonId],
+      requestBody: { required: true, content: json({ $ref: '#/components/schemas/LessonUpdate' }) },
+      responses: ok('the edited lesson', lessonBody),
+    },
+    delete: {
+      summary: 'delete a lesson (send content-type: application/json)',
+      security: [{ bearer: [] }],
+      parameters: [lessonId],
+      responses: ok('deleted', anyJson),
+    },
+  },
 };
 
 const html = (description: string) => ok(description, { 'text/html': { schema: { type: 'string' } } });

@@ -161,6 +161,8 @@ export const JobInput = z.object({
     .max(2 ** 31 - 1),
   existingTitles: z.array(z.string()).max(200).default([]),
   feedback: z.string().max(10_000).nullable().default(null),
+  /** Build and repair: lessons from earlier games of the same kit or genre (lib/lessons/), untrusted data. */
+  lessons: z.array(z.string().max(600)).max(20).optional(),
 });
 export type JobInput = z.infer<typeof JobInput>;
 

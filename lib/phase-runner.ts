@@ -17,6 +17,7 @@ import { failComparisonSiblings, failJob, markIdeaDone, startPhase } from './job
 import { finishPhaseRun } from './jobs/phase-runs.ts';
 import { addJobUsage, getJob, getJobForPhase, recentTitles, setGameGenre, type JobRow } from './jobs/repository.ts';
 import { validatePhaseOutputs } from './phase-outputs.ts';
+import { lessonsForJob } from './lessons/job-lessons.ts';
 import { CANCELLED_ERROR } from './runtimes/types.ts';
 import { repairInput } from './studio/feedback.ts';
 import { activeFeedback, failActiveFeedback } from './studio/feedback-store.ts';
@@ -382,6 +383,8 @@ async function buildInput(
   // The repair works from the play-test's defect report (and playtest.json, materialised with the other artifacts).
   // A player's feedback (lib/studio/feedback.ts) comes first when the repair was started by one.
   const feedback = phase === REPAIR_PHASE ? await withClient((c) => repairInput(c, job.id)) : null;
+  // Build and repair learn from earlier games of the same kit (lib/lessons/).
+  const lessons = writesDist(phase) ? await withClient((c) => lessonsForJob(c, job.id)) : undefined;
   const parsed = JobInput.safeParse({
     jobId: job.id,
     idea: job.idea,
@@ -389,6 +392,7 @@ async function buildInput(
     seed: job.seed,
     existingTitles,
     feedback,
+    lessons,
   });
   if (!parsed.success) return { error: `job input is invalid: ${describeZodError(parsed.error)}` };
   return { value: parsed.data };

@@ -90,6 +90,8 @@ const route = fc
       '/api/games',
       '/api/games/{id}',
       '/api/stats',
+      '/api/lessons',
+      '/api/lessons/{id}',
       '/api/events',
       '/api/{tail}',
       '/health',
@@ -106,7 +108,7 @@ const query = fc.option(
   fc
     .array(
       fc.tuple(
-        fc.constantFrom('limit', 'status', 'cursor', 'after', 'follow', 'access_token', 'x'),
+        fc.constantFrom('limit', 'status', 'cursor', 'after', 'follow', 'access_token', 'kit', 'x'),
         fc.oneof(fc.constantFrom('0', '-1', '1', '5000', 'true', 'queued', 'bogus', '%zz', '%00', ''), segment),
       ),
       { maxLength: 3 },

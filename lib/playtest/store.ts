@@ -8,6 +8,7 @@ import { inTransaction, type DbClient } from '../db.ts';
 import { addEvent } from '../events.ts';
 import { chainNext } from '../jobs/chain.ts';
 import { endRepairLoop, getJob, setJobPlaytest } from '../jobs/repository.ts';
+import { learnFromJob } from '../lessons/job-lessons.ts';
 import { settleFeedback } from '../studio/feedback.ts';
 import { decideRound, describeStop, type RoundResult } from './rounds.ts';
 import { aliasRound, archiveVersion, restoreVersion, roundFiles } from './versions.ts';
@@ -107,6 +108,8 @@ export async function recordPlaytest(
       ? { repair: decision.next.repair }
       : null;
   await chainNext(tx, jobId, { after: 'playtest-game', round: p.round, next });
+  // The loop has settled: what failed and what fixed it become lessons for later games (lib/lessons/).
+  if (loop !== 'repairing') await learnFromJob(tx, jobId, loop, deps.secrets);
   if (decision.rolledBack) return 'rolled-back';
   return 'repair' in decision.next ? 'repair-queued' : decision.next.stop;
 }
@@ -121,6 +124,7 @@ export async function recordRepairFailed(
 ): Promise<void> {
   const round = parseSummary((await getJob(tx, jobId))?.playtest)?.round;
   await endRepairLoop(tx, jobId, 'repair-failed');
+  await learnFromJob(tx, jobId, 'repair-failed', secrets);
   await addEvent(
     tx,
     {

@@ -6,14 +6,15 @@
 // The CLI talks to the endpoint through a key proxy in this process
 // (key-proxy.ts), so the key never reaches the CLI or anything it starts.
 import { rmSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { phaseName } from '../../artifacts.ts';
 import { DEFAULT_BUDGETS } from '../../budgets.ts';
-import { BUILD_PHASE, REPAIR_PHASE } from '../../phases.ts';
-import { renderCorrectivePrompt, renderPhasePrompt, type PromptContext } from '../../prompts.ts';
+import { BUILD_PHASE } from '../../phases.ts';
+import { renderCorrectivePrompt, renderPhasePrompt } from '../../prompts.ts';
 import { redact } from '../../redact.ts';
 import type { Agent, AgentContext, AgentResult, Usage } from '../types.ts';
+import { agentPromptContext } from '../prompt-context.ts';
 import { writeStarter } from '../starter.ts';
 import { runCli } from './cli.ts';
 import { resolveClaudeSettings, type ClaudeSettings } from './config.ts';
@@ -54,18 +55,10 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
     }
   };
   process.once('exit', removeHomeSync);
-  const promptCtx: PromptContext = {
-    phase: ctx.phase,
-    workspaceDir: ctx.workspaceDir,
-    frameworkDir: ctx.frameworkDir,
-    promptsDir: ctx.promptsDir,
-    input: ctx.input,
-    playtest: ctx.phase === REPAIR_PHASE ? await readPlaytest(ctx.workspaceDir) : undefined,
-    budget: {
-      turns: settings.maxTurns,
-      seconds: Number(ctx.env.TIMEOUT_SECONDS) || DEFAULT_BUDGETS[ctx.phase].seconds,
-    },
-  };
+  const promptCtx = await agentPromptContext(ctx, {
+    turns: settings.maxTurns,
+    seconds: Number(ctx.env.TIMEOUT_SECONDS) || DEFAULT_BUDGETS[ctx.phase].seconds,
+  });
   let usage: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   // One proxy (and token) per phase, closed in the finally below (an abort ends runCli, so it unwinds there too).
   const proxy = await startKeyProxy({
@@ -248,19 +241,6 @@ async function fallbackBuild(
   const { builtinAgent } = await import('../builtin/index.ts');
   const result = await builtinAgent.runPhase(ctx);
   return { usage: addUsage(usage, result.usage ?? {}) };
-}
-
-async function readPlaytest(workspaceDir: string): Promise<unknown> {
-  try {
-    const text = await readFile(path.join(workspaceDir, 'playtest.json'), 'utf8');
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  } catch {
-    return null;
-  }
 }
 
 /** A secret as it may appear in text: raw, and JSON-escaped (inside serialized events). */
