@@ -1,5 +1,5 @@
 // Which installation this process belongs to: INSTANCE_ID, else the id stored in its
-// database (migrations/009_instance.sql), so every runner on one database agrees on it
+// database (migrations/012_instance.sql), so every runner on one database agrees on it
 // without configuration and two installations on one Docker engine never share one.
 import pg from 'pg';
 import type { Queryable } from './db.ts';
