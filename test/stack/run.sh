@@ -19,6 +19,9 @@ say() { echo "[stack +$(($(date +%s) - T0))s] $*"; }
 fail() { say "FAIL: $*"; dc ps || true; dc logs --tail=40 worker api || true; exit 1; }
 
 if docker compose version >/dev/null 2>&1; then DC=(docker compose); else DC=(docker-compose); fi
+# On a vfs engine creating a 1.1 GB app container takes minutes: compose's default 60 s HTTP
+# timeout gives up while the engine goes on creating it (left behind as "Created").
+export COMPOSE_HTTP_TIMEOUT="${COMPOSE_HTTP_TIMEOUT:-900}" DOCKER_CLIENT_TIMEOUT="${DOCKER_CLIENT_TIMEOUT:-900}"
 dc() { "${DC[@]}" --project-directory "$ROOT" --env-file "$WORK/.env" -p "$PROJECT" -f "$ROOT/docker-compose.yml" -f "$ROOT/test/stack/no-traefik.yml" "$@"; }
 
 # 1. Images.
@@ -50,6 +53,8 @@ teardown() {
   [ -n "${STACK_KEEP:-}" ] && { say "STACK_KEEP: left running (project $PROJECT, env $WORK/.env)"; return; }
   dc exec -T worker node bin/gamepocgen.ts down-containers || true
   dc down -v --remove-orphans || true
+  # A create compose gave up on can still finish in the engine afterwards: remove what is left.
+  docker ps -aq --filter "label=com.docker.compose.project=$PROJECT" | xargs -r docker rm -f >/dev/null || true
 }
 trap 'teardown' EXIT
 
@@ -75,7 +80,7 @@ generate() { api -X POST -H 'content-type: application/json' -d "{\"idea\":\"$1\
 
 # 3. Up, every service healthy.
 say "compose up (project $PROJECT, no Traefik)"
-dc up -d
+dc up -d || fail "compose up"
 wait_for 120 "api answers /health" curl -fsS "$API/health"
 wait_for 240 "every service healthy (postgres, api, worker, gallery)" all_healthy
 
