@@ -49,9 +49,11 @@ sed -e "s/^API_TOKEN=.*/API_TOKEN=$TOKEN/" -e "s/^POSTGRES_PASSWORD=.*/POSTGRES_
   "$ROOT/.env.example" > "$WORK/.env"
 printf 'STACK_APP_IMAGE=%s\nSTACK_API_PORT=%s\n' "$APP_IMAGE" "$API_PORT" >> "$WORK/.env"
 
+# The worker restores removed slot containers (that is its job): stop it first, then remove them.
+down_containers() { dc stop worker && dc run --rm --no-deps -T worker node bin/gamepocgen.ts down-containers; }
 teardown() {
   [ -n "${STACK_KEEP:-}" ] && { say "STACK_KEEP: left running (project $PROJECT, env $WORK/.env)"; return; }
-  dc exec -T worker node bin/gamepocgen.ts down-containers || true
+  down_containers || true
   dc down -v --remove-orphans || true
   # A create compose gave up on can still finish in the engine afterwards: remove what is left.
   docker ps -aq --filter "label=com.docker.compose.project=$PROJECT" | xargs -r docker rm -f >/dev/null || true
@@ -97,8 +99,9 @@ wait_for 90 "job $J1's slot container recreated and serving" serves "$J1"
 # 6. A phase container killed mid-phase: the phase is retried and the job deployed.
 J2=$(generate "a cozy fishing roguelite"); say "job $J2 queued"
 phase_container() { docker ps -q --filter label=gamepocgen.role=worker --filter "label=gamepocgen.job=$J2" | head -1; }
-wait_for 300 "a phase container of job $J2 running" phase_container
-docker kill "$(phase_container)" >/dev/null; say "killed job $J2's phase container"
+# (a phase may end between finding its container and killing it: try the next one until a kill lands)
+kill_phase() { local c; c=$(phase_container) && [ -n "$c" ] && docker kill "$c"; }
+wait_for 300 "a phase container of job $J2 killed mid-phase" kill_phase
 wait_for 600 "job $J2 deployed after the retry" deployed "$J2"
 api "$API/api/jobs/$J2/logs" | grep -q 'killed from outside' || fail "job $J2's log does not record the outside kill"
 say "ok: job $J2's log records the outside kill"
@@ -117,9 +120,10 @@ wait_for 120 "job $J2 still served" serves "$J2"
 
 # 9. Teardown: this instance's containers first, then compose's own.
 trap - EXIT
-dc exec -T worker node bin/gamepocgen.ts down-containers
-dc down -v --remove-orphans
+down_containers || fail "down-containers"
+dc down -v --remove-orphans || fail "compose down"
 left=$(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT" | wc -l)
 [ "$left" = 0 ] || fail "$left compose container(s) left after down"
+docker network inspect traefik >/dev/null 2>&1 && fail "network traefik left after down"
 say "ok: torn down cleanly"
 say "PASS"
