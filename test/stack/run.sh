@@ -82,6 +82,8 @@ generate() { api -X POST -H 'content-type: application/json' -d "{\"idea\":\"$1\
 
 # 3. Up, every service healthy.
 say "compose up (project $PROJECT, no Traefik)"
+# A project left by an earlier failed run (its database volume has another password): start clean.
+dc down -v --remove-orphans >/dev/null 2>&1 || true
 dc up -d || fail "compose up"
 wait_for 120 "api answers /health" curl -fsS "$API/health"
 wait_for 240 "every service healthy (postgres, api, worker, gallery)" all_healthy
