@@ -7,6 +7,7 @@ import { migrate } from './lib/migrate.ts';
 import { presenceEvents } from './lib/runner-events.ts';
 import { slotKeeperEvents } from './lib/slot-keeper.ts';
 import { exitNaturallyAfterSignals, guardProcess } from './lib/shutdown.ts';
+import { setCliDatabaseUrl } from './lib/task-deps.ts';
 
 // graphile-worker handles SIGTERM/SIGINT itself (graceful pool shutdown); we keep a stray rejection (e.g. its
 // failJob during a Postgres restart) from ending the process, and let it exit 0 once it has released everything.
@@ -14,6 +15,8 @@ guardProcess();
 exitNaturallyAfterSignals();
 const config = loadConfig();
 const { url } = await resolveDatabase(config);
+// The tasks' cancel watcher (lib/studio/cancel-watch.ts) listens on the same database.
+setCliDatabaseUrl(url);
 // Our schema must exist before tasks run; the API process does the same at start-up.
 {
   const pool = createPool(url, 2);

@@ -16,12 +16,16 @@ const UNIT = [
   'test/docker/compose.test.ts',
   'test/scratch-reaper.test.ts',
   'test/game-config.test.ts',
+  'test/eval-report.test.ts',
   'test/budgets.test.ts',
+  'test/config.test.ts',
   'test/config-docs.test.ts',
   'test/layers/**/*.test.ts',
+  'test/event-kinds.test.ts',
   'test/lifecycle.test.ts',
   'test/playtest-rounds.test.ts',
   'test/playtest-score.test.ts',
+  'test/playtest-targets.test.ts',
   'test/unit-guard.test.ts',
 ];
 

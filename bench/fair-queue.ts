@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startService } from '../bin/server.ts';
-import { benchLogger } from './pipeline.ts';
+import { benchLogger } from './bench-db.ts';
 import { loadConfig } from '../lib/config.ts';
 import { createPool } from '../lib/db.ts';
 import { EVENTS_CHANNEL } from '../lib/events.ts';

@@ -1,126 +1,21 @@
 // Pipeline benchmarks against the real service (embedded or DATABASE_URL Postgres,
-// local runtime, builtin agent): pickup and hand-off latency vs raw graphile-worker
-// (with where our hand-off's time goes), per-game orchestration overhead, and
-// games per minute at 1 and MAX_CONCURRENT workers. graphile-worker's log goes
-// to the file benchLogger() writes, not the console.
+// local runtime, builtin agent): per-game hand-off latency (and where its time
+// goes), per-game orchestration overhead, and games per minute at 1 and
+// MAX_CONCURRENT workers. The raw graphile-worker floors they are read against
+// are bench/graphile-baseline.ts.
 import { EventEmitter } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { Logger, run, type WorkerEvents } from 'graphile-worker';
+import type { WorkerEvents } from 'graphile-worker';
 import { startService, type Service } from '../bin/server.ts';
 import { loadConfig } from '../lib/config.ts';
 import { EventHub } from '../lib/events.ts';
 import { OUTCOME_STATUSES } from '../lib/jobs/lifecycle.ts';
 import { countJobsWithStatus } from '../lib/jobs/repository.ts';
-import { percentile } from './stats.ts';
 import { OFFLINE_SERVICE_ENV } from '../support/offline-env.ts';
-
-export interface BenchDb {
-  adminUrl: string;
-  database(name: string): Promise<string>;
-}
-
-/** Creates a fresh database `name` on the server behind adminUrl and returns its URL. */
-export function benchDatabases(adminUrl: string): BenchDb {
-  return {
-    adminUrl,
-    async database(name) {
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      return url.toString();
-    },
-  };
-}
-
-let logFile: string | null = null;
-let logStream: ReturnType<typeof createWriteStream> | null = null;
-/** graphile-worker's log lines, appended to `file` (set once by the bench's entry point). */
-export function logWorkersTo(file: string): void {
-  logFile = file;
-}
-export function benchLogger(): Logger {
-  logStream ??= logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
-  return new Logger((scope) => (level, message) => {
-    logStream?.write(`${new Date().toISOString()} ${level} ${scope.label ?? ''} ${message}\n`);
-  });
-}
-
-/** Now on the wall clock in ms, to sub-millisecond precision (comparable with Postgres timestamps). */
-const epochMs = () => performance.timeOrigin + performance.now();
-
-/** Raw graphile-worker: add_job → task start for a no-op task, one job at a time. */
-export async function rawPickupLatency(databaseUrl: string, jobs = 300, concurrency = 5): Promise<number[]> {
-  const samples: number[] = [];
-  let resolveStarted: (() => void) | null = null;
-  const runner = await run({
-    connectionString: databaseUrl,
-    concurrency,
-    noHandleSignals: true,
-    taskList: {
-      noop: async (payload) => {
-        samples.push(performance.now() - (payload as { t: number }).t);
-        resolveStarted?.();
-      },
-    },
-    logger: benchLogger(),
-  });
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  for (let i = 0; i < jobs; i++) {
-    const started = new Promise<void>((r) => (resolveStarted = r));
-    await client.query(`select graphile_worker.add_job('noop', json_build_object('t', $1::float8))`, [
-      performance.now(),
-    ]);
-    await started;
-  }
-  await client.end();
-  await runner.stop();
-  return samples;
-}
-
-/**
- * Raw graphile-worker hand-off, the floor for ours: a chain of no-op tasks, each
- * queueing the next in a transaction on its own connection (as our steps do);
- * measured from just before that add_job to the next task's start.
- */
-export async function rawHandoffLatency(databaseUrl: string, steps = 300, concurrency = 5): Promise<number[]> {
-  const samples: number[] = [];
-  let resolveDone: () => void = () => {};
-  const done = new Promise<void>((r) => (resolveDone = r));
-  const runner = await run({
-    connectionString: databaseUrl,
-    concurrency,
-    noHandleSignals: true,
-    taskList: {
-      step: async (payload, helpers) => {
-        const { t, left } = payload as { t: number | null; left: number };
-        if (t !== null) samples.push(epochMs() - t);
-        if (left === 0) return resolveDone();
-        await helpers.withPgClient(async (c) => {
-          await c.query('begin');
-          await c.query(`select graphile_worker.add_job('step', json_build_object('t', $1::float8, 'left', $2::int))`, [
-            epochMs(),
-            left - 1,
-          ]);
-          await c.query('commit');
-        });
-      },
-    },
-    logger: benchLogger(),
-  });
-  await runner.addJob('step', { t: null, left: steps });
-  await done;
-  await runner.stop();
-  return samples;
-}
+import { benchLogger } from './bench-db.ts';
+import { epochMs } from './stats.ts';
 
 interface Service_ {
   service: Service;
@@ -299,9 +194,3 @@ export async function throughput(
     await s.close();
   }
 }
-
-export const summarize = (values: number[]) => ({
-  p50: percentile(values, 50),
-  p99: percentile(values, 99),
-  n: values.length,
-});

@@ -9,7 +9,7 @@ import { listGames, listJobs } from '../lib/jobs/repository.ts';
 import { chromiumAvailable } from '../support/browser.ts';
 import { galleryFirstScreen } from './gallery-first-screen.ts';
 import { loadTest, postgresPids } from './http-load.ts';
-import type { BenchDb } from './pipeline.ts';
+import type { BenchDb } from './bench-db.ts';
 import type { createReport } from './report.ts';
 import { seedJobs } from './seed.ts';
 

@@ -1,7 +1,7 @@
 // `npm run bench [section…]`: prints the performance figures, one per line, each
 // measured in this run (a figure from elsewhere is marked cited, with its
 // source); graphile-worker's log goes to bench/results/<date>.worker.log and the
-// figures to bench/results/<date>.json. Sections: pipeline, fair, reads, fps, docker.
+// figures to bench/results/<date>.json. Sections: pipeline, fair, reads, fps, gallery, docker, playtest.
 // `npm run bench -- --compare a.json b.json` prints two reports side by side.
 // Figures, never assertions: a slow machine prints slow numbers.
 import { existsSync } from 'node:fs';
@@ -10,22 +10,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT_DIR } from '../lib/config.ts';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
-import {
-  benchDatabases,
-  logWorkersTo,
-  rawHandoffLatency,
-  rawPickupLatency,
-  sequentialGames,
-  summarize,
-  throughput,
-} from './pipeline.ts';
+import { benchDatabases, logWorkersTo } from './bench-db.ts';
+import { rawHandoffLatency, rawPickupLatency } from './graphile-baseline.ts';
+import { sequentialGames, throughput } from './pipeline.ts';
+import { summarize } from './stats.ts';
 import { compareReports, createReport, writeReport } from './report.ts';
 import { freePort } from '../support/free-port.ts';
 
 const MAX_CONCURRENT = Number(process.env.MAX_CONCURRENT ?? 5);
 const GAMES = Number(process.env.BENCH_GAMES ?? 40);
 const RESULTS_DIR = path.join(ROOT_DIR, 'bench', 'results');
-const SECTIONS = ['pipeline', 'fair', 'reads', 'fps', 'docker'];
+const SECTIONS = ['pipeline', 'fair', 'reads', 'fps', 'gallery', 'docker', 'playtest'];
 
 type Report = ReturnType<typeof createReport>;
 const ms = (value: number, note?: string) => ({ value, unit: 'ms', better: 'lower' as const, note });
@@ -123,6 +118,14 @@ async function main() {
   await mkdir(RESULTS_DIR, { recursive: true });
   const logFile = path.join(RESULTS_DIR, `${report.startedAt.replace(/[:.]/g, '-')}.worker.log`);
   logWorkersTo(logFile);
+  if (want('playtest')) {
+    if (!existsSync('/usr/bin/chromium')) report.skip('play-test', 'no /usr/bin/chromium');
+    else await (await import('./playtest.ts')).playtestSection(report);
+    if (args.length === 1) {
+      console.log(`\nreport: ${path.relative(process.cwd(), await writeReport(report, RESULTS_DIR))}`);
+      return;
+    }
+  }
   let dir: string | null = null;
   let stopPg = async () => {};
   let adminUrl = process.env.DATABASE_URL;

@@ -7,3 +7,12 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
+
+/** Now on the wall clock in ms, to sub-millisecond precision (comparable with Postgres timestamps). */
+export const epochMs = () => performance.timeOrigin + performance.now();
+
+export const summarize = (values: number[]) => ({
+  p50: percentile(values, 50),
+  p99: percentile(values, 99),
+  n: values.length,
+});

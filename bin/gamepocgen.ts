@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The gamepocgen CLI: `start` (API + task runner), `migrate`, `generate`, `token`,
+// The gamepocgen CLI: `start` (API + task runner), `migrate`, `generate`, `token`, `playtest`,
 // and the studio commands over the HTTP API (bin/studio-commands.ts).
 import { parseArgs } from 'node:util';
 import { loadConfig, secretsOf } from '../lib/config.ts';
@@ -24,12 +24,26 @@ const USAGE = `usage: gamepocgen <command>
   down-containers            remove this installation's game and phase containers (before \`docker compose down\`)
   health [--runner]          exit 0 when the API on PORT answers /health; --runner: when a runner
                              process of this host is alive in Postgres (container healthchecks)
+  playtest <url|dir> [--json] [--sandbox] [--seconds N] [--seed N] [--out DIR]
+                             play a game in headless Chromium and judge it (exit 0 pass, 1 fail, 2 could not run)
 ${STUDIO_USAGE}
 Studio commands talk to the API at GAMEPOCGEN_URL (default http://localhost:$PORT).
 `;
 
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
+  if (command === 'playtest') {
+    // Needs no database or service config: a browser and a game.
+    const { playtestCommand } = await import('./playtest-command.ts');
+    const code = await playtestCommand(rest, {
+      out: (s) => process.stdout.write(`${s}\n`),
+      err: (s) => process.stderr.write(`${s}\n`),
+    }).catch((e: Error) => {
+      process.stderr.write(`gamepocgen playtest: could not run: ${e.message}\n`);
+      return 2;
+    });
+    process.exit(code);
+  }
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) });
   if (command === 'start' || command === 'api') guardProcess();

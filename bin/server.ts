@@ -15,7 +15,7 @@ import { graphileLogger, silentLogger, type Logger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
 import { migrate } from '../lib/migrate.ts';
 import { CHROMIUM_PATH } from '../lib/playtest/browser.ts';
-import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
+import { reapDeadRunners } from '../lib/reaper/jobs.ts';
 import { presenceEvents } from '../lib/runner-events.ts';
 import { poolClient, startSlotKeeper } from '../lib/slot-keeper.ts';
 import { reconcileDeps } from '../lib/slot-reconcile.ts';
@@ -68,7 +68,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
   const db = createPool(database.url, 10);
   for (const m of await migrate(db)) log(`applied migration ${m}`);
   // Jobs a previous run was holding when it stopped resume now, not at the reaper's next minute.
-  const reaped = await db.connect().then((c) => reapDeadWorkers(c).finally(() => c.release()));
+  const reaped = await db.connect().then((c) => reapDeadRunners(c).finally(() => c.release()));
   if (reaped.unlockedJobs) log(`resumed ${reaped.unlockedJobs} job(s) left by a stopped process`);
 
   // Bind first, so PORT=0 (tests) resolves to a real port before deployers build URLs.

@@ -1,10 +1,10 @@
 // The game shell every generated game boots through: it wires the framework
 // modules together, runs the state machine (title → playing ⇄ paused → won/lost
 // → restart), owns the incremental layer (currency, upgrades, prestige, save)
-// and exposes `window.__game` for automated play-testing. Kits supply only the
+// and exposes `window.__game` (play-api.js) for automated play-testing. Kits supply only the
 // genre's rules: see docs/framework.md for the kit contract.
 import { createLoop } from './core/loop.js';
-import { createRng, hashString } from './core/rng.js';
+import { createRng } from './core/rng.js';
 import { createEventBus } from './core/events.js';
 import { createSaveStore } from './core/save.js';
 import { withConfigDefaults } from './core/config.js';
@@ -13,7 +13,6 @@ import { createInput } from './input/input.js';
 import { shortcutFor } from './input/shortcuts.js';
 import { createRenderer } from './render/renderer.js';
 import { createParticles } from './render/particles.js';
-import { makeSprite } from './render/sprites.js';
 import { createFloaters } from './render/floaters.js';
 import { withAlpha } from './render/color.js';
 import { createWorld } from './world/entities.js';
@@ -24,8 +23,11 @@ import { createHud } from './ui/hud.js';
 import { createOverlay } from './ui/overlay.js';
 import { createUpgradePanel } from './ui/upgrade-panel.js';
 import { buildLayout } from './ui/layout.js';
+import { howToPlayUrl } from './ui/how-to-play-link.js';
 import { addPauseButton, showEndScreen as showEndScreenFor, showPauseScreen, showTitleScreen } from './ui/screens.js';
 import { createSfx } from './audio/sfx.js';
+import { createKitContext } from './kit-context.js';
+import { createPlayApi } from './play-api.js';
 
 export const WIDTH = 960;
 export const HEIGHT = 540;
@@ -52,6 +54,7 @@ export function bootGame({ config: given, kit, canvas, doc = document, win = win
   doc.title = config.title;
   const hud = createHud(doc, hudRoot);
   const overlay = createOverlay(doc, stage);
+  const howToPlay = howToPlayUrl(win.location);
   const shop = createUpgradePanel(doc, shopRoot, {
     onBuy: (id) => buyUpgrade(id),
     format: formatNumber,
@@ -80,51 +83,20 @@ export function bootGame({ config: given, kit, canvas, doc = document, win = win
     onKey: (code) => onShortcut(code),
   });
 
-  /** Everything a kit may use (contract: KitContext in framework/kit.js; guide: docs/framework.md). @type {import('./kit.js').KitContext} */
-  const g = {
+  /** Everything a kit may use (framework/kit-context.js). */
+  const g = createKitContext({
     config,
-    palette,
-    names: config.names,
-    tuning: config.tuning,
     width: WIDTH,
     height: HEIGHT,
-    rng: createRng(config.seed),
-    input,
-    renderer,
-    particles,
-    world,
-    sfx,
-    bus,
-    wallet,
-    upgrades,
-    get time() {
-      return time;
-    },
-    /** Level of an upgrade by id (0 when not bought). @param {string} id */
-    level: (id) => upgrades.level(id),
-    /** @param {number} n */
-    addScore(n) {
+    services: { input, renderer, particles, world, sfx, bus, wallet, upgrades },
+    floaters,
+    time: () => time,
+    addScore: (n) => {
       score += n;
     },
-    /** Earn currency, with a floating "+n" where it happened. @param {number} n @param {number} [x] @param {number} [y] */
-    earn(n, x, y) {
-      const gained = wallet.earn(n);
-      if (x !== undefined && y !== undefined)
-        g.floatText(x, y, `+${formatNumber(Math.round(gained * 10) / 10)}`, palette.accent);
-      bus.emit('earn', gained);
-      return gained;
-    },
-    /** @param {number} x @param {number} y @param {string} text @param {string} [color] */
-    floatText(x, y, text, color = palette.text) {
-      floaters.add(x, y, text, color);
-    },
-    /** Cached procedural sprite for a role ('player', 'enemy', …). @param {string} role @param {string} color @param {number} size @param {'creature'|'ship'|'gem'|'block'} [shape] @param {number} [variant] */
-    sprite: (role, color, size, shape, variant = 0) =>
-      makeSprite({ seed: hashString(`${config.seed}:${role}:${variant}`), size, color, shape }),
     win: () => endRun('won'),
     lose: () => endRun('lost'),
-    format: formatNumber,
-  };
+  });
   const game = kit.create(g);
 
   function startRun() {
@@ -170,7 +142,7 @@ export function bootGame({ config: given, kit, canvas, doc = document, win = win
   function pause() {
     if (state !== 'playing') return;
     state = 'paused';
-    showPauseScreen(overlay, config, { onResume: resume, onRestart: startRun });
+    showPauseScreen(overlay, config, { onResume: resume, onRestart: startRun, howToPlay });
   }
   function resume() {
     if (state !== 'paused') return;
@@ -286,50 +258,19 @@ export function bootGame({ config: given, kit, canvas, doc = document, win = win
   render();
   loop.start();
 
-  /** The play-testing surface (see docs/framework.md, "window.__game"). */
-  const api = {
-    get state() {
-      return state;
-    },
-    get score() {
-      return score;
-    },
-    get currency() {
-      return wallet.get();
-    },
-    get best() {
-      return best;
-    },
-    get frames() {
-      return loop.frames;
-    },
-    get firstFrameMs() {
-      return firstFrameMs;
-    },
-    get steps() {
-      return loop.steps;
-    },
-    get time() {
-      return time;
-    },
-    get kit() {
-      return game.state;
-    },
-    get upgrades() {
-      return upgrades.list();
-    },
-    get prestigePoints() {
-      return prestigePoints;
-    },
-    get speed() {
-      return loop.timeScale;
-    },
-    set speed(v) {
-      loop.timeScale = Math.max(0.1, Math.min(16, Number(v) || 1));
-    },
-    get muted() {
-      return sfx.muted;
-    },
+  /** The play-testing surface (framework/play-api.js; docs/framework.md, "window.__game"). */
+  const api = createPlayApi({
+    state: () => state,
+    score: () => score,
+    best: () => best,
+    time: () => time,
+    prestigePoints: () => prestigePoints,
+    firstFrameMs: () => firstFrameMs,
+    loop,
+    wallet,
+    upgrades,
+    sfx,
+    game,
     info: { title: config.title, genre: config.genre, kit: kit.id, seed: config.seed, palette: { ...palette } },
     start: () => state === 'title' && startRun(),
     restart: startRun,
@@ -337,7 +278,7 @@ export function bootGame({ config: given, kit, canvas, doc = document, win = win
     resume,
     buyUpgrade,
     prestige: doPrestige,
-  };
+  });
   win.__game = api;
   return api;
 }

@@ -14,6 +14,7 @@ import { requireToken } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError, errorResponse } from './errors.ts';
 import { archiveHostMiddleware, createArchiveRoutes } from './archive.ts';
+import { createDocsRoutes } from './docs.ts';
 import { createEventRoutes } from './events.ts';
 import { createGameRoutes } from './games.ts';
 import { hostGuard, mutationGuard } from './guard.ts';
@@ -25,8 +26,9 @@ import { createLessonRoutes } from './lessons.ts';
 import { closeUnreadBodies, mutationRateLimit, streamingBodyLimit } from './limits.ts';
 import { createMetricsRoutes } from './metrics.ts';
 import { createOpenApiRoutes } from './openapi.ts';
-import { createPageRoutes } from './pages.ts';
+import { createPageRoutes, createSlotPageRoutes } from './pages.ts';
 import { createPlayRoutes, slotHostMiddleware } from './play.ts';
+import { createProviderRoutes } from './providers.ts';
 import { requestLog, requestLogger } from './request-log.ts';
 import { appSecurityHeaders } from './security-headers.ts';
 import { createStatsRoutes } from './stats.ts';
@@ -65,14 +67,17 @@ export function createApp(deps: AppDeps) {
   app.route('/api/jobs', createJobActionRoutes(deps));
   app.route('/api/games', createGameRoutes(deps));
   app.route('/api/stats', createStatsRoutes(deps));
+  app.route('/api/providers', createProviderRoutes(deps));
   app.route('/api/lessons', createLessonRoutes(deps));
   app.route('/api/events', createEventRoutes(deps));
   app.route('/health', createHealthRoutes(deps));
   app.route('/metrics', createMetricsRoutes(deps));
   app.route('/openapi.json', createOpenApiRoutes());
+  app.route('/docs', createDocsRoutes());
   app.route('/play', createPlayRoutes(deps));
   app.route('/archive', createArchiveRoutes(deps));
   app.route('/jobs', createPageRoutes());
+  app.route('/slots', createSlotPageRoutes(deps));
   app.use('/*', serveStatic({ root: path.join(ROOT_DIR, 'gallery') }));
 
   app.notFound((c) =>

@@ -48,7 +48,7 @@ export function createJobRoutes(deps: AppDeps) {
 
   app.post('/generate', async (c) => {
     const body = await jsonBody(c, GenerateRequest);
-    for (const spec of body.compare ?? []) {
+    for (const spec of [...(body.compare ?? []), ...(body.provider ? [body.provider] : [])]) {
       try {
         providerEnv(spec, providerSettings(deps.config));
       } catch (e) {

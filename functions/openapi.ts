@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { GenerateRequest } from '../lib/generate.ts';
+import { EventKind, StreamOnlyKind } from '../lib/jobs/lifecycle.ts';
 import { LessonUpdate, LessonView, LessonsQuery } from '../lib/lessons/schema.ts';
 import { FeedbackRequest } from '../lib/studio/feedback.ts';
 import { EventsQuery } from './events.ts';
@@ -43,7 +44,16 @@ const ok = (description: string, content?: object) => ({
   ...errors,
 });
 const anyJson = json({ type: 'object' });
-const sse = { 'text/event-stream': { schema: { type: 'string' } } };
+/** Each SSE message: `event:` an EventKind (or a StreamOnlyKind), `id:` the event's id, `data:` the event as JSON. */
+const sse = {
+  'text/event-stream': {
+    schema: {
+      type: 'string',
+      description:
+        'Server-Sent Events. Each message: `event:` one of components.schemas.EventKind (or StreamOnlyKind: `end` closes a followed job, `reconnected` is never sent), `id:` the event id (send it back as Last-Event-ID), `data:` {id, jobId, at, kind, phase, message, data} as JSON.',
+    },
+  },
+};
 
 export function openApiDocument(serverUrl?: string) {
   return {
@@ -60,6 +70,8 @@ export function openApiDocument(serverUrl?: string) {
         Error: ErrorBody,
         GenerateRequest: schema(GenerateRequest),
         FeedbackRequest: schema(FeedbackRequest),
+        EventKind: schema(EventKind),
+        StreamOnlyKind: schema(StreamOnlyKind),
         Lesson: schema(LessonView),
         LessonUpdate: schema(LessonUpdate),
       },
@@ -105,6 +117,29 @@ export function openApiDocument(serverUrl?: string) {
         },
       },
       '/api/stats': { get: { summary: 'counts, durations, usage', responses: ok('stats', anyJson) } },
+      '/api/providers': {
+        get: {
+          summary: 'the agent and the providers a job can run on (`provider` of POST /api/generate)',
+          responses: ok(
+            'agent and providers',
+            json({
+              type: 'object',
+              required: ['agent', 'providers'],
+              properties: {
+                agent: { enum: ['builtin', 'claude'] },
+                providers: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['spec', 'provider', 'model'],
+                    properties: { spec: { type: 'string' }, provider: { type: 'string' }, model: { type: 'string' } },
+                  },
+                },
+              },
+            }),
+          ),
+        },
+      },
       '/api/events': {
         get: {
           summary: "every job's events (SSE)",
@@ -231,7 +266,7 @@ const lessonPaths = {
 const html = (description: string) => ok(description, { 'text/html': { schema: { type: 'string' } } });
 const filePath = { name: 'path', in: 'path', required: true, schema: { type: 'string' } };
 
-/** Archived games and the gallery's per-job pages (functions/archive.ts, functions/pages.ts). */
+/** Archived games, the gallery's per-job pages and this reference (functions/archive.ts, pages.ts, docs.ts). */
 const pagePaths = {
   '/archive/{id}': {
     get: {
@@ -247,9 +282,29 @@ const pagePaths = {
       responses: html('a game file'),
     },
   },
+  '/docs': {
+    get: { summary: 'this API reference, interactive (Swagger UI, self-hosted)', responses: html('the page') },
+  },
+  '/docs/init.js': {
+    get: { summary: "the reference page's start-up script", responses: ok('JavaScript', { 'text/javascript': {} }) },
+  },
+  '/docs/assets/{file}': {
+    get: {
+      summary: "the reference page's files (from swagger-ui-dist)",
+      parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: ok('a script, style sheet or icon'),
+    },
+  },
   '/jobs/{id}': { get: { summary: 'the job page (gallery)', parameters: [id], responses: html('the page') } },
   '/jobs/{id}/how-to-play': {
     get: { summary: "the game's how-to-play page (gallery)", parameters: [id], responses: html('the page') },
+  },
+  '/slots/{slot}/how-to-play': {
+    get: {
+      summary: "redirects to the how-to-play page of the game slot N holds now (linked from a game's pause screen)",
+      parameters: [{ name: 'slot', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
+      responses: { 302: { description: 'to /jobs/{id}/how-to-play' }, ...errors },
+    },
   },
 };
 

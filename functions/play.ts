@@ -66,11 +66,19 @@ export function gameFileFailure(c: Context, headers: Record<string, string>) {
 }
 
 async function serveSlotFile(c: Context, deps: AppDeps, slot: number, urlPath: string, csp: string) {
+  if (slot >= deps.config.SLOTS)
+    return gameFileFailure(c, gameHeaders(csp))(
+      404,
+      'slot_not_found',
+      `no slot ${slot} (this server has ${deps.config.SLOTS})`,
+    );
+  return serveGameFile(c, path.join(slotDir(deps.config.deployDir, slot), 'current'), urlPath, csp, `slot ${slot}`);
+}
+
+/** Serves one file of a game folder (`root`) with the game headers; also used by `gamepocgen playtest <dir>`. */
+export async function serveGameFile(c: Context, root: string, urlPath: string, csp: string, name = 'this folder') {
   const headers = gameHeaders(csp);
   const fail = gameFileFailure(c, headers);
-  if (slot >= deps.config.SLOTS)
-    return fail(404, 'slot_not_found', `no slot ${slot} (this server has ${deps.config.SLOTS})`);
-  const root = path.join(slotDir(deps.config.deployDir, slot), 'current');
   const decoded = decodePath(urlPath);
   if (!decoded.ok) return fail(400, 'invalid_path', decoded.message);
   let rel = decoded.path.replace(/^\/+/, '');
@@ -84,7 +92,7 @@ async function serveSlotFile(c: Context, deps: AppDeps, slot: number, urlPath: s
     return c.body(new Uint8Array(await readFile(file)), 200, { ...headers, 'content-type': contentTypeFor(file) });
   } catch {
     return rel === 'index.html'
-      ? fail(404, 'no_game', `slot ${slot} has no game yet`)
-      : fail(404, 'file_not_found', `slot ${slot}'s game has no file "${rel.slice(0, 200)}"`);
+      ? fail(404, 'no_game', `${name} has no game yet`)
+      : fail(404, 'file_not_found', `${name}'s game has no file "${rel.slice(0, 200)}"`);
   }
 }

@@ -3,7 +3,8 @@
 // shows a per-phase progress bar that moves live from the event stream. An
 // event updates its one card in place; only a job the page has never seen, or
 // one that just settled, is fetched (that one job).
-import { STEPS, age, api, el, post, takeTokenFromUrl, tokenBox } from './common.js';
+import { api, el, post, takeTokenFromUrl, tokenBox } from './common.js';
+import { renderCard, stepsFromJob } from './card.js';
 
 const GENRES = ['arena-shooter', 'tower-defense', 'runner', 'breakout', 'snake', 'idle'];
 const PAGE = 24;
@@ -21,94 +22,7 @@ function matches(job) {
   return (!status || status.includes(job.status)) && (!f.genre || job.gameGenre === f.genre);
 }
 
-/** The progress of each step from the job's row (events refine it live). */
-function stepsFromJob(job) {
-  const steps = new Map(STEPS.map((s) => [s, 'todo']));
-  const phase = job.phase ?? 0;
-  const built = ['deployed', 'recycled'].includes(job.status);
-  for (let p = 1; p <= 4; p++) {
-    const name = STEPS[p - 1];
-    if (built || p < phase) steps.set(name, 'done');
-    else if (p === phase)
-      steps.set(name, job.status === 'failed' ? 'failed' : job.status === 'running' ? 'active' : 'done');
-  }
-  if (job.status === 'deploying') steps.set('deploy', 'active');
-  if (built) steps.set('deploy', 'done');
-  if (job.playtest) steps.set('play-test', job.playtest.passed ? 'done' : 'failed');
-  if (phase === 5) steps.set('repair', job.status === 'failed' ? 'failed' : 'done');
-  return steps;
-}
-
-function progressBar(card) {
-  const done = [...card.steps.values()].filter((s) => s === 'done').length;
-  return el(
-    'ol',
-    { className: 'steps', 'aria-label': `progress: ${done} of ${STEPS.length} steps done` },
-    STEPS.map((s) => el('li', { className: `step ${card.steps.get(s)}`, title: `${s}: ${card.steps.get(s)}` }, s)),
-  );
-}
-
-/** Passed/failed with the score; a failed game's reasons in its tooltip (as text); "repairing" while the repair loop runs. */
-function verdict(job) {
-  const p = job.playtest;
-  if (!p) return null;
-  const badge = el(
-    'span',
-    { className: `badge playtest ${p.passed ? 'ok' : 'bad'}`, title: (p.reasons ?? []).join('\n') },
-    `${p.passed ? '✓ passed' : '✗ failed'} ${p.score}/100`,
-  );
-  if (p.loop !== 'repairing') return badge;
-  return [
-    badge,
-    el('span', { className: 'muted repairing' }, `repairing after round ${p.rounds?.at(-1)?.round ?? p.round}`),
-  ];
-}
-
-function render(card) {
-  const { job } = card;
-  const title = job.title ?? (job.idea ? job.idea.slice(0, 80) : 'surprise game');
-  const playable = job.status === 'deployed' || job.status === 'recycled';
-  const playUrl = job.status === 'deployed' ? job.url : job.archiveUrl;
-  const thumb = job.playtest
-    ? el('img', {
-        className: 'thumb',
-        src: `/api/jobs/${job.id}/artifacts/playtest.png`,
-        alt: `screenshot of ${title}`,
-        loading: 'lazy',
-      })
-    : el('div', { className: 'thumb empty', 'aria-hidden': 'true' }, playable ? 'no screenshot yet' : job.status);
-  const node = el(
-    'li',
-    { className: `card status-${job.status}`, 'data-job': job.id },
-    thumb,
-    el('h2', { className: 'title' }, title),
-    el(
-      'p',
-      { className: 'meta' },
-      el('span', { className: 'status' }, job.status === 'recycled' ? 'archive' : job.status),
-      job.gameGenre ? el('span', {}, job.gameGenre) : null,
-      verdict(job),
-      el('span', { className: 'muted' }, age(job.createdAt)),
-    ),
-    playable ? null : progressBar(card),
-    job.error ? el('p', { className: 'error' }, job.error.slice(0, 300)) : null,
-    el(
-      'p',
-      { className: 'actions' },
-      playable && playUrl
-        ? el('a', { href: playUrl, target: '_blank', rel: 'noopener', className: 'button' }, 'Play')
-        : null,
-      playable ? el('a', { href: `/jobs/${job.id}/how-to-play` }, 'How to play') : null,
-      el('a', { href: `/jobs/${job.id}` }, 'Details'),
-      job.status === 'recycled'
-        ? el('button', { type: 'button', className: 'secondary', onclick: () => putOnSlot(job.id) }, 'Put on a slot')
-        : null,
-    ),
-  );
-  card.node?.replaceWith(node);
-  card.node = node;
-  return node;
-}
+const render = (card) => renderCard(card, { putOnSlot, cancel, retry });
 
 function upsert(job, { prepend = false } = {}) {
   let card = cards.get(job.id);
@@ -240,6 +154,7 @@ async function generate(idea) {
   try {
     const body = { idea: idea || null, count: Number($('count').value) };
     if ($('genre').value) body.genre = $('genre').value;
+    if ($('provider').value) body.provider = $('provider').value;
     const { jobIds } = await post('/api/generate', body);
     say(`started job(s) ${jobIds.join(', ')}`);
     $('idea').value = '';
@@ -251,12 +166,45 @@ async function generate(idea) {
   }
 }
 
+async function cancel(id) {
+  if (!window.confirm(`Stop job ${id}? Work in progress is lost.`)) return;
+  try {
+    await post(`/api/jobs/${id}/cancel`);
+    say(`job ${id} cancelled`);
+    refreshJob(id);
+  } catch (e) {
+    say(e.message, true);
+  }
+}
+
+async function retry(id) {
+  try {
+    const { phase } = await post(`/api/jobs/${id}/retry`);
+    say(`job ${id} runs again from phase ${phase}`);
+    refreshJob(id);
+  } catch (e) {
+    say(e.message, true);
+  }
+}
+
 async function putOnSlot(id) {
   try {
     await post(`/api/jobs/${id}/deploy`);
     say(`job ${id} is being put back on a slot (the least recently deployed game moves to the archive)`);
   } catch (e) {
     say(e.message, true);
+  }
+}
+
+/** The agent/provider picker, shown only when the operator configured more than one provider. */
+async function loadProviders() {
+  try {
+    const { providers } = await api('/api/providers');
+    if (providers.length < 2) return;
+    for (const p of providers) $('provider').append(el('option', { value: p.spec }, `${p.provider} · ${p.model}`));
+    $('provider-field').hidden = false;
+  } catch {
+    // Without the list the form still works, on the operator's default agent.
   }
 }
 
@@ -277,3 +225,4 @@ $('filters').addEventListener('change', () => loadPage(true));
 $('more').addEventListener('click', () => loadPage(false));
 connect();
 loadPage(true);
+loadProviders();

@@ -166,63 +166,13 @@ export const JobInput = z.object({
 });
 export type JobInput = z.infer<typeof JobInput>;
 
-/** The play-test's checks, in the order they are reported; weights sum to 100. */
-export const PLAYTEST_CHECKS = {
-  loads: { weight: 20, required: true, label: 'the page loads and keeps responding, without uncaught errors' },
-  noConsoleErrors: { weight: 10, required: true, label: 'no console errors' },
-  boots: { weight: 15, required: true, label: 'the framework boots (window.__game runs frames)' },
-  painted: { weight: 15, required: true, label: 'the canvas is painted (several distinct colours)' },
-  offline: { weight: 10, required: true, label: 'no network requests outside the game origin' },
-  respondsToInput: {
-    weight: 15,
-    required: true,
-    label: 'keyboard/pointer input changes the game state and the picture',
-  },
-  firstFrameFast: { weight: 5, required: false, label: 'the first frame is drawn quickly' },
-  progresses: { weight: 10, required: false, label: 'score or currency rises during scripted play' },
-} as const;
-export type PlaytestCheckId = keyof typeof PLAYTEST_CHECKS;
-const PlaytestCheckId = z.enum(Object.keys(PLAYTEST_CHECKS) as [PlaytestCheckId, ...PlaytestCheckId[]]);
-const Finding = z.string().max(500);
-
-/** `playtest.json`: what the headless play-test of a deployed game saw (lib/playtest/). */
-export const Playtest = z.object({
-  version: z.literal(1),
-  /** 1 = after the build, N + 1 = after repair N (lib/playtest/rounds.ts). */
-  round: z.number().int().min(1).max(10),
-  url: z.string().url(),
-  at: z.string().datetime(),
-  durationMs: z.number().int().nonnegative(),
-  score: z.number().int().min(0).max(100),
-  /** Every required check passed. */
-  passed: z.boolean(),
-  checks: z.array(
-    z.object({
-      id: PlaytestCheckId,
-      passed: z.boolean(),
-      required: z.boolean(),
-      weight: z.number().int().min(0).max(100),
-      detail: Finding,
-    }),
-  ),
-  /** One line per failed check, what the repair phase is asked to fix. */
-  defects: z.array(Finding).max(20),
-  errors: z.array(Finding).max(50),
-  foreignRequests: z.array(Finding).max(50),
-  metrics: z.object({
-    firstFrameMs: z.number().nonnegative().nullable(),
-    frames: z.number().int().nonnegative(),
-    distinctColours: z.number().int().nonnegative(),
-    stateBefore: z.string().max(40).nullable(),
-    stateAfterInput: z.string().max(40).nullable(),
-    scoreGained: z.number(),
-    currencyGained: z.number(),
-    playMs: z.number().int().nonnegative(),
-  }),
-  /** Artifact path of the screenshot taken after play, when one could be taken. */
-  screenshot: z.literal('playtest.png').nullable(),
-});
-export type Playtest = z.infer<typeof Playtest>;
+// `playtest.json` lives with the judge (lib/playtest/document.ts).
+export {
+  PLAYTEST_CHECKS,
+  PlaytestDocument as Playtest,
+  type PlaytestCheckId,
+} from './playtest/document.ts';
+import { PlaytestDocument } from './playtest/document.ts';
 
 /** Why the repair loop stopped (lib/playtest/rounds.ts), or `repairing` while a repair is queued or running. */
 export const RepairLoopState = z.enum([
@@ -241,11 +191,11 @@ export type RepairLoopState = z.infer<typeof RepairLoopState>;
  * job row (`jobs.playtest`) and shown by the API; with every round's outcome and the
  * repair loop's state. Each round's full result is the `playtest/round-N/playtest.json` artifact.
  */
-export const PlaytestSummary = Playtest.pick({ round: true, score: true, passed: true, at: true }).extend({
+export const PlaytestSummary = PlaytestDocument.pick({ round: true, score: true, passed: true, at: true }).extend({
   /** Ids of the failed checks (plain strings: rows outlive a judge's check ids, and must still parse). */
   failed: z.array(z.string().max(60)),
   /** The served version's defects (why it failed), for the gallery; at most 5. */
-  reasons: z.array(Finding).max(5).default([]),
+  reasons: z.array(z.string().max(500)).max(5).default([]),
   /** Passed with a score ≥ QUALITY_THRESHOLD. */
   goodEnough: z.boolean().default(false),
   loop: RepairLoopState.default('good-enough'),

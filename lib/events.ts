@@ -2,6 +2,7 @@
 // with NOTIFY in the writing transaction (migrations/001_schema.sql).
 import pg from 'pg';
 import type { Queryable } from './db.ts';
+import type { EventKind, StreamOnlyKind } from './jobs/lifecycle.ts';
 import { redact } from './redact.ts';
 
 export const EVENTS_CHANNEL = 'gamepocgen_events';
@@ -10,7 +11,7 @@ export interface JobEvent {
   id: number;
   job_id: number;
   at: Date;
-  kind: string;
+  kind: EventKind;
   phase: number | null;
   message: string;
   data: Record<string, unknown> | null;
@@ -20,7 +21,13 @@ const MAX_MESSAGE = 2000;
 
 export async function addEvent(
   db: Queryable,
-  event: { jobId: number; kind: string; message: string; phase?: number | null; data?: Record<string, unknown> | null },
+  event: {
+    jobId: number;
+    kind: EventKind;
+    message: string;
+    phase?: number | null;
+    data?: Record<string, unknown> | null;
+  },
   secrets: string[] = [],
 ): Promise<void> {
   const message = redact(event.message, secrets).slice(0, MAX_MESSAGE);
@@ -46,7 +53,7 @@ export async function listEvents(
   return rows;
 }
 
-export type EventNotice = { id: number; jobId: number; kind: string };
+export type EventNotice = { id: number; jobId: number; kind: EventKind | StreamOnlyKind };
 
 /**
  * One LISTEN connection per process, fanned out to subscribers. Subscribers get

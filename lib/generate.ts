@@ -5,7 +5,7 @@ import type { Db } from './db.ts';
 import { withTransaction } from './db.ts';
 import { ProviderSpec } from './llm/providers.ts';
 import { insertComparisonSibling, markComparisonLead } from './jobs/comparison.ts';
-import { createJob, lockAndCountActiveJobs } from './jobs/repository.ts';
+import { createJob, lockAndCountActiveJobs, setJobProvider } from './jobs/repository.ts';
 
 /** Text Postgres stores as it was sent: no NUL (error 22021) and no unpaired surrogate (UTF-8 can't carry one). */
 export function isStorableText(s: string): boolean {
@@ -40,8 +40,14 @@ export const GenerateRequest = z
       .nullish(),
     /** Provider specs ("zai:glm-4.6", "anthropic:claude-sonnet-4-5"): phase 1 shared, later phases once each. */
     compare: z.array(ProviderSpec).min(2).max(4).nullish(),
+    /** One provider spec every job of this request runs on (the gallery's picker); default: the operator's agent. */
+    provider: ProviderSpec.nullish(),
   })
   .strict()
+  .refine((r) => !(r.compare && r.provider), {
+    message: 'give either compare (several providers) or provider (one), not both',
+    path: ['provider'],
+  })
   .refine((r) => !r.compare || r.count === 1, {
     message: 'compare makes one job per provider; leave count at 1',
     path: ['count'],
@@ -81,7 +87,9 @@ export async function generateGames(
     const ids: number[] = [];
     for (let i = 0; i < req.count; i++) {
       const seed = req.seed == null ? null : (req.seed + i) % 2 ** 31;
-      ids.push(await createJob(tx, { idea: req.idea?.trim() || null, genre: req.genre ?? null, seed }));
+      const id = await createJob(tx, { idea: req.idea?.trim() || null, genre: req.genre ?? null, seed });
+      if (req.provider) await setJobProvider(tx, id, req.provider.spec);
+      ids.push(id);
     }
     return ids;
   });

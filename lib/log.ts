@@ -75,11 +75,44 @@ export function printable(value: string, max = 300): string {
   return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
 }
 
-/** graphile-worker's logger on top of ours: each line carries the task, the graphile job id and the worker. */
+/**
+ * The GamePocGen job a task payload is about, as log fields: only integers are taken,
+ * so a malformed payload (from psql, say) can neither forge nor bloat a field.
+ */
+export function jobFields(payload: unknown): { jobId?: number; phase?: number } {
+  const p = (payload ?? {}) as { jobId?: unknown; phase?: unknown };
+  return {
+    ...(Number.isSafeInteger(p.jobId) ? { jobId: p.jobId as number } : {}),
+    ...(Number.isSafeInteger(p.phase) ? { phase: p.phase as number } : {}),
+  };
+}
+
+/**
+ * graphile-worker's logger on top of ours: each line carries the task, the graphile job id and the worker,
+ * and graphile-worker's own lines about a job ("Completed task …", "Failed task …") the GamePocGen jobId
+ * and phase from its payload (the payload itself is not logged).
+ */
 export function graphileLogger(logger: Logger): GraphileLogger {
   return new GraphileLogger((scope) => (level, message, meta) => {
-    const fields = { task: scope.taskIdentifier, graphileJobId: scope.jobId, worker: scope.workerId, ...meta };
+    const { job, ...rest } = (meta ?? {}) as {
+      job?: { id?: string; task_identifier?: string; payload?: unknown; attempts?: number };
+    };
+    const fields = {
+      task: scope.taskIdentifier ?? job?.task_identifier,
+      graphileJobId: scope.jobId ?? job?.id,
+      worker: scope.workerId,
+      ...(job ? { ...jobFields(job.payload), attempts: job.attempts } : {}),
+      ...rest,
+    };
     const method = level === 'warning' ? 'warn' : level === 'error' ? 'error' : level === 'debug' ? 'debug' : 'info';
     logger[method](fields, message);
+  });
+}
+
+/** A task's graphile logger whose every line also carries `fields` (the job and phase the task is running). */
+export function boundGraphileLogger(base: GraphileLogger, fields: Record<string, unknown>): GraphileLogger {
+  return new GraphileLogger(() => (level, message, meta) => {
+    const method = level === 'warning' ? 'warn' : level === 'error' ? 'error' : level === 'debug' ? 'debug' : 'info';
+    base[method](message, { ...fields, ...meta });
   });
 }

@@ -5,7 +5,7 @@
 // A change in who is registered (NOTIFY on PRESENCE_CHANNEL) cancels the wait and
 // picks the new neighbour.
 import pg from 'pg';
-import { reapDeadWorkers, type DeadWorkerReport } from './reaper/jobs.ts';
+import { reapDeadRunners, type DeadRunnerReport } from './reaper/jobs.ts';
 
 export const RUNNER_LOCK_CLASS = 1196443472;
 export const PRESENCE_CHANNEL = 'gamepocgen_presence';
@@ -22,7 +22,7 @@ export function watchRing(opts: {
   selfId: string;
   /** Cancels the watcher's wait from another session (pg_cancel_backend). */
   cancelBackend: (pid: number) => Promise<void>;
-  onReaped?: (report: DeadWorkerReport) => void;
+  onReaped?: (report: DeadRunnerReport) => void;
 }): RingWatch {
   let stopped = false;
   let client: pg.Client | null = null;
@@ -76,7 +76,7 @@ export function watchRing(opts: {
         await c.query('select pg_advisory_lock($1, $2)', [RUNNER_LOCK_CLASS, target.lock_key]);
         waitingPid = null;
         await c.query('select pg_advisory_unlock($1, $2)', [RUNNER_LOCK_CLASS, target.lock_key]);
-        const report = await reapDeadWorkers(c);
+        const report = await reapDeadRunners(c);
         if (report.processes.length) opts.onReaped?.(report);
         // Still registered but not holding its lock: reconnecting after a Postgres restart. Its return
         // or the reaper run scheduled for the end of its grace (lib/presence.ts) announces the change.

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { describeZodError } from './artifacts.ts';
 import { addEvent } from './events.ts';
 import { failJob } from './jobs/lifecycle.ts';
+import { boundGraphileLogger, jobFields } from './log.ts';
 import { RunnerStoppingError } from './phase-runner.ts';
 import { exhaustAttempts, hasPendingSteps, releaseToQueue } from './queue/queries.ts';
 import { loadConfig, secretsOf, type Config } from './config.ts';
@@ -13,7 +14,7 @@ import { resolveInstanceId } from './instance.ts';
 import type { Deployer } from './deployers/types.ts';
 import { sharedBrowser, type BrowserProvider } from './playtest/browser.ts';
 import type { Runtime } from './runtimes/types.ts';
-import type { CancelWatcher } from './studio/cancel-watch.ts';
+import { createCancelWatcher, type CancelWatcher } from './studio/cancel-watch.ts';
 import { agentEnv, chooseAgent, chooseDeployer, chooseRuntime } from './services.ts';
 
 export interface TaskDeps {
@@ -29,8 +30,8 @@ export interface TaskDeps {
   /** The play-tester's Chromium; whoever builds the deps closes it (bin/server.ts close()). */
   playtestBrowser: BrowserProvider;
   /**
-   * Stops a phase's worker when its job is cancelled (bin/server.ts makes one). Absent (e.g. under the
-   * graphile-worker CLI, whose --once must be able to exit) cancelling stops the chain but not a running phase.
+   * Stops a phase's worker when its job is cancelled (bin/server.ts makes one; under the graphile-worker
+   * CLI defaultTaskDeps makes one that closes when idle). Absent, cancelling stops the chain but not a running phase.
    */
   cancellations?: CancelWatcher | null;
 }
@@ -55,9 +56,21 @@ export async function createTaskDeps(config: Config, overrides: Partial<TaskDeps
 }
 
 let cliDeps: Promise<TaskDeps> | null = null;
+let cliDatabaseUrl: string | null = null;
+/** graphile.config.ts tells the CLI's tasks the database it resolved (DATABASE_URL or the embedded one). */
+export function setCliDatabaseUrl(url: string): void {
+  cliDatabaseUrl = url;
+}
+
 /** For tasks loaded by the graphile-worker CLI from tasks/: built once per process from the environment. */
 export function defaultTaskDeps(): Promise<TaskDeps> {
-  cliDeps ??= createTaskDeps(loadConfig());
+  cliDeps ??= (() => {
+    const config = loadConfig();
+    const url = cliDatabaseUrl ?? config.DATABASE_URL;
+    // Its LISTEN connection is open only while a phase runs: `graphile-worker --once` still exits by itself.
+    const cancellations = url ? createCancelWatcher(url, { closeWhenIdle: true }) : null;
+    return createTaskDeps(config, { cancellations });
+  })();
   return cliDeps;
 }
 
@@ -66,13 +79,27 @@ export type TaskFn<P> = (payload: P, helpers: JobHelpers) => Promise<void>;
 /** A readable, non-retryable task failure: the graphile job fails once with this message. */
 export class PermanentTaskError extends Error {
   code = 'invalid_task';
+  constructor(message: string) {
+    super(message);
+    this.stack = ''; // a readable refusal, not a crash: graphile-worker logs it as one line
+  }
 }
 
 /** Marks the running graphile job as out of attempts, then throws, so it fails exactly once. */
-export async function failPermanently(helpers: JobHelpers, message: string): Promise<never> {
+export async function failPermanently(helpers: JobHelpers, text: string): Promise<never> {
+  const message = wellFormed(text);
   await helpers.withPgClient((c) => exhaustAttempts(c, helpers.job.id));
   helpers.logger.error(message);
   throw new PermanentTaskError(message);
+}
+
+/**
+ * Text graphile-worker can store as a job's last_error: it sends failures to Postgres inside a JSON
+ * document, where a lone surrogate (a payload's emoji cut in half, say) is invalid and would fail
+ * the whole batch of failures, leaving those jobs locked. Lone surrogates become U+FFFD.
+ */
+export function wellFormed(text: string): string {
+  return text.toWellFormed();
 }
 
 /**
@@ -89,6 +116,8 @@ export function defineJobTask<P extends { jobId: number }>(spec: {
   return (deps: TaskDeps): TaskFn<unknown> =>
     async (raw, helpers) => {
       const parsed = spec.payload.safeParse(raw);
+      // Every line this step logs names its job (and phase): bound once, here, where the step starts.
+      helpers = { ...helpers, logger: boundGraphileLogger(helpers.logger, jobFields(raw)) };
       if (!parsed.success)
         return failPermanently(
           helpers,
@@ -115,6 +144,7 @@ export function defineJobTask<P extends { jobId: number }>(spec: {
         }
         if ((e as { code?: string }).code === 'job_not_found')
           return failPermanently(helpers, `${spec.name}: ${(e as Error).message}`);
+        if (e instanceof Error) e.message = wellFormed(e.message);
         if (helpers.job.attempts >= helpers.job.max_attempts) {
           const reason = `${spec.describeFailure(parsed.data)} after ${helpers.job.attempts} attempts: ${(e as Error).message}`;
           await helpers.withPgClient((c) => failJob(c, parsed.data.jobId, reason));

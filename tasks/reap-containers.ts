@@ -3,7 +3,7 @@
 // or overdue worker containers and stale game containers, and restores slots
 // that are not served (lib/slot-reconcile.ts). Idempotent.
 import type { JobHelpers } from 'graphile-worker';
-import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
+import { reapDeadRunners } from '../lib/reaper/jobs.ts';
 import { reapDockerResources } from '../lib/reaper/docker-glue.ts';
 import { reapScratchDirs } from '../lib/reaper/workspaces.ts';
 import { phaseBudget } from '../lib/budgets.ts';
@@ -12,7 +12,7 @@ import { defaultTaskDeps, type TaskDeps } from '../lib/task-deps.ts';
 
 export function createReapContainersTask(deps: TaskDeps) {
   return async (_payload: unknown, helpers: JobHelpers): Promise<void> => {
-    const workers = await helpers.withPgClient((c) => reapDeadWorkers(c));
+    const workers = await helpers.withPgClient((c) => reapDeadRunners(c));
     if (workers.processes.length) {
       helpers.logger.info(
         `reaper: ${workers.processes.length} dead runner process(es), ${workers.unlockedJobs} job(s) returned to the queue`,

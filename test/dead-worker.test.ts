@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startService, type Service } from '../bin/server.ts';
 import { loadConfig, ROOT_DIR } from '../lib/config.ts';
 import { EventHub } from '../lib/events.ts';
-import { reapDeadWorkers } from '../lib/reaper/jobs.ts';
+import { reapDeadRunners } from '../lib/reaper/jobs.ts';
 import { createTestDatabase } from './helpers/db.ts';
 import { OFFLINE_SERVICE_ENV } from '../support/offline-env.ts';
 
@@ -64,7 +64,7 @@ it("returns a dead runner's phase to the queue and finishes the job elsewhere", 
     ]);
     expect(locked.rows[0].locked_by).toBeTruthy();
     const beforeKill = await service.db.connect();
-    expect((await reapDeadWorkers(beforeKill)).processes).toEqual([]); // alive: nothing to reap
+    expect((await reapDeadRunners(beforeKill)).processes).toEqual([]); // alive: nothing to reap
     beforeKill.release();
 
     cli.kill('SIGKILL');
@@ -75,7 +75,7 @@ it("returns a dead runner's phase to the queue and finishes the job elsewhere", 
       // Generous: on a loaded CI machine the backend can take seconds to exit.
       for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
         const c = await service!.db.connect();
-        const r = await reapDeadWorkers(c).finally(() => c.release());
+        const r = await reapDeadRunners(c).finally(() => c.release());
         if (r.processes.length) return r;
         await new Promise((res) => setTimeout(res, 100)); // the backend notices the closed socket within ms
       }

@@ -34,7 +34,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-type Check = { id: string; passed: boolean; detail: string };
+type Check = { id: string; passed: boolean; detail?: string; message?: string };
 
 /** A job of `kit`/`genre` whose play-test rounds saw `rounds` (each a list of checks). */
 async function jobWithRounds(kit: string, genre: string, rounds: Check[][]): Promise<number> {
@@ -117,6 +117,15 @@ describe('distillation from stored rounds', () => {
     const [lesson] = await listLessons(pool, { kit: 'snake', limit: 10 });
     expect(lesson!.text).toMatch(/still failing when the repair loop stopped \(repair-failed\)\.$/);
     await pool.query('delete from gamepocgen.lessons where id = $1', [lesson!.id]); // later cases expect no snake lessons
+  });
+
+  it("reads what failed from the judge's PlaytestDocument v2 `message`", async () => {
+    const said = 'declared control(s) with no effect beyond the no-input baseline: Space';
+    const jobId = await jobWithRounds('runner', 'runner', [[{ id: 'inputReal', passed: false, message: said }]]);
+    expect(await learn(jobId, 'plateau')).toBe(1);
+    const [lesson] = await listLessons(pool, { kit: 'runner', limit: 10 });
+    expect(lesson!.text).toContain(said);
+    await pool.query('delete from gamepocgen.lessons where id = $1', [lesson!.id]); // later cases expect no runner lessons
   });
 
   it('says why a failure stayed, and learns nothing from a clean game', async () => {

@@ -2,19 +2,12 @@
 // event stream's NOTIFY, not polling), reading a job's events and queued work.
 import path from 'node:path';
 import type pg from 'pg';
-import { expect } from 'vitest';
 import { Playtest } from '../lib/artifacts.ts';
 import type { DbClient } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
-import { createHarness, type Harness } from './helpers/harness.ts';
+import { createHarness, type EventRow, type Harness } from './helpers/harness.ts';
 
-export type EventRow = {
-  id: number;
-  kind: string;
-  message: string;
-  phase: number | null;
-  data: Record<string, any> | null;
-};
+export type { EventRow };
 
 export async function jobEvents(h: Harness, jobId: number): Promise<EventRow[]> {
   const { rows } = await h.service.db.query<EventRow>(
@@ -24,8 +17,22 @@ export async function jobEvents(h: Harness, jobId: number): Promise<EventRow[]> 
   return rows;
 }
 
+/**
+ * How long a test waits for a play-test round before calling it hung. A hang guard, not a speed check: the
+ * judge plays ~24 s of game time per serving and a loaded 2-core machine runs it several times slower
+ * (speed is measured by `npm run bench playtest`).
+ */
+export const PLAYTEST_WAIT_MS = 600_000;
+/** A test or hook that waits on `rounds` play-test rounds. */
+export const waitsFor = (rounds: number) => rounds * PLAYTEST_WAIT_MS + 120_000;
+
 /** Resolves with the 'playtest' event that recorded `round`'s result; rejects on a skip or after `timeoutMs`. */
-export async function waitForPlaytest(h: Harness, jobId: number, round: number, timeoutMs = 60_000): Promise<EventRow> {
+export async function waitForPlaytest(
+  h: Harness,
+  jobId: number,
+  round: number,
+  timeoutMs = PLAYTEST_WAIT_MS,
+): Promise<EventRow> {
   const hub = new EventHub(h.service.databaseUrl);
   await hub.start();
   try {
@@ -57,34 +64,9 @@ export async function waitForPlaytest(h: Harness, jobId: number, round: number, 
   }
 }
 
-/** Resolves with the first event of `jobId` that `match` accepts, woken by NOTIFY; rejects after `timeoutMs`. */
-export async function waitForEvent(
-  h: Harness,
-  jobId: number,
-  match: (e: EventRow) => boolean,
-  timeoutMs = 60_000,
-): Promise<EventRow> {
-  const hub = new EventHub(h.service.databaseUrl);
-  await hub.start();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await new Promise<EventRow>((resolve, reject) => {
-      const check = async () => {
-        const found = (await jobEvents(h, jobId)).find(match);
-        if (found) resolve(found);
-      };
-      timer = setTimeout(
-        () => reject(new Error(`no matching event for job ${jobId} within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      hub.subscribe((n) => n.jobId === jobId && void check().catch(reject));
-      void check().catch(reject);
-    });
-  } finally {
-    clearTimeout(timer);
-    await hub.stop();
-  }
-}
+/** Resolves with the first event of `jobId` that `match` accepts, woken by NOTIFY; rejects after `timeoutMs` (the harness's). */
+export const waitForEvent = (h: Harness, jobId: number, match: (e: EventRow) => boolean, timeoutMs = 60_000) =>
+  h.waitForEvent(jobId, match, timeoutMs);
 
 /** The stored play-test: the latest alias (`playtest.json`, the served version's) or round N's (`playtest/round-N/`). */
 export async function storedPlaytest(h: Harness, jobId: number, round?: number): Promise<Playtest> {
@@ -137,8 +119,4 @@ export function createRepairHarness(): Promise<Harness> {
 }
 
 /** POST /api/generate for one game with a fixed seed; its job id. */
-export async function generateJob(h: Harness, idea: string, seed: number): Promise<number> {
-  const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea, seed }) });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { jobIds: number[] }).jobIds[0]!;
-}
+export const generateJob = (h: Harness, idea: string, seed: number): Promise<number> => h.generate(idea, { seed });

@@ -19,6 +19,7 @@ import {
   storedPlaytest,
   waitForEvent,
   waitForPlaytest,
+  waitsFor,
   withClientOf,
   type EventRow,
 } from './playtest-helpers.ts';
@@ -48,10 +49,10 @@ describeBrowser('a repair that makes the game worse', () => {
   beforeAll(async () => {
     jobId = await generate('a [worse-repair] beekeeper defending the hive from wasps');
     round1 = await waitForPlaytest(h, jobId, 1);
-    round2 = await waitForPlaytest(h, jobId, 2, 90_000);
+    round2 = await waitForPlaytest(h, jobId, 2);
     rollback = await waitForEvent(h, jobId, (e) => e.kind === 'deployed' && e.data?.rollbackTo === 1);
     await waitForEvent(h, jobId, (e) => e.kind === 'done');
-  }, 180_000);
+  }, waitsFor(2));
 
   it('fails round 1 (an uncaught error in a game that plays), scores the broken repair lower and rolls it back', () => {
     expect(round1.data).toMatchObject({ round: 1, passed: false, loop: 'repairing', repair: 1 });
@@ -151,9 +152,9 @@ describeBrowser('a game that needs two repairs', () => {
   beforeAll(async () => {
     jobId = await generate('a [two-repairs] otter juggling river stones');
     rounds = [await waitForPlaytest(h, jobId, 1)];
-    rounds.push(await waitForPlaytest(h, jobId, 2, 90_000));
-    rounds.push(await waitForPlaytest(h, jobId, 3, 90_000));
-  }, 240_000);
+    rounds.push(await waitForPlaytest(h, jobId, 2));
+    rounds.push(await waitForPlaytest(h, jobId, 3));
+  }, waitsFor(3));
 
   it('keeps each better repair and stops once the game passes', async () => {
     expect(rounds.map((r) => r.data!.passed)).toEqual([false, false, true]);

@@ -1,193 +1,300 @@
 // Judging a play-test without a browser: which observations fail which check,
-// the score and verdict, the repair's defect report, the URL template and the
-// config knobs.
+// the verdict and the capped score, the declared-controls parser and the repair's
+// defect report. Where the task plays: test/playtest-targets.test.ts.
 import { describe, expect, it } from 'vitest';
-import { PLAYTEST_CHECKS, Playtest } from '../lib/artifacts.ts';
-import { loadConfig } from '../lib/config.ts';
+import type { Design, Idea, Keypoint } from '../lib/artifacts.ts';
+import { forms } from '../lib/playtest/checks-look.ts';
+import { declaredControls } from '../lib/playtest/controls.ts';
+import { FAILED_SCORE_CAP, PLAYTEST_CHECKS, type PlaytestDocument } from '../lib/playtest/document.ts';
 import { playtestFeedback } from '../lib/playtest/feedback.ts';
-import { playtestUrl } from '../lib/playtest/playtest-job.ts';
-import type { Observations } from '../lib/playtest/run-playtest.ts';
-import { FIRST_FRAME_BUDGET_MS, scorePlaytest } from '../lib/playtest/score.ts';
+import { expectationsOf } from '../lib/playtest/expectations.ts';
+import { documentOf } from '../lib/playtest/judge.ts';
+import type { SessionObs } from '../lib/playtest/session.ts';
 
-const good: Observations = {
-  url: 'http://gamedemo3.localhost:3000/',
-  pageErrors: [],
-  consoleErrors: [],
-  foreignRequests: [],
-  unresponsive: null,
-  booted: true,
-  frames: 400,
-  firstFrameMs: 120,
-  distinctColours: 60,
-  stateBefore: 'title',
-  stateAfterInput: 'playing',
-  inputChangedState: true,
-  inputChangedPicture: true,
-  scoreGained: 30,
-  currencyGained: 4,
-  playMs: 6000,
-  screenshot: null,
-};
-const meta = { round: 1, at: new Date('2026-11-01T10:00:00Z'), durationMs: 9000.4, screenshot: true };
-const failedIds = (p: Playtest) => p.checks.filter((c) => !c.passed).map((c) => c.id);
+const grid = (shift: number) => Array.from({ length: 48 * 27 * 3 }, (_, i) => ((i * 7 + shift) % 200) + (i % 3));
+const picture = (shift = 0) => ({
+  colours: 40,
+  grid: grid(0).map((v, i) => (i < 30 ? v + shift : v)),
+  canvasShare: 0.6,
+  common: [],
+});
 
-describe('scorePlaytest', () => {
-  it('gives a working game 100 and passes it, with every check reported in order', () => {
-    const p = scorePlaytest(good, meta);
-    expect(p).toMatchObject({
-      score: 100,
-      passed: true,
-      defects: [],
-      round: 1,
-      durationMs: 9000,
-      screenshot: 'playtest.png',
-      at: '2026-11-01T10:00:00.000Z',
-    });
-    expect(p.checks.map((c) => c.id)).toEqual(Object.keys(PLAYTEST_CHECKS));
+function good(over: Partial<SessionObs> = {}): SessionObs {
+  return {
+    mode: 'own-origin',
+    url: 'http://gamedemo3.localhost:3000/',
+    light: false,
+    unresponsive: null,
+    foreign: [],
+    violations: [],
+    hasGame: true,
+    frames: 30,
+    firstFrameMs: 120,
+    playFromMs: 2000,
+    titleText: 'Rock Dodger Arrow keys move the ship. Space fires.',
+    endText: 'Score 42',
+    pictures: [picture(), picture(40), picture(), picture(), picture(40), picture()],
+    fits: [
+      { viewport: '1280×800', scrolls: false, canvasInside: true, canvas: { x: 0, y: 0, width: 960, height: 540 } },
+      { viewport: '390×844', scrolls: false, canvasInside: true, canvas: { x: 0, y: 0, width: 390, height: 219 } },
+    ],
+    start: { before: 'title', after: 'playing', byInput: true },
+    idle: {
+      gameSeconds: 26,
+      instantDeathAt: null,
+      endedAt: 14,
+      ended: 'lost',
+      livesLost: true,
+      progress: [],
+      movedCells: 60,
+      movedPaths: ['kit.enemies'],
+    },
+    declared: [
+      { label: 'arrow keys', keys: ['ArrowLeft'], pointer: false },
+      { label: 'Space', keys: ['Space'], pointer: false },
+    ],
+    controls: [
+      { label: 'ArrowLeft', control: 'arrow keys', declared: true, effect: ['kit.player.x'], inconclusive: false },
+      { label: 'Space', control: 'Space', declared: true, effect: ['kit.bullets'], inconclusive: false },
+      { label: 'KeyJ', control: 'KeyJ', declared: false, effect: [], inconclusive: false },
+    ],
+    play: {
+      gameSeconds: 24,
+      wallMs: 6100,
+      maxGapMs: 40,
+      stalledMs: 16,
+      framesDuring: 360,
+      ends: ['lost at 12 s'],
+      livesLost: true,
+      worldPaths: ['kit.enemies'],
+      progress: [],
+    },
+    hud: { score: 42, currency: 0, text: 'Score 42' },
+    rec: { openedAt: 0, mode: 'own-origin', console: [], errors: [], inputScript: [], trace: [], shots: [] },
+    ...over,
+  };
+}
+const meta = { round: 1, seed: 1, at: new Date('2026-11-01T10:00:00Z'), durationMs: 9000.4 };
+const failed = (d: PlaytestDocument) => d.checks.filter((c) => !c.passed).map((c) => c.id);
+
+describe('the verdict', () => {
+  it('passes a game every check passes, with weights summing to 100', () => {
+    const d = documentOf([good()], meta);
+    expect(failed(d)).toEqual([]);
+    expect(d).toMatchObject({ passed: true, score: 100, round: 1, durationMs: 9000, at: '2026-11-01T10:00:00.000Z' });
     expect(Object.values(PLAYTEST_CHECKS).reduce((n, c) => n + c.weight, 0)).toBe(100);
+    // Not played sandboxed, no design given: said, not guessed.
+    expect(d.couldNotCheck.map((u) => u.id)).toEqual(['sandboxed', 'matchesIdea']);
   });
 
-  it('fails a game that throws on load, naming the error in the defects', () => {
-    const p = scorePlaytest(
+  it.each<[string, Partial<SessionObs>, string, RegExp]>([
+    [
+      'an uncaught error before play',
+      { rec: { ...good().rec, errors: [{ t: 300, text: 'TypeError: x is null' }] } },
+      'loads',
+      /uncaught error 0\.3 s after opening, before play: TypeError: x is null/,
+    ],
+    [
+      'an error 10 s into play',
+      { rec: { ...good().rec, errors: [{ t: 12_000, text: 'Error: caves' }] } },
+      'survives',
+      /uncaught error 10\.0 s into play .*Error: caves/,
+    ],
+    ['a frozen loop', { play: { ...good().play!, maxGapMs: 1500 } }, 'survives', /froze for 1500 ms/],
+    [
+      'a CSP-blocked request',
+      { violations: ['connect-src: https://x.example/a'] },
+      'offline',
+      /https:\/\/x\.example\/a/,
+    ],
+    [
+      'a blank canvas',
+      { pictures: [picture(), picture()].map((p) => ({ ...p, colours: 1 })) },
+      'picture',
+      /blank or flat: at most 1 distinct/,
+    ],
+    ['no canvas', { pictures: [{ ...picture(), canvasShare: 0 }] }, 'picture', /^text only: no canvas covers 5%/],
+    ['an instant death', { idle: { ...good().idle!, instantDeathAt: 2, ended: 'lost' } }, 'isGame', /^instant death/],
+    [
+      'no loss or goal',
       {
-        ...good,
-        pageErrors: ['Error: boom (at http://gamedemo3.localhost:3000/main.js:1:7)'],
-        booted: false,
-        frames: 0,
-        firstFrameMs: null,
-        distinctColours: 0,
-        stateBefore: null,
-        stateAfterInput: null,
-        inputChangedState: false,
-        inputChangedPicture: false,
-        scoreGained: 0,
-        currencyGained: 0,
-        playMs: 0,
+        idle: { ...good().idle!, ended: null, livesLost: false },
+        play: { ...good().play!, ends: [], livesLost: false },
       },
-      meta,
-    );
-    expect(p.passed).toBe(false);
-    expect(failedIds(p)).toEqual(['loads', 'boots', 'painted', 'respondsToInput', 'firstFrameFast', 'progresses']);
-    expect(p.score).toBe(20); // console + offline
-    expect(p.defects[0]).toBe(
-      'the page loads and keeps responding, without uncaught errors: uncaught error(s): Error: boom (at http://gamedemo3.localhost:3000/main.js:1:7)',
-    );
-    expect(p.defects).toContain('the canvas is painted (several distinct colours): no canvas with pixels on the page');
-    expect(p.errors).toEqual(['page: Error: boom (at http://gamedemo3.localhost:3000/main.js:1:7)']);
-  });
-
-  it('fails a page that stops responding, saying so', () => {
-    const p = scorePlaytest(
+      'isGame',
+      /no loss, win, lost life or rising wave\/level/,
+    ],
+    [
+      'a declared control without effect',
+      { controls: [{ label: 'ArrowLeft', control: 'arrow keys', declared: true, effect: [], inconclusive: false }] },
+      'inputReal',
+      /arrow keys \(ArrowLeft\)/,
+    ],
+    [
+      'an undocumented control',
       {
-        ...good,
-        unresponsive:
-          'the page stopped responding: the session got no answer within 5000 ms (a script blocking the main thread?)',
+        controls: [
+          ...good().controls,
+          { label: 'KeyL', control: 'KeyL', declared: false, effect: ['kit.player.x'], inconclusive: false },
+        ],
       },
-      meta,
-    );
-    expect(p.passed).toBe(false);
-    expect(failedIds(p)).toEqual(['loads']);
-    expect(p.defects).toEqual([
-      'the page loads and keeps responding, without uncaught errors: the page stopped responding: the session got no answer within 5000 ms (a script blocking the main thread?)',
-    ]);
+      'controlsDocumented',
+      /^KeyL \(kit\.player\.x\) change the game but the page documents only arrow keys, Space/,
+    ],
+    [
+      'a stuck loading screen',
+      { titleText: 'Loading... 60%', endText: 'Loading... 60%' },
+      'starts',
+      /stuck on a loading screen: "Loading\.\.\. 60%"/,
+    ],
+  ])('fails %s on the right check with a true message, and caps the score', (_n, change, id, message) => {
+    const d = documentOf([good(change)], meta);
+    expect(failed(d)).toContain(id);
+    expect(d.checks.find((c) => c.id === id)!.message).toMatch(message);
+    expect(d.passed).toBe(false);
+    expect(d.score).toBeLessThanOrEqual(FAILED_SCORE_CAP);
+    expect(d.defects.some((x) => x.startsWith(`${id}: `))).toBe(true);
   });
 
-  it('passes a game whose only failures are the minor checks, marking them minor', () => {
-    const p = scorePlaytest(
-      { ...good, firstFrameMs: FIRST_FRAME_BUDGET_MS + 1, scoreGained: 0, currencyGained: 0 },
-      meta,
-    );
-    expect(p).toMatchObject({ passed: true, score: 85 });
-    expect(p.defects).toEqual([
-      `(minor) the first frame is drawn quickly: first frame after ${FIRST_FRAME_BUDGET_MS + 1} ms (budget ${FIRST_FRAME_BUDGET_MS} ms)`,
-      '(minor) score or currency rises during scripted play: neither score nor currency rose in 6000 ms of scripted play',
-    ]);
+  it('fails the sandboxed serving on a storage error, naming the fix', () => {
+    const sandboxed = good({
+      mode: 'sandboxed',
+      url: 'http://127.0.0.1:3000/play/3/',
+      light: true,
+      rec: {
+        ...good().rec,
+        mode: 'sandboxed',
+        errors: [{ t: 200, text: "SecurityError: Failed to read the 'localStorage' property" }],
+      },
+    });
+    const d = documentOf([good(), sandboxed], meta);
+    expect(failed(d)).toEqual(['sandboxed']);
+    expect(d.checks.find((c) => c.id === 'sandboxed')!.message).toMatch(/storage throws on an opaque origin/);
+    expect(d.servedAs.map((s) => s.mode)).toEqual(['own-origin', 'sandboxed']);
   });
 
-  it.each<[string, Partial<Observations>, keyof typeof PLAYTEST_CHECKS]>([
-    ['console errors', { consoleErrors: ['Refused to connect to https://evil.example/'] }, 'noConsoleErrors'],
-    ['a foreign request', { foreignRequests: ['https://cdn.example/lib.js'] }, 'offline'],
-    ['a flat canvas', { distinctColours: 2 }, 'painted'],
-    ['input that changes nothing', { inputChangedState: false, stateAfterInput: 'title' }, 'respondsToInput'],
-    ['input that changes the state but not the picture', { inputChangedPicture: false }, 'respondsToInput'],
-  ])('fails a game with %s', (_name, change, id) => {
-    const p = scorePlaytest({ ...good, ...change }, meta);
-    expect(p.passed).toBe(false);
-    expect(failedIds(p)).toEqual([id]);
-    expect(p.score).toBe(100 - PLAYTEST_CHECKS[id].weight);
+  it('keeps a minor failure minor', () => {
+    const d = documentOf([good({ hud: { score: 42, currency: 0, text: 'no numbers here' } })], meta);
+    expect(d.passed).toBe(true);
+    expect(d.defects).toEqual([expect.stringMatching(/^\(minor\) hudMatches: window.__game reports score 42/)]);
+    expect(d.score).toBe(97);
   });
 
-  it('clips long findings so the result always fits its schema', () => {
-    const p = scorePlaytest(
-      { ...good, consoleErrors: Array.from({ length: 80 }, (_, i) => `${i}: ${'x'.repeat(2000)}`) },
+  it('says what it could not check without window.__game instead of failing it', () => {
+    const d = documentOf(
+      [
+        good({
+          hasGame: false,
+          hud: null,
+          idle: { ...good().idle!, ended: null, livesLost: false },
+          play: { ...good().play!, ends: [], livesLost: false },
+        }),
+      ],
       meta,
     );
-    expect(p.errors).toHaveLength(50);
-    expect(Playtest.safeParse(p).success).toBe(true);
+    expect(d.passed).toBe(true);
+    expect(d.couldNotCheck.map((u) => u.id)).toEqual(expect.arrayContaining(['lossReachable', 'hudMatches']));
   });
 
   it('refuses observations that would make an invalid playtest.json', () => {
-    expect(() => scorePlaytest({ ...good, url: 'not a url' }, meta)).toThrow(
-      expect.objectContaining({ code: 'invalid_playtest', message: expect.stringContaining('url') }),
+    expect(() => documentOf([good({ url: 'not a url' })], meta)).toThrow(
+      expect.objectContaining({ code: 'invalid_playtest' }),
     );
+  });
+});
+
+describe('declared controls', () => {
+  it.each<[string, string[]]>([
+    ['WASD / arrow keys: move. Space: shockwave. P / Esc: pause', ['arrow keys', 'WASD', 'Space']],
+    ['← → / A D slide the paddle; Space / ↑ / W / tap launches', ['Left/Right/Up', 'Space', 'pointer', 'A', 'D', 'W']],
+    ['Arrow keys ← → move the catcher', ['arrow keys']],
+    ['Arrow keys + Space: move the cursor and build. Click a tile.', ['arrow keys', 'pointer']],
+    ['A lighthouse keeper. I think it is fun.', []],
+    ['Press J to jump, L to dash', ['J', 'L']],
+  ])('reads %j', (text, labels) => {
+    expect(declaredControls(text).map((c) => c.label)).toEqual(labels);
+  });
+
+  it('writes HUD numbers the ways a HUD does', () => {
+    expect(forms(23.4)).toEqual(expect.arrayContaining(['23']));
+    expect(forms(10.8)).toEqual(expect.arrayContaining(['10.8']));
+    expect(forms(1234)).toEqual(expect.arrayContaining(['1,234', '1.23K']));
   });
 });
 
 describe('playtestFeedback', () => {
-  it('lists the defects and the browser errors for the repair', () => {
-    const p = scorePlaytest(
-      { ...good, pageErrors: ['TypeError: x is undefined'], foreignRequests: ['https://fonts.example/a.css'] },
+  it('lists the defects, the errors and what was not checked, within the job input limit', () => {
+    const d = documentOf(
+      [good({ rec: { ...good().rec, errors: Array.from({ length: 60 }, () => ({ t: 100, text: 'e'.repeat(600) })) } })],
       meta,
     );
-    const text = playtestFeedback(p);
-    expect(text.split('\n')[0]).toBe(
-      'The deployed game failed its headless play-test (round 1, score 70/100, http://gamedemo3.localhost:3000/). Fix these defects:',
-    );
-    expect(text).toContain(
-      '- the page loads and keeps responding, without uncaught errors: uncaught error(s): TypeError: x is undefined',
-    );
-    expect(text).toContain('- page: TypeError: x is undefined');
-    expect(text).toContain('- https://fonts.example/a.css');
-    expect(text).toContain('playtest.json');
-  });
-
-  it('stays within the job input limit', () => {
-    const p = scorePlaytest({ ...good, pageErrors: Array.from({ length: 60 }, () => 'e'.repeat(600)) }, meta);
-    expect(playtestFeedback(p).length).toBeLessThanOrEqual(10_000);
+    const text = playtestFeedback(d);
+    expect(text.split('\n')[0]).toMatch(/^The deployed game failed its headless play-test \(round 1, score \d+\/100/);
+    expect(text).toContain('- loads: uncaught error');
+    expect(text).toContain('- sandboxed: the sandboxed /play/N/ serving was not played');
+    expect(text.length).toBeLessThanOrEqual(10_000);
   });
 });
 
-describe('where the play-tester goes', () => {
-  it('opens the public URL unless PLAYTEST_URL says otherwise', () => {
-    expect(playtestUrl({ PLAYTEST_URL: undefined }, 3, 'https://gamedemo3.example.com')).toBe(
-      'https://gamedemo3.example.com',
-    );
-    expect(playtestUrl({ PLAYTEST_URL: 'http://gamedemo{slot}:8080/' }, 3, 'https://gamedemo3.example.com')).toBe(
-      'http://gamedemo3:8080/',
-    );
-    // `container`: the deployer's own address for the slot; a deployer without one falls back to the public URL.
-    const internal = (slot: number) => `http://gamedemo${slot}/`;
-    expect(playtestUrl({ PLAYTEST_URL: 'container' }, 3, 'https://gamedemo3.example.com', internal)).toBe(
-      'http://gamedemo3/',
-    );
-    expect(playtestUrl({ PLAYTEST_URL: 'container' }, 3, 'https://gamedemo3.example.com')).toBe(
-      'https://gamedemo3.example.com',
-    );
+const keypoint: Keypoint = {
+  ...{ id: 'fire-scores', text: 'pressing Space fires and a hit scores', baseline: true },
+  ...{ act: { keys: ['Space'], holdMs: 300, seconds: 2 }, expect: { watch: 'score', change: 'rises' } },
+};
+
+it('reports the rubric beside the verdict: as checked, or unverified (passed: null) with why in couldNotCheck', () => {
+  const rubric = [{ id: 'fire-scores', text: keypoint.text, passed: false, evidence: 'saw score 0 → 0' }];
+  const checked = documentOf([good()], { ...meta, expect: { keypoints: [keypoint] }, rubric });
+  expect([checked.rubric, checked.passed, checked.couldNotCheck.some((u) => u.id === 'keypoints')]).toEqual([
+    rubric,
+    true,
+    false,
+  ]);
+  const unplayed = documentOf([good()], { ...meta, expect: { keypoints: [keypoint] } });
+  expect(unplayed.rubric).toEqual([
+    { ...rubric[0], passed: null, evidence: 'not verified: the rubric was not played' },
+  ]);
+  expect(unplayed.couldNotCheck).toContainEqual({
+    id: 'keypoints',
+    why: '1 keypoint(s) not verified: the rubric was not played',
+  });
+});
+
+describe("the design's expectations (matchesIdea)", () => {
+  const palette = {
+    background: '#102030',
+    primary: '#ffcc00',
+    secondary: '#33aa55',
+    accent: '#ff0000',
+    text: '#ffffff',
+  };
+  const idea = { title: 'Rock Dodger', theme: { mood: 'tense', setting: 'space', palette } } as unknown as Idea;
+  const design = {
+    title: 'Rock Dodger',
+    entities: [
+      { name: 'Rock', role: 'enemy', description: 'falls' },
+      { name: 'Pilot', role: 'player', description: 'you' },
+    ],
+    progression: { currency: 'Score', upgrades: [] },
+    keypoints: [keypoint],
+  } as unknown as Design;
+
+  it("takes the title, the player's name, the currency, the palette's background and the keypoints from idea and design", () => {
+    expect(expectationsOf(idea, design)).toEqual({
+      names: ['Rock Dodger', 'Pilot', 'Score'],
+      palette: ['#102030'],
+      keypoints: [keypoint],
+    });
+    expect(expectationsOf(null, null)).toEqual({ names: [], palette: [], keypoints: [] });
   });
 
-  it('validates PLAYTEST and PLAYTEST_URL', () => {
-    expect(loadConfig({}).PLAYTEST).toBe('on');
-    expect(loadConfig({ PLAYTEST: 'off' }).PLAYTEST).toBe('off');
-    expect(() => loadConfig({ PLAYTEST: 'maybe' })).toThrow(/PLAYTEST/);
-    expect(loadConfig({ PLAYTEST_URL: '' }).PLAYTEST_URL).toBeUndefined();
-    expect(loadConfig({ PLAYTEST_URL: 'container' }).PLAYTEST_URL).toBe('container');
-    // What docker-compose v1 made of `${PLAYTEST_URL:-http://gamedemo{slot}/}` with PLAYTEST_URL set.
-    expect(() => loadConfig({ PLAYTEST_URL: 'http://gamedemo{slot}//}' })).toThrow(/no other braces/);
-    expect(loadConfig({ PLAYTEST_URL: 'http://127.0.0.1:8080/play/{slot}/' }).PLAYTEST_URL).toBe(
-      'http://127.0.0.1:8080/play/{slot}/',
-    );
-    expect(() => loadConfig({ PLAYTEST_URL: 'http://gamedemo.example.com/' })).toThrow(
-      /PLAYTEST_URL: must be `container` or an http\(s\) URL template containing \{slot\}/,
-    );
+  it('passes a game whose text shows the names and fails one that never shows a name, naming it', () => {
+    const shows = documentOf([good()], { ...meta, expect: { names: ['Rock Dodger', 'Score'] } });
+    expect(shows.checks.find((c) => c.id === 'matchesIdea')).toMatchObject({ passed: true, required: false });
+    const misses = documentOf([good()], { ...meta, expect: expectationsOf(null, design) });
+    expect(misses.checks.find((c) => c.id === 'matchesIdea')).toMatchObject({
+      passed: false,
+      message: `the design's names "Pilot" never appear in the visible text`,
+    });
+    expect(misses.passed).toBe(true); // a minor check: the game still passes
   });
 });

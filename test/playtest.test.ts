@@ -1,104 +1,91 @@
 // The play-test step on the real service with real Chromium: a deployed game is
-// played headless, scored, its playtest.json / playtest.png stored and its score
+// played headless, judged, its playtest.json and screenshots stored and its score
 // shown by the API, while the job stays `deployed`. Conditions that say nothing
 // about the game (no browser, unreachable URL, PLAYTEST=off) never fail a job.
+// One judged job serves every test here; the builtin kits' games are judged in
+// test/playtest/kits-*.test.ts, a game that breaks only sandboxed in playtest-sandboxed.test.ts.
 import type { JobHelpers } from 'graphile-worker';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENRES, PLAYTEST_CHECKS, type Playtest } from '../lib/artifacts.ts';
+import { PLAYTEST_CHECKS, type Playtest } from '../lib/artifacts.ts';
 import { getJob, setJobPlaytest } from '../lib/jobs/repository.ts';
-import { oneShotBrowser, sharedBrowser } from '../lib/playtest/browser.ts';
+import type { Browser } from 'playwright-core';
+import { type BrowserProvider, oneShotBrowser, sharedBrowser } from '../lib/playtest/browser.ts';
 import { playtestJob } from '../lib/playtest/playtest-job.ts';
 import { createPlaytestGameTask } from '../tasks/playtest-game.ts';
+import { freePort } from '../support/free-port.ts';
 import { chromiumAvailable } from './browser/harness.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
-import { jobEvents, pngSize, queuedSteps, storedPlaytest, waitForPlaytest, withClientOf } from './playtest-helpers.ts';
+import {
+  jobEvents,
+  pngSize,
+  queuedSteps,
+  storedPlaytest,
+  waitForPlaytest,
+  waitsFor,
+  withClientOf,
+} from './playtest-helpers.ts';
 
 const hasChromium = chromiumAvailable(); // throws in CI when missing
 const describeBrowser = hasChromium ? describe : describe.skip;
 const PASS_SCORE = 85;
 
-/** A port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function generate(h: Harness, idea: string, seed = 7, genre?: string): Promise<number> {
-  const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea, seed, genre }) });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { jobIds: number[] }).jobIds[0]!;
-}
+const generate = (h: Harness, idea: string, seed = 7) => h.generate(idea, { seed });
 
 describeBrowser('a normal job', () => {
   let h: Harness;
   let jobId: number;
   let result: Playtest;
-
-  const kitJobs = new Map<string, number>();
+  /** Where the task played it: the slot's own origin, and /play/N/ on the same server. */
+  let played: string;
 
   beforeAll(async () => {
     h = await createHarness({ PLAYTEST: 'on' });
     jobId = await generate(h, 'a lighthouse keeper fighting sea monsters');
-    // One game per genre kit too, play-tested alongside: the play-tester must not flag a working kit.
-    for (const genre of GENRES) kitJobs.set(genre, await generate(h, `a ${genre} game about owls`, 3, genre));
     expect((await h.waitForJob(jobId)).status).toBe('deployed');
     await waitForPlaytest(h, jobId, 1);
     result = await storedPlaytest(h, jobId);
-  }, 120_000);
+    played = result.servedAs.map((s) => s.url).join(' and ');
+  }, waitsFor(1));
   afterAll(() => h?.close());
 
   it('passes every check with a high score', () => {
-    // Seven games play at once here: on a loaded 2-core machine the first frame may miss its
-    // (minor, timing) budget; every other check must pass.
-    const failed = result.checks
-      .filter((c) => !c.passed && c.id !== 'firstFrameFast')
-      .map((c) => `${c.id}: ${c.detail}`);
+    const failed = result.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message}`);
     expect(failed).toEqual([]);
     expect(result.passed).toBe(true);
     expect(result.score).toBeGreaterThanOrEqual(PASS_SCORE);
-    expect(result.checks.map((c) => c.id)).toEqual(Object.keys(PLAYTEST_CHECKS));
+    // Every check ran or says why not.
+    const ids = [...result.checks.map((c) => c.id), ...result.couldNotCheck.map((u) => u.id)];
+    expect(ids).toEqual(expect.arrayContaining(Object.keys(PLAYTEST_CHECKS)));
     expect(result.errors).toEqual([]);
     expect(result.foreignRequests).toEqual([]);
-    expect(result.metrics.stateBefore).toBe('title');
-    expect(result.metrics.stateAfterInput).toBe('playing');
-    expect(result.metrics.distinctColours).toBeGreaterThanOrEqual(4);
-    expect(result.metrics.firstFrameMs).toBeGreaterThan(0);
-    expect(result.metrics.playMs).toBeGreaterThanOrEqual(5000);
+    expect(result.checks.find((c) => c.id === 'starts')!.evidence).toMatchObject({
+      start: { before: 'title', after: 'playing' },
+    });
+    expect(result.trace.length).toBeGreaterThan(3);
+    expect(result.inputScript.length).toBeGreaterThan(5);
     expect(result.round).toBe(1);
   });
 
-  it('passes the required checks for a game of every genre kit', { timeout: 90_000 }, async () => {
-    const verdicts: Record<string, string> = {};
-    for (const [genre, id] of kitJobs) {
-      await waitForPlaytest(h, id, 1, 80_000);
-      const p = await storedPlaytest(h, id);
-      verdicts[genre] =
-        p.checks
-          .filter((c) => c.required && !c.passed)
-          .map((c) => `${c.id}: ${c.detail}`)
-          .join('; ') || 'passed';
-      expect(p.score, genre).toBeGreaterThanOrEqual(PASS_SCORE);
-    }
-    expect(verdicts).toEqual(Object.fromEntries(GENRES.map((g) => [g, 'passed'])));
-  });
-
-  it('played the URL the job was deployed to', async () => {
+  it('played the URL the job was deployed to, and its sandboxed /play/N/ variant', async () => {
     const job = (await getJob(h.service.db, jobId))!;
     expect(result.url).toBe(job.url);
+    const sandboxed = `${new URL(job.url!).origin.replace(`gamedemo${job.slot}.`, '')}/play/${job.slot}/`;
+    expect(result.servedAs).toEqual([
+      { mode: 'own-origin', url: job.url },
+      { mode: 'sandboxed', url: sandboxed },
+    ]);
   });
 
-  it('stored a screenshot that is a real PNG of the viewport', async () => {
-    const res = await h.api(`/api/jobs/${jobId}/artifacts/playtest.png`);
+  it('stored screenshots that are real PNGs of the viewport', async () => {
+    expect(result.screenshots).toEqual(
+      ['own-origin', 'sandboxed'].flatMap((m) => ['title', 'play-2s', 'mid', 'end'].map((n) => `${m}-${n}.png`)),
+    );
+    const res = await h.api(`/api/jobs/${jobId}/artifacts/playtest-own-origin-end.png`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/png');
     const png = Buffer.from(await res.arrayBuffer());
-    expect(pngSize(png)).toEqual({ width: 1100, height: 760 });
+    expect(pngSize(png)).toEqual({ width: 1280, height: 800 });
     expect(png.length).toBeGreaterThan(5000); // a painted game, not a blank page
-    expect(result.screenshot).toBe('playtest.png');
   });
 
   it('shows the score on the job and keeps it deployed, with no repair', async () => {
@@ -118,7 +105,9 @@ describeBrowser('a normal job', () => {
       failed: result.checks.filter((c) => !c.passed).map((c) => c.id),
     });
     expect(body.job.phases.map((p) => p.phase)).toEqual([1, 2, 3, 4]);
-    expect(body.job.artifacts.map((a) => a.path)).toEqual(expect.arrayContaining(['playtest.json', 'playtest.png']));
+    expect(body.job.artifacts.map((a) => a.path)).toEqual(
+      expect.arrayContaining(['playtest.json', 'playtest-own-origin-end.png']),
+    );
     expect((await getJob(h.service.db, jobId))!.playtest_score).toBe(result.score);
     expect(await queuedSteps(h, jobId)).toEqual([]);
   });
@@ -128,7 +117,7 @@ describeBrowser('a normal job', () => {
     const deployedAt = events.findIndex((e) => e.kind === 'deployed');
     const playtests = events.filter((e) => e.kind === 'playtest');
     expect(playtests.map((e) => e.message)).toEqual([
-      `play-test round 1 started: ${result.url}`,
+      `play-test round 1 started: ${played}`,
       expect.stringMatching(new RegExp(`^play-test round 1: score ${result.score}/100, passed`)),
     ]);
     expect(events.indexOf(playtests[0]!)).toBeGreaterThan(deployedAt);
@@ -151,13 +140,39 @@ describeBrowser('a normal job', () => {
   it('stops when the runner shuts down (abort signal) and records nothing, so the task is retried', async () => {
     await awaitRound(h, jobId);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 1500);
+    // The runner stops as the judge opens the game: right after its browser context is made (the moment
+    // a listener on the signal is not yet registered), not after a guessed delay.
+    const deps = h.service.taskDeps!;
+    const abortingBrowser: BrowserProvider = {
+      use: (fn) =>
+        deps.playtestBrowser.use((b) =>
+          fn(
+            b &&
+              new Proxy(b, {
+                get(target, key) {
+                  if (key !== 'newContext') {
+                    const v = Reflect.get(target, key);
+                    return typeof v === 'function' ? v.bind(target) : v;
+                  }
+                  return async (...args: Parameters<Browser['newContext']>) => {
+                    const context = await target.newContext(...args);
+                    controller.abort();
+                    return context;
+                  };
+                },
+              }),
+          ),
+        ),
+      close: async () => {},
+    };
     const before = (await jobEvents(h, jobId)).length;
     await expect(
-      playtestJob(h.service.taskDeps!, withClientOf(h.service.db), jobId, { signal: controller.signal }),
+      playtestJob({ ...deps, playtestBrowser: abortingBrowser }, withClientOf(h.service.db), jobId, {
+        signal: controller.signal,
+      }),
     ).rejects.toMatchObject({ code: 'playtest_aborted' });
     const added = (await jobEvents(h, jobId)).slice(before);
-    expect(added.map((e) => e.message)).toEqual([`play-test round 1 started: ${result.url}`]);
+    expect(added.map((e) => e.message)).toEqual([`play-test round 1 started: ${played}`]);
     expect((await getJob(h.service.db, jobId))!.playtest).toMatchObject({ round: 1, score: result.score });
   });
 
@@ -188,7 +203,7 @@ describeBrowser('a normal job', () => {
 
   it('records an unreachable game as skipped, not as a defect to repair', async () => {
     await awaitRound(h, jobId);
-    const port = await closedPort();
+    const port = await freePort() /* nothing listens there now */;
     const deps = {
       ...h.service.taskDeps!,
       config: { ...h.service.taskDeps!.config, PLAYTEST_URL: `http://gamedemo{slot}.localhost:${port}/` },

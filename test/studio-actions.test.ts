@@ -2,32 +2,18 @@
 // process and frees nothing it shouldn't; retry resumes a failed job from the
 // phase that failed; feedback starts exactly one repair run whose change is
 // visible in the served game, and refusals answer in the error shape.
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable } from './browser/harness.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
+import { workerPids as findWorkerPids } from './helpers/worker-pids.ts';
+import { PLAYTEST_WAIT_MS, waitsFor } from './playtest-helpers.ts';
 
 const AGENT_MODULE = path.join(import.meta.dirname, 'fixtures', 'agents', 'studio-agent.ts');
 
-/** PIDs of processes whose environment says they run a phase of this service's job `jobId` (local runtime workers). */
-function workerPids(h: Harness, jobId: number): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const env = readFileSync(`/proc/${name}/environ`, 'utf8').split('\0');
-      // Other test runs on this machine have a job 1 too: match this service's workspace directory.
-      const ours = env.some((e) => e.startsWith(`WORKSPACE_DIR=${h.dataDir}`));
-      if (ours && env.includes(`JOB_ID=${jobId}`)) pids.push(Number(name));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return pids;
-}
+const workerPids = (h: Harness, jobId: number) => findWorkerPids(h.dataDir, jobId);
 
 async function post(h: Harness, pathname: string, body?: unknown) {
   const res = await h.api(pathname, {
@@ -38,26 +24,10 @@ async function post(h: Harness, pathname: string, body?: unknown) {
   return { status: res.status, body: (await res.json()) as any };
 }
 
-async function generate(h: Harness, idea: string): Promise<number> {
-  const { status, body } = await post(h, '/api/generate', { idea, seed: 5 });
-  expect(status).toBe(201);
-  return body.jobIds[0];
-}
-
-/** Resolves with the first event of `jobId` matching `pred` (reading the stored stream, woken by its NOTIFY). */
-async function waitForEvent(h: Harness, jobId: number, pred: (e: any) => boolean, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let after = 0;
-  while (Date.now() < deadline) {
-    const res = await h.api(`/api/jobs/${jobId}/logs?after=${after}`);
-    const { events } = (await res.json()) as { events: any[] };
-    const hit = events.find(pred);
-    if (hit) return hit;
-    if (events.length) after = events.at(-1).id;
-    else await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`job ${jobId}: no matching event within ${timeoutMs} ms`);
-}
+const generate = (h: Harness, idea: string) => h.generate(idea, { seed: 5 });
+/** The harness's wait, read loosely (these tests look into `data` freely). */
+const waitForEvent = (h: Harness, jobId: number, pred: (e: any) => boolean, timeoutMs?: number): Promise<any> =>
+  h.waitForEvent(jobId, pred, timeoutMs);
 
 describe('cancel and retry', () => {
   let h: Harness;
@@ -201,14 +171,25 @@ describe('feedback that makes the game worse', () => {
     async () => {
       const id = await generate(h, 'a snail racing league on a rainy windowsill');
       await h.waitForJob(id);
-      const tested = await waitForEvent(h, id, (e) => e.kind === 'playtest' && typeof e.data?.score === 'number');
+      // Hang guards, not speed checks: each wait below includes a play-test of both servings.
+      const tested = await waitForEvent(
+        h,
+        id,
+        (e) => e.kind === 'playtest' && typeof e.data?.score === 'number',
+        PLAYTEST_WAIT_MS,
+      );
       expect(tested.data.passed).toBe(true);
       const job = await h.waitForJob(id);
       const before = await h.fetchSlot(job.slot!);
 
       const res = await post(h, `/api/jobs/${id}/feedback`, { feedback: 'go wild [break]' });
       expect(res.status).toBe(202);
-      const settled = await waitForEvent(h, id, (e) => e.kind === 'feedback' && e.data?.status !== 'queued', 120_000);
+      const settled = await waitForEvent(
+        h,
+        id,
+        (e) => e.kind === 'feedback' && e.data?.status !== 'queued',
+        PLAYTEST_WAIT_MS,
+      );
       expect(settled.data.status).toBe('rolled_back');
       expect(settled.message).toMatch(/rolled back: the changed game scored \d+\/100, worse than \d+\/100/);
       // The earlier version is redeployed: the slot serves its bytes again.
@@ -218,6 +199,6 @@ describe('feedback that makes the game worse', () => {
       expect(feedback[0]).toMatchObject({ status: 'rolled_back', scoreBefore: tested.data.score });
       expect(feedback[0].scoreAfter).toBeLessThan(tested.data.score);
     },
-    180_000,
+    waitsFor(2),
   );
 });

@@ -6,7 +6,7 @@ import { listPhaseRuns } from '../lib/jobs/phase-runs.ts';
 import { getJob } from '../lib/jobs/repository.ts';
 import { chromiumAvailable } from './browser/harness.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
-import { jobEvents, waitForPlaytest } from './playtest-helpers.ts';
+import { jobEvents, waitForPlaytest, waitsFor } from './playtest-helpers.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -60,7 +60,7 @@ describe('a healthy deployed game', () => {
     expect((await h.waitForJob(jobId)).status).toBe('deployed');
     if (chromiumAvailable()) await waitForPlaytest(h, jobId, 1);
     before = await getJob(h.service.db, jobId);
-  });
+  }, waitsFor(1)); // a hang guard: the judge plays both servings, slowly on a loaded machine
 
   it('control: the game is deployed, built once and (with Chromium) play-tested once', async () => {
     expect(before!.status).toBe('deployed');

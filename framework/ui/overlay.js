@@ -9,6 +9,7 @@ import { el } from './dom.js';
  * @property {string[]} [lines]                       paragraphs
  * @property {Array<{key: string, text: string}>} [controls]  how-to-play table
  * @property {Array<{label: string, onClick: () => void, primary?: boolean}>} [buttons]
+ * @property {Array<{label: string, href: string}>} [links]  opened in a new tab (an absolute one) or this one
  * @property {string} [kind]                          css modifier: title | paused | won | lost
  */
 
@@ -49,6 +50,13 @@ export function createOverlay(doc, parent) {
           b.onClick();
         });
         row.appendChild(button);
+      }
+      for (const l of content.links ?? []) {
+        const external = /^https?:/.test(l.href);
+        const attrs = external ? { href: l.href, target: '_blank', rel: 'noopener' } : { href: l.href };
+        const link = el(doc, 'a', { className: 'gpg-link', text: l.label, attrs });
+        link.addEventListener('click', (e) => e.stopPropagation());
+        row.appendChild(link);
       }
       card.appendChild(row);
       root.replaceChildren(card);

@@ -17,8 +17,12 @@ export function showTitleScreen(overlay, config, { onPlay }) {
   });
 }
 
-/** @param {any} overlay @param {any} config @param {{ onResume: () => void, onRestart: () => void }} actions */
-export function showPauseScreen(overlay, config, { onResume, onRestart }) {
+/**
+ * `howToPlay`: the game's How to play page (ui/how-to-play-link.js), linked when known.
+ * @param {any} overlay @param {any} config
+ * @param {{ onResume: () => void, onRestart: () => void, howToPlay?: string | null }} actions
+ */
+export function showPauseScreen(overlay, config, { onResume, onRestart, howToPlay }) {
   overlay.show({
     kind: 'paused',
     title: 'Paused',
@@ -28,6 +32,7 @@ export function showPauseScreen(overlay, config, { onResume, onRestart }) {
       { label: 'Resume (P)', onClick: onResume, primary: true },
       { label: 'Restart (R)', onClick: onRestart },
     ],
+    links: howToPlay ? [{ label: 'How to play', href: howToPlay }] : [],
   });
 }
 

@@ -35,6 +35,7 @@
 // the row (these functions, generate_game(), an operator in psql), so the
 // event stream can never miss or invent a transition. That is why it stays a
 // trigger rather than a call here.
+import { z } from 'zod';
 import type { PhaseNumber } from '../artifacts.ts';
 import type { Queryable } from '../db.ts';
 
@@ -61,37 +62,44 @@ export const hasOutcome = (status: JobStatus | string): boolean => OUTCOME_STATU
  * The kinds of gamepocgen.job_events rows, i.e. the SSE `event:` names of
  * /api/events and /api/jobs/:id/logs?follow=1 (the gallery listens for status,
  * phase_start, phase_end, deployed and playtest; the CLI redraws on any).
+ * The single source: addEvent only takes these, and the OpenAPI document
+ * publishes the same enum (components.schemas.EventKind).
  */
-export type EventKind =
-  /** A status change (trigger): data {status, previous}. */
-  | 'status'
-  /** A phase began on a runtime. */
-  | 'phase_start'
-  /** A phase ended: data {status: completed|failed|timeout, files?, durationMs?, agentMs?}. */
-  | 'phase_end'
-  /** Published to a slot: data {slot, url, rollbackTo?}. */
-  | 'deployed'
-  /** A play-test started, scored, was skipped or discarded: data {round, score, passed, failed, defects, url, served, rolledBack, loop, repair, rounds} or {skipped}. */
-  | 'playtest'
-  /** The last queued step of the job ended; nothing is left to do (followers may stop). */
-  | 'done'
-  /** Free text from the service or a worker line that is not JSON. */
-  | 'log'
-  /** Worker lines (the agent's progress): its messages, tool calls, token usage, and errors. */
-  | 'assistant'
-  | 'tool'
-  | 'usage'
-  | 'agent_error'
-  /** Cancel requested (lib/studio/cancel.ts): runners kill that job's worker. data {removedSteps}. */
-  | 'cancel'
-  /** A player's feedback was received, kept, rolled back or failed: data {feedbackId, status, score?}. */
-  | 'feedback';
+export const EventKind = z
+  .enum([
+    /** A status change (trigger): data {status, previous}. */
+    'status',
+    /** A phase began on a runtime. */
+    'phase_start',
+    /** A phase ended: data {status: completed|failed|timeout, files?, durationMs?, agentMs?}. */
+    'phase_end',
+    /** Published to a slot: data {slot, url, rollbackTo?}. */
+    'deployed',
+    /** A play-test started, scored, was skipped or discarded: data {round, score, passed, failed, defects, url, served, rolledBack, loop, repair, rounds} or {skipped}. */
+    'playtest',
+    /** The last queued step of the job ended; nothing is left to do (followers may stop). */
+    'done',
+    /** Free text from the service or a worker line that is not JSON (or has a kind of its own). */
+    'log',
+    /** Worker lines (the agent's progress): its messages, tool calls, token usage, and errors. */
+    'assistant',
+    'tool',
+    'usage',
+    'agent_error',
+    /** Cancel requested (lib/studio/cancel.ts): runners kill that job's worker. data {removedSteps}. */
+    'cancel',
+    /** A player's feedback was received, kept, rolled back or failed: data {feedbackId, status, score?}. */
+    'feedback',
+  ])
+  .describe('The kind of a job event: the SSE `event:` name of /api/events and /api/jobs/{id}/logs?follow=1.');
+export type EventKind = z.infer<typeof EventKind>;
 /**
  * Not rows: `end` is the last SSE message of a followed job's logs (it finished,
  * or it is deployed and settled); `reconnected` is an in-process EventHub
  * notice after the LISTEN connection came back (re-read from your last id).
  */
-export type StreamOnlyKind = 'end' | 'reconnected';
+export const StreamOnlyKind = z.enum(['end', 'reconnected']);
+export type StreamOnlyKind = z.infer<typeof StreamOnlyKind>;
 
 /** The job's side of a phase starting ($1 job id, $2 phase, $3 agent). */
 const MARK_RUNNING_SQL = `update gamepocgen.jobs set status = case when status = 'deployed' then 'deployed' else 'running' end,

@@ -59,6 +59,11 @@ export async function createJob(
   return rows[0]!.id;
 }
 
+/** The provider spec the job runs on instead of the operator's agent settings (lib/phase-runner.ts phaseAgentEnv). */
+export async function setJobProvider(db: Queryable, id: number, provider: string): Promise<void> {
+  await db.query('update gamepocgen.jobs set provider = $2 where id = $1', [id, provider]);
+}
+
 export async function getJob(db: Queryable, id: number, opts: { forUpdate?: boolean } = {}): Promise<JobRow | null> {
   const { rows } = await db.query<JobRow>(
     `select * from gamepocgen.jobs where id = $1${opts.forUpdate ? ' for update' : ''}`,

@@ -17,7 +17,17 @@ const DETAIL_MAX_CHARS = 200;
  */
 export const RoundChecks = z.object({
   round: z.number().int().min(1),
-  checks: z.array(z.object({ id: z.string().min(1).max(60), passed: z.boolean(), detail: z.string().default('') })),
+  checks: z.array(
+    z
+      .object({
+        id: z.string().min(1).max(60),
+        passed: z.boolean(),
+        detail: z.string().optional(),
+        // The judge's PlaytestDocument v2 (lib/playtest/document.ts) says what failed in `message`.
+        message: z.string().optional(),
+      })
+      .transform(({ id, passed, detail, message }) => ({ id, passed, detail: detail ?? message ?? '' })),
+  ),
 });
 export type RoundChecks = z.infer<typeof RoundChecks>;
 

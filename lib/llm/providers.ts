@@ -60,3 +60,27 @@ export function providerEnv(spec: ProviderSpec, env: Env): Record<string, string
   }
   return out;
 }
+
+/** The model the gallery's picker offers for Anthropic when the operator's MODEL is not a Claude one. */
+export const ANTHROPIC_DEFAULT_MODEL = 'claude-sonnet-4-5';
+
+/**
+ * The providers whose settings the operator gave, as specs a job can run on (the gallery's
+ * agent/provider picker): z.ai and a generic endpoint with the operator's MODEL, Anthropic
+ * with MODEL when it names a Claude model, else ANTHROPIC_DEFAULT_MODEL.
+ */
+export function configuredProviders(env: Env, model: string): ProviderSpec[] {
+  const out: ProviderSpec[] = [];
+  for (const provider of PROVIDERS) {
+    const m = provider === 'anthropic' && !model.startsWith('claude') ? ANTHROPIC_DEFAULT_MODEL : model;
+    const spec = ProviderSpec.safeParse(`${provider}:${m}`);
+    if (!spec.success) continue;
+    try {
+      providerEnv(spec.data, env);
+      out.push(spec.data);
+    } catch {
+      // not configured: not offered
+    }
+  }
+  return out;
+}

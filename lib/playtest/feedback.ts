@@ -11,13 +11,20 @@ export function playtestFeedback(p: Playtest, rounds: PlaytestSummary['rounds'] 
     `The deployed game failed its headless play-test (round ${p.round}, score ${p.score}/100, ${p.url}). Fix these defects:`,
     ...p.defects.map((d) => `- ${d}`),
   ];
-  if (p.errors.length) lines.push('', 'Errors the browser reported:', ...p.errors.slice(0, 20).map((e) => `- ${e}`));
+  if (p.couldNotCheck.length)
+    lines.push(
+      '',
+      'Not checked (the judge could not see these):',
+      ...p.couldNotCheck.slice(0, 10).map((u) => `- ${u.id}: ${u.why}`),
+    );
   if (p.foreignRequests.length)
     lines.push(
       '',
       'Requests that left the game origin (forbidden):',
       ...p.foreignRequests.slice(0, 10).map((u) => `- ${u}`),
     );
+  if (p.errors.length)
+    lines.push('', 'Errors the browser reported:', ...p.errors.slice(0, 10).map((e) => `- ${e.slice(0, 300)}`));
   if (rounds.length > 1)
     lines.push(
       '',
@@ -27,7 +34,7 @@ export function playtestFeedback(p: Playtest, rounds: PlaytestSummary['rounds'] 
   lines.push(
     '',
     `The game's idea, design and plan are idea.json, design.json and plan.json; dist/ holds the version to repair.`,
-    `The full result is playtest.json in the workspace (every round's is playtest/round-N/playtest.json); playtest.png is a screenshot taken after play.`,
+    `The full result is playtest.json in the workspace (every round's is playtest/round-N/playtest.json); playtest.png is a screenshot taken after play; the judge's screenshots are ${p.screenshots.join(', ') || 'none'}; the input script's seed is ${p.seed}.`,
   );
   return lines.join('\n').slice(0, 10_000);
 }

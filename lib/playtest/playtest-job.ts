@@ -10,10 +10,12 @@ import { hasUndeployedBuild, playtestRound } from '../jobs/phase-runs.ts';
 import { getJob } from '../jobs/repository.ts';
 import type { WithClient } from '../db.ts';
 import { MissingJobError } from '../phase-runner.ts';
+import type { Deployer } from '../deployers/types.ts';
+import { slotName } from '../slot-names.ts';
 import type { TaskDeps } from '../task-deps.ts';
 import { CHROMIUM_PATH } from './browser.ts';
-import { PlaytestUnreachableError, runPlaytest, type PlaytestOptions } from './run-playtest.ts';
-import { scorePlaytest } from './score.ts';
+import { type JudgeOptions, type JudgeTarget, PlaytestUnreachableError, judgeGame } from './judge.ts';
+import { loadExpectations } from './expectations.ts';
 import { recordPlaytest, recordPlaytestSkipped } from './store.ts';
 
 /**
@@ -30,11 +32,41 @@ export function playtestUrl(
   return config.PLAYTEST_URL ? config.PLAYTEST_URL.replaceAll('{slot}', String(slot)) : publicUrl;
 }
 
+/** A game served under /play/N/ is the sandboxed variant (functions/play.ts); anything else has its own origin. */
+export function servingOf(url: string): JudgeTarget {
+  return { mode: /\/play\/\d{1,3}\/?$/.test(new URL(url).pathname) ? 'sandboxed' : 'own-origin', url };
+}
+
+/**
+ * Where the task plays the game: the URL a player opens and, when the app itself serves the slot (the local
+ * deployer, functions/play.ts) on its own origin, also the sandboxed `/play/N/` variant on the same server —
+ * so a game that breaks only sandboxed (e.g. reads localStorage) fails the verdict too. With PUBLIC_URL set
+ * the game is served sandboxed only; PLAYTEST_URL (a slot container's address) is played as given.
+ */
+export function playtestTargets(
+  config: Pick<Config, 'PLAYTEST_URL'>,
+  deployer: Deployer['name'],
+  slot: number,
+  publicUrl: string,
+  internalUrl?: (slot: number) => string,
+): JudgeTarget[] {
+  const main = servingOf(playtestUrl(config, slot, publicUrl, internalUrl));
+  if (deployer !== 'local' || config.PLAYTEST_URL || main.mode === 'sandboxed') return [main];
+  const url = new URL(main.url);
+  const label = `${slotName(slot)}.`;
+  if (!url.hostname.toLowerCase().startsWith(label)) return [main];
+  url.hostname = url.hostname.slice(label.length);
+  url.pathname = `/play/${slot}/`;
+  url.search = '';
+  url.hash = '';
+  return [main, { mode: 'sandboxed', url: url.toString() }];
+}
+
 export async function playtestJob(
   deps: TaskDeps,
   withClient: WithClient,
   jobId: number,
-  opts: Pick<PlaytestOptions, 'signal' | 'playMs'> = {},
+  opts: Pick<JudgeOptions, 'signal' | 'seconds'> = {},
 ): Promise<string> {
   const job = await withClient((c) => getJob(c, jobId));
   if (!job) throw new MissingJobError(jobId);
@@ -58,14 +90,19 @@ export async function playtestJob(
     return `job ${jobId}: round ${round} was already play-tested`;
   if (await withClient((c) => hasUndeployedBuild(c, jobId)))
     return `job ${jobId}: a newer build is waiting to be deployed; its deploy queues the play-test`;
-  const url = playtestUrl(deps.config, job.slot, job.url, deps.deployer.internalUrl);
-  await note(`play-test round ${round} started: ${url}`, { round, url });
-  const at = deps.now();
-  const started = performance.now();
-  let observed: Awaited<ReturnType<typeof runPlaytest>> | null;
+  const targets = playtestTargets(deps.config, deps.deployer.name, job.slot, job.url, deps.deployer.internalUrl);
+  const url = targets[0]!.url;
+  await note(`play-test round ${round} started: ${targets.map((t) => t.url).join(' and ')}`, {
+    round,
+    url,
+    servedAs: targets.map((t) => t.mode),
+  });
+  // The design's names and palette, so `matchesIdea` compares the game with what it was meant to be.
+  const expect = await withClient((c) => loadExpectations(c, jobId));
+  let observed: Awaited<ReturnType<typeof judgeGame>> | null;
   try {
     observed = await deps.playtestBrowser.use((browser) =>
-      browser ? runPlaytest(browser, url, opts) : Promise.resolve(null),
+      browser ? judgeGame(browser, targets, { ...opts, round, expect, now: deps.now }) : Promise.resolve(null),
     );
   } catch (e) {
     if (!(e instanceof PlaytestUnreachableError)) throw e; // a crashed browser or a shutdown: the task is retried
@@ -83,12 +120,7 @@ export async function playtestJob(
     return `job ${jobId}: play-test skipped, no browser`;
   }
 
-  const result = scorePlaytest(observed, {
-    round,
-    at,
-    durationMs: performance.now() - started,
-    screenshot: observed.screenshot !== null,
-  });
+  const result = observed.document;
   const outcome = await withClient((c) =>
     inTransaction(c, async (tx) => {
       const now = await getJob(tx, jobId, { forUpdate: true });
@@ -101,7 +133,9 @@ export async function playtestJob(
         });
         return 'discarded' as const;
       }
-      const screenshots = observed.screenshot ? [{ name: 'playtest.png', bytes: observed.screenshot }] : [];
+      // The end-of-play screenshot is also the round's playtest.png (what the gallery and repair agent open first).
+      const end = observed.screenshots.find((s) => s.name.endsWith('-end.png'));
+      const screenshots = [...observed.screenshots, ...(end ? [{ name: 'playtest.png', bytes: end.bytes }] : [])];
       return recordPlaytest(tx, deps, jobId, result, screenshots, now.playtest);
     }),
   );

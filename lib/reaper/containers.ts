@@ -83,30 +83,32 @@ const CLAIM = /\.reaping\.(\d+)$/;
 const epochSeconds = (iso: string | undefined) =>
   iso && !iso.startsWith('0001-') ? Math.floor(Date.parse(iso) / 1000) : null;
 
+/** Reaps each container in turn; an engine error is recorded against that container and the sweep goes on. */
+async function eachContainer(
+  infos: Docker.ContainerInfo[],
+  report: ReapReport,
+  reap: (info: Docker.ContainerInfo, name: string) => Promise<void>,
+): Promise<void> {
+  for (const info of infos) {
+    const name = (info.Names[0] ?? info.Id).replace(/^\//, '');
+    try {
+      await reap(info, name);
+    } catch (e) {
+      report.errors.push({ containerId: info.Id, name, message: engineMessage(e) });
+    }
+  }
+}
+
 export async function reapContainers(opts: ReapOptions = {}): Promise<ReapReport> {
   const docker = toDocker(opts.docker);
   const nowMs = Number(typeof opts.now === 'function' ? opts.now() : (opts.now ?? Date.now()));
   const nowS = Math.floor(nowMs / 1000);
   const report: ReapReport = { actions: [], errors: [] };
   const workers = await docker.listContainers({ all: true, filters: roleFilter('worker', opts.labels) });
-  for (const info of workers) {
-    const name = (info.Names[0] ?? info.Id).replace(/^\//, '');
-    try {
-      await reapWorker(docker, info, name, nowS, opts, report);
-    } catch (e) {
-      report.errors.push({ containerId: info.Id, name, message: engineMessage(e) });
-    }
-  }
+  await eachContainer(workers, report, (info, name) => reapWorker(docker, info, name, nowS, opts, report));
   if (opts.slotOwner) {
     const games = await docker.listContainers({ all: true, filters: roleFilter('game', opts.labels) });
-    for (const info of games) {
-      const name = (info.Names[0] ?? info.Id).replace(/^\//, '');
-      try {
-        await reapGame(docker, info, name, nowS, opts, report);
-      } catch (e) {
-        report.errors.push({ containerId: info.Id, name, message: engineMessage(e) });
-      }
-    }
+    await eachContainer(games, report, (info, name) => reapGame(docker, info, name, nowS, opts, report));
   }
   return report;
 }

@@ -9,13 +9,14 @@ import { inTransaction } from '../db.ts';
 import { addEvent } from '../events.ts';
 import { unlockWorkers } from '../queue/queries.ts';
 
-export interface DeadWorkerReport {
+/** What a sweep did: the dead runners' presence rows removed, the queue jobs they held unlocked, their phase runs closed. */
+export interface DeadRunnerReport {
   processes: string[];
   unlockedJobs: number;
   closedPhaseRuns: number;
 }
 
-export async function reapDeadWorkers(client: DbClient): Promise<DeadWorkerReport> {
+export async function reapDeadRunners(client: DbClient): Promise<DeadRunnerReport> {
   return inTransaction(client, async (tx) => {
     // skip locked: two reapers at once each take different rows.
     const { rows: dead } = await tx.query<{ id: string; worker_ids: string[] }>(

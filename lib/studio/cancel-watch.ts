@@ -13,41 +13,60 @@ export interface CancelWatcher {
   close(): Promise<void>;
 }
 
-/** One LISTEN connection per runner process, opened on the first watched phase. */
-export function createCancelWatcher(connectionString: string): CancelWatcher {
+/**
+ * One LISTEN connection per runner process, opened on the first watched phase.
+ * `closeWhenIdle` closes it again when no phase is watched, so a process that
+ * must exit by itself (the graphile-worker CLI, `--once`) is not held open by it.
+ */
+export function createCancelWatcher(connectionString: string, opts: { closeWhenIdle?: boolean } = {}): CancelWatcher {
   const watched = new Map<number, Set<AbortController>>();
-  let hub: EventHub | null = null;
-  let starting: Promise<void> | null = null;
+  let hub: Promise<EventHub> | null = null;
   const ensureStarted = () => {
-    starting ??= (async () => {
+    hub ??= (async () => {
       const h = new EventHub(connectionString);
-      await h.start();
       h.subscribe((n) => {
         if (n.kind !== CANCEL_EVENT) return;
         for (const controller of watched.get(n.jobId) ?? []) controller.abort();
       });
-      hub = h;
-    })();
-    return starting;
+      await h.start();
+      return h;
+    })().catch((e) => {
+      hub = null; // the next phase tries again
+      throw e;
+    });
+    return hub;
+  };
+  const stopIfIdle = () => {
+    if (!opts.closeWhenIdle || watched.size > 0 || !hub) return;
+    const closing = hub;
+    hub = null;
+    void closing.then((h) => h.stop()).catch(() => {});
   };
   return {
     async watch(jobId) {
-      await ensureStarted();
+      // Registered before the connection is awaited, so an idle close cannot slip in between.
       const controller = new AbortController();
       const set = watched.get(jobId) ?? new Set();
       set.add(controller);
       watched.set(jobId, set);
-      return {
-        signal: controller.signal,
-        release() {
-          set.delete(controller);
-          if (set.size === 0 && watched.get(jobId) === set) watched.delete(jobId);
-        },
+      const release = () => {
+        set.delete(controller);
+        if (set.size === 0 && watched.get(jobId) === set) watched.delete(jobId);
+        stopIfIdle();
       };
+      try {
+        await ensureStarted();
+      } catch (e) {
+        release();
+        throw e;
+      }
+      return { signal: controller.signal, release };
     },
     async close() {
       watched.clear();
-      await hub?.stop();
+      const h = hub;
+      hub = null;
+      await h?.then((started) => started.stop()).catch(() => {});
     },
   };
 }

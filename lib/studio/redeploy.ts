@@ -1,6 +1,6 @@
 // Putting a game back on a slot: an archived (recycled) game is redeployed from
 // its stored dist/, and a deployed one can have an earlier version restored.
-import { withTransaction, type Db } from '../db.ts';
+import { withTransaction, type Db, type DbClient } from '../db.ts';
 import { addEvent } from '../events.ts';
 import { getJob } from '../jobs/repository.ts';
 import { StudioError, jobNotFound } from './errors.ts';
@@ -11,18 +11,18 @@ import { restoreDist, snapshotDist } from './versions.ts';
 
 const REDEPLOYABLE = new Set(['recycled', 'deployed']);
 
+/** Locks the job's row and checks it holds a built game (deployed or archived); `what` ends the 409's message. */
+async function lockBuiltJob(tx: DbClient, jobId: number, what: string): Promise<void> {
+  const job = await getJob(tx, jobId, { forUpdate: true });
+  if (!job) throw jobNotFound(jobId);
+  if (!REDEPLOYABLE.has(job.status))
+    throw new StudioError(409, 'not_redeployable', `job ${jobId} is ${job.status}: ${what}`, { status: job.status });
+}
+
 /** "Put on a slot": deploys the job's stored build again (recycling the least recently deployed slot if full). */
 export async function redeployJob(db: Db, jobId: number): Promise<{ jobId: number; queued: true }> {
   return withTransaction(db, async (tx) => {
-    const job = await getJob(tx, jobId, { forUpdate: true });
-    if (!job) throw jobNotFound(jobId);
-    if (!REDEPLOYABLE.has(job.status))
-      throw new StudioError(
-        409,
-        'not_redeployable',
-        `job ${jobId} is ${job.status}: only a built game (deployed or archived) can be put on a slot`,
-        { status: job.status },
-      );
+    await lockBuiltJob(tx, jobId, 'only a built game (deployed or archived) can be put on a slot');
     await addEvent(tx, { jobId, kind: 'log', message: 'put on a slot by request: redeploying the stored build' });
     await enqueueForcedDeploy(tx, jobId);
     return { jobId, queued: true as const };
@@ -36,15 +36,7 @@ export async function restoreVersion(
   label: string,
 ): Promise<{ jobId: number; restored: string; savedAs: string }> {
   return withTransaction(db, async (tx) => {
-    const job = await getJob(tx, jobId, { forUpdate: true });
-    if (!job) throw jobNotFound(jobId);
-    if (!REDEPLOYABLE.has(job.status))
-      throw new StudioError(
-        409,
-        'not_redeployable',
-        `job ${jobId} is ${job.status}: only a built game can have a version restored`,
-        { status: job.status },
-      );
+    await lockBuiltJob(tx, jobId, 'only a built game can have a version restored');
     const active = await activeFeedback(tx, jobId);
     if (active)
       throw new StudioError(

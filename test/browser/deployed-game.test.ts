@@ -58,3 +58,33 @@ itWithBrowser('plays the deployed game in Chromium', async () => {
   expect(foreignRequests).toEqual([]);
   await page.close();
 });
+
+itWithBrowser("the pause screen links to the game's How to play page, through its slot", async () => {
+  const { h, browser } = ctx;
+  const res = await h.api('/api/generate', {
+    method: 'POST',
+    body: JSON.stringify({ idea: 'a beekeeper defending the hive from wasps' }),
+  });
+  const job = await h.waitForJob(((await res.json()) as { jobIds: number[] }).jobIds[0]!);
+  expect(job.status).toBe('deployed');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(job.url!);
+  await page.waitForFunction(() => ((window as unknown as { __game?: { frames: number } }).__game?.frames ?? 0) > 2);
+  await page.evaluate(() => (window as unknown as { __game: { start(): void } }).__game.start());
+  await page.keyboard.press('KeyP');
+  const link = page.locator('.gpg-overlay a.gpg-link', { hasText: 'How to play' });
+  await link.waitFor();
+  expect(await link.getAttribute('href')).toBe(`http://localhost:${h.service.port}/slots/${job.slot}/how-to-play`);
+  const [howto] = await Promise.all([context.waitForEvent('page'), link.click()]);
+  await howto.locator('#title', { hasText: /^How to play / }).waitFor();
+  expect(new URL(howto.url()).pathname).toBe(`/jobs/${job.id}/how-to-play`);
+  expect(await howto.locator('#title').textContent()).toBe(`How to play ${job.title}`);
+  await context.close();
+
+  // A slot with no game answers with a reason, not a broken page.
+  const { rows } = await h.service.db.query('select slot from gamepocgen.slots where job_id is null limit 1');
+  const empty = await h.api(`/slots/${rows[0].slot}/how-to-play`, { redirect: 'manual' });
+  expect(empty.status).toBe(404);
+  expect(((await empty.json()) as { error: { code: string } }).error.code).toBe('slot_empty');
+});

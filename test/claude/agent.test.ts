@@ -8,7 +8,7 @@ import { Design, Idea, Plan, type PhaseNumber } from '../../lib/artifacts.ts';
 import { validatePhaseOutputs } from '../../lib/phase-outputs.ts';
 import { readTree } from '../../lib/workspace.ts';
 import { startModelServer, type MessagesBody, type ModelServer } from '../fixtures/model-server.ts';
-import { STARTER_RM, happy } from '../fixtures/scenarios/index.ts';
+import { HAPPY_FILES, STARTER_RM, happy } from '../fixtures/scenarios/index.ts';
 import { DESIGN, IDEA, PLAN } from '../fixtures/scenarios/artifacts.ts';
 import {
   API_KEY,
@@ -59,16 +59,7 @@ describe.skipIf(!HAVE_CLAUDE)('claude agent, four phases with the real CLI', () 
     const writes = [...runs.values()].flatMap((r) =>
       r.events.filter((e) => e.kind === 'tool' && e.data?.tool === 'Write').map((e) => e.data?.target),
     );
-    expect(writes).toEqual([
-      'idea.json',
-      'idea.md',
-      'design.json',
-      'design.md',
-      'plan.json',
-      'plan.md',
-      'dist/index.html',
-      'dist/game.js',
-    ]);
+    expect(writes).toEqual(HAPPY_FILES);
     const cliUid = seen[0]!.uid;
     expect((await stat(path.join(ws, 'idea.json'))).uid).toBe(cliUid);
     // The model saw each Write succeed.

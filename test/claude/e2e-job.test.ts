@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../browser/harness.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 import { startModelServer, type ModelServer } from '../fixtures/model-server.ts';
-import { happy } from '../fixtures/scenarios/index.ts';
+import { HAPPY_FILES, happy } from '../fixtures/scenarios/index.ts';
 import { IDEA } from '../fixtures/scenarios/artifacts.ts';
 import { API_KEY, HAVE_CLAUDE, cleanupTempDirs, tempDir } from './helpers.ts';
 
@@ -80,17 +80,7 @@ describe.skipIf(!HAVE_CLAUDE)('a whole job with AGENT=claude and the scripted mo
       [4, 'completed'],
     ]);
     const paths = job.artifacts.map((a) => a.path);
-    for (const p of [
-      'idea.json',
-      'idea.md',
-      'design.json',
-      'design.md',
-      'plan.json',
-      'plan.md',
-      'dist/index.html',
-      'dist/game.js',
-    ])
-      expect(paths).toContain(p);
+    for (const p of HAPPY_FILES) expect(paths).toContain(p);
     // Every phase went through the model server, with its own prompt.
     expect([...new Set(server.messageRequests().map((r) => r.turn!.phase))]).toEqual([1, 2, 3, 4]);
   });

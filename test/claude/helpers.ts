@@ -1,18 +1,22 @@
 // Shared set-up for the Claude agent suites: the real CLI (required in CI, so a
-// missing install fails there instead of skipping), temp workspaces, a direct
-// call of claudeAgent.runPhase with the worker's validation, and /proc probes
-// for the CLI processes of a workspace.
+// missing install fails there instead of skipping), temp workspaces, a scripted
+// model server per test, the builtin agent's phases for a workspace's earlier
+// artifacts, a direct call of claudeAgent.runPhase with the worker's validation,
+// and /proc probes for the CLI processes of a workspace.
 import { accessSync, constants } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, afterEach } from 'vitest';
 import type { JobInput, PhaseNumber } from '../../lib/artifacts.ts';
+import { builtinAgent } from '../../lib/agents/builtin/index.ts';
 import { claudeAgent } from '../../lib/agents/claude/index.ts';
 import type { AgentResult } from '../../lib/agents/types.ts';
 import type { WorkerLine } from '../../lib/worker-protocol/lines.ts';
 import { ROOT_DIR } from '../../lib/config.ts';
 import { validatePhaseOutputs } from '../../lib/phase-outputs.ts';
 import { readTree } from '../../lib/workspace.ts';
+import { startModelServer, type ModelServer, type Scenario } from '../fixtures/model-server.ts';
 
 export const CLAUDE_BIN = process.env.CLAUDE_BIN ?? path.join(ROOT_DIR, 'node_modules', '.bin', 'claude');
 export const FRAMEWORK_DIR = path.join(ROOT_DIR, 'framework');
@@ -67,6 +71,51 @@ export async function makeWorkspace(input: JobInput = INPUT): Promise<string> {
 /** Call from afterAll in every file that made temp dirs. */
 export async function cleanupTempDirs(): Promise<void> {
   await Promise.all(created.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+}
+
+/**
+ * One scripted model server at a time, closed after each test; the file's temp dirs
+ * are removed after the file. Call once at the top of a test file.
+ */
+export function modelServerPerTest(): {
+  start(scenario: Scenario): Promise<ModelServer>;
+  readonly server?: ModelServer;
+} {
+  let current: ModelServer | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  afterAll(cleanupTempDirs);
+  return {
+    async start(scenario) {
+      await current?.close();
+      current = await startModelServer({ scenario });
+      return current;
+    },
+    get server() {
+      return current;
+    },
+  };
+}
+
+/** Runs the builtin agent's `phases` in `ws`, as the worker would: the earlier artifacts a Claude phase starts from. */
+export async function runBuiltinPhases(ws: string, phases: PhaseNumber[]): Promise<void> {
+  for (const phase of phases) {
+    await builtinAgent.runPhase({
+      phase,
+      jobId: 1,
+      gameName: 'game-1',
+      workspaceDir: ws,
+      frameworkDir: FRAMEWORK_DIR,
+      promptsDir: PROMPTS_DIR,
+      input: INPUT,
+      signal: new AbortController().signal,
+      emit: () => {},
+      validateOutputs: async () => validatePhaseOutputs(phase, await readTree(ws)),
+      env: {},
+    });
+  }
 }
 
 export interface PhaseRun {

@@ -7,21 +7,14 @@ import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobInput, PhaseNumber } from '../../lib/artifacts.ts';
+import type { PhaseNumber } from '../../lib/artifacts.ts';
 import { ROOT_DIR } from '../../lib/config.ts';
 import { renderPhasePrompt } from '../../lib/prompts.ts';
+import { PROMPT_INPUT as INPUT } from '../fixtures/scenarios/artifacts.ts';
 import { contextCopies, dockerignore, materialiseImageApp } from '../helpers/image-layout.ts';
 
 const PHASES = [1, 2, 3, 4, 5] as const;
 const WS = '/workspace/job-1';
-const INPUT: JobInput = {
-  jobId: 1,
-  idea: 'a cozy fishing roguelite',
-  genre: 'idle',
-  seed: 42,
-  existingTitles: ['Moss Runner', 'Tidal Towers'],
-  feedback: 'make it calmer',
-};
 const CONTRACT = [
   '## The game contract',
   '### Files and limits',

@@ -15,19 +15,11 @@ import {
   renderPhasePrompt,
   renderTemplate,
 } from '../../lib/prompts.ts';
-import { DESIGN, IDEA, PLAN } from '../fixtures/scenarios/artifacts.ts';
+import { DESIGN, IDEA, PLAN, PROMPT_INPUT as INPUT } from '../fixtures/scenarios/artifacts.ts';
 import { FRAMEWORK_DIR, PROMPTS_DIR } from './helpers.ts';
 
 const FIXTURE_FRAMEWORK = path.join(import.meta.dirname, 'fixtures', 'framework');
 const WS = '/workspace/job-1';
-const INPUT: JobInput = {
-  jobId: 1,
-  idea: 'a cozy fishing roguelite',
-  genre: 'idle',
-  seed: 42,
-  existingTitles: ['Moss Runner', 'Tidal Towers'],
-  feedback: 'make it calmer',
-};
 const PHASES = [1, 2, 3, 4, 5] as const;
 
 const render = (phase: PhaseNumber, input: JobInput = INPUT, frameworkDir = FIXTURE_FRAMEWORK) =>

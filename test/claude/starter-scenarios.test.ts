@@ -6,31 +6,24 @@
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { PhaseNumber } from '../../lib/artifacts.ts';
-import { builtinAgent } from '../../lib/agents/builtin/index.ts';
+import { describe, expect, it } from 'vitest';
 import { starterDist } from '../../lib/agents/starter.ts';
 import { checkConfigJs } from '../../lib/game-config.ts';
 import { validatePhaseOutputs } from '../../lib/phase-outputs.ts';
 import { readTree } from '../../lib/workspace.ts';
-import { startModelServer, type Block, type ModelServer, type Scenario } from '../fixtures/model-server.ts';
+import type { Block, Scenario } from '../fixtures/model-server.ts';
 import { act, bash, happy, needsWorkspace, read, script, write } from '../fixtures/scenarios/index.ts';
 import {
   FRAMEWORK_DIR,
   HAVE_CLAUDE,
   INPUT,
-  PROMPTS_DIR,
-  cleanupTempDirs,
   makeWorkspace,
+  modelServerPerTest,
   runAgentPhase,
+  runBuiltinPhases,
 } from './helpers.ts';
 
-let server: ModelServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-afterAll(cleanupTempDirs);
+const models = modelServerPerTest();
 
 const edit = (ws: string, rel: string, oldString: string, newString: string): Block => ({
   type: 'tool_use',
@@ -46,20 +39,7 @@ const build =
 
 async function plannedWorkspace(kit?: 'custom'): Promise<string> {
   const ws = await makeWorkspace();
-  for (const phase of [1, 2, 3] as PhaseNumber[])
-    await builtinAgent.runPhase({
-      phase,
-      jobId: 1,
-      gameName: 'game-1',
-      workspaceDir: ws,
-      frameworkDir: FRAMEWORK_DIR,
-      promptsDir: PROMPTS_DIR,
-      input: INPUT,
-      signal: new AbortController().signal,
-      emit: () => {},
-      validateOutputs: async () => validatePhaseOutputs(phase, await readTree(ws)),
-      env: {},
-    });
+  await runBuiltinPhases(ws, [1, 2, 3]);
   if (kit) {
     const plan = JSON.parse(await readFile(path.join(ws, 'plan.json'), 'utf8'));
     await writeFile(path.join(ws, 'plan.json'), JSON.stringify({ ...plan, kit }, null, 2));
@@ -71,14 +51,14 @@ describe.skipIf(!HAVE_CLAUDE)('build from the starter (real CLI, scripted model)
   it('customises the starter: reads it, edits the config, checks it with Bash, and the edit is what ships', async () => {
     const ws = await plannedWorkspace();
     const starter = await starterDist(ws, FRAMEWORK_DIR, INPUT.idea ?? '');
-    server = await startModelServer({
-      scenario: build((w) => [
+    const server = await models.start(
+      build((w) => [
         act(bash('ls -la dist', 'Look at the starter')),
         act(read(w, 'dist/config.js')),
         act(edit(w, 'dist/config.js', '"winTitle": "Victory!"', '"winTitle": "The fog lifts"')),
         act(bash('node --check dist/config.js && grep -c GAME_CONFIG dist/config.js', 'Check the config')),
       ]),
-    });
+    );
     const run = await runAgentPhase({
       phase: 4,
       workspaceDir: ws,
@@ -104,13 +84,13 @@ describe.skipIf(!HAVE_CLAUDE)('build from the starter (real CLI, scripted model)
 
   it('a custom game: the model rewrites the starter kit in dist/kit.js and it ships with the shell', async () => {
     const ws = await plannedWorkspace('custom');
-    server = await startModelServer({
-      scenario: build((w) => [
+    const server = await models.start(
+      build((w) => [
         act(read(w, 'dist/kit.js')),
         act(edit(w, 'dist/kit.js', 'hunterSpeed: 70', 'hunterSpeed: 55')),
         act(bash('node --check dist/kit.js && echo kit-ok', 'Check the kit')),
       ]),
-    });
+    );
     const run = await runAgentPhase({
       phase: 4,
       workspaceDir: ws,
@@ -134,9 +114,9 @@ describe.skipIf(!HAVE_CLAUDE)('build from the starter (real CLI, scripted model)
       delete config.howToPlay;
       return `globalThis.GAME_CONFIG = ${JSON.stringify(config, null, 2)};\n`;
     };
-    server = await startModelServer({
-      scenario: build((w) => [act(read(w, 'dist/config.js')), act(write(w, 'dist/config.js', broken(w)))]),
-    });
+    const server = await models.start(
+      build((w) => [act(read(w, 'dist/config.js')), act(write(w, 'dist/config.js', broken(w)))]),
+    );
     const run = await runAgentPhase({
       phase: 4,
       workspaceDir: ws,

@@ -5,13 +5,13 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PhaseStatus } from '../../lib/artifacts.ts';
 import { ROOT_DIR } from '../../lib/config.ts';
 import { createLocalRuntime } from '../../lib/runtimes/local.ts';
 import type { WorkerLine } from '../../lib/worker-protocol/lines.ts';
 import { EXIT } from '../../lib/worker-protocol/env.ts';
-import { startModelServer, type ModelServer, type Scenario } from '../fixtures/model-server.ts';
+import type { Scenario } from '../fixtures/model-server.ts';
 import { failForever, hang, happy } from '../fixtures/scenarios/index.ts';
 import {
   API_KEY,
@@ -19,18 +19,13 @@ import {
   FRAMEWORK_DIR,
   HAVE_CLAUDE,
   PROMPTS_DIR,
-  cleanupTempDirs,
   makeWorkspace,
+  modelServerPerTest,
   processesIn,
   type ProcInfo,
 } from './helpers.ts';
 
-let server: ModelServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-afterAll(cleanupTempDirs);
+const models = modelServerPerTest();
 
 interface WorkerRun {
   code: number | null;
@@ -46,7 +41,7 @@ async function runWorker(
   scenario: Scenario,
   opts: { timeoutSeconds?: number } = {},
 ): Promise<WorkerRun & { ws: string }> {
-  server = await startModelServer({ scenario });
+  const server = await models.start(scenario);
   const ws = await makeWorkspace();
   const seen: ProcInfo[] = [];
   server.setBeforeReply(async (turn) => {
@@ -109,12 +104,12 @@ describe.skipIf(!HAVE_CLAUDE)('worker entrypoint with AGENT=claude (real CLI)', 
     for (const p of run.seen) expect(p.environ, p.argv.join(' ')).not.toContain(API_KEY);
     expect(worker!.environ).toMatch(/(^|\0)SECRETS_ON_STDIN=1(\0|$)/);
     expect(worker!.environ).not.toMatch(/(^|\0)LLM_API_KEY=/);
-    expect(worker!.environ).toContain(`LLM_BASE_URL=${server!.url}`); // the rest of the contract is unchanged
+    expect(worker!.environ).toContain(`LLM_BASE_URL=${models.server!.url}`); // the rest of the contract is unchanged
     // The endpoint saw the real key (the worker's proxy added it), never the CLI's token.
     const token = /ANTHROPIC_AUTH_TOKEN=([^\0]+)/.exec(cli!.environ)![1]!;
-    expect(server!.requests.length).toBeGreaterThan(0);
-    for (const r of server!.requests) expect(r.headers.authorization).toBe(`Bearer ${API_KEY}`);
-    expect(JSON.stringify(server!.requests.map((r) => r.headers))).not.toContain(token);
+    expect(models.server!.requests.length).toBeGreaterThan(0);
+    for (const r of models.server!.requests) expect(r.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(JSON.stringify(models.server!.requests.map((r) => r.headers))).not.toContain(token);
   });
 
   it('500 forever: exit 1, status failed with the HTTP status in the reason', async () => {
@@ -130,7 +125,7 @@ describe.skipIf(!HAVE_CLAUDE)('worker entrypoint with AGENT=claude (real CLI)', 
     // Generous enough for a loaded CI box to start the CLI; the CLI alone would wait 10 minutes.
     const timeout = 6;
     const run = await runWorker(hang, { timeoutSeconds: timeout });
-    expect(server!.messageRequests().length, 'the CLI reached the model before the timeout').toBeGreaterThan(0);
+    expect(models.server!.messageRequests().length, 'the CLI reached the model before the timeout').toBeGreaterThan(0);
     expect(run.code, run.stdout).toBe(EXIT.timeout);
     expect(run.status).toMatchObject({ status: 'timeout', error: `phase 1 exceeded its ${timeout}s timeout` });
     expect(run.ms).toBeLessThan((timeout + 15) * 1000); // not the CLI's own 10-minute request timeout

@@ -1,16 +1,26 @@
 // Starts the real service (bin/server.ts: API + graphile-worker runner) on a
-// fresh database and temp dirs, with helpers to drive and await jobs.
+// fresh database and temp dirs, with helpers to drive and await jobs: start a
+// game, wait for a job's status or for one of its events (woken by NOTIFY).
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startService, type Service, type ServiceOptions } from '../../bin/server.ts';
 import { loadConfig, type Config } from '../../lib/config.ts';
-import { EventHub } from '../../lib/events.ts';
+import { EventHub, listEvents } from '../../lib/events.ts';
 import { OUTCOME_STATUSES } from '../../lib/jobs/lifecycle.ts';
 import { getJob, type JobRow } from '../../lib/jobs/repository.ts';
 import { createTestDatabase } from './db.ts';
 import { OFFLINE_SERVICE_ENV } from '../../support/offline-env.ts';
+
+/** A job event as the tests read it (a gamepocgen.job_events row). */
+export type EventRow = {
+  id: number;
+  kind: string;
+  message: string;
+  phase: number | null;
+  data: Record<string, any> | null;
+};
 
 export interface Harness {
   service: Service;
@@ -18,6 +28,10 @@ export interface Harness {
   dataDir: string;
   /** fetch against the service (path like /api/jobs); a body is sent as JSON unless a content-type is given. */
   api(pathname: string, init?: RequestInit): Promise<Response>;
+  /** POST /api/generate for one game; its job id (throws, with the answer, unless 201). */
+  generate(idea: string, opts?: { seed?: number; genre?: string }): Promise<number>;
+  /** Resolves with the first event of `jobId` that `match` accepts (woken by NOTIFY, not polling); rejects after `timeoutMs`. */
+  waitForEvent(jobId: number, match: (e: EventRow) => boolean, timeoutMs?: number): Promise<EventRow>;
   /** Resolves when the job reaches one of `statuses`, by default any with an outcome (woken by NOTIFY, not polling). */
   waitForJob(id: number, statuses?: readonly string[], timeoutMs?: number): Promise<JobRow>;
   /** Fetches a slot's game as a browser would from http://gamedemoN.localhost:PORT/<path>. */
@@ -70,11 +84,43 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
       void check();
     });
 
+  const api = (pathname: string, init?: RequestInit) => fetch(`${service.url}${pathname}`, withJsonType(init));
+
+  const waitForEvent = (jobId: number, match: (e: EventRow) => boolean, timeoutMs = 60_000) =>
+    new Promise<EventRow>((resolve, reject) => {
+      let done = false;
+      const finish = (fn: () => void) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        unsubscribe();
+        fn();
+      };
+      const check = async () => {
+        const found = (await listEvents(service.db, { jobId, afterId: 0, limit: 100_000 })).find(match);
+        if (found) finish(() => resolve(found));
+      };
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`no matching event for job ${jobId} within ${timeoutMs} ms`))),
+        timeoutMs,
+      );
+      const unsubscribe = hub.subscribe((n) => {
+        if (n.jobId === jobId) void check().catch((e) => finish(() => reject(e)));
+      });
+      void check().catch((e) => finish(() => reject(e)));
+    });
+
   return {
     service,
     config,
     dataDir,
-    api: (pathname, init) => fetch(`${service.url}${pathname}`, withJsonType(init)),
+    api,
+    async generate(idea, opts = {}) {
+      const res = await api('/api/generate', { method: 'POST', body: JSON.stringify({ idea, ...opts }) });
+      if (res.status !== 201) throw new Error(`POST /api/generate answered ${res.status}: ${await res.text()}`);
+      return ((await res.json()) as { jobIds: number[] }).jobIds[0]!;
+    },
+    waitForEvent,
     fetchSlot: (slot, pathname = '/') =>
       getWithHost(service.port, `gamedemo${slot}.localhost:${service.port}`, pathname),
     waitForJob,

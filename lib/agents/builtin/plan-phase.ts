@@ -7,7 +7,9 @@ import { chooseTuning } from './tuning.ts';
 import { markdownText } from './text.ts';
 
 const MODULE_PURPOSE: Record<string, string> = {
-  'game.js': 'game shell: state machine, HUD/shop wiring, save, window.__game',
+  'game.js': 'game shell: state machine, HUD/shop wiring, save',
+  'kit-context.js': 'what the shell hands a kit (KitContext)',
+  'play-api.js': 'window.__game, the play-testing surface',
   'core/loop.js': 'fixed-timestep loop (60 steps/s)',
   'core/rng.js': 'seeded random numbers',
   'core/events.js': 'event bus',
