@@ -8,9 +8,10 @@ ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app
 
-# Chromium for the play-tester (lib/playtest opens /usr/bin/chromium through playwright-core).
+# Chromium for the play-tester (lib/playtest opens /usr/bin/chromium through playwright-core);
+# tini runs the worker service's graphile-worker CLI as PID 1's child, so SIGTERM reaches it.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium fonts-liberation ca-certificates \
+ && apt-get install -y --no-install-recommends chromium fonts-liberation ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first (cached while only sources change). Dev dependencies

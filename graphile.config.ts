@@ -5,6 +5,7 @@ import { loadConfig } from './lib/config.ts';
 import { createPool, resolveDatabase } from './lib/db.ts';
 import { migrate } from './lib/migrate.ts';
 import { presenceEvents } from './lib/runner-events.ts';
+import { slotKeeperEvents } from './lib/slot-keeper.ts';
 import { exitNaturallyAfterSignals, guardProcess } from './lib/shutdown.ts';
 import { setCliDatabaseUrl } from './lib/task-deps.ts';
 
@@ -33,7 +34,14 @@ const preset: GraphileConfig.Preset = {
     fileExtensions: ['.ts', '.js'],
     // Running steps get the grace; then their abort signal stops their workers and they return to the queue.
     gracefulShutdownAbortTimeout: config.SHUTDOWN_GRACE_SECONDS * 1000,
-    events: presenceEvents(url, undefined, (line) => console.log(line)),
+    // Presence (the reaper's view of live runners) and the slot keeper (lost game containers restored).
+    // (`--once` runs what is queued and exits: nothing to keep watching.)
+    events: process.argv.includes('--once')
+      ? presenceEvents(url, undefined, (line) => console.log(line))
+      : slotKeeperEvents(
+          url,
+          presenceEvents(url, undefined, (line) => console.log(line)),
+        ),
   },
 };
 

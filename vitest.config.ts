@@ -13,6 +13,8 @@ const UNIT = [
   'test/claude/prompts.test.ts',
   'test/claude/prompts-layout.test.ts',
   'test/docker/pure.test.ts',
+  'test/docker/compose.test.ts',
+  'test/scratch-reaper.test.ts',
   'test/game-config.test.ts',
   'test/eval-report.test.ts',
   'test/budgets.test.ts',

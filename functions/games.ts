@@ -12,7 +12,10 @@ export function createGameRoutes(deps: AppDeps) {
 
   app.get('/', async (c) => {
     const games = await listGames(deps.db);
-    return c.json({ games: games.map((g) => ({ ...jobView(g), playUrl: `/play/${g.slot}/` })) });
+    // /play/N/ is served from this process's DEPLOY_DIR; under DEPLOY=docker the slot container serves the game.
+    const playUrl = (g: (typeof games)[number]) =>
+      deps.config.DEPLOY === 'docker' && g.url ? g.url : `/play/${g.slot}/`;
+    return c.json({ games: games.map((g) => ({ ...jobView(g), playUrl: playUrl(g) })) });
   });
 
   app.delete('/:id', async (c) => {

@@ -1,5 +1,6 @@
 // Configuration: every setting comes from the environment, validated once by zod.
 // The defaults are the zero-setup shape (embedded Postgres, local runtime, builtin agent).
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { PhaseBudgets } from './budgets.ts';
@@ -93,7 +94,15 @@ export const ConfigSchema = z.object({
   WORKER_IMAGE: z.string().default('gamepocgen-worker:latest'),
   GAME_SERVER_IMAGE: z.string().default('nginx:alpine'),
   DOCKER_NETWORK: z.string().default('traefik'),
+  /** This installation's id on a shared Docker engine (labels, container names); default: the database's (lib/instance.ts). */
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'must be 1-31 lowercase letters, digits or dashes')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   WORKER_NETWORK: z.string().default('gamepocgen-egress'),
+  /** `127.0.0.1`: each slot container also publishes its port on the host's loopback (a host without Traefik). */
+  PUBLISH_SLOTS: z.enum(['', '127.0.0.1']).default(''),
   HOST_WORKSPACE_PATH: optionalText,
   HOST_DEPLOY_DIR: optionalText,
   LLM_BASE_URL: optionalText,
@@ -115,11 +124,19 @@ export const ConfigSchema = z.object({
   QUALITY_THRESHOLD: int(70, 0, 100),
   // Repair rounds (phase 5) at most per game; each is deployed and play-tested, and the best version is kept.
   MAX_REPAIRS: int(3, 0, 9),
-  // Where the play-tester opens slot N when the public URL isn't reachable from the worker, e.g. http://gamedemo{slot}/ (the slot container).
+  // Where the play-tester opens slot N when the public URL isn't reachable from the worker: a template such as
+  // http://127.0.0.1:8080/play/{slot}/, or `container` (the slot's own container on DOCKER_NETWORK; compose's
+  // default, which needs no braces: docker-compose v1 ends a `${VAR:-default}` at the first `}`).
   PLAYTEST_URL: z
     .union([
       z.literal(''),
-      z.string().regex(/^https?:\/\/.*\{slot\}/, 'must be an http(s) URL template containing {slot}'),
+      z.literal('container'),
+      z
+        .string()
+        .refine(
+          (v) => /^https?:\/\/.*\{slot\}/.test(v) && !/[{}]/.test(v.replaceAll('{slot}', '')) && URL.canParse(v),
+          'must be `container` or an http(s) URL template containing {slot} (and no other braces)',
+        ),
     ])
     .optional()
     .transform((v) => v || undefined),
@@ -145,9 +162,29 @@ export class ConfigError extends Error {
   code = 'invalid_config';
 }
 
+/** Settings that may come from a file instead (`<NAME>_FILE`, e.g. a Docker secret under /run/secrets). */
+export const FILE_SETTINGS = ['API_TOKEN', 'LLM_API_KEY', 'ZAI_API_KEY', 'ANTHROPIC_API_KEY', 'DATABASE_URL'] as const;
+
+/** `env` with every `<NAME>_FILE` read into NAME (unless NAME itself is set). */
+export function withFileSettings(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out = { ...env };
+  for (const name of FILE_SETTINGS) {
+    const file = env[`${name}_FILE`];
+    if (!file || env[name]) continue;
+    try {
+      out[name] = readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new ConfigError(
+        `invalid configuration: ${name}_FILE: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); mount the secret there or set ${name}`,
+      );
+    }
+  }
+  return out;
+}
+
 /** Parses `env` (default: process.env). Throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = ConfigSchema.safeParse(env);
+  const parsed = ConfigSchema.safeParse(withFileSettings(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration (${problems.length} problem(s)):\n${problems.join('\n')}`);

@@ -10,6 +10,7 @@ import { hasUndeployedBuild } from './jobs/phase-runs.ts';
 import { getJob } from './jobs/repository.ts';
 import type { WithClient } from './db.ts';
 import { MissingJobError } from './phase-runner.ts';
+import { reconcileDeps, reconcileSlot } from './slot-reconcile.ts';
 import { settleFeedback } from './studio/feedback.ts';
 import { allocateSlot, assignSlot, ensureSlots } from './slots.ts';
 import type { TaskDeps } from './task-deps.ts';
@@ -32,8 +33,13 @@ export async function deployJob(
   // A rollback only ever replaces a deployed game's files; a game gone since has nothing to roll back.
   if (rollbackTo !== undefined && !redeploy) return null;
   // `force`: a version restored by request (lib/studio/) is published as it is.
-  if (redeploy && rollbackTo === undefined && !force && !(await withClient((c) => hasUndeployedBuild(c, jobId))))
+  if (redeploy && rollbackTo === undefined && !force && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) {
+    // Idempotent by effect, not by a flag: the slot must really serve the job (its container may be gone).
+    const outcome = await reconcileSlot(reconcileDeps(deps), withClient, job.slot!, jobId);
+    if (outcome.action === 'failed')
+      throw new Error(`slot ${job.slot} does not serve job ${jobId} (${outcome.problem}): ${outcome.error}`);
     return { slot: job.slot!, url: job.url! };
+  }
   if (job.status === 'failed' || job.status === 'removed' || job.status === 'cancelled') return null;
   // Idempotent by state: only a finished build that isn't deployed yet is published (not a job still being built,
   // nor a recycled one) — unless a person asked (`force`: a restored version, "put on a slot").

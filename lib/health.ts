@@ -8,9 +8,17 @@ import type { Queryable } from './db.ts';
 import { LIVE_RUNNERS_SQL } from './presence.ts';
 import { QUEUE_DEPTH_SQL } from './queue/queries.ts';
 import { withTimeout } from './timeout.ts';
+import { SLOTS_NOT_SERVED_SQL } from './slots.ts';
 
 export type HealthSnapshot =
-  | { db: 'ok'; liveRunners: number; queueDepth: number; checkedAt: Date }
+  | {
+      db: 'ok';
+      liveRunners: number;
+      queueDepth: number;
+      /** Assigned slots the reconciler last found not serving their job (lib/slot-reconcile.ts). */
+      notServed: Array<{ slot: number; jobId: number; problem: string | null }>;
+      checkedAt: Date;
+    }
   | { db: 'unreachable'; error: string; checkedAt: Date };
 
 export interface HealthMonitor {
@@ -36,13 +44,23 @@ export function createHealthMonitor(
     let value: HealthSnapshot;
     try {
       const { rows } = await withTimeout(
-        db.query<{ runners: number; depth: number }>(
-          `select (${LIVE_RUNNERS_SQL}) as runners, (${QUEUE_DEPTH_SQL}) as depth`,
+        db.query<{
+          runners: number;
+          depth: number;
+          not_served: Array<{ slot: number; jobId: number; problem: string | null }>;
+        }>(
+          `select (${LIVE_RUNNERS_SQL}) as runners, (${QUEUE_DEPTH_SQL}) as depth, (${SLOTS_NOT_SERVED_SQL}) as not_served`,
         ),
         timeoutMs,
         'database',
       );
-      value = { db: 'ok', liveRunners: rows[0]!.runners, queueDepth: rows[0]!.depth, checkedAt: new Date(at) };
+      value = {
+        db: 'ok',
+        liveRunners: rows[0]!.runners,
+        queueDepth: rows[0]!.depth,
+        notServed: rows[0]!.not_served,
+        checkedAt: new Date(at),
+      };
     } catch (e) {
       value = { db: 'unreachable', error: (e as Error).message, checkedAt: new Date(at) };
     }

@@ -101,16 +101,26 @@ export async function runPhase(
   try {
     ran = await runInWorkspace(deps, withClient, { job, phase, input: input.value, agentEnv, workspace, signal });
   } catch (e) {
-    // The runtime itself failed (e.g. Docker refused the container): close this run; the task retries.
-    await withClient((c) =>
-      finishPhaseRun(c, runId, {
+    // The runtime itself failed (e.g. Docker refused the container), or the worker was killed from outside:
+    // close this run with the reason; the task is retried (bounded by the queue's attempts).
+    const interrupted = e instanceof PhaseInterruptedError;
+    await withClient(async (c) => {
+      await finishPhaseRun(c, runId, {
         status: 'failed',
-        error: `the runtime could not run the phase: ${(e as Error).message}`,
+        error: interrupted ? (e as Error).message : `the runtime could not run the phase: ${(e as Error).message}`,
         durationMs: 0,
         agentMs: 0,
         usage: {},
-      }),
-    );
+      });
+      if (interrupted)
+        await addEvent(c, {
+          jobId,
+          kind: 'log',
+          phase,
+          message: `${(e as Error).message}; the phase will be retried`,
+          data: { interrupted: true },
+        });
+    });
     throw e;
   } finally {
     await removeDir(workspace);
@@ -186,6 +196,8 @@ async function runInWorkspace(
     })
     .finally(() => cancel?.release());
   await eventChain;
+  // (A worker stopped by our own shutdown is the runner's doing: the caller returns the step to the queue.)
+  if (outcome.interrupted && !run.signal?.aborted) throw new PhaseInterruptedError(outcome.interrupted);
 
   const status = await readStatus(workspace, phase);
   const after = await readTree(workspace, { skip: NOT_TAKEN_BACK });
@@ -338,6 +350,11 @@ export class RunnerStoppingError extends Error {
     super(message);
     this.stack = ''; // an expected stop, not a crash: logged as one line
   }
+}
+
+/** The worker was killed from outside (not its own failure): the task throws it so the queue retries the phase. */
+export class PhaseInterruptedError extends Error {
+  code = 'phase_interrupted';
 }
 
 export class MissingJobError extends Error {

@@ -1,6 +1,9 @@
 // Picks the runtime, agent and deployer for this process from the config, and
 // says which. Tasks receive the result as their dependencies (lib/task-deps.ts).
-import { llmSettings, PASS_THROUGH_ENV, type Config } from './config.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { llmSettings, PASS_THROUGH_ENV, ROOT_DIR, type Config } from './config.ts';
+import { instanceLabels } from './docker/labels.ts';
 import { createLocalDeployer } from './deployers/local.ts';
 import type { Deployer } from './deployers/types.ts';
 import { createLocalRuntime } from './runtimes/local.ts';
@@ -30,22 +33,35 @@ export function agentEnv(config: Config): Record<string, string> {
   return env;
 }
 
+/** The version a worker image must be built for (package.json "version"; its gamepocgen.version label). */
+export const APP_VERSION = (
+  JSON.parse(readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8')) as { version: string }
+).version;
+
 async function dockerRuntimeIfAvailable(
   config: Config,
   agent: 'builtin' | 'claude',
-  required: boolean,
+  instanceId: string,
+  log: (line: string) => void,
 ): Promise<Runtime | null> {
+  const required = config.RUNTIME === 'docker';
   try {
     const docker = await import('./runtimes/docker.ts');
     const Dockerode = (await import('dockerode')).default;
     const client = new Dockerode();
-    if (!(await docker.dockerAvailable(client, config.WORKER_IMAGE))) {
+    // RUNTIME=docker trusts the operator's image (with a warning); RUNTIME=auto only one built for this version.
+    const check = await docker.dockerRuntimeCheck(client, config.WORKER_IMAGE, APP_VERSION);
+    const usable = check.code === 'ok' || (required && check.code === 'wrong_version');
+    if (required && check.code === 'wrong_version') log(`RUNTIME=docker: warning: ${check.reason}`);
+    if (!usable) {
       if (required)
         throw new SetupError(
-          `RUNTIME=docker but the Docker engine does not answer or image ${config.WORKER_IMAGE} is missing: start dockerd and build the worker image (see docs/deploy.md)`,
+          `RUNTIME=docker but ${check.reason}: start dockerd and build the worker image (see docs/deploy.md)`,
         );
+      log(`RUNTIME=auto: using the local runtime because ${check.reason}`);
       return null;
     }
+    if (!required) log(`RUNTIME=auto: using the docker runtime because ${check.reason}`);
     return docker.createDockerRuntime({
       docker: client,
       image: config.WORKER_IMAGE,
@@ -53,16 +69,24 @@ async function dockerRuntimeIfAvailable(
       workspaceRoot: config.workspaceDir,
       hostWorkspaceRoot: config.HOST_WORKSPACE_PATH,
       network: config.WORKER_NETWORK,
+      namePrefix: `gamepocgen-${instanceId}-`,
+      labels: instanceLabels(instanceId),
     });
   } catch (e) {
     if (required) throw e;
+    log(`RUNTIME=auto: using the local runtime because the docker check failed: ${(e as Error).message}`);
     return null;
   }
 }
 
-export async function chooseRuntime(config: Config, agent: 'builtin' | 'claude'): Promise<Runtime> {
+export async function chooseRuntime(
+  config: Config,
+  agent: 'builtin' | 'claude',
+  instanceId = 'default',
+  log: (line: string) => void = (l) => console.log(`[gamepocgen] ${l}`),
+): Promise<Runtime> {
   if (config.RUNTIME !== 'local') {
-    const docker = await dockerRuntimeIfAvailable(config, agent, config.RUNTIME === 'docker');
+    const docker = await dockerRuntimeIfAvailable(config, agent, instanceId, log);
     if (docker) return docker;
   }
   if (agent === 'claude' && !config.ALLOW_UNSANDBOXED) {
@@ -73,7 +97,7 @@ export async function chooseRuntime(config: Config, agent: 'builtin' | 'claude')
   return createLocalRuntime({ agent });
 }
 
-export async function chooseDeployer(config: Config, runtime: Runtime): Promise<Deployer> {
+export async function chooseDeployer(config: Config, runtime: Runtime, instanceId = 'default'): Promise<Deployer> {
   const useDocker =
     config.DEPLOY === 'docker' ||
     (config.DEPLOY === 'auto' && runtime.name === 'docker' && config.DOMAIN !== 'localhost');
@@ -87,6 +111,9 @@ export async function chooseDeployer(config: Config, runtime: Runtime): Promise<
       hostDeployDir: config.HOST_DEPLOY_DIR,
       domain: config.DOMAIN,
       network: config.DOCKER_NETWORK,
+      instanceId,
+      labels: instanceLabels(instanceId),
+      publishLoopback: config.PUBLISH_SLOTS === '127.0.0.1',
     });
   }
   return createLocalDeployer({ deployDir: config.deployDir, port: config.PORT, publicBase: config.PUBLIC_URL });

@@ -31,15 +31,18 @@ export async function allocateSlot(
 }
 
 export async function assignSlot(db: Queryable, slot: number, jobId: number): Promise<void> {
-  await db.query('update gamepocgen.slots set job_id = $2, deployed_at = clock_timestamp() where slot = $1', [
-    slot,
-    jobId,
-  ]);
+  await db.query(
+    `update gamepocgen.slots set job_id = $2, deployed_at = clock_timestamp(),
+            served = true, serve_problem = null, checked_at = clock_timestamp()
+      where slot = $1`,
+    [slot, jobId],
+  );
 }
 
 export async function releaseSlotOf(db: Queryable, jobId: number): Promise<number | null> {
   const { rows } = await db.query<{ slot: number }>(
-    'update gamepocgen.slots set job_id = null, deployed_at = null where job_id = $1 returning slot',
+    `update gamepocgen.slots set job_id = null, deployed_at = null, served = null, serve_problem = null, checked_at = null
+      where job_id = $1 returning slot`,
     [jobId],
   );
   return rows[0]?.slot ?? null;
@@ -51,4 +54,45 @@ export async function slotOwner(db: Queryable, slot: number, opts: { lock?: bool
     [slot],
   );
   return rows[0]?.job_id ?? null;
+}
+
+/** Locks slot N's row if no deploy holds it; true when this transaction now owns it for `jobId`. */
+export async function lockSlotFor(db: Queryable, slot: number, jobId: number): Promise<boolean> {
+  const { rows } = await db.query(
+    'select 1 from gamepocgen.slots where slot = $1 and job_id = $2 for update skip locked',
+    [slot, jobId],
+  );
+  return rows.length > 0;
+}
+
+export async function recordSlotCheck(db: Queryable, slot: number, problem: string | null): Promise<void> {
+  await db.query(
+    'update gamepocgen.slots set served = $2, serve_problem = $3, checked_at = clock_timestamp() where slot = $1',
+    [slot, problem === null, problem],
+  );
+}
+
+/** The same list as one JSON value, for /health's single snapshot query (lib/health.ts). */
+export const SLOTS_NOT_SERVED_SQL = `select coalesce(json_agg(json_build_object('slot', slot, 'jobId', job_id, 'problem', serve_problem) order by slot), '[]')
+  from gamepocgen.slots where job_id is not null and served = false`;
+
+/** Assigned slots the last check found not serving their job (for /health). */
+export async function slotsNotServed(
+  db: Queryable,
+): Promise<Array<{ slot: number; jobId: number; problem: string | null; checkedAt: string | null }>> {
+  const { rows } = await db.query<{
+    slot: number;
+    job_id: string;
+    serve_problem: string | null;
+    checked_at: Date | null;
+  }>(
+    `select slot, job_id, serve_problem, checked_at from gamepocgen.slots
+      where job_id is not null and served = false order by slot`,
+  );
+  return rows.map((r) => ({
+    slot: r.slot,
+    jobId: Number(r.job_id),
+    problem: r.serve_problem,
+    checkedAt: r.checked_at?.toISOString() ?? null,
+  }));
 }

@@ -10,6 +10,7 @@ import { boundGraphileLogger, jobFields } from './log.ts';
 import { RunnerStoppingError } from './phase-runner.ts';
 import { exhaustAttempts, hasPendingSteps, releaseToQueue } from './queue/queries.ts';
 import { loadConfig, secretsOf, type Config } from './config.ts';
+import { resolveInstanceId } from './instance.ts';
 import type { Deployer } from './deployers/types.ts';
 import { sharedBrowser, type BrowserProvider } from './playtest/browser.ts';
 import type { Runtime } from './runtimes/types.ts';
@@ -21,6 +22,8 @@ export interface TaskDeps {
   runtime: Runtime;
   deployer: Deployer;
   agent: 'builtin' | 'claude';
+  /** This installation's id (lib/instance.ts): on every container and label the Docker path creates. */
+  instanceId: string;
   agentEnv: Record<string, string>;
   secrets: string[];
   now: () => Date;
@@ -35,13 +38,15 @@ export interface TaskDeps {
 
 export async function createTaskDeps(config: Config, overrides: Partial<TaskDeps> = {}): Promise<TaskDeps> {
   const agent = overrides.agent ?? chooseAgent(config);
-  const runtime = overrides.runtime ?? (await chooseRuntime(config, agent));
-  const deployer = overrides.deployer ?? (await chooseDeployer(config, runtime));
+  const instanceId = overrides.instanceId ?? (await resolveInstanceId(config.INSTANCE_ID, config.DATABASE_URL));
+  const runtime = overrides.runtime ?? (await chooseRuntime(config, agent, instanceId));
+  const deployer = overrides.deployer ?? (await chooseDeployer(config, runtime, instanceId));
   return {
     config,
     runtime,
     deployer,
     agent,
+    instanceId,
     agentEnv: agentEnv(config),
     secrets: secretsOf(config),
     now: () => new Date(),

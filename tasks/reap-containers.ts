@@ -1,9 +1,13 @@
 // graphile-worker task `reap-containers` (crontab, every minute): returns jobs
 // held by dead runner processes to the queue and, with Docker, removes exited
-// or overdue worker containers and stale game containers. Idempotent.
+// or overdue worker containers and stale game containers, and restores slots
+// that are not served (lib/slot-reconcile.ts). Idempotent.
 import type { JobHelpers } from 'graphile-worker';
 import { reapDeadRunners } from '../lib/reaper/jobs.ts';
 import { reapDockerResources } from '../lib/reaper/docker-glue.ts';
+import { reapScratchDirs } from '../lib/reaper/workspaces.ts';
+import { phaseBudget } from '../lib/budgets.ts';
+import { reconcileDeps, reconcileSlots, summarizeOutcomes } from '../lib/slot-reconcile.ts';
 import { defaultTaskDeps, type TaskDeps } from '../lib/task-deps.ts';
 
 export function createReapContainersTask(deps: TaskDeps) {
@@ -18,6 +22,13 @@ export function createReapContainersTask(deps: TaskDeps) {
       const summary = await reapDockerResources(deps, helpers.withPgClient);
       if (summary) helpers.logger.info(`reaper: ${summary}`);
     }
+    // Scratch workspaces of phases that died with their runner (older than any phase can live).
+    const longest = Math.max(...([1, 2, 3, 4, 5] as const).map((p) => phaseBudget(deps.config, p).seconds));
+    const stale = await reapScratchDirs(deps.config.workspaceDir, longest + 120);
+    if (stale.length) helpers.logger.info(`reaper: removed ${stale.length} scratch workspace(s) of dead phases`);
+    // Every slot Postgres says is served must be: a lost container or release is restored.
+    const slots = summarizeOutcomes(await reconcileSlots(reconcileDeps(deps), helpers.withPgClient));
+    if (slots) helpers.logger.info(`reaper: ${slots}`);
   };
 }
 

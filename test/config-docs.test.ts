@@ -40,3 +40,25 @@ describe('configuration docs', () => {
     expect(() => loadConfig({ EMBEDDED_PG_PORT: 'x' })).toThrow(/EMBEDDED_PG_PORT/);
   });
 });
+
+describe('<NAME>_FILE settings (Docker secrets)', () => {
+  it('reads API_TOKEN_FILE; the plain variable wins; an unreadable file is a named error', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gpg-secret-'));
+    try {
+      writeFileSync(path.join(dir, 'token'), 'from-a-file-123\n');
+      expect(loadConfig({ API_TOKEN_FILE: path.join(dir, 'token') }).API_TOKEN).toBe('from-a-file-123');
+      expect(loadConfig({ API_TOKEN_FILE: path.join(dir, 'token'), API_TOKEN: 'plain-456' }).API_TOKEN).toBe(
+        'plain-456',
+      );
+      expect(() => loadConfig({ LLM_API_KEY_FILE: path.join(dir, 'missing') })).toThrow(
+        /LLM_API_KEY_FILE: cannot read .*ENOENT/,
+      );
+      // Control: without _FILE nothing is read.
+      expect(loadConfig({}).API_TOKEN).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -41,7 +41,24 @@ describe('where the play-tester goes', () => {
     expect(loadConfig({}).PLAYTEST).toBe('on');
     expect(() => loadConfig({ PLAYTEST: 'maybe' })).toThrow(/PLAYTEST/);
     expect(() => loadConfig({ PLAYTEST_URL: 'http://gamedemo.example.com/' })).toThrow(
-      /PLAYTEST_URL: must be an http\(s\) URL template containing \{slot\}/,
+      /PLAYTEST_URL: must be `container` or an http\(s\) URL template containing \{slot\}/,
     );
+    expect(loadConfig({ PLAYTEST_URL: '' }).PLAYTEST_URL).toBeUndefined();
+    expect(loadConfig({ PLAYTEST_URL: 'container' }).PLAYTEST_URL).toBe('container');
+    // What docker-compose v1 made of `${PLAYTEST_URL:-http://gamedemo{slot}/}` with PLAYTEST_URL set.
+    expect(() => loadConfig({ PLAYTEST_URL: 'http://gamedemo{slot}//}' })).toThrow(/no other braces/);
+  });
+
+  it("`container`: the deployer's own address for the slot; without one, the public URL", () => {
+    const internal = (slot: number) => `http://gamedemo${slot}/`;
+    expect(playtestUrl({ PLAYTEST_URL: 'container' }, 3, 'https://gamedemo3.example.com', internal)).toBe(
+      'http://gamedemo3/',
+    );
+    expect(playtestUrl({ PLAYTEST_URL: 'container' }, 3, 'https://gamedemo3.example.com')).toBe(
+      'https://gamedemo3.example.com',
+    );
+    expect(playtestTargets({ PLAYTEST_URL: 'container' }, 'docker', 3, 'https://gamedemo3.x/', internal)).toEqual([
+      { mode: 'own-origin', url: 'http://gamedemo3/' },
+    ]);
   });
 });

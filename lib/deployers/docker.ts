@@ -6,7 +6,7 @@
 // before the predecessor is removed; Traefik merges identical router labels
 // across containers, so the route always has a live server.
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { toDocker, type DockerLike } from '../docker/client.ts';
@@ -33,6 +33,8 @@ export interface DockerDeployerOptions {
   hostDeployDir?: string;
   /** Container, router and host name prefix (default `gamedemo`); tests use a unique one. */
   namePrefix?: string;
+  /** This installation's id (lib/instance.ts): container and router names become `gamedemoN-<id>`. */
+  instanceId?: string;
   /** How the image serves the slot; default picked from the image name (nginx, the busybox test image). */
   profile?: ServerProfile;
   /** Scheme of the public URL (default https: Traefik terminates TLS). */
@@ -48,6 +50,8 @@ export interface DockerDeployerOptions {
 
 export type DockerDeployer = Deployer & {
   readonly docker: Docker;
+  /** The label filters that pick out this deployer's containers (the slot watcher uses them). */
+  readonly labels: Record<string, string>;
   containerName(slot: number): string;
   slotDir(slot: number): string;
   /** `http://127.0.0.1:<port>/` when publishLoopback is on and the slot's container runs; else null. */
@@ -69,9 +73,12 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
     );
   }
   const serverProfile: ServerProfile = profile;
-  const containerName = (slot: number) => slotName(slot, prefix);
-  const slotDir = (slot: number) => path.join(opts.deployDir, containerName(slot));
-  const urlFor = (slot: number) => `${scheme}://${containerName(slot)}.${opts.domain}/`;
+  // The public host is `gamedemoN.<domain>`; the container (and its Traefik router) carries the instance id,
+  // so two installations on one engine never inspect, replace or remove each other's slot containers.
+  const hostName = (slot: number) => slotName(slot, prefix);
+  const containerName = (slot: number) => (opts.instanceId ? `${hostName(slot)}-${opts.instanceId}` : hostName(slot));
+  const slotDir = (slot: number) => path.join(opts.deployDir, hostName(slot));
+  const urlFor = (slot: number) => `${scheme}://${hostName(slot)}.${opts.domain}/`;
 
   function checkSlot(slot: number) {
     if (!Number.isInteger(slot) || slot < 0 || slot > 999)
@@ -94,6 +101,7 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
     const spec = gameContainerSpec({
       containerName: name,
       routeName: name,
+      hostName: hostName(slot),
       image: opts.image,
       profile: serverProfile,
       hostSlotDir,
@@ -184,6 +192,17 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
     await rm(slotDir(slot), { recursive: true, force: true });
   }
 
+  async function check(slot: number, jobId: number): Promise<string | null> {
+    const name = containerName(slot);
+    const info = await inspectByName(name);
+    if (!info) return `its container ${name} is missing`;
+    if (info.Config.Labels?.[LABEL.job] !== String(jobId))
+      return `its container ${name} serves job ${info.Config.Labels?.[LABEL.job] ?? 'none'}`;
+    if (!info.State.Running) return `its container ${name} is ${info.State.Status}`;
+    const index = await stat(path.join(slotDir(slot), serverProfile.currentLink, 'index.html')).catch(() => null);
+    return index?.isFile() ? null : 'its files are missing';
+  }
+
   async function localUrl(slot: number): Promise<string | null> {
     const info = await inspectByName(containerName(slot));
     const binding = info?.State.Running ? info.NetworkSettings.Ports?.[`${serverProfile.port}/tcp`]?.[0] : undefined;
@@ -193,12 +212,15 @@ export function createDockerDeployer(opts: DockerDeployerOptions): DockerDeploye
   return {
     name: 'docker',
     docker,
+    labels: { ...opts.labels },
     publish,
     unpublish,
     urlFor,
+    internalUrl: (slot) => `http://${containerName(slot)}${serverProfile.port === 80 ? '' : `:${serverProfile.port}`}/`,
     containerName,
     slotDir,
     localUrl,
+    check,
     describe: () =>
       `docker (${opts.image} per slot on network ${opts.network}, ${scheme}://${prefix}N.${opts.domain}/)`,
   };

@@ -1,5 +1,7 @@
 // The local deployer: the app itself serves slot N at http://gamedemoN.localhost:PORT/
 // (and /play/N/), reading DEPLOY_DIR/gamedemoN/current (functions/play.ts).
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { localSlotUrl } from '../slot-names.ts';
 import type { Deployer } from './types.ts';
 import { publishRelease, pruneReleases, removeSlot, slotDir } from './releases.ts';
@@ -21,5 +23,9 @@ export function createLocalDeployer(opts: { deployDir: string; port: number; pub
       return { url: urlFor(slot) };
     },
     unpublish: (slot) => removeSlot(opts.deployDir, slot),
+    async check(slot) {
+      const index = await stat(path.join(slotDir(opts.deployDir, slot), 'current', 'index.html')).catch(() => null);
+      return index?.isFile() ? null : 'its files are missing';
+    },
   };
 }

@@ -15,5 +15,13 @@ export interface Deployer {
   /** Stops serving slot N (its files are removed). */
   unpublish(slot: number): Promise<void>;
   urlFor(slot: number): string;
+  /** The slot's address from another container on the deployer's network (docker: `http://gamedemoN:<port>/`). */
+  internalUrl?(slot: number): string;
   describe(): string;
+  /**
+   * Why slot N does not serve `jobId` right now (its container is missing, stopped or labelled for another
+   * job; its files are gone), or null when it does. The reconciler (lib/slot-reconcile.ts) restores the slot
+   * from the stored release when this says so.
+   */
+  check(slot: number, jobId: number): Promise<string | null>;
 }

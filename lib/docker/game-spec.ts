@@ -62,8 +62,10 @@ export function profileForImage(image: string): ServerProfile | null {
 }
 
 export interface TraefikLabelInput {
-  /** Router, service and middleware name: the container name (`gamedemoN`). */
+  /** Router, service and middleware name: the container name (`gamedemoN`, or `gamedemoN-<instance>`). */
   name: string;
+  /** The host's first label (`gamedemoN`); default `name`. */
+  host?: string;
   domain: string;
   port: number;
   network: string;
@@ -77,7 +79,7 @@ export function traefikLabels(input: TraefikLabelInput): Record<string, string> 
   const r = `traefik.http.routers.${input.name}`;
   const labels: Record<string, string> = {
     'traefik.enable': 'true',
-    [`${r}.rule`]: `Host(\`${input.name}.${input.domain}\`)`,
+    [`${r}.rule`]: `Host(\`${input.host ?? input.name}.${input.domain}\`)`,
     [`${r}.entrypoints`]: input.entrypoint ?? 'websecure',
     [`${r}.tls`]: 'true',
     [`${r}.tls.certresolver`]: input.certResolver ?? 'letsencrypt',
@@ -97,6 +99,8 @@ export interface GameSpecInput {
   containerName: string;
   /** The router/host name (`gamedemoN`); the container may carry a temporary name during a swap. */
   routeName: string;
+  /** The public host's first label (`gamedemoN`); default routeName. */
+  hostName?: string;
   image: string;
   profile: ServerProfile;
   hostSlotDir: string;
@@ -123,6 +127,7 @@ export function gameContainerSpec(input: GameSpecInput): Docker.ContainerCreateO
       ...input.labels,
       ...traefikLabels({
         name: input.routeName,
+        host: input.hostName,
         domain: input.domain,
         port: profile.port,
         network: input.network,

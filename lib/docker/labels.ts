@@ -9,7 +9,12 @@ export const LABEL = {
   /** Epoch seconds after which a still-running worker is killed by the reaper. */
   deadline: 'gamepocgen.deadline',
   slot: 'gamepocgen.slot',
+  /** The installation (lib/instance.ts): the reaper, reconciler and runtime touch only their own. */
+  instance: 'gamepocgen.instance',
 } as const;
+
+/** The label filter that scopes everything to one installation. */
+export const instanceLabels = (instanceId: string): Record<string, string> => ({ [LABEL.instance]: instanceId });
 
 export type Role = 'worker' | 'game';
 

@@ -204,3 +204,14 @@ export async function countJobsWithStatus(db: Queryable, ids: number[], statuses
   );
   return rows[0]!.n;
 }
+
+/** Slots assigned to a deployed job: the state the reconciler makes the engine match. */
+export async function servedSlots(db: Queryable, slots?: number[]): Promise<Array<{ slot: number; jobId: number }>> {
+  const { rows } = await db.query<{ slot: number; job_id: string }>(
+    `select s.slot, s.job_id from gamepocgen.slots s join gamepocgen.jobs j on j.id = s.job_id
+      where j.status = 'deployed' and ($1::int[] is null or s.slot = any($1::int[]))
+      order by s.slot`,
+    [slots ?? null],
+  );
+  return rows.map((r) => ({ slot: r.slot, jobId: Number(r.job_id) }));
+}

@@ -18,8 +18,17 @@ import { type JudgeOptions, type JudgeTarget, PlaytestUnreachableError, judgeGam
 import { loadExpectations } from './expectations.ts';
 import { recordPlaytest, recordPlaytestSkipped } from './store.ts';
 
-/** The URL the play-tester opens: PLAYTEST_URL with {slot} filled in, else the game's public URL. */
-export function playtestUrl(config: Pick<Config, 'PLAYTEST_URL'>, slot: number, publicUrl: string): string {
+/**
+ * The URL the play-tester opens: PLAYTEST_URL with {slot} filled in; `container`: the slot container's own
+ * address on its network (when the deployer has one); else the game's public URL.
+ */
+export function playtestUrl(
+  config: Pick<Config, 'PLAYTEST_URL'>,
+  slot: number,
+  publicUrl: string,
+  internalUrl?: (slot: number) => string,
+): string {
+  if (config.PLAYTEST_URL === 'container') return internalUrl ? internalUrl(slot) : publicUrl;
   return config.PLAYTEST_URL ? config.PLAYTEST_URL.replaceAll('{slot}', String(slot)) : publicUrl;
 }
 
@@ -39,8 +48,9 @@ export function playtestTargets(
   deployer: Deployer['name'],
   slot: number,
   publicUrl: string,
+  internalUrl?: (slot: number) => string,
 ): JudgeTarget[] {
-  const main = servingOf(playtestUrl(config, slot, publicUrl));
+  const main = servingOf(playtestUrl(config, slot, publicUrl, internalUrl));
   if (deployer !== 'local' || config.PLAYTEST_URL || main.mode === 'sandboxed') return [main];
   const url = new URL(main.url);
   const label = `${slotName(slot)}.`;
@@ -80,7 +90,7 @@ export async function playtestJob(
     return `job ${jobId}: round ${round} was already play-tested`;
   if (await withClient((c) => hasUndeployedBuild(c, jobId)))
     return `job ${jobId}: a newer build is waiting to be deployed; its deploy queues the play-test`;
-  const targets = playtestTargets(deps.config, deps.deployer.name, job.slot, job.url);
+  const targets = playtestTargets(deps.config, deps.deployer.name, job.slot, job.url, deps.deployer.internalUrl);
   const url = targets[0]!.url;
   await note(`play-test round ${round} started: ${targets.map((t) => t.url).join(' and ')}`, {
     round,

@@ -4,6 +4,7 @@
 // (A worker orphaned by a dead runner is re-run: lib/reaper/jobs.ts returns its job to the queue.)
 import type { WithClient } from '../db.ts';
 import type { TaskDeps } from '../task-deps.ts';
+import { instanceLabels } from '../docker/labels.ts';
 import { addEvent } from '../events.ts';
 import { workerLineEvent } from '../runtimes/worker-lines.ts';
 import { slotOwner } from '../slots.ts';
@@ -13,6 +14,8 @@ export async function reapDockerResources(deps: TaskDeps, withClient: WithClient
   const Dockerode = (await import('dockerode')).default;
   const report = await reapContainers({
     docker: new Dockerode(),
+    // Only this installation's containers: another one on the same engine is not ours to reap.
+    labels: instanceLabels(deps.instanceId),
     now: deps.now,
     secrets: deps.secrets,
     slotOwner: (slot) => withClient((c) => slotOwner(c, slot)),

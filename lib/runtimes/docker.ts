@@ -64,6 +64,8 @@ export interface DockerRuntimeOptions {
 
 export const DEFAULT_WORKER_COMMAND = ['node', '/app/worker/entrypoint.ts'];
 
+export { dockerRuntimeCheck, VERSION_LABEL } from '../docker/client.ts';
+
 /** RUNTIME=auto: true when the engine answers and the worker image exists locally. */
 export async function dockerAvailable(docker: DockerLike, image: string): Promise<boolean> {
   const client = toDocker(docker);
@@ -229,7 +231,20 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
           : (lastError ??
             `worker exited with code ${exitCode}${stderrTail.length ? `: ${stderrTail.join(' | ')}` : ''}`);
       }
-      return { status, exitCode, error, durationMs: Math.round(performance.now() - t0) };
+      // Killed, but not by our timer, our abort or the memory limit: someone outside did it.
+      const signalled = exitCode === 137 || exitCode === 143;
+      const interrupted =
+        status === 'failed' && !state?.OOMKilled && !request.signal?.aborted && (waitError || signalled)
+          ? (waitError ??
+            `the phase ${request.phase} container was killed from outside (exit ${exitCode}: ${exitCode === 137 ? 'SIGKILL' : 'SIGTERM'}, e.g. docker kill/stop or an engine restart)`)
+          : undefined;
+      return {
+        status,
+        exitCode,
+        error,
+        durationMs: Math.round(performance.now() - t0),
+        ...(interrupted ? { interrupted } : {}),
+      };
     } finally {
       clearTimeout(timer);
       inflight.delete(container);

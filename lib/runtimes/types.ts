@@ -30,6 +30,11 @@ export interface PhaseRunOutcome {
   exitCode: number | null;
   error: string | null;
   durationMs: number;
+  /**
+   * Set when the worker was killed by something other than this runtime (`docker kill`, the engine or host
+   * restarting, its container removed): not the phase's fault, so the caller retries it (bounded by the queue's attempts).
+   */
+  interrupted?: string;
 }
 
 export interface Runtime {
