@@ -4,7 +4,9 @@
 // as prompt context (JobInput.lessons → lib/prompts.ts, fenced as untrusted data).
 import { z } from 'zod';
 import { inTransaction, type DbClient, type Queryable } from '../db.ts';
+import { getArtifact } from '../artifact-store.ts';
 import { addEvent } from '../events.ts';
+import { getJob } from '../jobs/repository.ts';
 import { RoundChecks, cleanLessonText, distilLessons, lessonKey } from './distil.ts';
 import { pruneScope, relevantLessons, upsertLesson, type LessonScope } from './store.ts';
 
@@ -15,14 +17,9 @@ const PlanScope = z.object({ kit: z.string().min(1).max(40).optional(), genre: z
 
 /** A job's scope: its plan's kit (else its genre) and genre, falling back to the genre the idea phase chose or was asked for. */
 export async function jobScope(db: Queryable, jobId: number): Promise<LessonScope> {
-  const { rows } = await db.query<{ plan: Buffer | null; genre: string | null }>(
-    `select (select bytes from gamepocgen.artifacts where job_id = j.id and path = 'plan.json') as plan,
-            coalesce(j.game_genre, j.genre) as genre
-       from gamepocgen.jobs j where j.id = $1`,
-    [jobId],
-  );
-  const row = rows[0];
-  if (!row) return { kit: null, genre: null };
+  const job = await getJob(db, jobId);
+  if (!job) return { kit: null, genre: null };
+  const row = { plan: (await getArtifact(db, jobId, 'plan.json'))?.bytes ?? null, genre: job.game_genre ?? job.genre };
   let plan: z.infer<typeof PlanScope> = {};
   try {
     const parsed = PlanScope.safeParse(row.plan ? JSON.parse(row.plan.toString('utf8')) : {});

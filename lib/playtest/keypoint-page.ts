@@ -52,7 +52,8 @@ export function pageDriver(page: Page, opts: { maxWaitMs?: number } = {}): GameD
           const t0 = g.time;
           g.speed = speed;
           // A newer run replaces this one's watcher (a run can end early, on its `until`).
-          const run = ((window as any).__keypointRun = ((window as any).__keypointRun ?? 0) + 1);
+          const run = ((window as any).__keypointRun ?? 0) + 1;
+          (window as any).__keypointRun = run;
           const watch = () => {
             if ((window as any).__keypointRun !== run) return;
             if (g.time - t0 >= seconds || (g.state !== 'playing' && g.state !== 'paused')) g.speed = 0.1;
