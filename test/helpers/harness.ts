@@ -50,6 +50,9 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
     ...OFFLINE_SERVICE_ENV,
     DATA_DIR: dataDir,
     PLAYTEST: 'off',
+    // A test's service stops at its end: a step still running (often a play-test) is aborted after
+    // 2 s instead of the production 30 s, which under load pushed closes past the hook timeout.
+    SHUTDOWN_GRACE_SECONDS: '2',
     DATABASE_URL: database.url,
     ...env,
   });
