@@ -34,7 +34,7 @@ describe('the gamepocgen shim', () => {
     await writeFile(entry, 'console.log(JSON.stringify(process.argv.slice(2)));\n');
     const dir = (await writePlaytestShim(home, null, entry))!;
     const ok = await run(path.join(dir, 'gamepocgen'), ['playtest', 'dist/', '--json']);
-    expect(JSON.parse(ok.stdout)).toEqual(['playtest', 'dist/', '--json']);
+    expect(JSON.parse(ok.stdout)).toEqual(['dist/', '--json']);
     const refused = await run(path.join(dir, 'gamepocgen'), ['start']).catch((e) => e);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("only 'gamepocgen playtest");

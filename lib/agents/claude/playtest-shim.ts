@@ -4,16 +4,17 @@
 // phase's private HOME (owned by the CLI's user) and its directory is put first
 // on the CLI's PATH. It runs only `playtest` (no database, no service config, no
 // secrets: the CLI's environment is built from scratch, policy.ts) with this
-// process's Node; every other subcommand is refused, so the agent cannot start
-// a service from inside a phase.
+// process's Node and the playtest program alone (bin/playtest.ts, whose imports
+// are only the judge, playwright-core and the static serving); every other
+// subcommand is refused, so the agent cannot start a service from inside a phase.
 import { existsSync } from 'node:fs';
 import { chown, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunAs } from './run-as.ts';
 
-/** The CLI entry that holds the playtest command (absent in an image that does not ship bin/). */
-export const GAMEPOCGEN_ENTRY = fileURLToPath(new URL('../../../bin/gamepocgen.ts', import.meta.url));
+/** The playtest program (absent in an image that does not ship it). */
+export const PLAYTEST_ENTRY = fileURLToPath(new URL('../../../bin/playtest.ts', import.meta.url));
 
 /** Single-quoted for /bin/sh: safe for any path. */
 const sh = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
@@ -25,6 +26,7 @@ if [ "$1" != playtest ]; then
   echo "gamepocgen: only 'gamepocgen playtest <dir|url> [--json] [--sandbox] [--seconds N]' runs inside a phase" >&2
   exit 2
 fi
+shift
 exec ${sh(node)} ${sh(entry)} "$@"
 `;
 }
@@ -36,7 +38,7 @@ exec ${sh(node)} ${sh(entry)} "$@"
 export async function writePlaytestShim(
   home: string,
   runAs: RunAs | null,
-  entry = GAMEPOCGEN_ENTRY,
+  entry = PLAYTEST_ENTRY,
   node = process.execPath,
 ): Promise<string | null> {
   if (!existsSync(entry)) return null;
