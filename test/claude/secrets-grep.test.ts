@@ -13,7 +13,7 @@ import { chromiumAvailable } from '../browser/harness.ts';
 import { startModelServer, type ModelServer } from '../fixtures/model-server.ts';
 import { happy } from '../fixtures/scenarios/index.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
-import { waitForPlaytest } from '../playtest-helpers.ts';
+import { waitForPlaytest, waitsFor } from '../playtest-helpers.ts';
 import { HAVE_CLAUDE, cleanupTempDirs, tempDir } from './helpers.ts';
 
 const KEY_CANARY = `sk-canary-key-${process.pid}-7f3a9c1e`;
@@ -90,7 +90,7 @@ beforeAll(async () => {
     expect(created.status).toBe(201);
     jobId = (JSON.parse(created.body) as { jobIds: number[] }).jobIds[0]!;
     expect((await h.waitForJob(jobId, ['deployed', 'failed'], 90_000)).status).toBe('deployed');
-    if (HAVE_CHROMIUM) await waitForPlaytest(h, jobId, 1, 90_000);
+    if (HAVE_CHROMIUM) await waitForPlaytest(h, jobId, 1);
   } finally {
     sampling = false;
     await sampler;
@@ -104,7 +104,7 @@ beforeAll(async () => {
   await call('/');
   // An error answer, too: a refused request must not echo the token it came with.
   await call('/api/generate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"idea":1}' });
-}, 240_000);
+}, waitsFor(1));
 afterAll(async () => {
   sampling = false;
   await h?.close();
