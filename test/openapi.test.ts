@@ -1,19 +1,10 @@
 // /openapi.json is a valid OpenAPI 3.1 document (checked against the 3.1 schema)
 // that lists every route the app really serves, with the generate body from zod.
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { createDbFreeApp } from './helpers/db-free-app.ts';
 import { expect, it } from 'vitest';
-import { createApp } from '../functions/app.ts';
-import type { AppDeps } from '../functions/deps.ts';
-import { loadConfig } from '../lib/config.ts';
 
-// Building the app touches no database: the routes and the document are all this needs.
-const app = createApp({
-  config: loadConfig({}),
-  apiToken: 'unused-token',
-  tokenConfigured: false,
-  runtimeDescription: 'none',
-  startedAt: new Date(),
-} as unknown as AppDeps);
+const app = createDbFreeApp();
 
 const fetchDoc = async () => {
   const res = await app.request('/openapi.json', { headers: { host: 'localhost' } });

@@ -6,20 +6,11 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { createApp } from '../../functions/app.ts';
-import type { AppDeps } from '../../functions/deps.ts';
-import { loadConfig } from '../../lib/config.ts';
+import { createDbFreeApp } from '../helpers/db-free-app.ts';
 import { chromiumAvailable, launchChromium } from './harness.ts';
 import { itWithBrowser } from './service-browser.ts';
 
-// The reference needs no database: the app with its routes is all it serves from.
-const app = createApp({
-  config: loadConfig({}),
-  apiToken: 'unused-token',
-  tokenConfigured: false,
-  runtimeDescription: 'none',
-  startedAt: new Date(),
-} as unknown as AppDeps);
+const app = createDbFreeApp();
 
 let server: ReturnType<typeof serve>;
 let origin: string;
