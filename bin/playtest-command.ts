@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { CHROMIUM_PATH, oneShotBrowser } from '../lib/playtest/browser.ts';
 import type { PlaytestDocument } from '../lib/playtest/document.ts';
 import { judgeGame, type JudgeTarget, PlaytestUnreachableError } from '../lib/playtest/judge.ts';
-import { servingOf } from '../lib/playtest/playtest-job.ts';
+import { servingOf } from '../lib/playtest/serving-mode.ts';
 import { serveGameDir, type ServedDir } from './serve-game-dir.ts';
 
 export const PLAYTEST_USAGE = `usage: gamepocgen playtest <url|dir> [--json] [--sandbox] [--seconds N] [--seed N] [--out DIR]

@@ -16,7 +16,7 @@ import { createMetrics } from '../lib/metrics.ts';
 import { migrate } from '../lib/migrate.ts';
 import { CHROMIUM_PATH } from '../lib/playtest/browser.ts';
 import { reapDeadRunners } from '../lib/reaper/jobs.ts';
-import { presenceEvents } from '../lib/runner-events.ts';
+import { presenceEvents, presenceStopped } from '../lib/runner-events.ts';
 import { poolClient, startSlotKeeper } from '../lib/slot-keeper.ts';
 import { reconcileDeps } from '../lib/slot-reconcile.ts';
 import { createCancelWatcher } from '../lib/studio/cancel-watch.ts';
@@ -98,6 +98,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     opts.runner === false || !taskDeps
       ? null
       : createPool(database.url, config.MAX_CONCURRENT + 4, { waitForServerMs: RESTART_PATIENCE_MS });
+  const runnerEvents = presenceEvents(database.url, opts.workerEvents, log);
   if (runnerPool && taskDeps) {
     runner = await run({
       pgPool: runnerPool,
@@ -107,7 +108,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       noHandleSignals: true,
       // On stop(), running steps get the grace; then their abort signal stops their workers (they release themselves).
       gracefulShutdownAbortTimeout: config.SHUTDOWN_GRACE_SECONDS * 1000,
-      events: presenceEvents(database.url, opts.workerEvents, log),
+      events: runnerEvents,
       logger: opts.workerLogger ?? (opts.logger ? graphileLogger(opts.logger) : undefined),
     });
   }
@@ -149,6 +150,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     async close() {
       await keeper?.stop(); // before the runner: no restore starts while it stops
       await runner?.stop();
+      await presenceStopped(runnerEvents); // deregistered, not left for the reaper
       await taskDeps?.playtestBrowser.close(); // after the runner: no play-test is using it any more
       await drain(server);
       await events.stop();

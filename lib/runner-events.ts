@@ -23,8 +23,20 @@ export function presenceEvents(
   events.on('job:start', ({ job }) => void active.add(String(job.id)));
   events.on('job:complete', ({ job }) => void active.delete(String(job.id)));
   events.on('pool:release', () => {
-    void presence?.then((p) => p.stop()).catch(() => {});
+    // Kept, so a process that stops can wait for its presence row to be gone (presenceStopped).
+    stopping.set(events, presence?.then((p) => p.stop()).catch(() => {}) ?? Promise.resolve());
     presence = null;
   });
   return events;
+}
+
+const stopping = new WeakMap<WorkerEvents, Promise<void>>();
+
+/**
+ * Resolves once the presence of the runner that used these events has deregistered. The pool
+ * releases it without waiting; a process that exits right after runner.stop() used to leave its
+ * row for the reaper (seen under load in the shutdown test).
+ */
+export function presenceStopped(events: WorkerEvents): Promise<void> {
+  return stopping.get(events) ?? Promise.resolve();
 }

@@ -11,7 +11,7 @@ import { chromiumAvailable } from './browser/harness.ts';
 import { BROKEN_MESSAGE } from './fixtures/agents/broken-build-agent.ts';
 import { LESSONS_HEADING } from './fixtures/agents/lessons-agent.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
-import { jobEvents, waitForPlaytest } from './playtest-helpers.ts';
+import { jobEvents, waitForPlaytest, waitsFor } from './playtest-helpers.ts';
 
 const describeBrowser = chromiumAvailable() ? describe : describe.skip; // throws in CI when missing
 let h: Harness;
@@ -25,17 +25,13 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-async function generate(idea: string, genre: string, seed: number): Promise<number> {
-  const res = await h.api('/api/generate', { method: 'POST', body: JSON.stringify({ idea, genre, seed }) });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { jobIds: number[] }).jobIds[0]!;
-}
+const generate = (idea: string, genre: string, seed: number) => h.generate(idea, { genre, seed });
 
 /** A game whose build fails round 1 and whose repair 1 passes round 2: the loop settles good-enough. */
 async function settledGame(idea: string, genre: string, seed: number): Promise<number> {
   const jobId = await generate(idea, genre, seed);
   await waitForPlaytest(h, jobId, 1);
-  const round2 = await waitForPlaytest(h, jobId, 2, 90_000);
+  const round2 = await waitForPlaytest(h, jobId, 2);
   expect(round2.data).toMatchObject({ passed: true, loop: 'good-enough' });
   return jobId;
 }
@@ -64,8 +60,8 @@ describeBrowser('lessons across games of one kit', () => {
       generate('a runner on rooftops at dawn', 'runner', 24),
     ]);
     // Both settle too, so the store is still when it is read (the third game counts itself in).
-    await Promise.all([waitForPlaytest(h, third, 2, 120_000), waitForPlaytest(h, otherKit, 2, 120_000)]);
-  }, 500_000);
+    await Promise.all([waitForPlaytest(h, third, 2), waitForPlaytest(h, otherKit, 2)]);
+  }, waitsFor(5)); // five play-test waits one after another (the last two games at once)
 
   it("the first game's build prompt has no lessons: nothing was learned yet", async () => {
     expect(await renderedLessons(first, 4)).toBeNull();

@@ -17,6 +17,7 @@ import { CHROMIUM_PATH } from './browser.ts';
 import { type JudgeOptions, type JudgeTarget, PlaytestUnreachableError, judgeGame } from './judge.ts';
 import { loadExpectations } from './expectations.ts';
 import { recordPlaytest, recordPlaytestSkipped } from './store.ts';
+import { servingOf } from './serving-mode.ts';
 
 /**
  * The URL the play-tester opens: PLAYTEST_URL with {slot} filled in; `container`: the slot container's own
@@ -32,10 +33,7 @@ export function playtestUrl(
   return config.PLAYTEST_URL ? config.PLAYTEST_URL.replaceAll('{slot}', String(slot)) : publicUrl;
 }
 
-/** A game served under /play/N/ is the sandboxed variant (functions/play.ts); anything else has its own origin. */
-export function servingOf(url: string): JudgeTarget {
-  return { mode: /\/play\/\d{1,3}\/?$/.test(new URL(url).pathname) ? 'sandboxed' : 'own-origin', url };
-}
+export { servingOf };
 
 /**
  * Where the task plays the game: the URL a player opens and, when the app itself serves the slot (the local

@@ -157,6 +157,23 @@ describe('phase prompts', () => {
     }
   });
 
+  it.each(PHASES)('phase %i: only build and repair make "play it until it passes" the loop', async (phase) => {
+    const prompt = await render(phase);
+    const loop = prompt.indexOf('## Play it until it passes');
+    if (phase < 4) {
+      expect(loop).toBe(-1);
+      return;
+    }
+    // The loop comes before the static checks and names the exact command, its exit codes and what to read.
+    expect(loop).toBeGreaterThan(0);
+    expect(loop).toBeLessThan(prompt.indexOf('## Static checks before you finish'));
+    const section = prompt.slice(loop, prompt.indexOf('## Static checks before you finish'));
+    expect(section).toContain('`gamepocgen playtest dist/ --json`');
+    expect(section).toMatch(/exits 0 when it passed, 1 when it failed, 2 when it could not run/);
+    expect(section).toContain('Repeat until it exits 0');
+    expect(section).toContain('`command -v gamepocgen`');
+  });
+
   it('the fixture guide is included, with its headings demoted under the reference', async () => {
     const prompt = await render(4);
     expect(prompt).toContain('### Guide (docs/framework.md)\n\n#### Framework guide (fixture)');

@@ -10,7 +10,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { phaseName } from '../../artifacts.ts';
 import { DEFAULT_BUDGETS } from '../../budgets.ts';
-import { BUILD_PHASE } from '../../phases.ts';
+import { BUILD_PHASE, writesDist } from '../../phases.ts';
 import { renderCorrectivePrompt, renderPhasePrompt } from '../../prompts.ts';
 import { redact } from '../../redact.ts';
 import type { Agent, AgentContext, AgentResult, Usage } from '../types.ts';
@@ -20,6 +20,7 @@ import { runCli } from './cli.ts';
 import { resolveClaudeSettings, type ClaudeSettings } from './config.ts';
 import { ClaudeAgentError } from './errors.ts';
 import { startKeyProxy, type KeyProxy } from './key-proxy.ts';
+import { writePlaytestShim } from './playtest-shim.ts';
 import { cliArgs, cliEnv, userSettings } from './policy.ts';
 import { grantWorkspace, makeHome, resolveRunAs, type RunAs } from './run-as.ts';
 import { scrubSecrets } from './scrub.ts';
@@ -55,6 +56,12 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
     }
   };
   process.once('exit', removeHomeSync);
+  const shimDir = writesDist(ctx.phase) ? await writePlaytestShim(home, runAs) : null;
+  if (writesDist(ctx.phase) && !shimDir)
+    emit({
+      kind: 'log',
+      message: 'no `gamepocgen playtest` in this installation (bin/ is not shipped): the agent cannot play its game',
+    });
   const promptCtx = await agentPromptContext(ctx, {
     turns: settings.maxTurns,
     seconds: Number(ctx.env.TIMEOUT_SECONDS) || DEFAULT_BUDGETS[ctx.phase].seconds,
@@ -71,7 +78,16 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
     throw e;
   });
   const once = async (prompt: string, resume?: string) => {
-    const run = await runOnce(ctx, settings, proxy, runAs, home, emit, prompt, resume);
+    const run = await runOnce(
+      ctx,
+      settings,
+      proxy,
+      runAs,
+      { home, binDirs: shimDir ? [shimDir] : [] },
+      emit,
+      prompt,
+      resume,
+    );
     usage = addUsage(usage, run.usage);
     for (const file of await scrubSecrets(ctx.workspaceDir, [settings.apiKey]))
       emit({
@@ -149,7 +165,7 @@ async function runOnce(
   settings: ClaudeSettings,
   proxy: KeyProxy,
   runAs: RunAs | null,
-  home: string,
+  { home, binDirs }: { home: string; binDirs: string[] },
   emit: AgentContext['emit'],
   prompt: string,
   resume?: string,
@@ -164,6 +180,7 @@ async function runOnce(
       home,
       ctx.env.PATH,
       path.dirname(process.execPath),
+      binDirs,
     ),
     cwd: ctx.workspaceDir,
     prompt,

@@ -100,10 +100,12 @@ export function cliEnv(
   home: string,
   basePath: string | undefined,
   nodeDir: string,
+  /** Directories first on PATH: the `gamepocgen` shim (playtest-shim.ts). */
+  binDirs: string[] = [],
 ): Record<string, string> {
   const env: Record<string, string> = {
     HOME: home,
-    PATH: [nodeDir, basePath || '/usr/local/bin:/usr/bin:/bin'].join(':'),
+    PATH: [...binDirs, nodeDir, basePath || '/usr/local/bin:/usr/bin:/bin'].join(':'),
     LANG: 'C.UTF-8',
     TERM: 'dumb',
     ANTHROPIC_MODEL: s.model,
