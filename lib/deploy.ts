@@ -9,7 +9,7 @@ import { failJob, markDeployed, markDeploying, markRecycled } from './jobs/lifec
 import { hasUndeployedBuild } from './jobs/phase-runs.ts';
 import { getJob } from './jobs/repository.ts';
 import type { WithClient } from './db.ts';
-import { MissingJobError } from './phase-runner.ts';
+import { MissingJobError } from './phase-errors.ts';
 import { reconcileDeps, reconcileSlot } from './slot-reconcile.ts';
 import { settleFeedback } from './studio/feedback.ts';
 import { allocateSlot, assignSlot, ensureSlots } from './slots.ts';

@@ -1,40 +1,32 @@
-// One phase of one job, from the task's side: materialise the job's artifacts
-// into a scratch workspace, run the worker there (local child or container),
-// validate what changed, then record the result and chain the next step in one
-// transaction. Re-running a completed phase only re-chains (idempotent).
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { Genre, JobInput, PhaseStatus, describeZodError, phaseName, type PhaseNumber } from './artifacts.ts';
-import { deleteArtifacts, loadArtifacts, saveArtifacts } from './artifact-store.ts';
-import { phaseBudget } from './budgets.ts';
+// One phase of one job, from the task's side: decide whether the job's state calls
+// for it, build its input, run it in a scratch workspace (lib/phase-workspace.ts),
+// then record the result and chain the next step in one transaction
+// (lib/phase-outcome.ts). Re-running a completed phase only re-chains (idempotent).
+// A runtime failure or a phase process killed from outside closes the run and is
+// retried by the queue; the runner's shutdown returns the phase to the queue.
+import { Genre, JobInput, describeZodError, phaseName, type PhaseNumber } from './artifacts.ts';
 import { ProviderSpec, providerEnv } from './llm/providers.ts';
-import { forkComparison } from './compare.ts';
 import { providerSettings } from './config.ts';
-import { inTransaction, type DbClient, type WithClient } from './db.ts';
+import { inTransaction, type WithClient } from './db.ts';
 import { addEvent } from './events.ts';
 import { chainNext } from './jobs/chain.ts';
-import { failComparisonSiblings, failJob, markIdeaDone, startPhase } from './jobs/lifecycle.ts';
+import { failJob, startPhase } from './jobs/lifecycle.ts';
 import { finishPhaseRun } from './jobs/phase-runs.ts';
-import { addJobUsage, getJob, getJobForPhase, recentTitles, setGameGenre, type JobRow } from './jobs/repository.ts';
-import { validatePhaseOutputs } from './phase-outputs.ts';
+import { getJobForPhase, recentTitles, type JobRow } from './jobs/repository.ts';
 import { lessonsForJob } from './lessons/job-lessons.ts';
-import { CANCELLED_ERROR } from './runtimes/types.ts';
-import { repairInput } from './studio/feedback.ts';
-import { activeFeedback, failActiveFeedback } from './studio/feedback-store.ts';
-import { recordRepairFailed } from './playtest/store.ts';
-import { isPlaytestRecord } from './playtest/versions.ts';
-import { workerLineEvent } from './runtimes/worker-lines.ts';
+import { MissingJobError, PhaseInterruptedError, RunnerStoppingError } from './phase-errors.ts';
+import { recordOutcome } from './phase-outcome.ts';
+import { runInWorkspace, type WorkspaceRun } from './phase-workspace.ts';
 import { IDEA_PHASE, REPAIR_PHASE, writesDist } from './phases.ts';
+import { repairInput } from './studio/feedback.ts';
+import { activeFeedback } from './studio/feedback-store.ts';
 import type { TaskDeps } from './task-deps.ts';
-import { changedFiles, makeScratchDir, readTree, removeDir, writeTree, type FileMap } from './workspace.ts';
+import { makeScratchDir, removeDir } from './workspace.ts';
 
 export interface PhaseRunResult {
   status: 'completed' | 'failed' | 'timeout' | 'skipped';
   error: string | null;
 }
-
-// The play-tester's records are not the agent's to change: what it writes there is not taken back.
-const NOT_TAKEN_BACK = (p: string) => p.startsWith('status/') || p === 'input.json' || isPlaytestRecord(p);
 
 export async function runPhase(
   deps: TaskDeps,
@@ -140,181 +132,6 @@ export async function runPhase(
   return { status: ran.status, error: ran.error };
 }
 
-interface WorkspaceRun {
-  status: 'completed' | 'failed' | 'timeout';
-  error: string | null;
-  before: FileMap;
-  after: FileMap;
-  changed: FileMap;
-  durationMs: number;
-  agentMs: number;
-  usage: Record<string, number>;
-}
-
-/** Materialises the job's artifacts, runs the worker there, and reads back what it produced. */
-async function runInWorkspace(
-  deps: TaskDeps,
-  withClient: WithClient,
-  run: {
-    job: JobRow;
-    phase: PhaseNumber;
-    input: JobInput;
-    agentEnv: Record<string, string>;
-    workspace: string;
-    signal?: AbortSignal;
-  },
-): Promise<WorkspaceRun> {
-  const { job, phase, workspace } = run;
-  const budget = phaseBudget(deps.config, phase);
-  // Earlier versions (versions/) stay out of the workspace; the play-test rounds (playtest/) are the repair's evidence.
-  const before = new Map(
-    [...(await withClient((c) => loadArtifacts(c, job.id)))].filter(([p]) => !p.startsWith('versions/')),
-  );
-  await writeTree(workspace, before);
-  await writeFile(path.join(workspace, 'input.json'), JSON.stringify(run.input, null, 2));
-
-  // Worker lines become events in order, while the phase runs.
-  let eventChain = Promise.resolve();
-  // A cancelled job's worker is killed (lib/studio/cancel-watch.ts); `signal` is the runner's shutdown.
-  const cancel = await deps.cancellations?.watch(job.id);
-  const outcome = await deps.runtime
-    .runPhase({
-      jobId: job.id,
-      phase,
-      gameName: job.game_name,
-      workspaceDir: workspace,
-      timeoutSeconds: budget.seconds,
-      // The phase's turn budget (lib/budgets.ts); the prompt states it and the time limit.
-      env: { ...run.agentEnv, MAX_TURNS: String(budget.turns) },
-      signal: run.signal,
-      cancelSignal: cancel?.signal,
-      onLine: (line) => {
-        eventChain = eventChain.then(() =>
-          withClient((c) => addEvent(c, workerLineEvent(job.id, phase, line), deps.secrets)).catch(() => {}),
-        );
-      },
-    })
-    .finally(() => cancel?.release());
-  await eventChain;
-  // (A worker stopped by our own shutdown is the runner's doing: the caller returns the step to the queue.)
-  if (outcome.interrupted && !run.signal?.aborted) throw new PhaseInterruptedError(outcome.interrupted);
-
-  const status = await readStatus(workspace, phase);
-  const after = await readTree(workspace, { skip: NOT_TAKEN_BACK });
-  let error = outcome.error ?? status?.error ?? null;
-  let finalStatus = outcome.status;
-  if (finalStatus === 'completed') {
-    const problems = validatePhaseOutputs(phase, after);
-    if (problems.length) {
-      finalStatus = 'failed';
-      error = `invalid ${phaseName(phase)} output: ${problems.join('; ')}`;
-    }
-  }
-  return {
-    status: finalStatus,
-    error,
-    before,
-    after,
-    changed: changedFiles(before, after),
-    durationMs: outcome.durationMs,
-    agentMs: status?.agentMs ?? 0,
-    usage: numericUsage(status?.usage),
-  };
-}
-
-/** Records a phase's outcome and, when it completed, stores its files and chains the next step (one transaction). */
-async function recordOutcome(
-  deps: TaskDeps,
-  tx: DbClient,
-  job: JobRow,
-  phase: PhaseNumber,
-  runId: number,
-  ran: WorkspaceRun,
-): Promise<void> {
-  const jobId = job.id;
-  // Under the job's row lock: a job cancelled while this phase ran records the run and chains nothing.
-  const now = await getJob(tx, jobId, { forUpdate: true });
-  if (now?.status === 'cancelled') {
-    await finishPhaseRun(tx, runId, {
-      status: 'failed',
-      error: CANCELLED_ERROR,
-      durationMs: ran.durationMs,
-      agentMs: ran.agentMs,
-      usage: ran.usage,
-    });
-    await addEvent(tx, {
-      jobId,
-      kind: 'phase_end',
-      phase,
-      message: `phase ${phase} (${phaseName(phase)}) stopped: the job was cancelled`,
-      data: { status: 'cancelled' },
-    });
-    return;
-  }
-  const finish = () =>
-    finishPhaseRun(tx, runId, {
-      status: ran.status,
-      error: ran.error,
-      durationMs: ran.durationMs,
-      agentMs: ran.agentMs,
-      usage: ran.usage,
-    });
-  if (Object.keys(ran.usage).length) await addJobUsage(tx, jobId, ran.usage);
-  if (ran.status !== 'completed') {
-    const reason = `phase ${phase} (${phaseName(phase)}) ${ran.status === 'timeout' ? 'timed out' : 'failed'}: ${ran.error ?? 'no reason given'}`;
-    await addEvent(
-      tx,
-      { jobId, kind: 'phase_end', phase, message: reason, data: { status: ran.status } },
-      deps.secrets,
-    );
-    // A failed repair leaves the served version deployed and playable, and ends the repair loop.
-    if (phase === REPAIR_PHASE && job.status === 'deployed') {
-      await recordRepairFailed(tx, jobId, phase, reason, deps.secrets);
-      await failActiveFeedback(tx, jobId, `${reason}; the earlier version stays deployed`);
-    } else await failJob(tx, jobId, reason);
-    if (phase === IDEA_PHASE && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);
-    await finish();
-    return;
-  }
-  await saveArtifacts(tx, jobId, phase, ran.changed);
-  // A build or repair owns dist/: a file it removed (e.g. the broken one a repair replaced) must not be deployed again.
-  if (writesDist(phase))
-    await deleteArtifacts(
-      tx,
-      jobId,
-      [...ran.before.keys()].filter((p) => p.startsWith('dist/') && !ran.after.has(p)),
-    );
-  if (phase === IDEA_PHASE) {
-    await markIdeaDone(tx, jobId, titleFrom(ran.after));
-    await setGameGenre(tx, jobId, ideaField(ran.after, 'genre')); // the gallery filters by it
-  }
-  if (phase === IDEA_PHASE && job.compare_group === jobId) {
-    const siblings = await forkComparison(tx, jobId);
-    if (siblings.length)
-      await addEvent(tx, {
-        jobId,
-        kind: 'log',
-        phase,
-        message: `phase 1 shared with comparison job(s) ${siblings.join(', ')}`,
-      });
-  }
-  await addEvent(tx, {
-    jobId,
-    kind: 'phase_end',
-    phase,
-    message: `phase ${phase} (${phaseName(phase)}) completed: ${ran.changed.size} file(s) in ${Math.round(ran.durationMs)} ms`,
-    data: {
-      status: 'completed',
-      files: ran.changed.size,
-      durationMs: Math.round(ran.durationMs),
-      agentMs: ran.agentMs,
-    },
-  });
-  // Last before commit: finished_at then marks the hand-off to the next step.
-  await finish();
-  await chainNext(tx, jobId, { after: 'run-phase', phase });
-}
-
 /**
  * Idempotent by state, not just by payload: a step added by hand (psql) for a
  * job whose state doesn't call for it does nothing, and says why. Phases 1–4
@@ -341,27 +158,6 @@ function notCalledFor(
   if (job.status !== 'queued' && job.status !== 'running') return `job is ${job.status}: phase ${phase} is not due`;
   if (phase > IDEA_PHASE && !previousDone) return `phase ${phase - 1} has not completed yet`;
   return null;
-}
-
-/** A step interrupted by the runner's shutdown: it goes back to the queue without counting as an attempt. */
-export class RunnerStoppingError extends Error {
-  code = 'runner_stopping';
-  constructor(message: string) {
-    super(message);
-    this.stack = ''; // an expected stop, not a crash: logged as one line
-  }
-}
-
-/** The worker was killed from outside (not its own failure): the task throws it so the queue retries the phase. */
-export class PhaseInterruptedError extends Error {
-  code = 'phase_interrupted';
-}
-
-export class MissingJobError extends Error {
-  code = 'job_not_found';
-  constructor(jobId: number) {
-    super(`job ${jobId} does not exist`);
-  }
 }
 
 /** A comparison job runs on its own provider; others on the operator's agent settings. */
@@ -396,34 +192,4 @@ async function buildInput(
   });
   if (!parsed.success) return { error: `job input is invalid: ${describeZodError(parsed.error)}` };
   return { value: parsed.data };
-}
-
-async function readStatus(workspace: string, phase: number): Promise<PhaseStatus | null> {
-  try {
-    const parsed = PhaseStatus.safeParse(
-      JSON.parse(await readFile(path.join(workspace, 'status', `${phase}.json`), 'utf8')),
-    );
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-function titleFrom(files: FileMap): string | null {
-  return ideaField(files, 'title');
-}
-
-function ideaField(files: FileMap, key: 'title' | 'genre'): string | null {
-  try {
-    const value = JSON.parse(files.get('idea.json')!.toString('utf8'))[key];
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-function numericUsage(usage: PhaseStatus['usage'] | undefined): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(usage ?? {})) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
-  return out;
 }

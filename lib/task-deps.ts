@@ -7,7 +7,7 @@ import { describeZodError } from './artifacts.ts';
 import { addEvent } from './events.ts';
 import { failJob } from './jobs/lifecycle.ts';
 import { boundGraphileLogger, jobFields } from './log.ts';
-import { RunnerStoppingError } from './phase-runner.ts';
+import { RunnerStoppingError } from './phase-errors.ts';
 import { exhaustAttempts, hasPendingSteps, releaseToQueue } from './queue/queries.ts';
 import { loadConfig, secretsOf, type Config } from './config.ts';
 import { resolveInstanceId } from './instance.ts';

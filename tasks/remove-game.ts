@@ -3,7 +3,7 @@
 import type { JobHelpers } from 'graphile-worker';
 import { inTransaction } from '../lib/db.ts';
 import { getJob } from '../lib/jobs/repository.ts';
-import { MissingJobError } from '../lib/phase-runner.ts';
+import { MissingJobError } from '../lib/phase-errors.ts';
 import { TASKS } from '../lib/queue/tasks.ts';
 import { slotOwner } from '../lib/slots.ts';
 import { defaultTaskDeps, defineJobTask } from '../lib/task-deps.ts';

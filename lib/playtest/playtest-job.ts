@@ -9,7 +9,7 @@ import { addEvent } from '../events.ts';
 import { hasUndeployedBuild, playtestRound } from '../jobs/phase-runs.ts';
 import { getJob } from '../jobs/repository.ts';
 import type { WithClient } from '../db.ts';
-import { MissingJobError } from '../phase-runner.ts';
+import { MissingJobError } from '../phase-errors.ts';
 import type { Deployer } from '../deployers/types.ts';
 import { slotName } from '../slot-names.ts';
 import type { TaskDeps } from '../task-deps.ts';

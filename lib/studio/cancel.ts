@@ -1,7 +1,7 @@
 // Cancelling a job: its waiting steps are removed, a `cancel` event (NOTIFY on
 // commit) makes the runner holding its phase kill the worker, and its slot is
 // freed — all in one transaction under the job's row lock, so a phase finishing
-// at the same moment sees `cancelled` and chains nothing (phase-runner.ts).
+// at the same moment sees `cancelled` and chains nothing (phase-outcome.ts).
 // A deployed game with a change in progress (a repair, feedback) keeps its
 // current version: only the change is stopped.
 import { withTransaction, type Db } from '../db.ts';
