@@ -34,15 +34,8 @@ async function main(argv: string[]) {
   const [command, ...rest] = argv;
   if (command === 'playtest') {
     // Needs no database or service config: a browser and a game.
-    const { playtestCommand } = await import('./playtest-command.ts');
-    const code = await playtestCommand(rest, {
-      out: (s) => process.stdout.write(`${s}\n`),
-      err: (s) => process.stderr.write(`${s}\n`),
-    }).catch((e: Error) => {
-      process.stderr.write(`gamepocgen playtest: could not run: ${e.message}\n`);
-      return 2;
-    });
-    process.exit(code);
+    const { playtestMain } = await import('./playtest-command.ts');
+    process.exit(await playtestMain(rest));
   }
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) });

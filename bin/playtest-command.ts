@@ -113,3 +113,14 @@ const parseCli = (argv: string[]) =>
       out: { type: 'string' },
     },
   });
+
+/** The command as a process runs it: stdout and stderr, and 2 when it could not run at all. */
+export function playtestMain(argv: string[]): Promise<number> {
+  return playtestCommand(argv, {
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+  }).catch((e: Error) => {
+    process.stderr.write(`gamepocgen playtest: could not run: ${e.message}\n`);
+    return 2;
+  });
+}

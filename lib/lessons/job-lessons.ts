@@ -19,15 +19,15 @@ const PlanScope = z.object({ kit: z.string().min(1).max(40).optional(), genre: z
 export async function jobScope(db: Queryable, jobId: number): Promise<LessonScope> {
   const job = await getJob(db, jobId);
   if (!job) return { kit: null, genre: null };
-  const row = { plan: (await getArtifact(db, jobId, 'plan.json'))?.bytes ?? null, genre: job.game_genre ?? job.genre };
+  const planBytes = (await getArtifact(db, jobId, 'plan.json'))?.bytes;
   let plan: z.infer<typeof PlanScope> = {};
   try {
-    const parsed = PlanScope.safeParse(row.plan ? JSON.parse(row.plan.toString('utf8')) : {});
+    const parsed = PlanScope.safeParse(planBytes ? JSON.parse(planBytes.toString('utf8')) : {});
     if (parsed.success) plan = parsed.data;
   } catch {
     // an unreadable plan says nothing about the scope
   }
-  const genre = plan.genre ?? row.genre ?? null;
+  const genre = plan.genre ?? job.game_genre ?? job.genre ?? null;
   return { kit: plan.kit ?? genre, genre };
 }
 
