@@ -2,10 +2,11 @@
 // records when a page hangs its main thread, reaches off its origin, or isn't
 // served at all — the cases a generated game gets wrong that the builtin kits never do.
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedBrowser } from '../lib/playtest/browser.ts';
 import { judgeGame, type JudgeOptions, PlaytestAbortedError, PlaytestUnreachableError } from '../lib/playtest/judge.ts';
+import { freePort } from '../support/free-port.ts';
 import { chromiumAvailable } from './browser/harness.ts';
 
 const describeBrowser = chromiumAvailable() ? describe : describe.skip; // throws in CI when missing
@@ -22,10 +23,7 @@ const PAGES: Record<string, string> = {
 };
 
 beforeAll(async () => {
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  closedPort = (probe.address() as net.AddressInfo).port;
-  await new Promise((r) => probe.close(r));
+  closedPort = await freePort(); // nothing listens there now
   PAGES['/foreign/'] = `<!doctype html><canvas></canvas><img src="http://127.0.0.1:${closedPort}/pixel.png">`;
   server = http.createServer((req, res) => {
     const body = PAGES[req.url ?? ''];
