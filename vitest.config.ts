@@ -27,6 +27,7 @@ const UNIT = [
   'test/playtest-score.test.ts',
   'test/playtest-targets.test.ts',
   'test/unit-guard.test.ts',
+  'test/request-path.test.ts',
 ];
 
 export default defineConfig({

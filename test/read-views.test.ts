@@ -162,6 +162,10 @@ describe('GET /api/jobs', () => {
     expect(((await gz.json()) as { jobs: unknown[] }).jobs.length).toBe(Object.keys(ids).length);
     const plain = await h.api('/api/jobs?limit=50', { headers: { 'accept-encoding': 'identity' } });
     expect(plain.headers.get('content-encoding')).toBeNull();
+    // Either way the answer says it depends on Accept-Encoding (for caches), and the plain one its length.
+    expect(gz.headers.get('vary')).toMatch(/accept-encoding/i);
+    expect(plain.headers.get('vary')).toMatch(/accept-encoding/i);
+    expect(Number(plain.headers.get('content-length'))).toBe(Buffer.byteLength(await plain.text()));
     // Small bodies are not worth compressing.
     const small = await h.api('/api/jobs?limit=1&status=failed', { headers: { 'accept-encoding': 'gzip' } });
     expect(small.headers.get('content-encoding')).toBeNull();
