@@ -47,23 +47,36 @@ export function requestLog(logger: Logger, metrics: Metrics | null): MiddlewareH
       // The route the response came from: a matched handler, or the middleware that answered.
       const route = status === 404 && routeOf(c) === 'unmatched' ? 'unmatched' : routeOf(c);
       observe(c.req.method, route, status, seconds);
-      const path = urlPath(c.req.url);
-      const quiet = status < 500 && QUIET.has(path);
-      if (!quiet || logger.isLevelEnabled('debug')) {
-        const fields = {
-          reqId: c.get('requestId' as never) as string | undefined,
-          method: printable(c.req.method, 20),
-          path: printable(path),
-          route,
-          status,
-          ms: Math.round(seconds * 1000),
-        };
-        if (status >= 500) logger.error(fields, 'request failed');
-        else if (quiet) logger.debug(fields, 'request');
-        else logger.info(fields, 'request');
-      }
+      logRequest(logger, {
+        reqId: c.get('requestId' as never) as string | undefined,
+        method: c.req.method,
+        path: urlPath(c.req.url),
+        route,
+        status,
+        seconds,
+      });
     }
   };
+}
+
+/** The request's log line: info, error for a 5xx, debug for health checks and metrics scrapes. */
+export function logRequest(
+  logger: Logger,
+  r: { reqId: string | undefined; method: string; path: string; route: string; status: number; seconds: number },
+): void {
+  const quiet = r.status < 500 && QUIET.has(r.path);
+  if (quiet && !logger.isLevelEnabled('debug')) return;
+  const fields = {
+    reqId: r.reqId,
+    method: printable(r.method, 20),
+    path: printable(r.path),
+    route: r.route,
+    status: r.status,
+    ms: Math.round(r.seconds * 1000),
+  };
+  if (r.status >= 500) logger.error(fields, 'request failed');
+  else if (quiet) logger.debug(fields, 'request');
+  else logger.info(fields, 'request');
 }
 
 /**
