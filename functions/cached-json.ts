@@ -8,7 +8,11 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 
 export function cachedJson(c: Context, body: unknown): Response {
-  const text = JSON.stringify(body);
+  return cachedJsonText(c, JSON.stringify(body));
+}
+
+/** The same for a body that is already JSON text (built by Postgres: lib/jobs/views.ts). */
+export function cachedJsonText(c: Context, text: string): Response {
   const etag = `W/"${createHash('sha1').update(text).digest('base64url')}"`;
   if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304, { etag, vary: 'accept-encoding' });
   return c.body(text, 200, {
