@@ -14,7 +14,7 @@ import { loadConfig, ROOT_DIR } from '../lib/config.ts';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
 import { freePort } from '../support/free-port.ts';
 import { benchDatabases } from './bench-db.ts';
-import { loadTest } from './http-load.ts';
+import { loadTest, postgresPids } from './http-load.ts';
 import { seedJobs } from './seed.ts';
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
@@ -96,8 +96,13 @@ async function main() {
       for (const [key, url, headers] of endpoints) {
         if (wanted.length && !wanted.includes(key)) continue;
         if (PROFILE) await session.post('Profiler.start');
-        const r = await loadTest(url, { connections: 50, seconds: SECONDS, headers });
-        const line = `${key}: ${r.reqPerSec.toFixed(0)} req/s, p99 ${r.p99Ms} ms, API ${r.apiCpuUs.toFixed(0)} µs/request`;
+        const r = await loadTest(url, {
+          connections: 50,
+          seconds: SECONDS,
+          headers,
+          pgPids: () => postgresPids(service.db),
+        });
+        const line = `${key}: ${r.reqPerSec.toFixed(0)} req/s, p99 ${r.p99Ms} ms, API ${r.apiCpuUs.toFixed(0)} µs + Postgres ${r.pgCpuUs.toFixed(0)} µs per request`;
         if (!PROFILE) {
           console.log(line);
           continue;
