@@ -113,8 +113,10 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     });
   }
 
-  // Slots Postgres says are served must be: checked now, and on every Docker event about a game container.
-  const keeper = runner && taskDeps ? startSlotKeeper(reconcileDeps(taskDeps), poolClient(db), log) : null;
+  // Slots Postgres says are served must be: checked now, and on every Docker event about a game container
+  // (by the games host's runners only: SERVE_GAMES=0 runs phases alone).
+  const keeper =
+    runner && taskDeps && config.SERVE_GAMES ? startSlotKeeper(reconcileDeps(taskDeps), poolClient(db), log) : null;
 
   const events = new EventHub(database.url);
   await events.start();
