@@ -87,7 +87,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     : 'none in this process (tasks run in the worker service)';
   log(
     taskDeps
-      ? `runtime: ${runtimeDescription}; agent: ${taskDeps.agent}; deploy: ${taskDeps.deployer.describe()}`
+      ? `runtime: ${runtimeDescription}; agent: ${taskDeps.agent}; deploy: ${config.SERVE_GAMES ? taskDeps.deployer.describe() : "none here (SERVE_GAMES=0: the games host's runners deploy)"}`
       : 'tasks: none in this process',
   );
 
