@@ -26,7 +26,7 @@ setCliDatabaseUrl(url);
 }
 
 const preset: GraphileConfig.Preset = {
-  // SERVE_GAMES=0 (an extra worker host): deploys, removals and play-tests are left to the games host's runners.
+  // SERVE_GAMES=0 (an extra worker host): deploys, removals, play-tests and slot passes are left to the games host.
   plugins: [gamesHostTasksPlugin(config.SERVE_GAMES, (line) => console.log(`[gamepocgen] ${line}`))],
   worker: {
     connectionString: url,
