@@ -41,10 +41,10 @@ const preset: GraphileConfig.Preset = {
     // restored). (`--once` runs what is queued and exits: nothing to keep watching.)
     events:
       process.argv.includes('--once') || !config.SERVE_GAMES
-        ? presenceEvents(url, undefined, (line) => console.log(line))
+        ? presenceEvents(url, undefined, (line) => console.log(line), { servesGames: config.SERVE_GAMES })
         : slotKeeperEvents(
             url,
-            presenceEvents(url, undefined, (line) => console.log(line)),
+            presenceEvents(url, undefined, (line) => console.log(line), { servesGames: config.SERVE_GAMES }),
           ),
   },
 };

@@ -98,7 +98,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     opts.runner === false || !taskDeps
       ? null
       : createPool(database.url, config.MAX_CONCURRENT + 4, { waitForServerMs: RESTART_PATIENCE_MS });
-  const runnerEvents = presenceEvents(database.url, opts.workerEvents, log);
+  const runnerEvents = presenceEvents(database.url, opts.workerEvents, log, { servesGames: config.SERVE_GAMES });
   if (runnerPool && taskDeps) {
     runner = await run({
       pgPool: runnerPool,

@@ -151,6 +151,14 @@ describe.skipIf(unavailable !== null)('two engines, one Postgres: phases on both
     expect(extraLog).not.toContain('SERVE_GAMES=0: run-phase'); // control: it does take phases
   });
 
+  it('/health counts both runners, one of them serving games', async () => {
+    const health = await eventually(async () => {
+      const body = (await (await games.api('/health')).json()) as { status: string; workers: { live: number } };
+      return body.workers.live === 2 ? body : null;
+    }, 30_000);
+    expect(health).toMatchObject({ status: 'ok', workers: { live: 2, servingGames: 1 } });
+  });
+
   it('generates games: phases run on both engines, every slot container is on the games engine and serves its game', async () => {
     const ideas = ['a lighthouse keeper', 'a cozy fishing roguelite', 'a snail racing league', 'a comet herder'];
     const jobIds: number[] = [];
