@@ -12,7 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import { withTimeout } from '../timeout.ts';
 import { DockerPathError, engineMessage, isConflict, isNotFound, tolerateGone } from './errors.ts';
-import { LABEL } from './labels.ts';
+import { LABEL, type Role } from './labels.ts';
 import { demuxLines } from './lines.ts';
 import { ensureNetwork } from './networks.ts';
 import { makeWritableBy } from './ownership.ts';
@@ -56,7 +56,7 @@ export function gatewayContainerSpec(o: EgressGatewayOptions): Docker.ContainerC
     Cmd: command,
     Env: [`EGRESS_SOCKET=${EGRESS_SOCKET}`, `EGRESS_ALLOW=${allow.join(',')}`],
     User: `${WORKER_UID}:${WORKER_GID}`,
-    Labels: { ...o.labels, [LABEL.role]: 'egress-gateway', [EGRESS_CONFIG_LABEL]: digest },
+    Labels: { ...o.labels, [LABEL.role]: 'egress-gateway' satisfies Role, [EGRESS_CONFIG_LABEL]: digest },
     HostConfig: {
       Binds: [`${o.hostSocketDir}:${EGRESS_SOCKET_DIR}:rw`],
       ReadonlyRootfs: true,
@@ -84,6 +84,7 @@ export async function ensureEgressGateway(
   docker: Docker,
   o: EgressGatewayOptions,
   known?: string,
+  attempt = 0,
 ): Promise<{ state: GatewayState; id: string }> {
   if (!o.allow.length)
     throw new DockerPathError(
@@ -118,7 +119,7 @@ export async function ensureEgressGateway(
     container = await docker.createContainer(spec);
   } catch (e) {
     // Another runner of this installation created it a moment ago: use theirs.
-    if (isConflict(e)) return ensureEgressGateway(docker, o, known);
+    if (isConflict(e) && attempt < 3) return ensureEgressGateway(docker, o, known, attempt + 1);
     const hint = isNotFound(e) ? `; build it: docker build -f Dockerfile.worker -t ${o.image} .` : '';
     throw fail('create', o, e, hint);
   }

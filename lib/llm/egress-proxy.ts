@@ -80,6 +80,10 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
     res.end('egress gateway: only CONNECT host:port to the model endpoint\n');
   });
 
+  // A tunnel carries a model's whole streamed answer, which may take many minutes: no request timeout.
+  server.requestTimeout = 0;
+  server.headersTimeout = 10_000;
+
   server.on('connect', (req: http.IncomingMessage, client: Duplex, head: Buffer) => {
     const refuse = (status: number, reason: string, target: string) => {
       log({ event: 'egress_refused', status, reason, target: target.slice(0, 300) });
