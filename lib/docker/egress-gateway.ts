@@ -8,7 +8,8 @@
 // starts or recreates it (missing, stopped, or configured differently) and waits
 // for its ready line.
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type Docker from 'dockerode';
 import { withTimeout } from '../timeout.ts';
 import { DockerPathError, engineMessage, isConflict, isNotFound, tolerateGone } from './errors.ts';
@@ -98,7 +99,9 @@ export async function ensureEgressGateway(
     .catch((e) => (isNotFound(e) ? null : Promise.reject(fail('inspect', o, e))));
   const current = existing?.Config.Labels?.[EGRESS_CONFIG_LABEL] === spec.Labels![EGRESS_CONFIG_LABEL];
   if (existing && current && existing.State.Running) {
-    if (existing.Id !== known) await waitReady(docker, existing.Id, o);
+    // A gateway another process started: its socket says it listens (its ready line may have rotated out of the log).
+    if (existing.Id !== known && !(await isSocket(path.join(o.socketDir, path.basename(EGRESS_SOCKET)))))
+      await waitReady(docker, existing.Id, o);
     return { state: 'running', id: existing.Id };
   }
   if (existing && current) {
@@ -164,6 +167,12 @@ async function waitReady(docker: Docker, id: string, o: EgressGatewayOptions): P
     stream.destroy?.();
   }
 }
+
+const isSocket = (p: string) =>
+  lstat(p).then(
+    (s) => s.isSocket(),
+    () => false,
+  );
 
 function fail(what: string, o: EgressGatewayOptions, e: unknown, hint = ''): DockerPathError {
   return new DockerPathError(
