@@ -29,11 +29,12 @@ export function createHealthAnswers(deps: HealthDeps): HealthAnswers {
   const view = (s: HealthSnapshot, uptime: number) =>
     s.db === 'ok'
       ? {
-          // degraded: no runner alive, or a deployed game's slot is not served (lib/slot-reconcile.ts).
-          status: s.liveRunners > 0 && s.notServed.length === 0 ? 'ok' : 'degraded',
+          // degraded: no runner alive, none that deploys (SERVE_GAMES=1), or a deployed game's slot is not served
+          // (lib/slot-reconcile.ts).
+          status: s.liveRunners > 0 && s.gamesRunners > 0 && s.notServed.length === 0 ? 'ok' : 'degraded',
           db: 'ok',
           runtime: deps.runtimeDescription,
-          workers: { live: s.liveRunners },
+          workers: { live: s.liveRunners, servingGames: s.gamesRunners },
           queueDepth: s.queueDepth,
           slots: { notServed: s.notServed },
           uptimeSeconds: uptime,
