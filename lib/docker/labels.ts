@@ -16,7 +16,7 @@ export const LABEL = {
 /** The label filter that scopes everything to one installation. */
 export const instanceLabels = (instanceId: string): Record<string, string> => ({ [LABEL.instance]: instanceId });
 
-export type Role = 'worker' | 'game';
+export type Role = 'worker' | 'game' | 'playtest';
 
 /** Docker label filters for `listContainers`: the role plus any extra `key=value` filters (tests isolate their runs this way). */
 export function roleFilter(role: Role, extra: Record<string, string> = {}): { label: string[] } {
