@@ -11,15 +11,15 @@ import { LABEL } from './labels.ts';
 import { CONTAINER_HOME, WORKER_GID, WORKER_LIMITS, WORKER_UID, workerContainerSpec } from './worker-spec.ts';
 
 /**
- * Chromium's needs beyond a phase's (measured in test/docker/playtest-container.test.ts, which prints them):
- * - pids 1024 (a phase: 512): the limit counts threads; the browser, zygote, renderer, network and
- *   storage processes run ~250-400 threads between them, and a game's workers add more.
- * - /dev/shm 256 MiB (Docker's default is 64): Chromium passes every frame and screenshot through
- *   shared memory and crashes the tab ("Aw, Snap") when a large canvas exhausts it.
- * - memory stays at the phase's 2 GiB: one page of a canvas game peaks at a few hundred MiB; the
- *   limit includes /dev/shm and the tmpfs pages written (the profile in /tmp).
+ * Sized by measuring (`docker stats` during a play-test of test/fixtures/playtest-games/good-freeform in
+ * gamepocgen-playtest:test, 2026-12): Chromium peaked at 125 pids (the limit counts threads: browser,
+ * zygote, renderer, network and storage processes) and ≈ 360 MiB. The phase's limits (512 pids, 2 GiB,
+ * 1 CPU) cover that with room for a game's web workers and a big canvas, so they stay the same; only
+ * /dev/shm grows: Docker's default is 64 MiB, and Chromium passes every frame and screenshot through
+ * shared memory and crashes the tab ("Aw, Snap") when a large canvas exhausts it. The 2 GiB memory
+ * limit includes /dev/shm and the tmpfs pages written (the profile in /tmp).
  */
-export const PLAYTEST_LIMITS = { ...WORKER_LIMITS, pids: 1024 } as const;
+export const PLAYTEST_LIMITS = WORKER_LIMITS;
 export const PLAYTEST_SHM_BYTES = 256 * 1024 ** 2;
 
 export interface PlaytestSpecInput {

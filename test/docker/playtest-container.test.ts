@@ -34,7 +34,7 @@ function hardening(i: Docker.ContainerInspectInfo) {
     nanoCpus: h.NanoCpus,
     memory: h.Memory,
     noSwap: h.MemorySwap === h.Memory,
-    pidsLimited: (h.PidsLimit ?? 0) > 0,
+    pids: h.PidsLimit,
     tmpfs: Object.keys(h.Tmpfs ?? {}).includes('/tmp'),
     log: h.LogConfig,
     devices: h.Devices ?? [],
@@ -51,7 +51,7 @@ function hardeningDiff(a: Docker.ContainerInspectInfo, b: Docker.ContainerInspec
 }
 
 describe('play-test container spec (no engine needed)', () => {
-  it('is a phase container spec with the playtest role, Chromium’s pids and /dev/shm, and no mount at all', () => {
+  it('is a phase container spec with the playtest role, a larger /dev/shm for Chromium, and no mount at all', () => {
     const spec = playtestContainerSpec({
       image: 'img',
       name: 'n',
@@ -85,7 +85,7 @@ describe('play-test container spec (no engine needed)', () => {
     expect(spec.User).toBe(phase.User);
     expect(spec.HostConfig?.Binds).toEqual([]);
     expect(spec.HostConfig?.NetworkMode).toBe('games');
-    expect(spec.HostConfig?.PidsLimit).toBeGreaterThan(WORKER_LIMITS.pids);
+    expect(spec.HostConfig?.PidsLimit).toBe(WORKER_LIMITS.pids);
     expect(spec.HostConfig?.ShmSize).toBeGreaterThan(64 * 1024 ** 2);
     expect(spec.Labels).toMatchObject({
       [LABEL.role]: 'playtest',
@@ -201,11 +201,73 @@ describe.skipIf(!engine.available)('play-test in its own container (real engine,
     weakened.HostConfig.Binds = ['/var/run/docker.sock:/var/run/docker.sock'];
     weakened.HostConfig.CapAdd = ['SYS_ADMIN'];
     expect(hardeningDiff(weakened, control)).toEqual(['capAdd', 'noSocket']);
-    // Beyond the phase: more pids and /dev/shm for Chromium, no mounts, one network (the games'), no Postgres.
-    expect(played.HostConfig.PidsLimit).toBeGreaterThan(control.HostConfig.PidsLimit ?? 0);
+    // Beyond the phase: a larger /dev/shm for Chromium, no mounts, one network (the games'), no Postgres.
+    expect(played.HostConfig.ShmSize).toBeGreaterThan(control.HostConfig.ShmSize ?? 0);
     expect(played.Mounts).toEqual([]);
     expect(Object.keys(played.NetworkSettings.Networks)).toEqual([games]);
     expect(played.Config.Labels).toMatchObject({ [LABEL.role]: 'playtest', [LABEL.job]: '101', ...run.labels });
     expect(Number(played.Config.Labels[LABEL.deadline])).toBeGreaterThan(Date.now() / 1000);
   }, 120_000);
+
+  it('Chromium’s own sandbox cannot start under the container’s seccomp: why the container is the sandbox', async () => {
+    // lib/playtest/browser.ts CHROMIUM_SANDBOX: without --no-sandbox Chromium needs user namespaces, which Docker's
+    // default seccomp profile refuses to a container without capabilities. (The passing games above are the
+    // control: the same container with --no-sandbox plays.)
+    const c = await docker.createContainer(
+      playtestContainerSpec({
+        image: PLAYTEST_TEST_IMAGE,
+        name: `${run.id}-sandboxed`,
+        command: ['/usr/bin/chromium', '--headless', '--disable-gpu', '--dump-dom', 'about:blank'],
+        jobId: 110,
+        deadline: 0,
+        network: 'none',
+        labels: run.labels,
+      }),
+    );
+    await c.start();
+    const { StatusCode } = (await c.wait()) as { StatusCode: number };
+    const logs = ((await c.logs({ stdout: true, stderr: true })) as Buffer).toString('utf8');
+    expect(StatusCode).not.toBe(0);
+    expect(logs).toContain('No usable sandbox');
+    expect(logs).not.toContain('<html>');
+  }, 120_000);
+
+  it('the reaper removes an exited play-test container and kills an overdue one, without storing their output', async () => {
+    const { reapContainers } = await import('../../lib/reaper/containers.ts');
+    const start = async (name: string, command: string[], deadline: number) => {
+      const c = await docker.createContainer(
+        playtestContainerSpec({
+          image: PLAYTEST_TEST_IMAGE,
+          name: `${run.id}-${name}`,
+          command,
+          jobId: 120,
+          deadline,
+          network: 'none',
+          labels: { ...run.labels, reaptest: 'yes' },
+        }),
+      );
+      await c.start();
+      return c;
+    };
+    const nowS = Math.floor(Date.now() / 1000);
+    const overdue = await start('overdue', ['node', '-e', 'setTimeout(() => {}, 600000)'], nowS + 30);
+    const exited = await start('exited', ['node', '-e', 'console.log("{}")'], nowS + 600);
+    await exited.wait();
+    const stored: unknown[] = [];
+    const report = await reapContainers({
+      docker,
+      labels: { ...run.labels, reaptest: 'yes' },
+      now: Date.now() + 120_000,
+      storeLogs: async (l) => void stored.push(l),
+    });
+    expect(report.errors).toEqual([]);
+    const mine = report.actions.filter((a) => a.containerId === overdue.id || a.containerId === exited.id);
+    expect(mine.map((a) => [a.action, 'role' in a ? a.role : null, a.containerId === overdue.id]).sort()).toEqual([
+      ['killed-overdue', 'playtest', true],
+      ['removed-worker', 'playtest', false],
+      ['removed-worker', 'playtest', true],
+    ]);
+    expect(stored).toEqual([]);
+    expect(await containersOf(docker, run, ['reaptest=yes'])).toEqual([]);
+  }, 180_000);
 });
