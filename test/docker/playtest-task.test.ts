@@ -80,9 +80,12 @@ describe.skipIf(!engine.available)('playtest-game with a play-test container (re
     const end = await h.api(`/api/jobs/${jobId}/artifacts/playtest.png`);
     expect(end.status).toBe(200);
     expect(pngSize(Buffer.from(await end.arrayBuffer())).width).toBeGreaterThan(0);
-    const job = (await (await h.api(`/api/jobs/${jobId}`)).json()) as { playtest?: { score?: number } };
-    expect(job.playtest?.score).toBe(result.score);
-    expect(job.playtest?.score).toBeGreaterThan(0);
+    const { job } = (await (await h.api(`/api/jobs/${jobId}`)).json()) as {
+      job: { status: string; playtest: { score: number; passed: boolean; round: number } };
+    };
+    expect(job.status).toBe('deployed');
+    expect(job.playtest).toMatchObject({ score: result.score, passed: true, round: 1 });
+    expect(job.playtest.score).toBeGreaterThan(0);
     const events = await jobEvents(h, jobId);
     expect(events.some((e) => e.kind === 'playtest' && /round 1 started/.test(e.message))).toBe(true);
     expect(inProcessUses).toBe(0);
