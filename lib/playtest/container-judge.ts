@@ -47,13 +47,14 @@ export interface ContainerPlaytesterOptions {
 
 const PNG = z.string().regex(/^[A-Za-z0-9+/]+=*$/);
 /** What `gamepocgen playtest --bundle` prints: the container's only way to tell us anything. */
-const Bundle = z.union([
-  z.strictObject({
-    document: PlaytestDocument,
-    screenshots: z.array(z.strictObject({ name: z.string().regex(/^[\w.-]{1,80}\.png$/), png: PNG })).max(12),
-  }),
-  z.strictObject({ couldNotRun: z.strictObject({ code: z.string().max(40), message: z.string().max(2000) }) }),
-]);
+const Verdict = z.strictObject({
+  document: PlaytestDocument,
+  screenshots: z.array(z.strictObject({ name: z.string().regex(/^[\w.-]{1,80}\.png$/), png: PNG })).max(12),
+});
+const CouldNotRun = z.strictObject({
+  couldNotRun: z.strictObject({ code: z.string().max(40), message: z.string().max(2000) }),
+});
+type Bundle = z.infer<typeof Verdict> | z.infer<typeof CouldNotRun>;
 /** 12 screenshots of 1280×800 canvases, base64: a generous bound on one honest bundle. */
 const MAX_STDOUT = 64 * 1024 ** 2;
 
@@ -188,14 +189,17 @@ export function createContainerPlaytester(opts: ContainerPlaytesterOptions): Pla
 }
 
 /** The last line that is a valid bundle (Chromium or Node may print warnings first), or why there is none. */
-function parseBundle(text: string): { bundle: z.infer<typeof Bundle> } | { invalid: string } {
+function parseBundle(text: string): { bundle: Bundle } | { invalid: string } {
   let invalid = 'it printed no bundle line';
   for (const line of text
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .reverse()) {
     try {
-      const r = Bundle.safeParse(JSON.parse(line));
+      const value: unknown = JSON.parse(line);
+      // Judged by the shape it claims, so the reason names the field that is wrong.
+      const claimsCouldNotRun = typeof value === 'object' && value !== null && 'couldNotRun' in value;
+      const r = (claimsCouldNotRun ? CouldNotRun : Verdict).safeParse(value);
       if (r.success) return { bundle: r.data };
       invalid = `its bundle is invalid: ${describeZodError(r.error).slice(0, 300)}`;
     } catch {
