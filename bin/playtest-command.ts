@@ -2,7 +2,7 @@
 // plays a game with the same judge as the task (lib/playtest/judge.ts). A folder is
 // served on 127.0.0.1 with the production game CSP on its own origin, and with
 // --sandbox also as the sandboxed /play/N/ variant; the design beside it (a phase
-// workspace's design.json) gives the keypoint rubric (playtest-design.ts).
+// workspace's design.json) gives the keypoint rubric (lib/playtest/design-file.ts).
 // Exit 0 pass, 1 fail, 2 could not run.
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -11,8 +11,8 @@ import { parseArgs } from 'node:util';
 import { CHROMIUM_PATH, oneShotBrowser } from '../lib/playtest/browser.ts';
 import { judgeGame, type JudgeTarget, PlaytestUnreachableError } from '../lib/playtest/judge.ts';
 import { servingOf } from '../lib/playtest/serving-mode.ts';
-import { designDirsOf, KeypointsFileError, loadDesignExpectations } from './playtest-design.ts';
-import { compactReport, type EvidenceFiles, summary } from './playtest-report.ts';
+import { designDirsOf, KeypointsFileError, loadDesignExpectations } from '../lib/playtest/design-file.ts';
+import { compactReport, type EvidenceFiles, summary } from '../lib/playtest/cli-report.ts';
 import { serveGameDir, type ServedDir } from './serve-game-dir.ts';
 
 /** Where --compact writes its evidence without --out (never taken back from a phase workspace: lib/playtest/versions.ts). */

@@ -1,13 +1,13 @@
-// What `gamepocgen playtest` reads beside a game (bin/playtest-design.ts) and how it
-// reports the rubric (bin/playtest-report.ts), without a browser: a workspace's
+// What `gamepocgen playtest` reads beside a game (lib/playtest/design-file.ts) and how it
+// reports the rubric (lib/playtest/cli-report.ts), without a browser: a workspace's
 // design.json is found from dist/, an invalid one is skipped with the field named,
 // a --keypoints file is read in its three shapes and refused with the field named.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { designDirsOf, KeypointsFileError, loadDesignExpectations } from '../bin/playtest-design.ts';
-import { compactReport, summary } from '../bin/playtest-report.ts';
+import { designDirsOf, KeypointsFileError, loadDesignExpectations } from '../lib/playtest/design-file.ts';
+import { compactReport, summary } from '../lib/playtest/cli-report.ts';
 import { Design } from '../lib/artifacts.ts';
 import { PlaytestDocument } from '../lib/playtest/document.ts';
 import { generateGame, type Generated } from '../support/generate-game.ts';

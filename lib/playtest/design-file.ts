@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { Design, describeZodError, Idea, Keypoint, zodIssues } from '../lib/artifacts.ts';
-import type { JudgeExpectations } from '../lib/playtest/checks.ts';
-import { expectationsOf } from '../lib/playtest/design-expectations.ts';
+import { Design, describeZodError, Idea, Keypoint, zodIssues } from '../artifacts.ts';
+import type { JudgeExpectations } from './checks.ts';
+import { expectationsOf } from './design-expectations.ts';
 
 const NONE: JudgeExpectations = { names: [], palette: [], keypoints: [] };
 const KeypointList = z.array(Keypoint).min(1).max(40);

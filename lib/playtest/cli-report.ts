@@ -2,7 +2,7 @@
 // a short JSON a model reads in one go (the verdict, every failed check with its
 // reason, the keypoint rubric, and where the full document and screenshots are);
 // --json prints the whole play-test document (lib/playtest/document.ts).
-import type { PlaytestDocument } from '../lib/playtest/document.ts';
+import type { PlaytestDocument } from './document.ts';
 
 /** Evidence of one run written to disk (--out), as paths the reader can open. */
 export interface EvidenceFiles {
