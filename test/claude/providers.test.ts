@@ -2,7 +2,12 @@
 // endpoint through the real CLI (bearer for z.ai-style endpoints, x-api-key for Anthropic).
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { resolveClaudeSettings } from '../../lib/agents/claude/config.ts';
-import { ProviderSpec, ZAI_DEFAULT_BASE_URL, providerEnv } from '../../lib/llm/providers.ts';
+import {
+  ANTHROPIC_DEFAULT_BASE_URL,
+  ProviderSpec,
+  ZAI_DEFAULT_BASE_URL,
+  providerEnv,
+} from '../../lib/llm/providers.ts';
 import { startModelServer, type MessagesBody, type ModelServer } from '../fixtures/model-server.ts';
 import { happy } from '../fixtures/scenarios/index.ts';
 import { HAVE_CLAUDE, cleanupTempDirs, makeWorkspace, runAgentPhase } from './helpers.ts';
@@ -33,9 +38,20 @@ describe('provider specs', () => {
     });
     expect(providerEnv(ProviderSpec.parse('anthropic:claude-x'), env)).toEqual({
       MODEL: 'claude-x',
+      LLM_BASE_URL: ANTHROPIC_DEFAULT_BASE_URL,
       LLM_API_KEY: 'sk-ant-api03-abc',
       LLM_AUTH_HEADER: 'x-api-key',
     });
+    // Every provider names its own endpoint: spread over an operator env pointing at z.ai, the Anthropic
+    // and generic keys still go to their own endpoints, never to z.ai.
+    const operator = { LLM_BASE_URL: ZAI_DEFAULT_BASE_URL, LLM_API_KEY: 'zk-1234567890' };
+    const { LLM_BASE_URL: _omit, ...noGenericUrl } = env;
+    expect({ ...operator, ...providerEnv(ProviderSpec.parse('anthropic:claude-x'), env) }.LLM_BASE_URL).toBe(
+      ANTHROPIC_DEFAULT_BASE_URL,
+    );
+    expect({ ...operator, ...providerEnv(ProviderSpec.parse('llm:qwen'), noGenericUrl) }.LLM_BASE_URL).toBe(
+      ANTHROPIC_DEFAULT_BASE_URL,
+    );
     expect(providerEnv(ProviderSpec.parse('llm:qwen'), env)).toEqual({
       MODEL: 'qwen',
       LLM_BASE_URL: 'http://llm.local',
