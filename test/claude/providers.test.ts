@@ -36,6 +36,8 @@ describe('provider specs', () => {
       LLM_API_KEY: 'zk-1234567890',
       LLM_AUTH_HEADER: 'bearer',
     });
+    // The Anthropic key goes to Anthropic even when the operator's LLM_BASE_URL points elsewhere:
+    // this env is merged over theirs, so leaving LLM_BASE_URL out would send the key to their endpoint.
     expect(providerEnv(ProviderSpec.parse('anthropic:claude-x'), env)).toEqual({
       MODEL: 'claude-x',
       LLM_BASE_URL: ANTHROPIC_DEFAULT_BASE_URL,
