@@ -21,7 +21,7 @@ import { serveGameDir, type ServedDir } from './serve-game-dir.ts';
 export const DEFAULT_COMPACT_OUT = 'playtest-local';
 
 export const PLAYTEST_USAGE = `usage: gamepocgen playtest <url|dir> [--json|--compact] [--sandbox] [--seconds N] [--seed N]
-                          [--out DIR] [--keypoints FILE]
+                          [--out DIR] [--keypoints FILE] [--enforce-csp]
 
   Plays a game in headless Chromium and judges it (exit 0 passed, 1 failed, 2 could not run).
   <dir>        a built game folder (dist/), or a phase workspace holding dist/, served on 127.0.0.1
@@ -40,6 +40,8 @@ export const PLAYTEST_USAGE = `usage: gamepocgen playtest <url|dir> [--json|--co
   --round N    the play-test round the document records (default 1)
   --expect J   what the game should match, as JSON: {names, palette, keypoints} (the design's; instead of
                the design file)
+  --enforce-csp  play under the player's policy: add the production game CSP to every page the URL serves
+               without one (what a play-test container does with a slot's own address, which sends none)
   --bundle     print one JSON line instead: {document, screenshots: [{name, png}]} (base64 PNGs),
                or {couldNotRun: {code, message}} (what a play-test container reports)
 `;
@@ -138,7 +140,13 @@ export async function playtestCommand(argv: string[], io: CliIo, chromium = CHRO
   try {
     const result = await oneShotBrowser(chromium).use((browser) =>
       browser
-        ? judgeGame(browser, targets, { seconds, seed, round, expect: expect ?? design.expect })
+        ? judgeGame(browser, targets, {
+            seconds,
+            seed,
+            round,
+            expect: expect ?? design.expect,
+            enforceCsp: args.values['enforce-csp'],
+          })
         : Promise.resolve(null),
     );
     if (!result) return couldNotRun('no_browser', `could not run: no browser (${chromium} is not installed)`);
@@ -202,6 +210,7 @@ const parseCli = (argv: string[]) =>
       bundle: { type: 'boolean' },
       compact: { type: 'boolean' },
       keypoints: { type: 'string' },
+      'enforce-csp': { type: 'boolean' },
     },
   });
 

@@ -36,8 +36,8 @@ describeBrowser('a game that breaks only sandboxed', () => {
     const job = (await getJob(h.service.db, jobId))!;
     const sandboxUrl = `${new URL(job.url!).origin.replace(`gamedemo${job.slot}.`, '')}/play/${job.slot}/`;
     expect(stored.servedAs).toEqual([
-      { mode: 'own-origin', url: job.url },
-      { mode: 'sandboxed', url: sandboxUrl },
+      { mode: 'own-origin', url: job.url, csp: 'server' },
+      { mode: 'sandboxed', url: sandboxUrl, csp: 'server' },
     ]);
     expect(round1.data).toMatchObject({ round: 1 });
   });

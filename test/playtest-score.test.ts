@@ -24,6 +24,7 @@ function good(over: Partial<SessionObs> = {}): SessionObs {
     mode: 'own-origin',
     url: 'http://gamedemo3.localhost:3000/',
     light: false,
+    csp: 'server',
     unresponsive: null,
     foreign: [],
     violations: [],

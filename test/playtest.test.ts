@@ -71,8 +71,9 @@ describeBrowser('a normal job', () => {
     expect(result.url).toBe(job.url);
     const sandboxed = `${new URL(job.url!).origin.replace(`gamedemo${job.slot}.`, '')}/play/${job.slot}/`;
     expect(result.servedAs).toEqual([
-      { mode: 'own-origin', url: job.url },
-      { mode: 'sandboxed', url: sandboxed },
+      // The local deployer's app sends GAME_CSP itself: the tester had none to add.
+      { mode: 'own-origin', url: job.url, csp: 'server' },
+      { mode: 'sandboxed', url: sandboxed, csp: 'server' },
     ]);
   });
 

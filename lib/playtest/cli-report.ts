@@ -22,7 +22,10 @@ export function rubricCounts(rubric: PlaytestDocument['rubric']) {
 
 /** The human summary: one line per check and keypoint, what could not be checked, the verdict and the score. */
 export function summary(d: PlaytestDocument, keypointsFrom: string | null = null): string {
-  const lines = [`play-test of ${d.servedAs.map((s) => `${s.url} (${s.mode})`).join(', ')}`, ''];
+  const lines = [
+    `play-test of ${d.servedAs.map((s) => `${s.url} (${s.mode}${s.csp === 'tester' ? ', CSP applied by the tester' : ''})`).join(', ')}`,
+    '',
+  ];
   for (const c of d.checks)
     lines.push(`${c.passed ? 'PASS' : c.required ? 'FAIL' : 'WARN'}  ${c.id.padEnd(18)} ${c.message}`);
   for (const u of d.couldNotCheck) lines.push(`N/A   ${u.id.padEnd(18)} ${u.why}`);

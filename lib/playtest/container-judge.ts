@@ -75,6 +75,7 @@ export function createContainerPlaytester(opts: ContainerPlaytesterOptions): Pla
     const args = [targets[0]!.url, '--bundle', '--round', String(o.round ?? 1), '--seed', String(o.seed ?? 1)];
     if (o.seconds !== undefined) args.push('--seconds', String(o.seconds));
     if (o.expect) args.push('--expect', JSON.stringify(o.expect));
+    if (o.enforceCsp) args.push('--enforce-csp');
     await ensureNetwork(docker, opts.network);
     const spec = playtestContainerSpec({
       image: opts.image,

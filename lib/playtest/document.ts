@@ -53,6 +53,13 @@ export const FAILED_SCORE_CAP = 40;
 const Text = z.string().max(500);
 export const ServingMode = z.enum(['own-origin', 'sandboxed']);
 export type ServingMode = z.infer<typeof ServingMode>;
+/**
+ * Where a serving's Content-Security-Policy came from: `server` (its own response header), `tester` (the
+ * server sent none, so the judge applied GAME_CSP, the policy players get: lib/playtest/player-csp.ts) or
+ * `none` (no policy: the game ran without one). Absent in documents recorded before it existed.
+ */
+export const CspSource = z.enum(['server', 'tester', 'none']);
+export type CspSource = z.infer<typeof CspSource>;
 /** Screenshot names: `title`, `play-2s`, `mid`, `end` per serving mode, stored as `<mode>-<name>.png`. */
 export const SHOT_NAMES = ['title', 'play-2s', 'mid', 'end'] as const;
 
@@ -112,7 +119,7 @@ export const PlaytestDocument = z.object({
   /** Uncaught errors and console errors, for the repair agent (also in `console`). */
   errors: z.array(Text).max(50),
   foreignRequests: z.array(Text).max(50),
-  servedAs: z.array(z.object({ mode: ServingMode, url: z.string().url() })).min(1),
+  servedAs: z.array(z.object({ mode: ServingMode, url: z.string().url(), csp: CspSource.optional() })).min(1),
   /** The seed of Math.random in the page and of the input script. */
   seed: z.number().int(),
   inputScript: z.array(InputStep).max(400),

@@ -32,6 +32,11 @@ export interface JudgeOptions {
   /** Per session; a page that stops answering then counts as hung (default 180 s: a loaded machine is slow). */
   deadlineMs?: number;
   expect?: JudgeExpectations;
+  /**
+   * Play under the player's policy: GAME_CSP is added to document responses that carry no CSP (a served one is
+   * kept). The task always sets it (players always get GAME_CSP); the CLI with --enforce-csp.
+   */
+  enforceCsp?: boolean;
   signal?: AbortSignal;
   now?: () => Date;
 }
@@ -62,6 +67,7 @@ export async function judgeGame(
         light: i > 0,
         bootTimeoutMs: opts.bootTimeoutMs ?? 10_000,
         deadlineMs: opts.deadlineMs ?? 180_000,
+        enforceCsp: opts.enforceCsp,
         signal: opts.signal,
       }),
     );
@@ -86,7 +92,11 @@ async function rubricOf(browser: Browser, main: SessionObs, opts: JudgeOptions):
     return unverified(keypoints, `not verified: the game stopped responding (${main.unresponsive})`);
   if (!main.hasGame)
     return unverified(keypoints, 'not verified: the game exposes no window.__game, through which keypoints are read');
-  return playRubric(browser, main.url, keypoints, { signal: opts.signal, deadlineMs: opts.deadlineMs });
+  return playRubric(browser, main.url, keypoints, {
+    signal: opts.signal,
+    deadlineMs: opts.deadlineMs,
+    enforceCsp: opts.enforceCsp,
+  });
 }
 
 /** The play-test document from the sessions' observations: checks, verdict, capped score, evidence. Pure. */
@@ -141,7 +151,7 @@ export function documentOf(
       .slice(0, 20),
     errors: errors.slice(0, 50).map((e) => e.slice(0, 500)),
     foreignRequests: [...new Set(sessions.flatMap((s) => s.foreign))].slice(0, 50),
-    servedAs: sessions.map((s) => ({ mode: s.mode, url: s.url })),
+    servedAs: sessions.map((s) => ({ mode: s.mode, url: s.url, csp: s.csp })),
     seed: meta.seed,
     inputScript: rec.flatMap((r) => r.inputScript).slice(0, 400),
     trace: rec.flatMap((r) => r.trace).slice(0, 400),

@@ -7,6 +7,7 @@ import type { Keypoint } from '../artifacts.ts';
 import type { PlaytestDocument } from './document.ts';
 import { pageDriver } from './keypoint-page.ts';
 import { checkKeypoints } from './keypoints.ts';
+import { playerCsp } from './player-csp.ts';
 
 export type RubricEntry = PlaytestDocument['rubric'][number];
 
@@ -21,7 +22,7 @@ export async function playRubric(
   browser: Browser,
   url: string,
   keypoints: Keypoint[],
-  opts: { signal?: AbortSignal; deadlineMs?: number } = {},
+  opts: { signal?: AbortSignal; deadlineMs?: number; enforceCsp?: boolean } = {},
 ): Promise<RubricEntry[]> {
   if (!keypoints.length) return [];
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
@@ -30,6 +31,8 @@ export async function playRubric(
   // A game that stops answering fails the keypoints still to check ("could not check: …"), never hangs the judge.
   const watchdog = setTimeout(close, opts.deadlineMs ?? 180_000);
   try {
+    // The keypoints are played under the same policy as the sessions.
+    await playerCsp(context, opts.enforceCsp ?? false);
     const page = await context.newPage();
     try {
       await page.goto(url, { waitUntil: 'load', timeout: LOAD_TIMEOUT_MS });

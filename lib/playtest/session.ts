@@ -15,6 +15,8 @@ import { visibleText } from './page-probes.ts';
 import type { Fit, Picture } from './page-probes.ts';
 import { endSeen, idle } from './idle.ts';
 import { playScript, shot, type PlayResult, type Recorder } from './play.ts';
+import { playerCsp } from './player-csp.ts';
+import type { CspSource } from './document.ts';
 
 export interface SessionOptions {
   mode: ServingMode;
@@ -25,6 +27,8 @@ export interface SessionOptions {
   bootTimeoutMs: number;
   /** The whole session's limit; a page still not answering then counts as hung. */
   deadlineMs: number;
+  /** Apply GAME_CSP to document responses that carry no policy (lib/playtest/player-csp.ts). */
+  enforceCsp?: boolean;
   signal?: AbortSignal;
 }
 
@@ -43,6 +47,8 @@ export interface SessionObs {
   mode: ServingMode;
   url: string;
   light: boolean;
+  /** Where the page's CSP came from: its server, the tester (GAME_CSP applied), or nowhere. */
+  csp: CspSource;
   unresponsive: string | null;
   foreign: string[];
   /** CSP violations the page reported (blocked requests never reach the network). */
@@ -92,6 +98,7 @@ export async function runSession(browser: Browser, url: string, opts: SessionOpt
       mode: opts.mode,
       url,
       light: opts.light,
+      csp: 'none',
       unresponsive: null,
       foreign: [],
       violations: [],
@@ -113,6 +120,7 @@ export async function runSession(browser: Browser, url: string, opts: SessionOpt
   try {
     // Aborted while the context was being made (before the listener): the listener will never fire.
     if (opts.signal?.aborted) throw new PlaytestAbortedError('play-test aborted while opening the game');
+    const csp = await playerCsp(context, opts.enforceCsp ?? false);
     const page = await context.newPage();
     await page.addInitScript(judgeInit, opts.seed);
     const since = () => Date.now() - rec.openedAt;
@@ -140,6 +148,7 @@ export async function runSession(browser: Browser, url: string, opts: SessionOpt
     }
     if (status === null || status >= 400)
       throw new PlaytestUnreachableError(`${url} answered HTTP ${status}: the game is not served there`);
+    obs.csp = csp.source();
     const loaded = await page.waitForLoadState('load', { timeout: LOAD_TIMEOUT_MS }).then(
       () => true,
       () => false,

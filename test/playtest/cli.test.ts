@@ -60,11 +60,13 @@ describe.skipIf(!chromiumAvailable())('gamepocgen playtest', { timeout: 300_000 
   it('plays a URL as given: its own origin, and a /play/N/ URL as the sandboxed variant', async () => {
     const own = await cli(served.url, '--json', '--seconds', '8');
     expect(own.code).toBe(0);
-    expect(PlaytestDocument.parse(JSON.parse(own.stdout)).servedAs).toEqual([{ mode: 'own-origin', url: served.url }]);
+    expect(PlaytestDocument.parse(JSON.parse(own.stdout)).servedAs).toEqual([
+      { mode: 'own-origin', url: served.url, csp: 'server' },
+    ]);
     const sandboxed = await cli(served.sandboxUrl, '--json', '--seconds', '8');
     expect(sandboxed.code).toBe(1);
     const d = PlaytestDocument.parse(JSON.parse(sandboxed.stdout));
-    expect(d.servedAs).toEqual([{ mode: 'sandboxed', url: served.sandboxUrl }]);
+    expect(d.servedAs).toEqual([{ mode: 'sandboxed', url: served.sandboxUrl, csp: 'server' }]);
     expect(d.checks.find((c) => c.id === 'loads')!.message).toMatch(/localStorage/);
   });
 
