@@ -28,6 +28,7 @@ const MUST_FAIL: Record<string, string> = {
   'crash-10s': 'survives',
   'instant-death': 'isGame',
   'sandbox-storage': 'sandboxed',
+  'inline-script': 'starts',
 };
 
 /** BENCH_PLAYTEST_GAMES=blank-canvas,kit:snake judges only those (default: every fixture and kit). */

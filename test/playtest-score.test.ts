@@ -174,6 +174,25 @@ describe('the verdict', () => {
     expect(d.servedAs.map((s) => s.mode)).toEqual(['own-origin', 'sandboxed']);
   });
 
+  it('fails a game whose inline script the game CSP blocked, naming the fix (control: no frames, no violation)', () => {
+    const blocked = good({ frames: 0, violations: ['script-src-elem: inline'] });
+    const starts = documentOf([blocked], meta).checks.find((c) => c.id === 'starts')!;
+    expect(starts).toMatchObject({
+      passed: false,
+      evidence: { frames: 0, cspViolations: ['script-src-elem: inline'] },
+    });
+    expect(starts.message).toMatch(
+      /^only 0 animation frame\(s\).*blocked an inline script: move the code into a \.js file/,
+    );
+    const plain = documentOf([good({ frames: 0 })], meta).checks.find((c) => c.id === 'starts')!;
+    expect(plain.passed).toBe(false);
+    expect(plain.message).not.toMatch(/CSP/);
+    expect(plain.evidence).toEqual({ frames: 0 });
+    expect(documentOf([good()], meta).servedAs).toEqual([
+      { mode: 'own-origin', url: 'http://gamedemo3.localhost:3000/', csp: 'server' },
+    ]);
+  });
+
   it('keeps a minor failure minor', () => {
     const d = documentOf([good({ hud: { score: 42, currency: 0, text: 'no numbers here' } })], meta);
     expect(d.passed).toBe(true);

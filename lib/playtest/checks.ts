@@ -69,8 +69,8 @@ export function judgeSessions(sessions: SessionObs[], expect: JudgeExpectations 
     main.frames <= MIN_FRAMES
       ? {
           passed: false,
-          message: `only ${main.frames} animation frame(s) were drawn after load${main.rec.errors.length ? `; the first uncaught error: ${main.rec.errors[0]!.text}` : ''}`,
-          evidence: { frames: main.frames },
+          message: `only ${main.frames} animation frame(s) were drawn after load${main.rec.errors.length ? `; the first uncaught error: ${main.rec.errors[0]!.text}` : ''}${blockedScripts(main)}`,
+          evidence: { frames: main.frames, ...(main.violations.length ? { cspViolations: main.violations } : {}) },
         }
       : stuck
         ? {
@@ -283,4 +283,13 @@ function judgeIsGame(main: SessionObs, results: Judged, unchecked: Unchecked[]) 
 /** The loading words as shown, e.g. "Loading... 60%". */
 function excerpt(text: string): string {
   return (/loading[.…\s]*(?:\d+\s*%)?/i.exec(text)?.[0] ?? 'Loading').trim();
+}
+
+/** Why no script ran, when the game CSP blocked one (players get the same policy): what the repair must change. */
+function blockedScripts(main: SessionObs): string {
+  const inline = main.violations.some((v) => /^script-src(-elem|-attr)?: inline$/.test(v));
+  const other = main.violations.filter((v) => /^script-src/.test(v) && !/: inline$/.test(v));
+  if (inline)
+    return `; the game CSP players get (script-src 'self') blocked an inline script: move the code into a .js file loaded with <script src>`;
+  return other.length ? `; the game CSP blocked a script (${other[0]})` : '';
 }

@@ -42,6 +42,8 @@ export const EXPECTED: Record<string, { fails: PlaytestCheckId; message: RegExp 
     message: /^instant death: with no input the game had ended \(lost\) [0-9.]+ s of game time after the start input/,
   },
   'sandbox-storage': { fails: 'sandboxed', message: /localStorage.*storage throws on an opaque origin/ },
+  // Served with the game CSP like every fixture; without one it plays (test/playtest/cli-csp.test.ts).
+  'inline-script': { fails: 'starts', message: /^only 0 animation frame\(s\) .*blocked an inline script/ },
   'good-freeform': 'passes',
 };
 
