@@ -21,6 +21,15 @@ const hasCsp = (headers: Record<string, string>) =>
  * Applies GAME_CSP to the document responses of `context` that lack a CSP when `enforce`; otherwise only
  * watches whether the top-level document carried one. Call before the first navigation.
  */
+/** The request goes to the origin of the document that made it. */
+function sameOrigin(route: Route): boolean {
+  try {
+    return new URL(route.request().url()).origin === new URL(route.request().frame().url()).origin;
+  } catch {
+    return false;
+  }
+}
+
 export async function playerCsp(context: BrowserContext, enforce: boolean): Promise<CspWatch> {
   let source: CspSource = 'none';
   const top = (route: Route) => {
@@ -38,7 +47,15 @@ export async function playerCsp(context: BrowserContext, enforce: boolean): Prom
     return { source: () => source };
   }
   await context.route('**/*', async (route) => {
-    if (route.request().resourceType() !== 'document') return route.fallback();
+    // Same-origin subresources are fetched by the tester too: Chromium counts a fulfilled document as public and
+    // would block (Private Network Access) what it loads from a slot's private address over the network.
+    const doc = route.request().resourceType() === 'document';
+    if (!doc) {
+      if (!sameOrigin(route)) return route.fallback();
+      const r = await route.fetch({ maxRedirects: 0 }).catch(() => null);
+      if (!r) return route.abort('failed').catch(() => {});
+      return route.fulfill({ response: r }).catch(() => {});
+    }
     // Redirects are handed to the browser (which follows them through this route again), so a relative URL
     // in the page resolves against the address it was really served from.
     const response = await route.fetch({ maxRedirects: 0 }).catch(() => null);

@@ -99,11 +99,9 @@ export async function playtestJob(
   const expect = await withClient((c) => loadExpectations(c, jobId));
   let observed: Awaited<ReturnType<typeof judgeGame>> | null;
   try {
-    // Not yet `enforceCsp: true` (players always get GAME_CSP, the slot's own address sends none): a document
-    // fulfilled by the tester has no IP address, so Chromium's Private Network Access checks block the scripts
-    // it loads from a slot's private docker-network address (test/docker/playtest-csp.test.ts shows it), and
-    // every game would fail in the play-test container. See docs/playtest.md, "Under the player's CSP".
-    const judgeOpts = { ...opts, round, expect, now: deps.now };
+    // Players always get GAME_CSP; an address that sends none (PLAYTEST_URL=container: the slot's own server,
+    // without Traefik's middleware) is played under it too, so an inline-script game fails here as for them.
+    const judgeOpts = { ...opts, round, expect, now: deps.now, enforceCsp: true };
     // The docker runtime plays in a container of its own (container-judge.ts); otherwise this process's Chromium.
     observed = deps.playtester
       ? await deps.playtester.judge(jobId, targets, judgeOpts)

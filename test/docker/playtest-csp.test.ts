@@ -67,10 +67,8 @@ describe.skipIf(!engine.available)('play-test container under the player CSP (re
     expect(result!.document.checks.filter((c) => c.required && !c.passed)).toEqual([]);
   }, 600_000);
 
-  // KNOWN FAILURE (why the task does not enforce the CSP yet): the document the tester fulfils has no IP
-  // address, so Chromium counts it as public and its Private Network Access checks block game.js from the
-  // slot's private address ("blocked by CORS policy: ... more-private address space `local`"): 0 frames.
-  it.fails('control: good-freeform passes under the applied policy', async () => {
+  // Same-origin scripts load from the slot's private address: the tester fetches them too (player-csp.ts).
+  it('control: good-freeform passes under the applied policy', async () => {
     const url = deployer.internalUrl!(2);
     const result = await playtester.judge(203, [{ mode: 'own-origin', url }], { enforceCsp: true, seconds: 8 });
     expect(result!.document.servedAs).toEqual([{ mode: 'own-origin', url, csp: 'tester' }]);

@@ -77,6 +77,8 @@ describe.skipIf(!engine.available)('playtest-game with a play-test container (re
     expect(result.round).toBe(1);
     expect(result.passed).toBe(true);
     expect(result.url).toMatch(/^http:\/\/\w+g\d+:8080\/$/);
+    // The slot's own address sends no CSP (Traefik adds it for players): the tester applied GAME_CSP itself.
+    expect(result.servedAs).toEqual([{ mode: 'own-origin', url: result.url, csp: 'tester' }]);
     const end = await h.api(`/api/jobs/${jobId}/artifacts/playtest.png`);
     expect(end.status).toBe(200);
     expect(pngSize(Buffer.from(await end.arrayBuffer())).width).toBeGreaterThan(0);
@@ -98,6 +100,7 @@ describe.skipIf(!engine.available)('playtest-game with a play-test container (re
     expect(info.State.ExitCode).toBe(0);
     const { url } = await storedPlaytest(h, jobId);
     expect(info.Config.Cmd?.slice(0, 4)).toEqual(['node', '/app/bin/playtest.ts', url, '--bundle']);
+    expect(info.Config.Cmd).toContain('--enforce-csp');
     expect(info.Mounts).toEqual([]);
   });
 });
