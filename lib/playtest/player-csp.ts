@@ -4,7 +4,9 @@
 // so a game whose code is an inline <script> would pass there and be a blank page for every player.
 // With `enforceCsp` the judge routes the context's document responses and adds GAME_CSP to those that
 // carry no policy (a served policy is never replaced), so the game runs under exactly the player's
-// policy; the document records per serving where the policy came from (`servedAs[].csp`).
+// policy; the document records per serving where the policy came from (`servedAs[].csp`). Same-origin
+// subresources are fetched by the tester too (Private Network Access, below). CDP Fetch.continueResponse
+// would keep the real response, but Chromium does not enforce a CSP header added that way (tried).
 import type { BrowserContext, Route } from 'playwright-core';
 import { GAME_CSP } from '../game-serving.ts';
 import type { CspSource } from './document.ts';
