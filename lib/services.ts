@@ -2,9 +2,10 @@
 // says which. Tasks receive the result as their dependencies (lib/task-deps.ts).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { llmSettings, PASS_THROUGH_ENV, ROOT_DIR, type Config } from './config.ts';
+import { llmSettings, PASS_THROUGH_ENV, providerSettings, ROOT_DIR, type Config } from './config.ts';
 import { instanceLabels } from './docker/labels.ts';
 import { createLocalDeployer } from './deployers/local.ts';
+import { modelEndpoints } from './llm/providers.ts';
 import type { Deployer } from './deployers/types.ts';
 import { createLocalRuntime } from './runtimes/local.ts';
 import type { Runtime } from './runtimes/types.ts';
@@ -69,6 +70,8 @@ async function dockerRuntimeIfAvailable(
       workspaceRoot: config.workspaceDir,
       hostWorkspaceRoot: config.HOST_WORKSPACE_PATH,
       network: config.WORKER_NETWORK,
+      // The egress gateway lets claude phases reach these endpoints and nothing else.
+      egressAllow: modelEndpoints(providerSettings(config)),
       namePrefix: `gamepocgen-${instanceId}-`,
       labels: instanceLabels(instanceId),
     });

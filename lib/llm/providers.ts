@@ -84,3 +84,37 @@ export function configuredProviders(env: Env, model: string): ProviderSpec[] {
   }
   return out;
 }
+
+/** Where a claude phase's key proxy sends requests when no base URL is configured (as the CLI itself would). */
+export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
+
+/** `host:port` of an http(s) URL (the scheme's port when none is given); null for anything else. */
+export function endpointOf(url: string): string | null {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+    return `${u.hostname.toLowerCase()}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Every model endpoint a claude phase of this installation may call, as `host:port`: the
+ * default endpoint (LLM_BASE_URL, else ZAI_BASE_URL, else Anthropic's API) and each compare
+ * provider whose settings are given. The egress gateway allows these and nothing else.
+ */
+export function modelEndpoints(env: Env): string[] {
+  const urls = [env.LLM_BASE_URL || env.ZAI_BASE_URL || ANTHROPIC_DEFAULT_BASE_URL];
+  for (const provider of PROVIDERS) {
+    try {
+      urls.push(
+        providerEnv({ provider, model: 'any', spec: `${provider}:any` }, env).LLM_BASE_URL ??
+          ANTHROPIC_DEFAULT_BASE_URL,
+      );
+    } catch {
+      // not configured: not reachable
+    }
+  }
+  return [...new Set(urls.map(endpointOf).filter((e): e is string => e !== null))].sort();
+}

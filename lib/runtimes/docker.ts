@@ -7,10 +7,11 @@
 // anything in the container via /proc): they are written to its stdin.
 import type Docker from 'dockerode';
 import { toDocker, engineAnswers, imageExists, type DockerLike } from '../docker/client.ts';
+import path from 'node:path';
 import { withTimeout } from '../timeout.ts';
 import { DockerPathError, engineMessage, isNotFound, tolerateGone } from '../docker/errors.ts';
 import { demuxLines } from '../docker/lines.ts';
-import { ensureNetwork } from '../docker/networks.ts';
+import { EGRESS_SOCKET, EGRESS_SOCKET_DIR, egressGatewayKeeper } from '../docker/egress-gateway.ts';
 import { makeWritableBy } from '../docker/ownership.ts';
 import { hostPathFor } from '../docker/paths.ts';
 import {
@@ -37,8 +38,13 @@ export interface DockerRuntimeOptions {
   hostWorkspaceRoot?: string;
   /** The agent when the request's env does not name one. */
   agent?: 'builtin' | 'claude';
-  /** WORKER_NETWORK: the egress-only network for LLM agents (created on first use). The builtin agent always gets `none`. */
+  /**
+   * WORKER_NETWORK: the egress gateway's outbound network (created on first use). Phase containers
+   * themselves always get network `none`; a claude phase reaches the model only through the gateway.
+   */
   network?: string;
+  /** The model endpoints (host:port) the egress gateway lets claude phases reach (lib/llm/providers.ts modelEndpoints). */
+  egressAllow?: readonly string[];
   /** What the container runs; default the image's worker entrypoint. */
   command?: string[];
   /** framework/ and prompts/ as the container sees them (baked into the image). */
@@ -77,6 +83,17 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
   const now = () => Number(opts.now ? opts.now() : Date.now());
   const grace = opts.killGraceSeconds ?? 10;
   const egress = opts.network ?? 'gamepocgen-egress';
+  const socketDir = path.join(opts.workspaceRoot, '.egress');
+  const hostSocketDir = hostPathFor(socketDir, { localRoot: opts.workspaceRoot, hostRoot: opts.hostWorkspaceRoot });
+  const gateway = egressGatewayKeeper(docker, {
+    image: opts.image,
+    name: `${opts.namePrefix ?? 'gamepocgen-'}egress-gateway`,
+    network: egress,
+    allow: opts.egressAllow ?? [],
+    socketDir,
+    hostSocketDir,
+    labels: opts.labels,
+  });
   const inflight = new Set<Docker.Container>();
   const removals = new Set<Promise<void>>();
 
@@ -89,10 +106,9 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
     await makeWritableBy(request.workspaceDir, WORKER_UID, WORKER_GID);
     const requested = request.env.AGENT;
     const agent = requested === 'claude' || requested === 'builtin' ? requested : (opts.agent ?? 'builtin');
-    // The builtin agent is offline by construction; an LLM agent gets egress but no route to Postgres.
-    const network = agent === 'claude' ? egress : 'none';
-    if (network !== 'none')
-      await ensureNetwork(docker, network, { interContainer: false, labels: { 'gamepocgen.network': 'egress' } });
+    // No phase container has a network: the builtin agent is offline by construction, and the claude
+    // agent's key proxy reaches the model endpoint only through the egress gateway's socket (read-only bind).
+    if (agent === 'claude') await gateway();
     const secrets = [...secretValues(request.env), ...(opts.secrets ?? [])];
     const split = splitSecretEnv(request.env);
     const stdinSecrets = Object.keys(split.secrets).length ? split.secrets : null;
@@ -103,6 +119,7 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
       FRAMEWORK_DIR: opts.frameworkDir ?? '/app/framework',
       PROMPTS_DIR: opts.promptsDir ?? '/app/prompts',
       HOME: CONTAINER_HOME,
+      ...(agent === 'claude' ? { EGRESS_SOCKET } : {}),
     };
     const spec = workerContainerSpec({
       image: opts.image,
@@ -113,8 +130,9 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
       phase: request.phase,
       deadline: Math.floor(now() / 1000) + request.timeoutSeconds + 2 * grace,
       hostWorkspace,
-      readOnlyMounts: opts.readOnlyMounts,
-      network,
+      readOnlyMounts:
+        agent === 'claude' ? { ...opts.readOnlyMounts, [hostSocketDir]: EGRESS_SOCKET_DIR } : opts.readOnlyMounts,
+      network: 'none',
       labels: opts.labels,
       stdin: !!stdinSecrets,
       limits: opts.limits,
@@ -266,7 +284,8 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
     name: 'docker',
     docker,
     runPhase,
-    describe: () => `docker (image ${opts.image}; builtin agent on network none, claude agent on ${egress})`,
+    describe: () =>
+      `docker (image ${opts.image}; phases on network none; claude agent via the egress gateway on ${egress} to ${(opts.egressAllow ?? []).join(', ') || 'no endpoint'})`,
     /** Kills and removes containers of phases still running (a forced shutdown; their phases are retried) and finishes pending removals. */
     async close() {
       await Promise.all(

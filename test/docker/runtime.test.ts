@@ -185,22 +185,21 @@ describe.skipIf(!engine.available)('docker runtime (real engine)', () => {
     expect(JSON.stringify(lines)).not.toContain(secret);
   });
 
-  it('puts the claude agent on the egress network (not none, not the Postgres network), with inter-container traffic off', async () => {
+  it('gives the claude agent no network either: only the egress gateway socket (read-only), never a bridge', async () => {
     const network = `${run.id}-egress`;
     run.networks.push(network);
-    const rt = runtime({ network, removeContainers: false });
+    // Any endpoint will do: this phase's fake worker never calls it (test/docker/egress.test.ts does).
+    const rt = runtime({ network, egressAllow: ['127.0.0.1:9'], removeContainers: false });
     const { req, lines, jobId } = await request('ok', { env: { FAKE_MODE: 'ok', AGENT: 'claude' } });
     expect((await rt.runPhase(req)).status).toBe('completed');
-    expect((lines.find((l) => l.message === 'done')!.data as { interfaces: string[] }).interfaces).toEqual([
-      'eth0',
-      'lo',
-    ]);
+    expect((lines.find((l) => l.message === 'done')!.data as { interfaces: string[] }).interfaces).toEqual(['lo']);
     const [listed] = await containersOf(docker, run, [`gamepocgen.job=${jobId}`]);
     const info = await docker.getContainer(listed.Id).inspect();
-    expect(info.HostConfig.NetworkMode).toBe(network);
-    expect(Object.keys(info.NetworkSettings.Networks)).toEqual([network]);
+    expect(info.HostConfig.NetworkMode).toBe('none');
+    expect(info.Mounts.filter((m) => m.Destination === '/run/egress').map((m) => m.RW)).toEqual([false]);
+    // The outbound bridge is the gateway's alone.
     const net = await docker.getNetwork(network).inspect();
-    expect(net.Internal).toBe(false);
+    expect(Object.values(net.Containers ?? {}).map((c) => c.Name)).toEqual([`${run.id}-egress-gateway`]);
     expect(net.Options?.['com.docker.network.bridge.enable_icc']).toBe('false');
   });
 

@@ -18,6 +18,12 @@ describe('worker import closure', () => {
     expect(offending).toEqual([]);
   });
 
+  it('worker/egress-gateway.ts (the egress gateway container, same image) reaches only zod and node:* too', () => {
+    const { files, external } = importClosure(path.join(ROOT, 'worker/egress-gateway.ts'));
+    expect(files).toContain('lib/llm/egress-proxy.ts');
+    expect([...external].filter((s) => s !== 'zod' && !s.startsWith('node:'))).toEqual([]);
+  });
+
   it('control: the same walk finds a package import where there is one', () => {
     const { external } = importClosure(path.join(ROOT, 'lib/db.ts'));
     expect([...external]).toContain('pg');

@@ -34,6 +34,8 @@ const ClaudeEnv = z.object({
   CLAUDE_BIN: text,
   /** When the worker runs as root: the user the CLI runs as ("name" or "uid:gid"). */
   CLAUDE_RUN_AS: text,
+  /** The egress gateway's unix socket (docker runtime): the only way to the endpoint from a phase container. */
+  EGRESS_SOCKET: text,
 });
 
 export interface ClaudeSettings {
@@ -49,6 +51,7 @@ export interface ClaudeSettings {
   buildFallback: 'builtin' | 'none';
   bin: string;
   runAs: string | undefined;
+  egressSocket: string | undefined;
 }
 
 export function resolveClaudeSettings(env: Readonly<Record<string, string | undefined>>): ClaudeSettings {
@@ -85,6 +88,7 @@ export function resolveClaudeSettings(env: Readonly<Record<string, string | unde
     buildFallback: e.BUILD_FALLBACK,
     bin: e.CLAUDE_BIN ?? findClaudeBin(),
     runAs: e.CLAUDE_RUN_AS,
+    egressSocket: e.EGRESS_SOCKET,
   };
 }
 

@@ -72,6 +72,7 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
     upstream: settings.baseUrl ?? ANTHROPIC_API,
     apiKey: settings.apiKey,
     keyHeader: settings.keyHeader,
+    via: settings.egressSocket,
   }).catch((e: unknown) => {
     process.removeListener('exit', removeHomeSync);
     removeHomeSync();

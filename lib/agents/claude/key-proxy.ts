@@ -6,10 +6,14 @@
 // the real key. Bodies stream through untouched (SSE included). An endpoint
 // that cannot be reached drops the CLI's connection, so the CLI sees a
 // connection error (and retries) just as it would without the proxy.
+// In a docker phase (network `none`) the upstream connection is a CONNECT tunnel
+// through the egress gateway's unix socket (EGRESS_SOCKET, lib/docker/egress-gateway.ts);
+// TLS runs inside the tunnel, so the gateway never sees the key.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { isIP, type AddressInfo, type Socket } from 'node:net';
+import tls from 'node:tls';
 import { ClaudeAgentError } from './errors.ts';
 
 export interface KeyProxyOptions {
@@ -18,6 +22,8 @@ export interface KeyProxyOptions {
   apiKey: string;
   /** How the upstream expects the key: `Authorization: Bearer` or `x-api-key`. */
   keyHeader: 'bearer' | 'x-api-key';
+  /** The egress gateway's unix socket: every upstream connection is a CONNECT tunnel through it. */
+  via?: string;
 }
 
 export interface KeyProxy {
@@ -49,6 +55,7 @@ export async function startKeyProxy(opts: KeyProxyOptions): Promise<KeyProxy> {
   const token = `gpg-proxy-${randomBytes(24).toString('hex')}`;
   const client = base.protocol === 'https:' ? https : http;
   const agent = new client.Agent({ keepAlive: true });
+  if (opts.via) tunnelThrough(agent, opts.via, base);
   const sockets = new Set<Socket>();
   let lastError: string | null = null;
 
@@ -121,6 +128,47 @@ export async function startKeyProxy(opts: KeyProxyOptions): Promise<KeyProxy> {
       });
       return closing;
     },
+  };
+}
+
+/** Makes `agent` open each connection as a CONNECT tunnel through the gateway at `socketPath` (TLS inside it for https). */
+function tunnelThrough(agent: http.Agent, socketPath: string, base: URL): void {
+  const port = base.port || (base.protocol === 'https:' ? '443' : '80');
+  const authority = `${base.hostname}:${port}`; // an IPv6 hostname keeps its brackets
+  const tunnelled = (callback: (err: Error | null, socket?: Socket) => void) => {
+    const req = http.request({ socketPath, method: 'CONNECT', path: authority, headers: { host: authority } });
+    req.once('connect', (res, socket: Socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        const e = new Error(
+          `egress gateway refused CONNECT ${authority}: HTTP ${res.statusCode} ${res.statusMessage ?? ''}`,
+        );
+        return callback(Object.assign(e, { code: 'EGRESS_REFUSED' }));
+      }
+      if (base.protocol !== 'https:') return callback(null, socket);
+      const secure = tls.connect({
+        socket,
+        servername: isIP(base.hostname) ? undefined : base.hostname,
+        ALPNProtocols: ['http/1.1'],
+      });
+      secure.once('secureConnect', () => callback(null, secure));
+      secure.once('error', (e) => callback(e));
+    });
+    req.once('error', (e: NodeJS.ErrnoException) =>
+      callback(
+        Object.assign(new Error(`egress gateway unreachable at ${socketPath}: ${e.code ?? e.message}`), {
+          code: e.code ?? 'EGRESS_UNREACHABLE',
+        }),
+      ),
+    );
+    req.end();
+  };
+  // http.Agent accepts an asynchronous createConnection: it waits for the callback when nothing is returned.
+  (
+    agent as unknown as { createConnection: (o: unknown, cb: (err: Error | null, s?: Socket) => void) => undefined }
+  ).createConnection = (_options, callback) => {
+    tunnelled(callback);
+    return undefined;
   };
 }
 
