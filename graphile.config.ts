@@ -4,6 +4,7 @@ import type {} from 'graphile-worker';
 import { loadConfig } from './lib/config.ts';
 import { createPool, resolveDatabase } from './lib/db.ts';
 import { migrate } from './lib/migrate.ts';
+import { gamesHostTasksPlugin } from './lib/queue/games-host-plugin.ts';
 import { presenceEvents } from './lib/runner-events.ts';
 import { slotKeeperEvents } from './lib/slot-keeper.ts';
 import { exitNaturallyAfterSignals, guardProcess } from './lib/shutdown.ts';
@@ -25,6 +26,8 @@ setCliDatabaseUrl(url);
 }
 
 const preset: GraphileConfig.Preset = {
+  // SERVE_GAMES=0 (an extra worker host): deploys, removals, play-tests and slot passes are left to the games host.
+  plugins: [gamesHostTasksPlugin(config.SERVE_GAMES, (line) => console.log(`[gamepocgen] ${line}`))],
   worker: {
     connectionString: url,
     concurrentJobs: config.MAX_CONCURRENT,
@@ -34,14 +37,15 @@ const preset: GraphileConfig.Preset = {
     fileExtensions: ['.ts', '.js'],
     // Running steps get the grace; then their abort signal stops their workers and they return to the queue.
     gracefulShutdownAbortTimeout: config.SHUTDOWN_GRACE_SECONDS * 1000,
-    // Presence (the reaper's view of live runners) and the slot keeper (lost game containers restored).
-    // (`--once` runs what is queued and exits: nothing to keep watching.)
-    events: process.argv.includes('--once')
-      ? presenceEvents(url, undefined, (line) => console.log(line))
-      : slotKeeperEvents(
-          url,
-          presenceEvents(url, undefined, (line) => console.log(line)),
-        ),
+    // Presence (the reaper's view of live runners) and, on the games host, the slot keeper (lost game containers
+    // restored). (`--once` runs what is queued and exits: nothing to keep watching.)
+    events:
+      process.argv.includes('--once') || !config.SERVE_GAMES
+        ? presenceEvents(url, undefined, (line) => console.log(line), { servesGames: config.SERVE_GAMES })
+        : slotKeeperEvents(
+            url,
+            presenceEvents(url, undefined, (line) => console.log(line), { servesGames: config.SERVE_GAMES }),
+          ),
   },
 };
 

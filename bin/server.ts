@@ -87,7 +87,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     : 'none in this process (tasks run in the worker service)';
   log(
     taskDeps
-      ? `runtime: ${runtimeDescription}; agent: ${taskDeps.agent}; deploy: ${taskDeps.deployer.describe()}`
+      ? `runtime: ${runtimeDescription}; agent: ${taskDeps.agent}; deploy: ${config.SERVE_GAMES ? taskDeps.deployer.describe() : "none here (SERVE_GAMES=0: the games host's runners deploy)"}`
       : 'tasks: none in this process',
   );
 
@@ -98,7 +98,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     opts.runner === false || !taskDeps
       ? null
       : createPool(database.url, config.MAX_CONCURRENT + 4, { waitForServerMs: RESTART_PATIENCE_MS });
-  const runnerEvents = presenceEvents(database.url, opts.workerEvents, log);
+  const runnerEvents = presenceEvents(database.url, opts.workerEvents, log, { servesGames: config.SERVE_GAMES });
   if (runnerPool && taskDeps) {
     runner = await run({
       pgPool: runnerPool,
@@ -113,8 +113,10 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     });
   }
 
-  // Slots Postgres says are served must be: checked now, and on every Docker event about a game container.
-  const keeper = runner && taskDeps ? startSlotKeeper(reconcileDeps(taskDeps), poolClient(db), log) : null;
+  // Slots Postgres says are served must be: checked now, and on every Docker event about a game container
+  // (by the games host's runners only: SERVE_GAMES=0 runs phases alone).
+  const keeper =
+    runner && taskDeps && config.SERVE_GAMES ? startSlotKeeper(reconcileDeps(taskDeps), poolClient(db), log) : null;
 
   const events = new EventHub(database.url);
   await events.start();

@@ -15,11 +15,12 @@ export function createHealthRoutes(deps: AppDeps) {
   const view = (s: HealthSnapshot) =>
     s.db === 'ok'
       ? {
-          // degraded: no runner alive, or a deployed game's slot is not served (lib/slot-reconcile.ts).
-          status: s.liveRunners > 0 && s.notServed.length === 0 ? 'ok' : 'degraded',
+          // degraded: no runner alive, none that deploys (SERVE_GAMES=1), or a deployed game's slot is not served
+          // (lib/slot-reconcile.ts).
+          status: s.liveRunners > 0 && s.gamesRunners > 0 && s.notServed.length === 0 ? 'ok' : 'degraded',
           db: 'ok',
           runtime: deps.runtimeDescription,
-          workers: { live: s.liveRunners },
+          workers: { live: s.liveRunners, servingGames: s.gamesRunners },
           queueDepth: s.queueDepth,
           slots: { notServed: s.notServed },
           uptimeSeconds: uptimeSeconds(),

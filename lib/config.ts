@@ -103,6 +103,11 @@ export const ConfigSchema = z.object({
   WORKER_NETWORK: z.string().default('gamepocgen-egress'),
   /** `127.0.0.1`: each slot container also publishes its port on the host's loopback (a host without Traefik). */
   PUBLISH_SLOTS: z.enum(['', '127.0.0.1']).default(''),
+  /**
+   * Whether this runner takes the steps about served games (deploy, remove, play-test) and keeps the slots served.
+   * `0` on every extra worker host: it runs phases on its own engine only (docs/deploy.md, "Scaling out").
+   */
+  SERVE_GAMES: bool.default(true),
   HOST_WORKSPACE_PATH: optionalText,
   HOST_DEPLOY_DIR: optionalText,
   LLM_BASE_URL: optionalText,

@@ -5,7 +5,7 @@
 // timer runs when nobody asks. A database that does not answer within
 // `timeoutMs` is reported as unreachable (and that answer is cached too).
 import type { Queryable } from './db.ts';
-import { LIVE_RUNNERS_SQL } from './presence.ts';
+import { LIVE_GAMES_RUNNERS_SQL, LIVE_RUNNERS_SQL } from './presence.ts';
 import { QUEUE_DEPTH_SQL } from './queue/queries.ts';
 import { withTimeout } from './timeout.ts';
 import { SLOTS_NOT_SERVED_SQL } from './slots.ts';
@@ -14,6 +14,8 @@ export type HealthSnapshot =
   | {
       db: 'ok';
       liveRunners: number;
+      /** Live runners with SERVE_GAMES=1: the only ones that deploy (docs/deploy.md, "Scaling out"). */
+      gamesRunners: number;
       queueDepth: number;
       /** Assigned slots the reconciler last found not serving their job (lib/slot-reconcile.ts). */
       notServed: Array<{ slot: number; jobId: number; problem: string | null }>;
@@ -46,10 +48,12 @@ export function createHealthMonitor(
       const { rows } = await withTimeout(
         db.query<{
           runners: number;
+          games_runners: number;
           depth: number;
           not_served: Array<{ slot: number; jobId: number; problem: string | null }>;
         }>(
-          `select (${LIVE_RUNNERS_SQL}) as runners, (${QUEUE_DEPTH_SQL}) as depth, (${SLOTS_NOT_SERVED_SQL}) as not_served`,
+          `select (${LIVE_RUNNERS_SQL}) as runners, (${LIVE_GAMES_RUNNERS_SQL}) as games_runners,
+                  (${QUEUE_DEPTH_SQL}) as depth, (${SLOTS_NOT_SERVED_SQL}) as not_served`,
         ),
         timeoutMs,
         'database',
@@ -57,6 +61,7 @@ export function createHealthMonitor(
       value = {
         db: 'ok',
         liveRunners: rows[0]!.runners,
+        gamesRunners: rows[0]!.games_runners,
         queueDepth: rows[0]!.depth,
         notServed: rows[0]!.not_served,
         checkedAt: new Date(at),

@@ -24,6 +24,8 @@ export interface PresenceOptions {
   /** Graphile job ids this process is running right now. */
   activeJobIds?: () => string[];
   log?: (line: string) => void;
+  /** SERVE_GAMES: whether this runner takes the steps about served games (default true). */
+  servesGames?: boolean;
 }
 
 /** Seconds a runner has after a Postgres restart to reconnect before it counts as dead (runner_dead's default). */
@@ -57,13 +59,14 @@ export async function registerPresence(connectionString: string, opts: PresenceO
     try {
       lockKey = await inTransaction(c, async (tx) => {
         const { rows } = await tx.query<{ lock_key: number }>(
-          `insert into gamepocgen.worker_processes (id, hostname, pid, backend_pid, backend_start, worker_ids, lock_key)
-           select $1, $2, $3, pid, backend_start, $4, coalesce($5, nextval('gamepocgen.worker_lock_keys')::integer)
+          `insert into gamepocgen.worker_processes
+             (id, hostname, pid, backend_pid, backend_start, worker_ids, lock_key, serves_games)
+           select $1, $2, $3, pid, backend_start, $4, coalesce($5, nextval('gamepocgen.worker_lock_keys')::integer), $6
              from pg_stat_activity where pid = pg_backend_pid()
            on conflict (id) do update set backend_pid = excluded.backend_pid, backend_start = excluded.backend_start,
              worker_ids = excluded.worker_ids, connected_at = now()
            returning lock_key`,
-          [id, os.hostname(), process.pid, workerIds, lockKey],
+          [id, os.hostname(), process.pid, workerIds, lockKey, opts.servesGames ?? true],
         );
         const key = rows[0]!.lock_key;
         // A watcher may hold it for a moment (it takes and drops it when our old session ends).
@@ -159,6 +162,10 @@ export async function registerPresence(connectionString: string, opts: PresenceO
  */
 export const LIVE_RUNNERS_SQL =
   'select count(*)::int from gamepocgen.worker_processes wp where gamepocgen.runner_lock_held(wp.lock_key)';
+
+/** Live runners that take the steps about served games (SERVE_GAMES=1): with none, nothing gets deployed. */
+export const LIVE_GAMES_RUNNERS_SQL =
+  'select count(*)::int from gamepocgen.worker_processes wp where wp.serves_games and gamepocgen.runner_lock_held(wp.lock_key)';
 
 export async function liveRunnerCount(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>(`select (${LIVE_RUNNERS_SQL}) n`);

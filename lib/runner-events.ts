@@ -10,10 +10,16 @@ export function presenceEvents(
   connectionString: string,
   events: WorkerEvents = new EventEmitter() as WorkerEvents,
   log?: (line: string) => void,
+  opts: { servesGames?: boolean } = {},
 ): WorkerEvents {
   let presence: Promise<Presence> | null = null;
   const active = new Set<string>();
-  const ready = () => (presence ??= registerPresence(connectionString, { activeJobIds: () => [...active], log }));
+  const ready = () =>
+    (presence ??= registerPresence(connectionString, {
+      activeJobIds: () => [...active],
+      log,
+      servesGames: opts.servesGames,
+    }));
   // graphile-worker 0.18 locks jobs with the pool's id (locked_by); record it.
   events.on('pool:create', ({ workerPool }) => {
     void ready()

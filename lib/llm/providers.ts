@@ -49,7 +49,9 @@ export function providerEnv(spec: ProviderSpec, env: Env): Record<string, string
       out.LLM_AUTH_HEADER = 'bearer';
       break;
     case 'anthropic':
-      if (env.ANTHROPIC_BASE_URL) out.LLM_BASE_URL = env.ANTHROPIC_BASE_URL;
+      // Always set: merged over the operator's agent env, a missing value would keep their LLM_BASE_URL
+      // (e.g. z.ai) and send the Anthropic key there.
+      out.LLM_BASE_URL = env.ANTHROPIC_BASE_URL ?? ANTHROPIC_DEFAULT_BASE_URL;
       out.LLM_API_KEY = need(env.ANTHROPIC_API_KEY, 'ANTHROPIC_API_KEY');
       out.LLM_AUTH_HEADER = 'x-api-key';
       break;

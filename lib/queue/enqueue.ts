@@ -67,6 +67,10 @@ export const enqueuePlaytest = (db: Queryable, jobId: number, round: number) =>
 export const enqueueRemoveGame = (db: Queryable, jobId: number, slot: number) =>
   enqueue(db, 'remove-game', { jobId, slot }, jobKeys.removeGame(slot, jobId), { priority: PRIORITY.removeGame });
 
+/** A reconcile pass for a games-host runner (asked for by a reaper pass on an extra worker host); one queued at most. */
+export const enqueueReconcile = (db: Queryable) =>
+  enqueue(db, 'reconcile-slots', {}, jobKeys.reconcileSlots, { priority: PRIORITY.reaper });
+
 /**
  * After a Postgres restart: one reaper run at the end of the runners' reconnect
  * grace, for runners that did not come back (scheduled, not polled for). One per

@@ -9,6 +9,7 @@
 //   job:<jobId>:rollback:<round>   deploy-game of the best version after round <round> was rolled back
 //   job:<jobId>:playtest:<round>   playtest-game (round k + 1 follows repair k)
 //   slot:<slot>:remove:<jobId>     remove-game (about the slot, not the job's chain)
+//   slots:reconcile                reconcile-slots (at most one queued)
 
 export const jobKeys = {
   phase: (jobId: number, phase: number) => `job:${jobId}:phase:${phase}`,
@@ -17,6 +18,7 @@ export const jobKeys = {
   rollback: (jobId: number, afterRound: number) => `job:${jobId}:rollback:${afterRound}`,
   playtest: (jobId: number, round: number) => `job:${jobId}:playtest:${round}`,
   removeGame: (slot: number, jobId: number) => `slot:${slot}:remove:${jobId}`,
+  reconcileSlots: 'slots:reconcile',
   /** A LIKE pattern matching every step of one job's chain. */
   anyStepOf: (jobId: number) => `job:${jobId}:%`,
 };

@@ -33,7 +33,20 @@ export const TASKS = {
   'remove-game': RemoveGamePayload,
   /** Crontab, every minute: dead runners, stale containers (payload ignored). */
   'reap-containers': z.unknown(),
+  /** Restores slots that are not served (lib/slot-reconcile.ts); queued by a reaper pass on an extra worker host. */
+  'reconcile-slots': z.unknown(),
 } as const;
 
 export type TaskName = keyof typeof TASKS;
 export type TaskPayload<T extends TaskName> = z.infer<(typeof TASKS)[T]>;
+
+/**
+ * The steps about a served game. They act on the games engine and the slot directories it bind-mounts (and a
+ * play-test reaches the game where that host serves it), so only runners with SERVE_GAMES take them; any runner
+ * takes the rest (docs/deploy.md, "Scaling out").
+ */
+export const GAMES_HOST_TASKS: readonly TaskName[] = ['deploy-game', 'remove-game', 'playtest-game', 'reconcile-slots'];
+
+/** Whether a runner with this SERVE_GAMES setting takes `task`. */
+export const takesTask = (task: string, serveGames: boolean): boolean =>
+  serveGames || !(GAMES_HOST_TASKS as readonly string[]).includes(task);

@@ -2,7 +2,12 @@
 // endpoint through the real CLI (bearer for z.ai-style endpoints, x-api-key for Anthropic).
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { resolveClaudeSettings } from '../../lib/agents/claude/config.ts';
-import { ProviderSpec, ZAI_DEFAULT_BASE_URL, providerEnv } from '../../lib/llm/providers.ts';
+import {
+  ANTHROPIC_DEFAULT_BASE_URL,
+  ProviderSpec,
+  ZAI_DEFAULT_BASE_URL,
+  providerEnv,
+} from '../../lib/llm/providers.ts';
 import { startModelServer, type MessagesBody, type ModelServer } from '../fixtures/model-server.ts';
 import { happy } from '../fixtures/scenarios/index.ts';
 import { HAVE_CLAUDE, cleanupTempDirs, makeWorkspace, runAgentPhase } from './helpers.ts';
@@ -31,8 +36,11 @@ describe('provider specs', () => {
       LLM_API_KEY: 'zk-1234567890',
       LLM_AUTH_HEADER: 'bearer',
     });
+    // The Anthropic key goes to Anthropic even when the operator's LLM_BASE_URL points elsewhere:
+    // this env is merged over theirs, so leaving LLM_BASE_URL out would send the key to their endpoint.
     expect(providerEnv(ProviderSpec.parse('anthropic:claude-x'), env)).toEqual({
       MODEL: 'claude-x',
+      LLM_BASE_URL: ANTHROPIC_DEFAULT_BASE_URL,
       LLM_API_KEY: 'sk-ant-api03-abc',
       LLM_AUTH_HEADER: 'x-api-key',
     });

@@ -14,6 +14,7 @@ import { BUILD_PHASE, writesDist } from '../../phases.ts';
 import { renderCorrectivePrompt, renderPhasePrompt } from '../../prompts.ts';
 import { redact } from '../../redact.ts';
 import type { Agent, AgentContext, AgentResult, Usage } from '../types.ts';
+import { ANTHROPIC_DEFAULT_BASE_URL } from '../../llm/providers.ts';
 import { agentPromptContext } from '../prompt-context.ts';
 import { writeStarter } from '../starter.ts';
 import { runCli } from './cli.ts';
@@ -69,7 +70,7 @@ export async function runClaudePhase(ctx: AgentContext): Promise<AgentResult> {
   let usage: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   // One proxy (and token) per phase, closed in the finally below (an abort ends runCli, so it unwinds there too).
   const proxy = await startKeyProxy({
-    upstream: settings.baseUrl ?? ANTHROPIC_API,
+    upstream: settings.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL,
     apiKey: settings.apiKey,
     keyHeader: settings.keyHeader,
     via: settings.egressSocket,
@@ -207,7 +208,6 @@ async function runOnce(
 }
 
 /** Where the proxy forwards to when no LLM_BASE_URL is set: Anthropic's own API, as the CLI would. */
-const ANTHROPIC_API = 'https://api.anthropic.com';
 
 /** API failures end the phase with a reason that names the endpoint's answer; other CLI errors too. Max-turns is left to validation. */
 function failIfEndpointError(run: Run, settings: ClaudeSettings, usage: Usage, upstreamError: string | null) {

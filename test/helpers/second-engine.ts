@@ -1,0 +1,93 @@
+// A second Docker engine on this machine, for the multi-host tests: its own dockerd (vfs, no
+// bridge, no iptables) with its own data root, exec root, pid file and socket under a temp dir,
+// with the given images copied in from the machine's engine (`docker save | docker -H … load`:
+// no registry). stop() ends that dockerd (only it: by its own pid) and removes its directory.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { engineAnswers } from '../../lib/docker/client.ts';
+
+export interface SecondEngine {
+  /** DOCKER_HOST for a runner on this engine (unix://…/docker.sock). */
+  host: string;
+  docker: Docker;
+  /** How long dockerd took to answer, and the image copy (ms): reported, never asserted. */
+  timings: { startMs: number; loadMs: number };
+  stop(): Promise<void>;
+}
+
+const DOCKERD = '/usr/sbin/dockerd';
+
+/** Why a second engine cannot start here, or null when it can (root and dockerd are needed). */
+export function secondEngineUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'a second dockerd needs root';
+  if (!existsSync(DOCKERD)) return `no ${DOCKERD} (apt-get install docker.io)`;
+  return null;
+}
+
+/** `docker save <images> | docker -H <host> load`, failing with docker's own words. */
+async function copyImages(images: string[], host: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const save = spawn('docker', ['save', ...images], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const load = spawn('docker', ['-H', host, 'load'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let errors = '';
+    save.stderr.on('data', (d) => (errors += d));
+    load.stderr.on('data', (d) => (errors += d));
+    save.stdout.pipe(load.stdin);
+    save.on('error', reject);
+    load.on('error', reject);
+    load.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`copying ${images.join(', ')} to ${host} failed: ${errors.trim()}`)),
+    );
+  });
+}
+
+export async function startSecondEngine(images: string[]): Promise<SecondEngine> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gpg-engine2-'));
+  const socket = path.join(dir, 'docker.sock');
+  const host = `unix://${socket}`;
+  const started = Date.now();
+  const dockerd = spawn(
+    DOCKERD,
+    [
+      '--storage-driver=vfs',
+      `--host=${host}`,
+      `--data-root=${path.join(dir, 'data')}`,
+      `--exec-root=${path.join(dir, 'exec')}`,
+      `--pidfile=${path.join(dir, 'docker.pid')}`,
+      // Its own engine beside the machine's: no default bridge and no iptables rules to clash with the first one's.
+      '--bridge=none',
+      '--iptables=false',
+      '--ip-masq=false',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let log = '';
+  dockerd.stderr.on('data', (d) => (log = (log + d).slice(-4000)));
+  const exited = new Promise<void>((resolve) => dockerd.once('close', () => resolve()));
+  const stop = async () => {
+    if (dockerd.exitCode === null && dockerd.signalCode === null) {
+      dockerd.kill('SIGTERM');
+      const killer = setTimeout(() => dockerd.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  const docker = new Docker({ socketPath: socket });
+  try {
+    for (let i = 0; !(existsSync(socket) && (await engineAnswers(docker, 1000))); i++) {
+      if (dockerd.exitCode !== null || i > 120) throw new Error(`the second dockerd did not start: ${log.trim()}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const startMs = Date.now() - started;
+    await copyImages(images, host);
+    return { host, docker, timings: { startMs, loadMs: Date.now() - started - startMs }, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
