@@ -87,7 +87,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     : 'none in this process (tasks run in the worker service)';
   log(
     taskDeps
-      ? `runtime: ${runtimeDescription}; agent: ${taskDeps.agent}; deploy: ${config.SERVE_GAMES ? taskDeps.deployer.describe() : "none here (SERVE_GAMES=0: the games host's runners deploy)"}`
+      ? `runtime: ${runtimeDescription}; agent: ${taskDeps.agent}; deploy: ${config.SERVE_GAMES ? `${taskDeps.deployer.describe()}; play-tests: ${taskDeps.playtester?.describe() ?? 'in this process'}` : "none here (SERVE_GAMES=0: the games host's runners deploy and play-test)"}`
       : 'tasks: none in this process',
   );
 
@@ -154,6 +154,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       await runner?.stop();
       await presenceStopped(runnerEvents); // deregistered, not left for the reaper
       await taskDeps?.playtestBrowser.close(); // after the runner: no play-test is using it any more
+      await taskDeps?.playtester?.close?.();
       await drain(server);
       await events.stop();
       await cancellations?.close();

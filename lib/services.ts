@@ -7,6 +7,8 @@ import { instanceLabels } from './docker/labels.ts';
 import { createLocalDeployer } from './deployers/local.ts';
 import { modelEndpoints } from './llm/providers.ts';
 import type { Deployer } from './deployers/types.ts';
+import type { DockerLike } from './docker/client.ts';
+import type { Playtester } from './playtest/container-judge.ts';
 import { createLocalRuntime } from './runtimes/local.ts';
 import type { Runtime } from './runtimes/types.ts';
 
@@ -120,4 +122,27 @@ export async function chooseDeployer(config: Config, runtime: Runtime, instanceI
     });
   }
   return createLocalDeployer({ deployDir: config.deployDir, port: config.PORT, publicBase: config.PUBLIC_URL });
+}
+
+/**
+ * Under the docker runtime with the docker deployer, play-tests run in containers of their own from
+ * WORKER_IMAGE, on the engine and network that serve the games (the deployer's), hardened like a phase
+ * (docs/playtest.md). Otherwise (the local runtime, or games the app serves itself on its loopback, which
+ * no container reaches) null: this process's Chromium plays, as before.
+ */
+export async function choosePlaytester(
+  config: Config,
+  runtime: Runtime,
+  deployer: Deployer,
+  instanceId = 'default',
+): Promise<Playtester | null> {
+  if (runtime.name !== 'docker' || deployer.name !== 'docker' || !('docker' in deployer)) return null;
+  const { createContainerPlaytester } = await import('./playtest/container-judge.ts');
+  return createContainerPlaytester({
+    docker: (deployer as { docker: DockerLike }).docker,
+    image: config.WORKER_IMAGE,
+    network: config.DOCKER_NETWORK,
+    namePrefix: `gamepocgen-${instanceId}-`,
+    labels: instanceLabels(instanceId),
+  });
 }

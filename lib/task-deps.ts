@@ -13,9 +13,10 @@ import { loadConfig, secretsOf, type Config } from './config.ts';
 import { resolveInstanceId } from './instance.ts';
 import type { Deployer } from './deployers/types.ts';
 import { sharedBrowser, type BrowserProvider } from './playtest/browser.ts';
+import type { Playtester } from './playtest/container-judge.ts';
 import type { Runtime } from './runtimes/types.ts';
 import { createCancelWatcher, type CancelWatcher } from './studio/cancel-watch.ts';
-import { agentEnv, chooseAgent, chooseDeployer, chooseRuntime } from './services.ts';
+import { agentEnv, chooseAgent, chooseDeployer, choosePlaytester, chooseRuntime } from './services.ts';
 
 export interface TaskDeps {
   config: Config;
@@ -30,6 +31,11 @@ export interface TaskDeps {
   /** The play-tester's Chromium; whoever builds the deps closes it (bin/server.ts close()). */
   playtestBrowser: BrowserProvider;
   /**
+   * Set under the docker runtime with the docker deployer: each play-test runs in a container of its own
+   * (lib/playtest/container-judge.ts) instead of playtestBrowser.
+   */
+  playtester?: Playtester | null;
+  /**
    * Stops a phase's worker when its job is cancelled (bin/server.ts makes one; under the graphile-worker
    * CLI defaultTaskDeps makes one that closes when idle). Absent, cancelling stops the chain but not a running phase.
    */
@@ -41,6 +47,10 @@ export async function createTaskDeps(config: Config, overrides: Partial<TaskDeps
   const instanceId = overrides.instanceId ?? (await resolveInstanceId(config.INSTANCE_ID, config.DATABASE_URL));
   const runtime = overrides.runtime ?? (await chooseRuntime(config, agent, instanceId));
   const deployer = overrides.deployer ?? (await chooseDeployer(config, runtime, instanceId));
+  const playtester =
+    overrides.playtester === undefined
+      ? await choosePlaytester(config, runtime, deployer, instanceId)
+      : overrides.playtester;
   return {
     config,
     runtime,
@@ -51,6 +61,7 @@ export async function createTaskDeps(config: Config, overrides: Partial<TaskDeps
     secrets: secretsOf(config),
     now: () => new Date(),
     playtestBrowser: sharedBrowser(),
+    playtester,
     ...overrides,
   };
 }

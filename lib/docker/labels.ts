@@ -16,8 +16,9 @@ export const LABEL = {
 /** The label filter that scopes everything to one installation. */
 export const instanceLabels = (instanceId: string): Record<string, string> => ({ [LABEL.instance]: instanceId });
 
-/** `egress-gateway`: one per installation and engine (lib/docker/egress-gateway.ts); the reaper leaves it alone. */
-export type Role = 'worker' | 'game' | 'egress-gateway';
+/** `egress-gateway`: one per installation and engine (lib/docker/egress-gateway.ts); the reaper leaves it alone.
+ * `playtest`: one per play-test (lib/docker/playtest-spec.ts); the reaper treats it like a worker. */
+export type Role = 'worker' | 'game' | 'egress-gateway' | 'playtest';
 
 /** Docker label filters for `listContainers`: the role plus any extra `key=value` filters (tests isolate their runs this way). */
 export function roleFilter(role: Role, extra: Record<string, string> = {}): { label: string[] } {

@@ -9,10 +9,23 @@ import { childEnv } from '../child-env.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
+/**
+ * Chromium's own sandbox: off, decided here for every Chromium of ours. Unprivileged, its only sandbox is
+ * the user-namespace one (the setuid helper is ruled out by no-new-privileges, and Debian ships none), and
+ * Docker's default seccomp profile refuses the namespace syscalls (clone/unshare with CLONE_NEWUSER) to a
+ * container without CAP_SYS_ADMIN: in the play-test container Chromium then stops with "No usable sandbox!"
+ * (test/docker/playtest-container.test.ts shows it). Allowing them would take a custom seccomp profile
+ * that opens user namespaces, i.e. more kernel surface, to the untrusted game. So under the docker runtime
+ * the container is the sandbox (docs/playtest.md): uid 1001, no capabilities, no-new-privileges, read-only
+ * rootfs, Docker's seccomp, no mount, no Docker socket, no Postgres network, no secrets. Under the local
+ * runtime nothing isolates the play-test (as nothing isolates the phases there).
+ */
+export const CHROMIUM_SANDBOX = false;
+
 /** How every Chromium of ours is launched (the play-tester's, the tests' and the benches'). */
 export const CHROMIUM_ARGS = [
   '--headless',
-  '--no-sandbox',
+  ...(CHROMIUM_SANDBOX ? [] : ['--no-sandbox']),
   '--disable-gpu',
   '--disable-background-networking',
   '--disable-component-update',
@@ -31,7 +44,7 @@ async function launch(executablePath: string): Promise<Browser | null> {
   // Imported here so processes that never play-test don't load playwright.
   const { chromium } = await import('playwright-core');
   // An environment from scratch: the browser runs untrusted games and must not hold our secrets.
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, env: childEnv() });
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, chromiumSandbox: CHROMIUM_SANDBOX, env: childEnv() });
 }
 
 /** One browser for the whole process, relaunched if it crashed. */

@@ -99,9 +99,13 @@ export async function playtestJob(
   const expect = await withClient((c) => loadExpectations(c, jobId));
   let observed: Awaited<ReturnType<typeof judgeGame>> | null;
   try {
-    observed = await deps.playtestBrowser.use((browser) =>
-      browser ? judgeGame(browser, targets, { ...opts, round, expect, now: deps.now }) : Promise.resolve(null),
-    );
+    const judgeOpts = { ...opts, round, expect, now: deps.now };
+    // The docker runtime plays in a container of its own (container-judge.ts); otherwise this process's Chromium.
+    observed = deps.playtester
+      ? await deps.playtester.judge(jobId, targets, judgeOpts)
+      : await deps.playtestBrowser.use((browser) =>
+          browser ? judgeGame(browser, targets, judgeOpts) : Promise.resolve(null),
+        );
   } catch (e) {
     if (!(e instanceof PlaytestUnreachableError)) throw e; // a crashed browser or a shutdown: the task is retried
     await skipped(
@@ -111,7 +115,8 @@ export async function playtestJob(
     return `job ${jobId}: ${e.message}`;
   }
   if (!observed) {
-    await skipped(`play-test skipped: no browser (${CHROMIUM_PATH} is not installed)`, {
+    const where = deps.playtester ? ` in the play-test container (${deps.playtester.describe()})` : '';
+    await skipped(`play-test skipped: no browser (${CHROMIUM_PATH} is not installed${where})`, {
       round,
       skipped: 'no-browser',
     });

@@ -2,6 +2,8 @@
 // created (found by their gamepocgen.* labels):
 //   - worker past its gamepocgen.deadline → killed (reported: fail the phase as timeout), logs stored, removed
 //   - worker exited (runner gone) → logs stored, removed
+//   - play-test container (gamepocgen.role=playtest) past its deadline or exited → killed / removed
+//     like a worker, its output not stored (a verdict nobody waits for; the task is retried)
 //   - game container whose slot now belongs to another job (or none) → removed
 // Two reapers may run at once. A worker is claimed by renaming it to a name
 // every contender computes identically (`<name>.reaping.<time bucket>`): the
@@ -27,6 +29,7 @@ export interface StoredLogs {
 export type ReapAction =
   | {
       action: 'killed-overdue';
+      role: 'worker' | 'playtest';
       containerId: string;
       name: string;
       jobId: number | null;
@@ -35,6 +38,7 @@ export type ReapAction =
     }
   | {
       action: 'removed-worker';
+      role: 'worker' | 'playtest';
       containerId: string;
       name: string;
       jobId: number | null;
@@ -105,7 +109,10 @@ export async function reapContainers(opts: ReapOptions = {}): Promise<ReapReport
   const nowS = Math.floor(nowMs / 1000);
   const report: ReapReport = { actions: [], errors: [] };
   const workers = await docker.listContainers({ all: true, filters: roleFilter('worker', opts.labels) });
-  await eachContainer(workers, report, (info, name) => reapWorker(docker, info, name, nowS, opts, report));
+  const playtests = await docker.listContainers({ all: true, filters: roleFilter('playtest', opts.labels) });
+  await eachContainer([...workers, ...playtests], report, (info, name) =>
+    reapWorker(docker, info, name, nowS, opts, report),
+  );
   if (opts.slotOwner) {
     const games = await docker.listContainers({ all: true, filters: roleFilter('game', opts.labels) });
     await eachContainer(games, report, (info, name) => reapGame(docker, info, name, nowS, opts, report));
@@ -124,6 +131,7 @@ async function reapWorker(
   const jobId = intLabel(info.Labels, LABEL.job);
   const phase = intLabel(info.Labels, LABEL.phase);
   const deadline = intLabel(info.Labels, LABEL.deadline);
+  const playtest = info.Labels?.[LABEL.role] === 'playtest';
   const running = info.State === 'running' || info.State === 'paused' || info.State === 'restarting';
   const overdue = running && deadline !== null && nowS > deadline;
   if (running && !overdue) return;
@@ -154,6 +162,7 @@ async function reapWorker(
     await tolerateGone(() => container.kill());
     report.actions.push({
       action: 'killed-overdue',
+      role: playtest ? 'playtest' : 'worker',
       containerId: info.Id,
       name: base,
       jobId,
@@ -167,17 +176,21 @@ async function reapWorker(
     () => null,
   );
   const exitCode = state && typeof state.ExitCode === 'number' ? state.ExitCode : null;
-  const raw = (await container
-    .logs({ stdout: true, stderr: true, follow: false, tail: opts.logTail ?? 2000 })
-    .catch(() => Buffer.alloc(0))) as Buffer;
-  const lines = demuxBuffer(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)))
-    .map((l) => parseWorkerLine(l.text, l.from, opts.secrets ?? []))
-    .filter((l): l is WorkerLine => l !== null);
-  // If storing fails the container stays (claimed) and is retried once the claim goes stale.
-  await opts.storeLogs?.({ containerId: info.Id, name: base, jobId, phase, exitCode, lines });
+  let lines: WorkerLine[] = [];
+  if (!playtest) {
+    const raw = (await container
+      .logs({ stdout: true, stderr: true, follow: false, tail: opts.logTail ?? 2000 })
+      .catch(() => Buffer.alloc(0))) as Buffer;
+    lines = demuxBuffer(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)))
+      .map((l) => parseWorkerLine(l.text, l.from, opts.secrets ?? []))
+      .filter((l): l is WorkerLine => l !== null);
+    // If storing fails the container stays (claimed) and is retried once the claim goes stale.
+    await opts.storeLogs?.({ containerId: info.Id, name: base, jobId, phase, exitCode, lines });
+  }
   await tolerateGone(() => container.remove({ force: true, v: true }));
   report.actions.push({
     action: 'removed-worker',
+    role: playtest ? 'playtest' : 'worker',
     containerId: info.Id,
     name: base,
     jobId,

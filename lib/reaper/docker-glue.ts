@@ -29,11 +29,12 @@ export async function reapDockerResources(deps: TaskDeps, withClient: WithClient
   });
   for (const a of report.actions) {
     if (a.jobId === null) continue;
+    const what = 'role' in a && a.role === 'playtest' ? 'play-test container' : 'worker';
     const message =
       a.action === 'killed-overdue'
-        ? `reaper killed worker ${a.name}: past its deadline`
+        ? `reaper killed ${what} ${a.name}: past its deadline`
         : a.action === 'removed-worker'
-          ? `reaper removed exited worker ${a.name} (exit ${a.exitCode}, ${a.logLines} log lines stored)`
+          ? `reaper removed exited ${what} ${a.name} (exit ${a.exitCode}${a.role === 'worker' ? `, ${a.logLines} log lines stored` : ''})`
           : `reaper removed game container ${a.name}: slot ${a.slot} now belongs to ${a.slotOwner ?? 'nobody'}`;
     await withClient((c) =>
       addEvent(c, {

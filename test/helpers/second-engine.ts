@@ -1,12 +1,14 @@
-// A second Docker engine on this machine, for the multi-host tests: its own dockerd (vfs, no
+// A second Docker engine on this machine, for the multi-host tests: its own dockerd (vfs, its own
 // bridge, no iptables) with its own data root, exec root, pid file and socket under a temp dir,
 // with the given images copied in from the machine's engine (`docker save | docker -H … load`:
 // no registry). stop() ends that dockerd (only it: by its own pid) and removes its directory.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { engineAnswers } from '../../lib/docker/client.ts';
 
@@ -45,8 +47,31 @@ async function copyImages(images: string[], host: string): Promise<void> {
   });
 }
 
+const ip = (...args: string[]) => promisify(execFile)('ip', args);
+
+/**
+ * A bridge of the engine's own. `--bridge=none` would be simpler, but dockerd then deletes the
+ * machine's `docker0` at start-up (it removes "the default bridge interface"), which breaks every
+ * later `docker run` on the first engine that uses the default network.
+ */
+async function ownBridge(): Promise<{ name: string; remove(): Promise<void> }> {
+  const name = `gpge2${randomBytes(3).toString('hex')}`;
+  await ip('link', 'add', name, 'type', 'bridge');
+  await ip('addr', 'add', `10.213.${randomBytes(1)[0]}.1/24`, 'dev', name);
+  await ip('link', 'set', name, 'up');
+  return {
+    name,
+    remove: () =>
+      ip('link', 'del', name).then(
+        () => undefined,
+        () => undefined,
+      ),
+  };
+}
+
 export async function startSecondEngine(images: string[]): Promise<SecondEngine> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gpg-engine2-'));
+  const bridge = await ownBridge();
   const socket = path.join(dir, 'docker.sock');
   const host = `unix://${socket}`;
   const started = Date.now();
@@ -58,8 +83,8 @@ export async function startSecondEngine(images: string[]): Promise<SecondEngine>
       `--data-root=${path.join(dir, 'data')}`,
       `--exec-root=${path.join(dir, 'exec')}`,
       `--pidfile=${path.join(dir, 'docker.pid')}`,
-      // Its own engine beside the machine's: no default bridge and no iptables rules to clash with the first one's.
-      '--bridge=none',
+      // Its own engine beside the machine's: its own bridge and no iptables rules to clash with the first one's.
+      `--bridge=${bridge.name}`,
       '--iptables=false',
       '--ip-masq=false',
     ],
@@ -76,6 +101,7 @@ export async function startSecondEngine(images: string[]): Promise<SecondEngine>
       clearTimeout(killer);
     }
     await rm(dir, { recursive: true, force: true });
+    await bridge.remove();
   };
   const docker = new Docker({ socketPath: socket });
   try {
