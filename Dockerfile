@@ -1,7 +1,8 @@
 # The app image: the Hono API (`api` service) and the graphile-worker task
 # runner (`worker` service) share it; compose picks the command.
 #   docker build -t gamepocgen-app:latest .
-#   docker build --build-arg WITH_CHROMIUM=0 -t gamepocgen-app:latest .   # no in-process play-tester
+# No browser: under the docker runtime play-tests run in containers of their own from WORKER_IMAGE
+# (lib/playtest/container-judge.ts), which ships Chromium.
 #
 # Few, small layers: every instruction of the final stage costs a full copy of the image on a
 # vfs engine, so /app is assembled in the stages below and arrives as one COPY layer; the
@@ -34,8 +35,6 @@ COPY framework /app/framework
 COPY gallery /app/gallery
 
 FROM node:24-slim
-# Chromium for the in-process play-tester (lib/playtest opens /usr/bin/chromium through playwright-core).
-ARG WITH_CHROMIUM=1
 ENV NODE_ENV=production \
     DATA_DIR=/data \
     PORT=3000
@@ -45,8 +44,8 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "bin/gamepocgen.ts", "start"]
 # tini runs the worker service's graphile-worker CLI as PID 1's child, so SIGTERM reaches it.
-# No docs, man pages or translations (dpkg path-exclude, as the official slim images do), one
-# Chromium UI locale, no apt lists or caches.
+# No docs, man pages or translations (dpkg path-exclude, as the official slim images do), no apt
+# lists or caches.
 # uid 1001, the same as the worker containers' user, so workspaces this process
 # creates are already writable by the phases that run in them.
 RUN printf '%s\n' 'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*/copyright' \
@@ -54,10 +53,8 @@ RUN printf '%s\n' 'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*
       'path-exclude=/usr/share/lintian/*' > /etc/dpkg/dpkg.cfg.d/slim \
  && apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tini \
-      $(if [ "$WITH_CHROMIUM" = 1 ]; then echo chromium fonts-liberation; fi) \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log \
- && { [ ! -d /usr/lib/chromium/locales ] || find /usr/lib/chromium/locales -name '*.pak' ! -name 'en-US.pak' -delete; } \
  && groupadd --gid 1001 app \
  && useradd --uid 1001 --gid 1001 --home-dir /home/app --create-home --shell /usr/sbin/nologin app \
  && mkdir -p /data/workspaces /data/games \

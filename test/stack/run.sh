@@ -2,7 +2,7 @@
 # npm run test:stack: the production compose stack for real, without Traefik (test/stack/no-traefik.yml).
 # Builds both images (base images from ../shared/tools/make-base-images.sh when no registry answers),
 # brings the stack up, generates games through the api service, checks every service healthy, plays a
-# game through its published port, removes a slot container (recreated), kills a phase container
+# game through its published port (and has it play-tested in a play-test container), removes a slot container (recreated), kills a phase container
 # mid-phase (retried, deployed), restarts Postgres (recovers), stops and starts the stack (games still
 # served) and tears it down (down-containers, then down -v). Exit 0 only when every step passed.
 # Env: STACK_SKIP_BUILD=1 (use existing images), STACK_APP_IMAGE, STACK_WORKER_IMAGE, STACK_PROJECT,
@@ -45,7 +45,7 @@ for img in "$WORKER_IMAGE" "$APP_IMAGE"; do say "image $img: $(docker image insp
 install -d -o 1001 -g 1001 "$WORK/workspaces" "$WORK/games"
 TOKEN="stack$(openssl rand -hex 12)"
 sed -e "s/^API_TOKEN=.*/API_TOKEN=$TOKEN/" -e "s/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=$(openssl rand -hex 12)/" \
-  -e "s/^COMPOSE_PROFILES=.*/COMPOSE_PROFILES=/" -e "s/^AGENT=.*/AGENT=builtin/" -e "s/^PLAYTEST=.*/PLAYTEST=off/" \
+  -e "s/^COMPOSE_PROFILES=.*/COMPOSE_PROFILES=/" -e "s/^AGENT=.*/AGENT=builtin/" -e "s/^PLAYTEST=.*/PLAYTEST=on/" \
   -e "s|^WORKER_IMAGE=.*|WORKER_IMAGE=$WORKER_IMAGE|" -e "s/^PUBLISH_SLOTS=.*/PUBLISH_SLOTS=127.0.0.1/" \
   -e "s/^SLOTS=.*/SLOTS=3/" -e "s/^DOCKER_GID=.*/DOCKER_GID=$(stat -c %g /var/run/docker.sock)/" \
   -e "s|^HOST_WORKSPACE_PATH=.*|HOST_WORKSPACE_PATH=$WORK/workspaces|" -e "s|^HOST_DEPLOY_DIR=.*|HOST_DEPLOY_DIR=$WORK/games|" \
@@ -95,6 +95,9 @@ wait_for 240 "every service healthy (postgres, api, worker, gallery)" all_health
 J1=$(generate "a lighthouse keeper fighting sea monsters"); say "job $J1 queued"
 wait_for 600 "job $J1 deployed" deployed "$J1"
 wait_for 60 "job $J1 served on 127.0.0.1:$(slot_port "$J1")" serves "$J1"
+# The play-test ran in a container of its own (WORKER_IMAGE) and scored the game.
+playtested() { api "$API/api/jobs/$1/logs" | grep -q 'play-test round [0-9]*: score'; }
+wait_for 600 "job $J1 play-tested in its own container (a scored round in its log)" playtested "$J1"
 
 # 5. A slot container removed from outside comes back (engine events → reconciler).
 docker rm -f "$(docker ps -q --filter label=gamepocgen.role=game --filter "label=gamepocgen.job=$J1")" >/dev/null
