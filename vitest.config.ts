@@ -25,8 +25,10 @@ const UNIT = [
   'test/lifecycle.test.ts',
   'test/playtest-rounds.test.ts',
   'test/playtest-score.test.ts',
+  'test/playtest-design.test.ts',
   'test/playtest-targets.test.ts',
   'test/unit-guard.test.ts',
+  'test/request-path.test.ts',
 ];
 
 export default defineConfig({

@@ -18,13 +18,14 @@ const USAGE = `usage: gamepocgen <command>
   start                      API + task runner in one process (embedded defaults)
   api                        the API alone (tasks run elsewhere: \`npx graphile-worker\`)
   migrate                    apply database migrations and exit
-  generate [idea] [--count N] [--genre G] [--seed S] [--no-wait]
-                             start games and show their progress
+  generate [idea] [--count N] [--genre G] [--seed S] [--provider P:MODEL] [--no-wait]
+                             start games and show their progress; --provider runs them on
+                             zai|anthropic|llm:<model> (its key from ZAI_/ANTHROPIC_/LLM_API_KEY)
   token                      print the API token
   down-containers            remove this installation's game and phase containers (before \`docker compose down\`)
   health [--runner]          exit 0 when the API on PORT answers /health; --runner: when a runner
                              process of this host is alive in Postgres (container healthchecks)
-  playtest <url|dir> [--json] [--sandbox] [--seconds N] [--seed N] [--out DIR]
+  playtest <url|dir> [--json|--compact] [--sandbox] [--seconds N] [--seed N] [--out DIR] [--keypoints FILE]
                              play a game in headless Chromium and judge it (exit 0 pass, 1 fail, 2 could not run)
 ${STUDIO_USAGE}
 Studio commands talk to the API at GAMEPOCGEN_URL (default http://localhost:$PORT).
@@ -87,6 +88,7 @@ async function main(argv: string[]) {
             count: { type: 'string' },
             genre: { type: 'string' },
             seed: { type: 'string' },
+            provider: { type: 'string' },
             'no-wait': { type: 'boolean' },
           },
         }),

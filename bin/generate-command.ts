@@ -1,15 +1,19 @@
-// `gamepocgen generate`: starts games straight in Postgres and draws a progress
+// `gamepocgen generate [--provider P:MODEL]`: starts games straight in Postgres and draws a progress
 // bar per job from the event stream (LISTEN/NOTIFY), until each has its outcome (deployed, failed…).
 import { GenerateRequest, generateGames } from '../lib/generate.ts';
 import { describeZodError } from '../lib/artifacts.ts';
-import type { Config } from '../lib/config.ts';
+import { type Config, providerSettings } from '../lib/config.ts';
+import { providerEnv } from '../lib/llm/providers.ts';
 import { createPool, resolveDatabase } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
 import { hasOutcome } from '../lib/jobs/lifecycle.ts';
 import { liveRunnerCount } from '../lib/presence.ts';
 import { getJob, type JobRow } from '../lib/jobs/repository.ts';
 
-type Parsed = { values: { count?: string; genre?: string; seed?: string; 'no-wait'?: boolean }; positionals: string[] };
+type Parsed = {
+  values: { count?: string; genre?: string; seed?: string; provider?: string; 'no-wait'?: boolean };
+  positionals: string[];
+};
 
 const STEPS = 5; // 4 phases + deploy
 
@@ -19,8 +23,11 @@ export async function generateCommand(config: Config, args: Parsed): Promise<voi
     count: args.values.count === undefined ? 1 : Number(args.values.count),
     genre: args.values.genre ?? null,
     seed: args.values.seed === undefined ? null : Number(args.values.seed),
+    provider: args.values.provider ?? null,
   });
   if (!request.success) throw new Error(describeZodError(request.error));
+  // As POST /api/generate: a provider whose key the operator has not set is refused before any job exists.
+  if (request.data.provider) providerEnv(request.data.provider, providerSettings(config));
   const { url, embedded } = await resolveDatabase(config);
   const db = createPool(url, 3);
   const hub = new EventHub(url);

@@ -4,6 +4,7 @@
 import { getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { FastPath } from '../functions/health-fast-path.ts';
 import { hostName } from '../functions/hosts.ts';
 import { printable, type Logger } from '../lib/log.ts';
 
@@ -17,7 +18,17 @@ const PARSER_STATUS: Record<string, [number, string]> = {
 
 const errorBody = (code: string, message: string) => JSON.stringify({ error: { code, message, details: null } });
 
-export function listen(fetch: Fetch, port: number, hostname: string, logger: Logger): Promise<Server> {
+/**
+ * `fastPath` is asked first about each well-formed request (functions/health-fast-path.ts): it
+ * answers it and returns true, or returns false to leave it to `fetch`.
+ */
+export function listen(
+  fetch: Fetch,
+  port: number,
+  hostname: string,
+  logger: Logger,
+  fastPath: FastPath = () => false,
+): Promise<Server> {
   const listener = getRequestListener(fetch, {
     errorHandler: (e) => {
       // The adapter's RequestError: the request itself is malformed (Host, URL).
@@ -35,7 +46,7 @@ export function listen(fetch: Fetch, port: number, hostname: string, logger: Log
   // own response, which also drains their body: the adapter's refusal leaves it to be read as the next request.
   const server = createServer((req, res) => {
     const problem = targetProblem(req.headers.host, req.url ?? '');
-    if (!problem) return listener(req, res);
+    if (!problem) return fastPath(req, res) || listener(req, res);
     res.writeHead(400, { 'content-type': 'application/json' }).end(errorBody('bad_request', problem));
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerParserError(err, socket, logger));

@@ -6,6 +6,9 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { createApp } from '../functions/app.ts';
+import type { AppDeps } from '../functions/deps.ts';
+import { createHealthAnswers } from '../functions/health.ts';
+import { healthFastPath, type FastPath } from '../functions/health-fast-path.ts';
 import { resolveApiToken } from '../lib/api-token.ts';
 import { ROOT_DIR, type Config } from '../lib/config.ts';
 import { createPool, resolveDatabase, type Db } from '../lib/db.ts';
@@ -73,7 +76,14 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
 
   // Bind first, so PORT=0 (tests) resolves to a real port before deployers build URLs.
   let handle: Fetch = () => new Response('starting', { status: 503 });
-  const server = await listen((req, env) => handle(req, env), config.PORT, config.HOST, logger);
+  let fastPath: FastPath = () => false;
+  const server = await listen(
+    (req, env) => handle(req, env),
+    config.PORT,
+    config.HOST,
+    logger,
+    (req, res) => fastPath(req, res),
+  );
   const port = (server.address() as { port: number }).port;
   config = { ...config, PORT: port };
 
@@ -121,7 +131,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
   const events = new EventHub(database.url);
   await events.start();
   const token = await resolveApiToken(config);
-  const app = createApp({
+  const appDeps: AppDeps = {
     db,
     config,
     events,
@@ -132,7 +142,11 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     startedAt: new Date(),
     logger,
     metrics: createMetrics(db),
-  });
+  };
+  // One set of health answers for the app's /health routes and the Node-level fast path in front of them.
+  const healthAnswers = createHealthAnswers(appDeps);
+  const app = createApp({ ...appDeps, healthAnswers });
+  fastPath = await healthFastPath(appDeps, healthAnswers);
   handle = app.fetch;
 
   return {

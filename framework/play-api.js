@@ -65,7 +65,9 @@ export function createPlayApi(s) {
       return loop.timeScale;
     },
     set speed(v) {
-      loop.timeScale = Math.max(0.1, Math.min(16, Number(v) || 1));
+      // 0 holds the game still (the play-test reads a keypoint at an exact moment); at most 16× faster.
+      const n = Number(v);
+      loop.timeScale = Number.isFinite(n) ? Math.max(0, Math.min(16, n)) : 1;
     },
     get muted() {
       return s.sfx.muted;

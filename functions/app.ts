@@ -18,7 +18,7 @@ import { createDocsRoutes } from './docs.ts';
 import { createEventRoutes } from './events.ts';
 import { createGameRoutes } from './games.ts';
 import { hostGuard, mutationGuard } from './guard.ts';
-import { createHealthRoutes } from './health.ts';
+import { createHealthAnswers, createHealthRoutes } from './health.ts';
 import { createHostPolicy } from './hosts.ts';
 import { createJobActionRoutes } from './job-actions.ts';
 import { createJobRoutes } from './jobs.ts';
@@ -70,7 +70,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/providers', createProviderRoutes(deps));
   app.route('/api/lessons', createLessonRoutes(deps));
   app.route('/api/events', createEventRoutes(deps));
-  app.route('/health', createHealthRoutes(deps));
+  app.route('/health', createHealthRoutes(deps.healthAnswers ?? createHealthAnswers(deps)));
   app.route('/metrics', createMetricsRoutes(deps));
   app.route('/openapi.json', createOpenApiRoutes());
   app.route('/docs', createDocsRoutes());

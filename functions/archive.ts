@@ -18,9 +18,17 @@ const SERVED = new Set(['deployed', 'recycled', 'cancelled', 'failed']);
 
 /** The stable archive URL of a job's game on this server. */
 export function archiveUrl(deps: Pick<AppDeps, 'config'>, jobId: number): string {
+  const { prefix, suffix } = archiveUrlParts(deps);
+  return `${prefix}${jobId}${suffix}`;
+}
+
+/** The archive URL around the job id (for views whose JSON Postgres builds: lib/jobs/views.ts). */
+export function archiveUrlParts(deps: Pick<AppDeps, 'config'>): { prefix: string; suffix: string } {
   const { PUBLIC_URL, DOMAIN, PORT } = deps.config;
-  if (PUBLIC_URL) return `${PUBLIC_URL.replace(/\/$/, '')}/archive/${jobId}/`;
-  return DOMAIN === 'localhost' ? `http://game-${jobId}.localhost:${PORT}/` : `https://game-${jobId}.${DOMAIN}/`;
+  if (PUBLIC_URL) return { prefix: `${PUBLIC_URL.replace(/\/$/, '')}/archive/`, suffix: '/' };
+  return DOMAIN === 'localhost'
+    ? { prefix: 'http://game-', suffix: `.localhost:${PORT}/` }
+    : { prefix: 'https://game-', suffix: `.${DOMAIN}/` };
 }
 
 /** Serves an archived game when the Host header names one (game-<id>.localhost or game-<id>.DOMAIN). */

@@ -3,6 +3,7 @@ import type { Config } from '../lib/config.ts';
 import type { Db } from '../lib/db.ts';
 import type { EventHub } from '../lib/events.ts';
 import type { Logger } from '../lib/log.ts';
+import type { HealthAnswers } from './health.ts';
 import type { Metrics } from '../lib/metrics.ts';
 
 export interface AppDeps {
@@ -18,6 +19,8 @@ export interface AppDeps {
   browserDescription?: string;
   /** Health snapshot cache and database timeout (lib/health.ts defaults: 1 s, 2 s). */
   health?: { ttlMs?: number; timeoutMs?: number };
+  /** The health answers to share with the Node-level fast path (functions/health-fast-path.ts); made from `health` when absent. */
+  healthAnswers?: HealthAnswers;
   startedAt: Date;
   now?: () => Date;
   /** Structured log (default: silent). */

@@ -8,17 +8,16 @@ import { getArtifact, listArtifacts } from '../lib/artifact-store.ts';
 import { providerSettings } from '../lib/config.ts';
 import { listEvents } from '../lib/events.ts';
 import { GenerateRequest, QueueFullError, generateGames } from '../lib/generate.ts';
-import { jobView, phaseRunView } from '../lib/job-view.ts';
 import { JOB_STATUSES, isFinished } from '../lib/jobs/lifecycle.ts';
-import { getJob, isSettled, listJobs } from '../lib/jobs/repository.ts';
-import { getJobDetail } from '../lib/jobs/views.ts';
-import { cachedJson } from './cached-json.ts';
+import { getJob, isSettled } from '../lib/jobs/repository.ts';
+import { jobDetailJson, jobListJson } from '../lib/jobs/views.ts';
+import { cachedJsonText } from './cached-json.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 import { serializeEvent, streamJobEvents } from './sse.ts';
 import { decodePath, jsonBody, pathId, query } from './validate.ts';
 import { contentTypeFor } from '../lib/game-serving.ts';
-import { archiveUrl } from './archive.ts';
+import { archiveUrlParts } from './archive.ts';
 import { Genre } from '../lib/artifacts.ts';
 
 export const ListQuery = z.object({
@@ -70,29 +69,19 @@ export function createJobRoutes(deps: AppDeps) {
   app.use('/jobs', compress());
   app.use('/jobs/:id', compress());
 
+  // Postgres writes these two bodies (lib/jobs/views.ts); the API hashes and sends the text as it comes.
+  const archive = archiveUrlParts(deps);
   app.get('/jobs', async (c) => {
     const q = query(c, ListQuery);
-    const rows = await listJobs(deps.db, { status: q.status, genre: q.genre, limit: q.limit, before: q.cursor });
-    const nextCursor = rows.length === q.limit ? String(rows.at(-1)!.id) : null;
-    return cachedJson(c, {
-      jobs: rows.map((j) => ({ ...jobView(j), archiveUrl: archiveUrl(deps, j.id) })),
-      nextCursor,
-    });
+    const filter = { status: q.status, genre: q.genre, limit: q.limit, before: q.cursor };
+    return cachedJsonText(c, await jobListJson(deps.db, filter, archive));
   });
 
   app.get('/jobs/:id', async (c) => {
     const id = pathId(c);
-    const job = await getJobDetail(deps.db, id);
-    if (!job) throw new HttpError(404, 'job_not_found', `job ${id} does not exist`);
-    return cachedJson(c, {
-      job: {
-        ...jobView(job),
-        archiveUrl: archiveUrl(deps, job.id),
-        phases: job.phase_runs.map(phaseRunView),
-        artifacts: job.artifact_list,
-        comparison: job.comparison,
-      },
-    });
+    const json = await jobDetailJson(deps.db, id, archive);
+    if (json === null) throw new HttpError(404, 'job_not_found', `job ${id} does not exist`);
+    return cachedJsonText(c, json);
   });
 
   app.get('/jobs/:id/logs', async (c) => {

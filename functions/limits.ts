@@ -41,8 +41,14 @@ export function mutationRateLimit(opts: { perMinute: number; trustProxy: boolean
   });
 }
 
+/** Whether the request carries a body at all (HTTP/1.1: only with Content-Length or Transfer-Encoding). */
+export function hasRequestBody(c: Context): boolean {
+  const length = c.req.header('content-length');
+  return (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+}
+
 export function streamingBodyLimit(maxBytes = MAX_BODY_BYTES): MiddlewareHandler {
-  return bodyLimit({
+  const limit = bodyLimit({
     maxSize: maxBytes,
     onError: (c) => {
       // The rest of the body is not read: close the connection rather than drain it.
@@ -55,6 +61,9 @@ export function streamingBodyLimit(maxBytes = MAX_BODY_BYTES): MiddlewareHandler
       );
     },
   });
+  // A request without a body has nothing to limit; asking Hono's bodyLimit would build a full
+  // fetch Request from the Node request just to find its body empty (~5% of a GET's CPU).
+  return (c, next) => (hasRequestBody(c) ? limit(c, next) : next());
 }
 
 /**
@@ -65,9 +74,8 @@ export function streamingBodyLimit(maxBytes = MAX_BODY_BYTES): MiddlewareHandler
 export function closeUnreadBodies(maxBytes = MAX_BODY_BYTES, maxMs = 1000): MiddlewareHandler {
   return async (c, next) => {
     await next();
+    if (!hasRequestBody(c) || c.req.raw.bodyUsed || !c.req.raw.body) return;
     const length = c.req.header('content-length');
-    const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
-    if (!hasBody || c.req.raw.bodyUsed || !c.req.raw.body) return;
     const small = length !== undefined && Number(length) <= maxBytes;
     if (!small || !(await drain(c.req.raw.body, maxBytes, maxMs))) c.header('connection', 'close');
   };

@@ -1,6 +1,11 @@
 // One structured log line per request (pino, request id, route, status, time) and
 // the HTTP duration metric. Paths are logged without their query (which may carry
 // ?access_token=) and with control characters escaped.
+// Per request this is on every read's path, so it does only what the line needs:
+// the request's child logger is made when something asks for it (requestLogger),
+// the request id goes into the line as a field (the same JSON as a child's binding),
+// health and metrics lines are only built when debug is on, and the histogram's
+// series for a method/route/status is looked up once, not hashed from labels each time.
 import type { Context, MiddlewareHandler } from 'hono';
 import { printable, type Logger } from '../lib/log.ts';
 import type { Metrics } from '../lib/metrics.ts';
@@ -13,12 +18,27 @@ export function routeOf(c: Context): string {
   return !route || route === '/*' || route === '*' ? 'unmatched' : route;
 }
 
+/** Observes one request's duration; the series per method/route/status is resolved once. */
+export function durationObserver(
+  metrics: Metrics | null,
+): (method: string, route: string, status: number, s: number) => void {
+  if (!metrics) return () => {};
+  const series = new Map<string, { observe(seconds: number): void }>();
+  return (method, route, status, seconds) => {
+    const key = `${method} ${status} ${route}`;
+    let s = series.get(key);
+    if (!s) {
+      s = metrics.httpDuration.labels({ method, route, status: String(status) });
+      series.set(key, s);
+    }
+    s.observe(seconds);
+  };
+}
+
 export function requestLog(logger: Logger, metrics: Metrics | null): MiddlewareHandler {
+  const observe = durationObserver(metrics);
   return async (c, next) => {
     const started = performance.now();
-    const reqId = c.get('requestId' as never) as string | undefined;
-    const log = logger.child({ reqId });
-    c.set('log' as never, log as never);
     try {
       await next();
     } finally {
@@ -26,17 +46,61 @@ export function requestLog(logger: Logger, metrics: Metrics | null): MiddlewareH
       const status = c.res.status;
       // The route the response came from: a matched handler, or the middleware that answered.
       const route = status === 404 && routeOf(c) === 'unmatched' ? 'unmatched' : routeOf(c);
-      metrics?.httpDuration.observe({ method: c.req.method, route, status: String(status) }, seconds);
-      const path = printable(new URL(c.req.url).pathname);
-      const fields = { method: printable(c.req.method, 20), path, route, status, ms: Math.round(seconds * 1000) };
-      if (status >= 500) log.error(fields, 'request failed');
-      else if (QUIET.has(path)) log.debug(fields, 'request');
-      else log.info(fields, 'request');
+      observe(c.req.method, route, status, seconds);
+      logRequest(logger, {
+        reqId: c.get('requestId' as never) as string | undefined,
+        method: c.req.method,
+        path: urlPath(c.req.url),
+        route,
+        status,
+        seconds,
+      });
     }
   };
 }
 
-/** The request's logger (with its request id), set by requestLog. */
-export function requestLogger(c: Context, fallback: Logger): Logger {
-  return (c.get('log' as never) as Logger | undefined) ?? fallback;
+/** The request's log line: info, error for a 5xx, debug for health checks and metrics scrapes. */
+export function logRequest(
+  logger: Logger,
+  r: { reqId: string | undefined; method: string; path: string; route: string; status: number; seconds: number },
+): void {
+  const quiet = r.status < 500 && QUIET.has(r.path);
+  if (quiet && !logger.isLevelEnabled('debug')) return;
+  const fields = {
+    reqId: r.reqId,
+    method: printable(r.method, 20),
+    path: printable(r.path),
+    route: r.route,
+    status: r.status,
+    ms: Math.round(r.seconds * 1000),
+  };
+  if (r.status >= 500) logger.error(fields, 'request failed');
+  else if (quiet) logger.debug(fields, 'request');
+  else logger.info(fields, 'request');
+}
+
+/**
+ * The path of an absolute URL as `new URL(url).pathname` gives it, without parsing the URL: the
+ * Node adapter hands Hono URLs that are already normalised (it re-parses any with dot segments or
+ * unusual characters), so the path is the text between the authority and the query or fragment.
+ */
+export function urlPath(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  let end = url.length;
+  for (const mark of ['?', '#']) {
+    const at = url.indexOf(mark, start);
+    if (at >= 0 && at < end) end = at;
+  }
+  return url.slice(start, end);
+}
+
+/** The request's logger (with its request id): a child of `logger`, made when first asked for. */
+export function requestLogger(c: Context, logger: Logger): Logger {
+  let log = c.get('log' as never) as Logger | undefined;
+  if (!log) {
+    log = logger.child({ reqId: c.get('requestId' as never) as string | undefined });
+    c.set('log' as never, log as never);
+  }
+  return log;
 }

@@ -14,10 +14,10 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const cli = (args: string[]) =>
+const cli = (args: string[], env: Record<string, string> = {}) =>
   run(path.join(ROOT_DIR, 'node_modules', '.bin', 'node'), ['bin/gamepocgen.ts', ...args], {
     cwd: ROOT_DIR,
-    env: { PATH: process.env.PATH!, DATABASE_URL: h.service.databaseUrl, DATA_DIR: h.dataDir },
+    env: { PATH: process.env.PATH!, DATABASE_URL: h.service.databaseUrl, DATA_DIR: h.dataDir, ...env },
   });
 
 it('starts games and follows them to deployed', async () => {
@@ -49,4 +49,23 @@ it('refuses bad arguments readably', async () => {
     code: 2,
     stdout: expect.stringMatching(/usage: gamepocgen/),
   });
+});
+
+it('--provider runs the jobs on that provider, and is refused without its key or with a bad spec', async () => {
+  const { stdout } = await cli(['generate', 'a', 'kite', 'race', '--provider', 'zai:glm-4.6', '--no-wait'], {
+    ZAI_API_KEY: 'zk-test-1234567890',
+  });
+  const id = Number(/started job\(s\) (\d+)/.exec(stdout)![1]);
+  const { rows } = await h.service.db.query(`select provider from gamepocgen.jobs where id = $1`, [id]);
+  expect(rows).toEqual([{ provider: 'zai:glm-4.6' }]);
+  const before = (await h.service.db.query(`select count(*)::int as n from gamepocgen.jobs`)).rows[0].n;
+  await expect(cli(['generate', 'x', '--provider', 'anthropic:claude-x', '--no-wait'])).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringMatching(/gamepocgen: provider "anthropic:claude-x" needs ANTHROPIC_API_KEY: set it/),
+  });
+  await expect(cli(['generate', 'x', '--provider', 'openai:gpt', '--no-wait'])).rejects.toMatchObject({
+    stderr: expect.stringMatching(/provider: must be "<provider>:<model>"/),
+  });
+  // Neither refusal left a job behind.
+  expect((await h.service.db.query(`select count(*)::int as n from gamepocgen.jobs`)).rows[0].n).toBe(before);
 });

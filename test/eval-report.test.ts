@@ -63,6 +63,7 @@ describe('verdictOf', () => {
 const game = (id: string, over: Partial<EvalGame> = {}): EvalGame => ({
   id,
   idea: `idea ${id}`,
+  provider: null,
   expectedKit: 'runner',
   jobId: 1,
   status: 'deployed',
@@ -155,6 +156,47 @@ describe('totals and the table', () => {
   });
 });
 
+describe('two providers in one report', () => {
+  const zai = game('x', {
+    provider: 'zai:glm-4.6',
+    score: 90,
+    verdict: 'usable',
+    reason: 'passed; not excellent: score 90 < 95 (fits)',
+  });
+  const sonnet = game('x', { provider: 'anthropic:claude-sonnet-4-5' });
+  const both = (games: EvalGame[]) =>
+    report(games, {
+      agent: 'claude',
+      providers: ['zai:glm-4.6', 'anthropic:claude-sonnet-4-5'],
+      byProvider: [
+        { provider: 'zai:glm-4.6', totals: totalsOf(games.filter((g) => g.provider === 'zai:glm-4.6')) },
+        {
+          provider: 'anthropic:claude-sonnet-4-5',
+          totals: totalsOf(games.filter((g) => g.provider === 'anthropic:claude-sonnet-4-5')),
+        },
+      ],
+    });
+
+  it('prints a provider column, the totals of each provider, and names the provider of a game not excellent', () => {
+    const text = formatReport(both([zai, sonnet]));
+    expect(text).toMatch(/^eval test: agent claude \(zai:glm-4\.6 vs anthropic:claude-sonnet-4-5\)/);
+    expect(text).toMatch(/^x\s+zai:glm-4\.6\s+runner→runner\s+usable\s+yes\s+90\s/m);
+    expect(text).toMatch(/^x\s+anthropic:claude-sonnet-4-5\s+runner→runner\s+excellent\s+yes\s+100\s/m);
+    expect(text).toMatch(/^zai:glm-4\.6:\n {2}games 1: excellent 0, usable 1, unusable 0/m);
+    expect(text).toMatch(/^anthropic:claude-sonnet-4-5:\n {2}games 1: excellent 1, usable 0, unusable 0/m);
+    expect(text).toContain('  x@zai:glm-4.6: passed; not excellent');
+    // Control: a one-provider report has neither the column nor the per-provider blocks.
+    expect(formatReport(report([game('x')]))).not.toMatch(/provider|zai/);
+  });
+
+  it('--compare matches games by idea and provider when a report holds several', () => {
+    const later = both([{ ...zai, score: 96, verdict: 'excellent' }, sonnet]);
+    const text = formatComparison(both([zai, sonnet]), later);
+    expect(text).toMatch(/^x@zai:glm-4\.6\s+usable→excellent\s+\+6\s/m);
+    expect(text).toMatch(/^x@anthropic:claude-sonnet-4-5\s+excellent\s+0\s/m);
+  });
+});
+
 describe('the suite', () => {
   it('ships ≥ 24 ideas covering every kit and some that fit no kit', async () => {
     const suite = await loadSuite(DEFAULT_SUITE);
@@ -201,6 +243,22 @@ describe('npm run eval: bad input', () => {
     expect(said()).toContain('must be "<provider>:<model>"');
     expect(await evalCommand(['--suite', suite, '--agent', 'claude', '--provider', 'zai:glm-4.6'], {})).toBe(2);
     expect(said()).toContain('needs ZAI_API_KEY');
+    // Several providers: each is checked before anything starts, and none twice.
+    const twice = ['--suite', suite, '--agent', 'claude', '--provider', 'zai:glm-4.6', '--provider', 'zai:glm-4.6'];
+    expect(await evalCommand(twice, { ZAI_API_KEY: 'zk-1234567890' })).toBe(2);
+    expect(said()).toContain('--provider zai:glm-4.6 is given twice');
+    const second = [
+      '--suite',
+      suite,
+      '--agent',
+      'claude',
+      '--provider',
+      'zai:glm-4.6',
+      '--provider',
+      'anthropic:claude-x',
+    ];
+    expect(await evalCommand(second, { ZAI_API_KEY: 'zk-1234567890' })).toBe(2);
+    expect(said()).toContain('needs ANTHROPIC_API_KEY');
   });
 
   it('compares two report files, and refuses a file that is not a report', async () => {

@@ -43,6 +43,7 @@ export function notStarted(idea: SuiteIdea, error: string): EvalGame {
   return {
     id: idea.id,
     idea: clip(idea.idea),
+    provider: null,
     expectedKit: idea.kit,
     jobId: null,
     status: 'not-started',
@@ -85,6 +86,7 @@ export async function collectGame(db: Queryable, idea: SuiteIdea, jobId: number,
   return {
     id: idea.id,
     idea: clip(idea.idea),
+    provider: job.provider ?? null,
     expectedKit: idea.kit,
     jobId,
     status: job.status,

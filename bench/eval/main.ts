@@ -1,4 +1,4 @@
-// `npm run eval [--agent builtin|claude] [--provider spec] [--suite file] [--out report.json]`
+// `npm run eval [--agent builtin|claude] [--provider spec]... [--suite file] [--out report.json]`
 // runs a suite of ideas through the whole pipeline and prints the table (bench/eval/table.ts)
 // and writes the JSON report (bench/eval/report.ts); `npm run eval -- --compare a.json b.json`
 // prints the per-idea and total deltas of two reports. docs/llm.md explains both.
@@ -14,7 +14,8 @@ import { formatComparison, formatReport } from './table.ts';
 
 export const DEFAULT_SUITE = path.join(ROOT_DIR, 'eval', 'suite.json');
 const USAGE =
-  'usage: npm run eval -- [--agent builtin|claude] [--provider <provider>:<model>] [--suite file] [--out report.json]\n' +
+  'usage: npm run eval -- [--agent builtin|claude] [--provider <provider>:<model>]... [--suite file] [--out report.json]\n' +
+  '       (--provider twice or more: every idea runs on each provider, compared in one report)\n' +
   '       npm run eval -- --compare a.json b.json';
 
 export async function readReport(file: string): Promise<EvalReport> {
@@ -44,7 +45,7 @@ export async function evalCommand(argv: string[], env: Record<string, string | u
       allowPositionals: true,
       options: {
         agent: { type: 'string', default: 'builtin' },
-        provider: { type: 'string' },
+        provider: { type: 'string', multiple: true },
         suite: { type: 'string', default: DEFAULT_SUITE },
         out: { type: 'string' },
         compare: { type: 'boolean', default: false },
@@ -76,7 +77,7 @@ export async function evalCommand(argv: string[], env: Record<string, string | u
     const out =
       v.out ?? path.join(ROOT_DIR, 'eval', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     console.log(
-      `eval: ${suite.ideas.length} idea(s) from ${path.relative(process.cwd(), v.suite) || v.suite}, agent ${v.agent}`,
+      `eval: ${suite.ideas.length} idea(s) from ${path.relative(process.cwd(), v.suite) || v.suite}, agent ${v.agent}${v.provider?.length ? `, provider ${v.provider.join(' vs ')}` : ''}`,
     );
     await mkdir(path.dirname(out), { recursive: true });
     const logFile = out.replace(/\.json$/, '') + '.worker.log';
@@ -84,7 +85,7 @@ export async function evalCommand(argv: string[], env: Record<string, string | u
     const report = await runEval({
       suite,
       agent: v.agent,
-      provider: v.provider ?? null,
+      providers: v.provider ?? [],
       env,
       log: (line) => console.log(`  ${line}`),
       workerLog: (line) => workerLog.write(`${new Date().toISOString()} ${line}\n`),

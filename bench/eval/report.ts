@@ -20,6 +20,8 @@ const Count = z.number().int().nonnegative();
 export const EvalGame = z.object({
   id: z.string(),
   idea: Text,
+  /** The provider spec this game ran on (`--provider`), or null for the service's own settings. */
+  provider: z.string().nullable().default(null),
   /** The kit the suite expects a good design to choose (`none`: no kit fits). */
   expectedKit: z.enum([...GENRES, 'none']),
   jobId: z.number().int().positive().nullable(),
@@ -81,8 +83,10 @@ export const EvalReport = z.object({
   version: z.literal(1),
   suite: z.string(),
   agent: z.enum(['builtin', 'claude']),
-  /** The provider spec (`zai:glm-4.6`), or null for the service's own LLM settings / the builtin agent. */
+  /** The provider spec (`zai:glm-4.6`) when one was given, or null (several: `providers`; none: the service's own LLM settings / the builtin agent). */
   provider: z.string().nullable(),
+  /** Every `--provider` given, in order; each idea ran once per provider (games' `provider`). */
+  providers: z.array(z.string()).default([]),
   model: z.string().nullable(),
   startedAt: z.string().datetime(),
   /** Wall time of the whole run, service start to the last game settled. */
@@ -90,6 +94,8 @@ export const EvalReport = z.object({
   settings: z.object({ maxConcurrent: Count, qualityThreshold: Count, maxRepairs: Count }),
   games: z.array(EvalGame),
   totals: EvalTotals,
+  /** With two or more providers: the totals of each provider's games. */
+  byProvider: z.array(z.object({ provider: z.string(), totals: EvalTotals })).default([]),
 });
 export type EvalReport = z.infer<typeof EvalReport>;
 

@@ -30,8 +30,11 @@ export class EvalOptionError extends Error {
 export interface EvalOptions {
   suite: Suite;
   agent: 'builtin' | 'claude';
-  /** `<provider>:<model>` (lib/llm/providers.ts): the claude agent's endpoint, key and model from `env`. */
-  provider?: string | null;
+  /**
+   * `<provider>:<model>` specs (lib/llm/providers.ts), each the claude agent's endpoint, key and model from `env`.
+   * Every idea runs once per provider, as jobs of their own on that provider, in one report.
+   */
+  providers?: string[];
   /** The operator's environment: LLM settings, RUNTIME, MAX_CONCURRENT, QUALITY_THRESHOLD, MAX_REPAIRS, … */
   env?: Env;
   /** A database to run in (tests); default: an embedded PostgreSQL in a temporary directory. */
@@ -43,18 +46,29 @@ export interface EvalOptions {
   workerLog?: (line: string) => void;
 }
 
-/** The claude agent's endpoint, key and model for `--provider` (checked before anything starts). */
-function providerOverrides(opts: EvalOptions): Env {
-  if (!opts.provider) return {};
+/**
+ * The `--provider` specs, checked before anything starts (agent, spec, duplicates, each one's key). Each job
+ * runs on its own (`jobs.provider`, lib/phase-runner.ts): the service's own LLM settings are left as they are,
+ * so no provider's endpoint or key stands in for another's.
+ */
+function resolveProviders(opts: EvalOptions): ProviderSpec[] {
+  const given = opts.providers ?? [];
+  if (!given.length) return [];
   if (opts.agent !== 'claude')
     throw new EvalOptionError('--provider needs --agent claude (the builtin agent calls no model)');
-  const spec = ProviderSpec.safeParse(opts.provider);
-  if (!spec.success) throw new EvalOptionError(`--provider ${opts.provider}: ${spec.error.issues[0]?.message}`);
-  return providerEnv(spec.data, opts.env ?? {});
+  const specs: ProviderSpec[] = [];
+  for (const p of given) {
+    const spec = ProviderSpec.safeParse(p);
+    if (!spec.success) throw new EvalOptionError(`--provider ${p}: ${spec.error.issues[0]?.message}`);
+    if (specs.some((s) => s.spec === spec.data.spec)) throw new EvalOptionError(`--provider ${p} is given twice`);
+    providerEnv(spec.data, opts.env ?? {}); // throws llm_not_configured naming the missing variable
+    specs.push(spec.data);
+  }
+  return specs;
 }
 
 /** Settings the eval always chooses: its own port, data and database, and room for every game at once. */
-function evalEnv(opts: EvalOptions, provider: Env, dataDir: string, databaseUrl: string): Env {
+function evalEnv(opts: EvalOptions, dataDir: string, databaseUrl: string): Env {
   // Never the operator's service: its database, port, data and token stay out of the eval.
   const { DATABASE_URL: _d, PORT: _p, DATA_DIR: _dd, API_TOKEN: _t, ...rest } = opts.env ?? {};
   const base: Env =
@@ -63,7 +77,6 @@ function evalEnv(opts: EvalOptions, provider: Env, dataDir: string, databaseUrl:
       : { RUNTIME: 'docker', ...rest, PORT: '0', HOST: '127.0.0.1', DEPLOY: 'local', AGENT: 'claude' };
   return {
     ...base,
-    ...provider,
     DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
     PLAYTEST: 'on',
@@ -75,7 +88,7 @@ function evalEnv(opts: EvalOptions, provider: Env, dataDir: string, databaseUrl:
 
 export async function runEval(opts: EvalOptions): Promise<EvalReport> {
   const log = opts.log ?? (() => {});
-  const provider = providerOverrides(opts);
+  const specs = resolveProviders(opts);
   const startedAt = new Date();
   const t0 = performance.now();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamepocgen-eval-'));
@@ -84,7 +97,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
     : await startEmbeddedPostgres({ dataDir, port: await freePort(), fsync: false });
   try {
     const databaseUrl = opts.databaseUrl ?? embedded!.url;
-    const config = loadConfig(evalEnv(opts, provider, dataDir, databaseUrl));
+    const config = loadConfig(evalEnv(opts, dataDir, databaseUrl));
     const workerLog = opts.workerLog ?? (() => {});
     const workerLogger = new Logger(
       (scope) => (level, message) => workerLog(`${level} ${scope.label ?? ''} ${message}`),
@@ -93,15 +106,27 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
     const hub = new EventHub(databaseUrl);
     await hub.start();
     try {
-      const started: { idea: Suite['ideas'][number]; jobId: number | null; error: string | null }[] = [];
-      for (const idea of opts.suite.ideas) {
-        try {
-          const [jobId] = await generateGames(service.db, { idea: idea.idea, seed: idea.seed, count: 1 });
-          started.push({ idea, jobId: jobId!, error: null });
-        } catch (e) {
-          started.push({ idea, jobId: null, error: (e as Error).message });
+      const started: {
+        idea: Suite['ideas'][number];
+        provider: ProviderSpec | null;
+        jobId: number | null;
+        error: string | null;
+      }[] = [];
+      // Idea by idea, one job per provider: a game's rows for each provider sit together in the table.
+      for (const idea of opts.suite.ideas)
+        for (const provider of specs.length ? specs : [null]) {
+          try {
+            const [jobId] = await generateGames(service.db, {
+              idea: idea.idea,
+              seed: idea.seed,
+              count: 1,
+              ...(provider ? { provider } : {}),
+            });
+            started.push({ idea, provider, jobId: jobId!, error: null });
+          } catch (e) {
+            started.push({ idea, provider, jobId: null, error: (e as Error).message });
+          }
         }
-      }
       log(`started ${started.filter((s) => s.jobId).length} job(s); waiting for each to settle`);
       const ids = started.flatMap((s) => (s.jobId ? [s.jobId] : []));
       const timedOut = await waitSettled(service.db, hub, ids, opts.gameTimeoutMs ?? 30 * 60_000, (id, status) =>
@@ -109,17 +134,19 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
       );
       const games: EvalGame[] = [];
       for (const s of started)
-        games.push(
-          s.jobId
+        games.push({
+          ...(s.jobId
             ? await collectGame(service.db, s.idea, s.jobId, timedOut.has(s.jobId))
-            : notStarted(s.idea, s.error ?? 'not started'),
-        );
+            : notStarted(s.idea, s.error ?? 'not started')),
+          provider: s.provider?.spec ?? null,
+        });
       return EvalReport.parse({
         version: 1,
         suite: opts.suite.name,
         agent: opts.agent,
-        provider: opts.provider ?? null,
-        model: opts.agent === 'claude' ? config.MODEL : null,
+        provider: specs.length === 1 ? specs[0]!.spec : null,
+        providers: specs.map((p) => p.spec),
+        model: opts.agent !== 'claude' ? null : specs.length > 1 ? null : (specs[0]?.model ?? config.MODEL),
         startedAt: startedAt.toISOString(),
         wallSeconds: Math.round((performance.now() - t0) / 100) / 10,
         settings: {
@@ -129,6 +156,10 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
         },
         games,
         totals: totalsOf(games),
+        byProvider:
+          specs.length > 1
+            ? specs.map((p) => ({ provider: p.spec, totals: totalsOf(games.filter((g) => g.provider === p.spec)) }))
+            : [],
       });
     } finally {
       await hub.stop();

@@ -18,8 +18,9 @@ function grid(header: string[], rows: string[][]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-const gameRow = (g: EvalGame) => [
+const gameRow = (g: EvalGame, withProvider: boolean) => [
   g.id,
+  ...(withProvider ? [g.provider ?? NA] : []),
   `${g.expectedKit}→${g.kit ?? '?'}`,
   g.verdict,
   g.passed === null ? NA : g.passed ? 'yes' : 'no',
@@ -39,11 +40,18 @@ export function formatTotals(t: EvalTotals): string {
   ].join('\n');
 }
 
+/** A report that ran every idea on several providers (`--provider` twice or more). */
+const multiProvider = (r: EvalReport) => r.providers.length > 1;
+/** How a game is matched across reports: its idea, and its provider when a report holds several. */
+const gameKey = (r: EvalReport, g: EvalGame) => (multiProvider(r) ? `${g.id}@${g.provider ?? NA}` : g.id);
+
 export function formatReport(r: EvalReport): string {
-  const head = `eval ${r.suite}: agent ${r.agent}${r.provider ? ` (${r.provider})` : ''}${r.model ? `, model ${r.model}` : ''}, MAX_CONCURRENT ${r.settings.maxConcurrent}, ${secs(r.wallSeconds)} wall`;
+  const who = multiProvider(r) ? ` (${r.providers.join(' vs ')})` : r.provider ? ` (${r.provider})` : '';
+  const head = `eval ${r.suite}: agent ${r.agent}${who}${r.model ? `, model ${r.model}` : ''}, MAX_CONCURRENT ${r.settings.maxConcurrent}, ${secs(r.wallSeconds)} wall`;
   const table = grid(
     [
       'idea',
+      ...(multiProvider(r) ? ['provider'] : []),
       'kit (expected→built)',
       'verdict',
       'passed',
@@ -54,17 +62,28 @@ export function formatReport(r: EvalReport): string {
       'cost',
       'time',
     ],
-    r.games.map(gameRow),
+    r.games.map((g) => gameRow(g, multiProvider(r))),
   );
   const reasons = r.games
     .filter((g) => g.verdict !== 'excellent')
-    .flatMap((g) => [`  ${g.id}: ${g.reason}`, ...g.defects.slice(0, 2).map((d) => `    - ${d.slice(0, 200)}`)]);
+    .flatMap((g) => [
+      `  ${gameKey(r, g)}: ${g.reason}`,
+      ...g.defects.slice(0, 2).map((d) => `    - ${d.slice(0, 200)}`),
+    ]);
+  const perProvider = r.byProvider.flatMap((p) => [
+    '',
+    `${p.provider}:`,
+    ...formatTotals(p.totals)
+      .split('\n')
+      .map((l) => `  ${l}`),
+  ]);
   return [
     head,
     '',
     table,
     '',
     formatTotals(r.totals),
+    ...perProvider,
     ...(reasons.length ? ['', 'why not excellent:', ...reasons] : []),
   ].join('\n');
 }
@@ -78,16 +97,16 @@ const rate = (r: number | null) => (r === null ? null : Math.round(r * 100));
 
 /** The per-idea and total differences from report `a` to report `b`. */
 export function formatComparison(a: EvalReport, b: EvalReport, names: [string, string] = ['a', 'b']): string {
-  const bs = new Map(b.games.map((g) => [g.id, g]));
+  const bs = new Map(b.games.map((g) => [gameKey(b, g), g]));
   const rows: string[][] = [];
   for (const ga of a.games) {
-    const gb = bs.get(ga.id);
+    const gb = bs.get(gameKey(a, ga));
     if (!gb) {
-      rows.push([ga.id, `${ga.verdict}→(absent)`, '', '', '', '']);
+      rows.push([gameKey(a, ga), `${ga.verdict}→(absent)`, '', '', '', '']);
       continue;
     }
     rows.push([
-      ga.id,
+      gameKey(a, ga),
       ga.verdict === gb.verdict ? ga.verdict : `${ga.verdict}→${gb.verdict}`,
       delta(ga.score, gb.score),
       delta(rate(ga.rubric.passRate), rate(gb.rubric.passRate), ' pts'),
@@ -95,8 +114,9 @@ export function formatComparison(a: EvalReport, b: EvalReport, names: [string, s
       delta(ga.seconds, gb.seconds, 's', 1),
     ]);
   }
-  const inA = new Set(a.games.map((g) => g.id));
-  for (const gb of b.games.filter((g) => !inA.has(g.id))) rows.push([gb.id, `(absent)→${gb.verdict}`, '', '', '', '']);
+  const inA = new Set(a.games.map((g) => gameKey(a, g)));
+  for (const gb of b.games.filter((g) => !inA.has(gameKey(b, g))))
+    rows.push([gameKey(b, gb), `(absent)→${gb.verdict}`, '', '', '', '']);
   const ta = a.totals;
   const tb = b.totals;
   const totals = [

@@ -1,67 +1,89 @@
-// The reads behind GET /api/jobs/:id and GET /api/jobs, one round trip each.
-// The job detail gathers its phase runs, artifact list and comparison rows with
-// json_agg subqueries; their timestamps are formatted in SQL exactly as a JS Date
-// serialises (UTC, milliseconds, "Z"), so the JSON is the same as when each part
-// was its own query (test/read-views.test.ts compares both). Every part is an
-// index scan (jobs_pkey, phase_runs_job, artifacts_pkey, jobs_compare_group).
+// The reads behind GET /api/jobs/:id and GET /api/jobs, one round trip each, with
+// the response's JSON text built by Postgres: the API passes it through (hash for
+// the ETag, write) instead of parsing every column (dates, jsonb) into objects and
+// serialising them again, which was most of a list read's CPU. The objects have the
+// keys, order and values of lib/job-view.ts's jobView/phaseRunView (plus archiveUrl,
+// phases, artifacts, comparison); timestamps are formatted exactly as a JS Date
+// serialises (UTC, milliseconds, "Z"). test/read-views.test.ts holds both to the
+// JSON the per-part queries and JS views give. Both are named statements (each
+// connection plans them once); every part is an index scan (jobs_pkey,
+// phase_runs_job, artifacts_pkey, jobs_compare_group).
 import type { Queryable } from '../db.ts';
-import type { PhaseRunRow } from './phase-runs.ts';
-import type { JobRow } from './repository.ts';
+import { PHASES, type PhaseNo } from '../phases.ts';
+import type { JobStatus } from './lifecycle.ts';
 
 /** A timestamptz as JSON.stringify(new Date(...)) writes it. */
 const iso = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-export interface ArtifactSummary {
-  path: string;
-  size: number;
-  sha256: string;
+/** Phase names by number, for `($1::text[])[phase]` (null for 0, before any phase). */
+const PHASE_NAMES = (Object.keys(PHASES).map(Number) as PhaseNo[]).sort((a, b) => a - b).map((n) => PHASES[n].name);
+
+/** Where a job's archived game is served: prefix || id || suffix (functions/archive.ts archiveUrlParts). */
+export interface ArchiveUrlParts {
+  prefix: string;
+  suffix: string;
 }
 
-export interface ComparisonMember {
-  id: number;
-  provider: string | null;
-  status: string;
-  url: string | null;
-  title: string | null;
-}
-
-/** A phase run as the detail query returns it: the row, with its timestamps already ISO strings. */
-export type PhaseRunJson = Omit<PhaseRunRow, 'started_at' | 'finished_at'> & {
-  started_at: string;
-  finished_at: string | null;
-};
-
-export interface JobDetailRow extends JobRow {
-  phase_runs: PhaseRunJson[];
-  artifact_list: ArtifactSummary[];
-  comparison: ComparisonMember[];
-}
+/**
+ * jobView(j) and archiveUrl as columns named and ordered as its JSON keys: json_agg/row_to_json of
+ * a row of these (a third of the Postgres CPU of json_build_object, which looks up every argument's
+ * type on every row). $1 = phase names, $2/$3 = archive URL prefix/suffix.
+ */
+const jobColumns = (j: string) => `
+  ${j}.id, ${j}.idea, ${j}.genre, coalesce(${j}.game_genre, ${j}.genre) as "gameGenre",
+  ${j}.seed, ${j}.status, ${j}.phase, ($1::text[])[${j}.phase] as "phaseName",
+  ${j}.title, ${j}.error, ${j}.agent, ${j}.slot, ${j}.url,
+  ${j}.provider, ${j}.compare_group as "compareGroup", ${j}.usage, ${j}.playtest,
+  ${iso(`${j}.created_at`)} as "createdAt", ${iso(`${j}.started_at`)} as "startedAt",
+  ${iso(`${j}.deployed_at`)} as "deployedAt", ${iso(`${j}.finished_at`)} as "finishedAt",
+  $2::text || ${j}.id || $3::text as "archiveUrl"`;
 
 const JOB_DETAIL_SQL = `
-select j.*,
-  coalesce((select json_agg(json_build_object(
-      'id', r.id, 'job_id', r.job_id, 'phase', r.phase, 'status', r.status, 'runtime', r.runtime, 'agent', r.agent,
-      'worker_id', r.worker_id, 'started_at', ${iso('r.started_at')}, 'finished_at', ${iso('r.finished_at')},
-      'duration_ms', r.duration_ms, 'agent_ms', r.agent_ms, 'error', r.error, 'usage', r.usage) order by r.id)
-    from gamepocgen.phase_runs r where r.job_id = j.id), '[]') as phase_runs,
-  coalesce((select json_agg(json_build_object('path', a.path, 'size', octet_length(a.bytes), 'sha256', a.sha256)
-      order by a.path)
-    from gamepocgen.artifacts a where a.job_id = j.id), '[]') as artifact_list,
-  case when j.compare_group is null then '[]'::json else coalesce((select json_agg(json_build_object(
-      'id', s.id, 'provider', s.provider, 'status', s.status, 'url', s.url, 'title', s.title) order by s.id)
-    from gamepocgen.jobs s where s.compare_group = j.compare_group), '[]') end as comparison
-from gamepocgen.jobs j where j.id = $1`;
+select row_to_json(v)::text as json from (select ${jobColumns('j')},
+  coalesce((select json_agg((select x from (select r.phase, ($1::text[])[r.phase] as name, r.status, r.runtime,
+      r.agent, ${iso('r.started_at')} as "startedAt", ${iso('r.finished_at')} as "finishedAt",
+      r.duration_ms as "durationMs", r.agent_ms as "agentMs", r.error, r.usage) x) order by r.id)
+    from gamepocgen.phase_runs r where r.job_id = j.id), '[]') as phases,
+  coalesce((select json_agg(a order by a.path) from (select a.path, octet_length(a.bytes) as size, a.sha256
+    from gamepocgen.artifacts a where a.job_id = j.id) a), '[]') as artifacts,
+  case when j.compare_group is null then '[]'::json else coalesce((select json_agg(s order by s.id)
+    from (select s.id, s.provider, s.status, s.url, s.title from gamepocgen.jobs s
+      where s.compare_group = j.compare_group) s), '[]') end as comparison
+from gamepocgen.jobs j where j.id = $4) v`;
 
-/** The job with its phase runs, artifacts and comparison, or null when there is no such job. */
-export async function getJobDetail(db: Queryable, id: number): Promise<JobDetailRow | null> {
+/** The body of GET /api/jobs/:id ({"job": …}) as JSON text, or null when there is no such job. */
+export async function jobDetailJson(db: Queryable, id: number, archive: ArchiveUrlParts): Promise<string | null> {
   // Named: each connection prepares it once and reuses the plan (its planning costs more than its execution).
-  // A migration that adds a column to jobs changes j.*: that connection's prepared plan then refuses
-  // ("cached plan must not change result type", 0A000), and the unnamed query answers instead.
-  const { rows } = await db
-    .query<JobDetailRow>({ name: 'job-detail', text: JOB_DETAIL_SQL, values: [id] })
-    .catch((e: { code?: string }) => {
-      if (e.code !== '0A000') throw e;
-      return db.query<JobDetailRow>(JOB_DETAIL_SQL, [id]);
-    });
-  return rows[0] ?? null;
+  const { rows } = await db.query<{ json: string }>({
+    name: 'job-detail-json',
+    text: JOB_DETAIL_SQL,
+    values: [PHASE_NAMES, archive.prefix, archive.suffix, id],
+  });
+  return rows[0] ? `{"job":${rows[0].json}}` : null;
+}
+
+// The page is chosen first (an index scan down jobs_pkey, sargable with or without a cursor, so the
+// statement's generic plan uses it too) and only its rows are turned into JSON.
+const JOB_LIST_SQL = `
+select coalesce(json_agg(v order by v.id desc), '[]')::text as jobs, count(*)::int as n, min(v.id) as last_id
+from (select ${jobColumns('j')} from (select * from gamepocgen.jobs
+    where id < coalesce($5::bigint, 9223372036854775807) and ($4::text is null or status = $4)
+      and ($7::text is null or coalesce(game_genre, genre) = $7)
+    order by id desc limit $6) j) v`;
+
+/** The body of GET /api/jobs ({"jobs": […], "nextCursor": …}) as JSON text: newest first, keyset-paged by id. */
+export async function jobListJson(
+  db: Queryable,
+  q: { status?: JobStatus; genre?: string; limit: number; before?: number },
+  archive: ArchiveUrlParts,
+): Promise<string> {
+  const { rows } = await db.query<{ jobs: string; n: number; last_id: number | null }>({
+    name: 'job-list-json',
+    text: JOB_LIST_SQL,
+    values: [PHASE_NAMES, archive.prefix, archive.suffix, q.status ?? null, q.before ?? null, q.limit, q.genre ?? null],
+  });
+  const { jobs, n, last_id } = rows[0]!;
+  // A full page may have more after it: the cursor is its last (oldest) id, a string as before.
+  const nextCursor = n === q.limit && last_id !== null ? JSON.stringify(String(last_id)) : 'null';
+  return `{"jobs":${jobs},"nextCursor":${nextCursor}}`;
 }

@@ -5,7 +5,7 @@
 // (phase runner, generate, the HTTP handlers) reads it, and no agent's internals.
 import { z } from 'zod';
 
-/** A compare provider whose settings the operator has not given. */
+/** A provider (compare, --provider) whose settings the operator has not given. */
 export class ProviderConfigError extends Error {
   readonly code = 'llm_not_configured';
 }
@@ -37,7 +37,7 @@ export function providerEnv(spec: ProviderSpec, env: Env): Record<string, string
   const need = (value: string | undefined, name: string) => {
     if (!value)
       throw new ProviderConfigError(
-        `compare provider "${spec.spec}" needs ${name}; set it or leave ${spec.provider} out of compare`,
+        `provider "${spec.spec}" needs ${name}: set it, or choose a provider whose key is set`,
       );
     return value;
   };
@@ -48,15 +48,15 @@ export function providerEnv(spec: ProviderSpec, env: Env): Record<string, string
       out.LLM_API_KEY = need(env.ZAI_API_KEY, 'ZAI_API_KEY');
       out.LLM_AUTH_HEADER = 'bearer';
       break;
+    // Always an endpoint of the provider's own: these overrides are spread over the operator's agent env,
+    // whose LLM_BASE_URL may be another provider's (ZAI_BASE_URL), which would then receive this key.
     case 'anthropic':
-      // Always set: merged over the operator's agent env, a missing value would keep their LLM_BASE_URL
-      // (e.g. z.ai) and send the Anthropic key there.
       out.LLM_BASE_URL = env.ANTHROPIC_BASE_URL ?? ANTHROPIC_DEFAULT_BASE_URL;
       out.LLM_API_KEY = need(env.ANTHROPIC_API_KEY, 'ANTHROPIC_API_KEY');
       out.LLM_AUTH_HEADER = 'x-api-key';
       break;
     case 'llm':
-      if (env.LLM_BASE_URL) out.LLM_BASE_URL = env.LLM_BASE_URL;
+      out.LLM_BASE_URL = env.LLM_BASE_URL ?? ANTHROPIC_DEFAULT_BASE_URL;
       out.LLM_API_KEY = need(env.LLM_API_KEY, 'LLM_API_KEY');
       break;
   }

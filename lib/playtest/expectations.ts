@@ -7,24 +7,9 @@ import { getArtifact } from '../artifact-store.ts';
 import { Design, Idea } from '../artifacts.ts';
 import type { Queryable } from '../db.ts';
 import type { JudgeExpectations } from './checks.ts';
+import { expectationsOf } from './design-expectations.ts';
 
-/**
- * The design's keypoints; the title, the player's name and the currency; the palette's background (the colour the framework clears
- * the canvas with; entity colours cover too few cells to be among a picture's common colours). Pure.
- */
-export function expectationsOf(idea: Idea | null, design: Design | null): JudgeExpectations {
-  const names = design
-    ? [design.title, design.entities.find((e) => e.role === 'player')?.name, design.progression.currency]
-    : idea
-      ? [idea.title]
-      : [];
-  const p = idea?.theme.palette;
-  return {
-    names: [...new Set(names.filter((n): n is string => !!n?.trim()))],
-    palette: p ? [p.background] : [],
-    keypoints: design?.keypoints ?? [],
-  };
-}
+export { expectationsOf };
 
 export async function loadExpectations(db: Queryable, jobId: number): Promise<JudgeExpectations> {
   const read = async <T>(path: string, schema: { safeParse(v: unknown): { success: boolean; data?: T } }) => {

@@ -4,17 +4,24 @@
 // pass rate over a design's keypoints is the play-test's rubric score.
 import type { Keypoint } from '../artifacts.ts';
 
-/** What the checks need from a running game. Times are game seconds (`window.__game.time`). */
+/**
+ * What the checks need from a running game. Times are game time (`window.__game.time`), and the game
+ * stands still between calls: what a check reads cannot depend on how fast the machine answers.
+ */
 export interface GameDriver {
-  /** A fresh run in state `playing`, at normal speed. */
+  /** A fresh run in state `playing`, held still until the next hold or run. */
   restart(): Promise<void>;
   /** The value at a dotted path of window.__game (`kit.player.x`), or undefined. */
   read(path: string): Promise<unknown>;
+  /** Holds the key down for `ms` of game time (at least one simulation step), then releases it. */
   hold(code: string, ms: number): Promise<void>;
   /** Clicks a point in canvas pixels (960×540). */
   click(point: { x: number; y: number }): Promise<void>;
-  /** Lets the game run `seconds` of game time (sped up), stopping early when `until` holds of `watch`; returns the last value. */
-  run(seconds: number, watch: string, until?: (value: unknown) => boolean): Promise<unknown>;
+  /**
+   * Lets the game run `seconds` of game time (at least one step, so it has handled the last input),
+   * ending early when the run ends or `watch` equals `equals`; returns `watch`'s value at that moment.
+   */
+  run(seconds: number, watch: string, equals?: string | number | boolean): Promise<unknown>;
 }
 
 export interface KeypointResult {
@@ -74,8 +81,8 @@ async function perform(kp: Keypoint, driver: GameDriver, withInput: boolean) {
     const idleMs = kp.act.keys.length * kp.act.holdMs;
     if (idleMs) await driver.run(idleMs / 1000, kp.expect.watch);
   }
-  const until = kp.expect.change === 'equals' ? (v: unknown) => holds(kp.expect, before, v) : undefined;
-  const after = await driver.run(kp.act.seconds, kp.expect.watch, until);
+  const equals = kp.expect.change === 'equals' ? kp.expect.value : undefined;
+  const after = await driver.run(kp.act.seconds, kp.expect.watch, equals);
   return { before, after, problem: null as string | null };
 }
 

@@ -168,7 +168,8 @@ describe('phase prompts', () => {
     expect(loop).toBeGreaterThan(0);
     expect(loop).toBeLessThan(prompt.indexOf('## Static checks before you finish'));
     const section = prompt.slice(loop, prompt.indexOf('## Static checks before you finish'));
-    expect(section).toContain('`gamepocgen playtest dist/ --json`');
+    expect(section).toContain('`gamepocgen playtest dist/ --compact`');
+    expect(section).toContain('`rubric`');
     expect(section).toMatch(/exits 0 when it passed, 1 when it failed, 2 when it could not run/);
     expect(section).toContain('Repeat until it exits 0');
     expect(section).toContain('`command -v gamepocgen`');

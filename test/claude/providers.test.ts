@@ -44,6 +44,16 @@ describe('provider specs', () => {
       LLM_API_KEY: 'sk-ant-api03-abc',
       LLM_AUTH_HEADER: 'x-api-key',
     });
+    // Every provider names its own endpoint: spread over an operator env pointing at z.ai, the Anthropic
+    // and generic keys still go to their own endpoints, never to z.ai.
+    const operator = { LLM_BASE_URL: ZAI_DEFAULT_BASE_URL, LLM_API_KEY: 'zk-1234567890' };
+    const { LLM_BASE_URL: _omit, ...noGenericUrl } = env;
+    expect({ ...operator, ...providerEnv(ProviderSpec.parse('anthropic:claude-x'), env) }.LLM_BASE_URL).toBe(
+      ANTHROPIC_DEFAULT_BASE_URL,
+    );
+    expect({ ...operator, ...providerEnv(ProviderSpec.parse('llm:qwen'), noGenericUrl) }.LLM_BASE_URL).toBe(
+      ANTHROPIC_DEFAULT_BASE_URL,
+    );
     expect(providerEnv(ProviderSpec.parse('llm:qwen'), env)).toEqual({
       MODEL: 'qwen',
       LLM_BASE_URL: 'http://llm.local',

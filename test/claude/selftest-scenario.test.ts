@@ -1,15 +1,17 @@
 // The agent plays its own game (issue 10): in the build phase the scripted model
-// runs `gamepocgen playtest dist/ --json` through the real Claude Code CLI's Bash
+// runs `gamepocgen playtest dist/ --compact` through the real Claude Code CLI's Bash
 // tool (the shim in lib/agents/claude/playtest-shim.ts), reads the judge's
-// verdict, and only then finishes. Control: the same command on a broken copy of
-// dist/ exits 1 and names the failed check. The shim refuses other subcommands.
+// verdict and the rubric of its own design.json, and only then finishes. Control:
+// `--json` on a broken copy of dist/ exits 1 and names the failed check. The shim
+// refuses other subcommands.
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { shimScript, writePlaytestShim } from '../../lib/agents/claude/playtest-shim.ts';
 import { CHROMIUM_PATH } from '../../lib/playtest/browser.ts';
+import { isPlaytestRecord } from '../../lib/playtest/versions.ts';
 import { validatePhaseOutputs } from '../../lib/phase-outputs.ts';
 import { readTree } from '../../lib/workspace.ts';
 import type { Scenario } from '../fixtures/model-server.ts';
@@ -20,12 +22,15 @@ import { HAVE_CLAUDE, makeWorkspace, modelServerPerTest, runAgentPhase, runBuilt
 const run = promisify(execFile);
 const models = modelServerPerTest();
 
-/** The JSON document printed by `--json` inside a Bash tool result (the CLI may append its own lines). */
-function verdictIn(text: string): { passed: boolean; checks: { id: string; passed: boolean; required: boolean }[] } {
+/** The JSON printed by `--json` or `--compact` inside a Bash tool result (the CLI may append its own lines). */
+function jsonIn<T = { passed: boolean; checks: { id: string; passed: boolean; required: boolean }[] }>(
+  text: string,
+): T {
   const start = text.indexOf('{');
   const end = text.lastIndexOf('}');
   return JSON.parse(text.slice(start, end + 1));
 }
+const verdictIn = (text: string) => jsonIn(text);
 
 describe('the gamepocgen shim', () => {
   it('runs only `playtest`: another subcommand exits 2 naming what is available', async () => {
@@ -46,14 +51,14 @@ describe('the gamepocgen shim', () => {
 describe.skipIf(!HAVE_CLAUDE || !existsSync(CHROMIUM_PATH))(
   'the agent plays its own game (real CLI, scripted model)',
   () => {
-    it('runs `gamepocgen playtest dist/ --json` in the build phase, reads the verdict, then finishes; a broken copy fails with a check named', async () => {
+    it("runs `gamepocgen playtest dist/ --compact` in the build phase, reads the verdict and its design's rubric, then finishes; a broken copy fails with a check named", async () => {
       const ws = await makeWorkspace();
       await runBuiltinPhases(ws, [1, 2, 3]);
       const scenario: Scenario = (turn) =>
         turn.phase !== 4
           ? happy(turn)
           : script(turn, [
-              act(bash('gamepocgen playtest dist/ --json', 'Play the game and read the verdict')),
+              act(bash('gamepocgen playtest dist/ --compact', 'Play the game and read the verdict')),
               act(
                 bash(
                   'b=$(mktemp -d) && cp -r dist "$b/" && echo \'throw new Error("boom")\' > "$b/dist/game.js" && gamepocgen playtest "$b/dist" --json; echo "exit=$?"',
@@ -70,12 +75,25 @@ describe.skipIf(!HAVE_CLAUDE || !existsSync(CHROMIUM_PATH))(
       });
       expect(phase.error).toBeUndefined();
       const results = server.messageRequests().flatMap((r) => r.turn!.toolResults.map((t) => t.text));
-      // The model received the judge's document for its own dist/ ...
-      const own = results.find((t) => t.includes('"servedAs"') && !t.includes('exit='));
+      // The model received the judge's short report for its own dist/, with the rubric of its own design ...
+      const own = results.find((t) => t.includes('"verdict"') && !t.includes('exit='));
       expect(own, results.join('\n---\n').slice(0, 3000)).toBeDefined();
-      const verdict = verdictIn(own!);
-      expect(verdict.passed).toBe(true);
-      expect(verdict.checks.length).toBeGreaterThan(0);
+      const report = jsonIn<{
+        verdict: string;
+        passedChecks: string[];
+        rubric: { from: string; passed: number; total: number };
+        files: { document: string };
+      }>(own!);
+      const design = JSON.parse(await readFile(path.join(ws, 'design.json'), 'utf8'));
+      expect(report).toMatchObject({
+        verdict: 'passed',
+        rubric: { from: 'design.json', total: design.keypoints.length, passed: design.keypoints.length },
+        files: { document: 'playtest-local/playtest.json' },
+      });
+      expect(report.passedChecks.length).toBeGreaterThan(0);
+      // ... whose evidence stays out of the phase's outputs (lib/playtest/versions.ts isPlaytestRecord).
+      expect(existsSync(path.join(ws, 'playtest-local/playtest.json'))).toBe(true);
+      expect(isPlaytestRecord('playtest-local/playtest.json')).toBe(true);
       // ... and the control: the broken copy exits 1 with a failed required check named.
       const control = results.find((t) => t.includes('exit='))!;
       expect(control).toMatch(/exit=1\s*$/);

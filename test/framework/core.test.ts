@@ -6,6 +6,7 @@ const { createEventBus } = await fw('core/events.js');
 const { formatNumber, formatTime } = await fw('core/format.js');
 const { createSaveStore } = await fw('core/save.js');
 const { createLoop } = await fw('core/loop.js');
+const { createPlayApi } = await fw('play-api.js');
 
 describe('core/rng', () => {
   it('repeats the same sequence for the same seed and differs for another', () => {
@@ -182,6 +183,26 @@ describe('core/loop', () => {
     loop.tick(10_100);
     expect(update.mock.calls.length).toBeGreaterThanOrEqual(23);
     expect(update.mock.calls.length).toBeLessThanOrEqual(25);
+  });
+  it('stands still at window.__game.speed 0 and clamps other speeds to 0–16', () => {
+    const update = vi.fn();
+    const loop = createLoop({ update, render: () => {} });
+    const api = createPlayApi({ loop } as any);
+    loop.tick(0);
+    api.speed = 0;
+    loop.tick(100);
+    loop.tick(200);
+    expect(update).not.toHaveBeenCalled();
+    expect(api.speed).toBe(0);
+    api.speed = 1;
+    loop.tick(300);
+    expect(update).toHaveBeenCalledTimes(6);
+    api.speed = 99;
+    expect(api.speed).toBe(16);
+    api.speed = -2;
+    expect(api.speed).toBe(0);
+    api.speed = 'fast';
+    expect(api.speed).toBe(1);
   });
   it('starts and stops through the injected frame scheduler', () => {
     const f = manual();

@@ -12,13 +12,17 @@ import { FIXTURES_DIR } from './fixture-suite.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const NODE = path.join(ROOT, 'node_modules/.bin/node');
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function cliIn(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(NODE, ['bin/gamepocgen.ts', 'playtest', ...args], { cwd: ROOT, timeout: 280_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
+    execFile(
+      NODE,
+      [path.join(ROOT, 'bin/gamepocgen.ts'), 'playtest', ...args],
+      { cwd, timeout: 280_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
     );
   });
 }
+const cli = (...args: string[]) => cliIn(ROOT, ...args);
 
 const good = path.join(FIXTURES_DIR, 'good-freeform');
 const storage = path.join(FIXTURES_DIR, 'sandbox-storage');
@@ -71,7 +75,14 @@ describe.skipIf(!chromiumAvailable())('gamepocgen playtest', { timeout: 300_000 
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr).toMatch(/^could not run: could not load http:\/\/127\.0\.0\.1:\d+\//);
     const noGame = await cli(path.join(FIXTURES_DIR));
-    expect(noGame).toMatchObject({ code: 2, stderr: expect.stringMatching(/is not a game folder \(no index\.html\)/) });
+    expect(noGame).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/is not a game folder \(no index\.html, nor dist\/index\.html\)/),
+    });
+    expect(await cli(good, '--json', '--compact')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/pick one/),
+    });
     expect((await cli()).code).toBe(2);
     expect((await cli(good, '--seconds', 'lots')).code).toBe(2);
     expect((await cli(served.url, '--sandbox')).stderr).toMatch(/--sandbox applies to a folder/);

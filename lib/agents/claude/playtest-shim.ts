@@ -23,7 +23,7 @@ export function shimScript(node: string, entry: string): string {
   return `#!/bin/sh
 # gamepocgen inside a GamePocGen phase: only \`gamepocgen playtest\` is available here.
 if [ "$1" != playtest ]; then
-  echo "gamepocgen: only 'gamepocgen playtest <dir|url> [--json] [--sandbox] [--seconds N]' runs inside a phase" >&2
+  echo "gamepocgen: only 'gamepocgen playtest <dir|url> [--compact|--json] [--sandbox] [--seconds N] [--keypoints FILE]' runs inside a phase" >&2
   exit 2
 fi
 shift
