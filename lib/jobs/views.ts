@@ -1,6 +1,6 @@
 // The reads behind GET /api/jobs/:id and GET /api/jobs, one round trip each, with
-// the response's JSON text built by Postgres: the API passes it through (hash for
-// the ETag, write) instead of parsing every column (dates, jsonb) into objects and
+// the response's JSON text built by Postgres: the API passes it through (ETag, write)
+// instead of parsing every column (dates, jsonb) into objects and
 // serialising them again, which was most of a list read's CPU. The objects have the
 // keys, order and values of lib/job-view.ts's jobView/phaseRunView (plus archiveUrl,
 // phases, artifacts, comparison); timestamps are formatted exactly as a JS Date
@@ -8,6 +8,7 @@
 // JSON the per-part queries and JS views give. Both are named statements (each
 // connection plans them once); every part is an index scan (jobs_pkey,
 // phase_runs_job, artifacts_pkey, jobs_compare_group).
+import { createHash } from 'node:crypto';
 import type { Queryable } from '../db.ts';
 import { PHASES, type PhaseNo } from '../phases.ts';
 import type { JobStatus } from './lifecycle.ts';
@@ -38,8 +39,29 @@ const jobColumns = (j: string) => `
   ${iso(`${j}.deployed_at`)} as "deployedAt", ${iso(`${j}.finished_at`)} as "finishedAt",
   $2::text || ${j}.id || $3::text as "archiveUrl"`;
 
+/**
+ * The job view's version: what changes whenever its JSON can. Every row the view reads (the job, its
+ * phase runs, its artifacts, its comparison group's jobs) is listed by its xmin, the transaction that
+ * wrote that row version: an insert or update brings a transaction id the list did not hold, a delete
+ * shortens it, so any change to any of those rows changes the list (a write that changes nothing the
+ * view shows changes it too: a needless 200, never a stale 304). Postgres keeps a row's xmin through
+ * VACUUM FREEZE (test/job-etag.test.ts); only a row rewritten by a transaction whose 32-bit id has come
+ * round again, four billion transactions later, could repeat a list. It reads no JSON, timestamps or
+ * bytes, and the view is built only when the caller does not already hold this version.
+ */
+const versionOf = (j: string) => `md5(${j}.xmin::text
+  || '|' || coalesce((select string_agg(r.xmin::text, ',' order by r.id)
+    from gamepocgen.phase_runs r where r.job_id = ${j}.id), '')
+  || '|' || coalesce((select string_agg(a.xmin::text, ',' order by a.path)
+    from gamepocgen.artifacts a where a.job_id = ${j}.id), '')
+  || '|' || case when ${j}.compare_group is null then '' else coalesce((select string_agg(s.xmin::text, ',' order by s.id)
+    from gamepocgen.jobs s where s.compare_group = ${j}.compare_group), '') end)`;
+
+// The version first (offset 0 keeps it one evaluation), then the view only when $5 (the versions the
+// caller holds, or '*') does not hold it: a conditional read of an unchanged job builds no JSON.
 const JOB_DETAIL_SQL = `
-select row_to_json(v)::text as json from (select ${jobColumns('j')},
+select ver.version, case when ver.version = any($5::text[]) or '*' = any($5::text[]) then null else
+  (select row_to_json(v)::text from (select ${jobColumns('j')},
   coalesce((select json_agg((select x from (select r.phase, ($1::text[])[r.phase] as name, r.status, r.runtime,
       r.agent, ${iso('r.started_at')} as "startedAt", ${iso('r.finished_at')} as "finishedAt",
       r.duration_ms as "durationMs", r.agent_ms as "agentMs", r.error, r.usage) x) order by r.id)
@@ -49,17 +71,33 @@ select row_to_json(v)::text as json from (select ${jobColumns('j')},
   case when j.compare_group is null then '[]'::json else coalesce((select json_agg(s order by s.id)
     from (select s.id, s.provider, s.status, s.url, s.title from gamepocgen.jobs s
       where s.compare_group = j.compare_group) s), '[]') end as comparison
-from gamepocgen.jobs j where j.id = $4) v`;
+  from gamepocgen.jobs j where j.id = ver.id) v) end as json
+from (select j.id, ${versionOf('j')} as version from gamepocgen.jobs j where j.id = $4 offset 0) ver`;
 
-/** The body of GET /api/jobs/:id ({"job": …}) as JSON text, or null when there is no such job. */
-export async function jobDetailJson(db: Queryable, id: number, archive: ArchiveUrlParts): Promise<string | null> {
+/** GET /api/jobs/:id's view, as built by this code for these archive URLs: part of every version tag. */
+export function jobDetailFormat(archive: ArchiveUrlParts): string {
+  const format = JSON.stringify([JOB_DETAIL_SQL, PHASE_NAMES, archive.prefix, archive.suffix]);
+  return createHash('sha1').update(format).digest('base64url').slice(0, 10);
+}
+
+/**
+ * The body of GET /api/jobs/:id ({"job": …}) as JSON text with its version (versionOf), or null when there
+ * is no such job; `json` is null when `held` (versions the caller has, or '*') includes the current one.
+ */
+export async function jobDetailJson(
+  db: Queryable,
+  id: number,
+  archive: ArchiveUrlParts,
+  held: string[] = [],
+): Promise<{ version: string; json: string | null } | null> {
   // Named: each connection prepares it once and reuses the plan (its planning costs more than its execution).
-  const { rows } = await db.query<{ json: string }>({
+  const { rows } = await db.query<{ version: string; json: string | null }>({
     name: 'job-detail-json',
     text: JOB_DETAIL_SQL,
-    values: [PHASE_NAMES, archive.prefix, archive.suffix, id],
+    values: [PHASE_NAMES, archive.prefix, archive.suffix, id, held],
   });
-  return rows[0] ? `{"job":${rows[0].json}}` : null;
+  const row = rows[0];
+  return row ? { version: row.version, json: row.json === null ? null : `{"job":${row.json}}` } : null;
 }
 
 // The page is chosen first (an index scan down jobs_pkey, sargable with or without a cursor, so the
