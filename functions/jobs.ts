@@ -10,7 +10,7 @@ import { listEvents } from '../lib/events.ts';
 import { GenerateRequest, QueueFullError, generateGames } from '../lib/generate.ts';
 import { JOB_STATUSES, isFinished } from '../lib/jobs/lifecycle.ts';
 import { getJob, isSettled } from '../lib/jobs/repository.ts';
-import { jobDetailFormat, jobDetailJson, jobListJson } from '../lib/jobs/views.ts';
+import { jobDetailFormat, jobDetailJson, jobListJson, jobVersion } from '../lib/jobs/views.ts';
 import { cachedJsonText, heldVersions, jsonWithTag, notModified, versionTag } from './cached-json.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
@@ -77,15 +77,17 @@ export function createJobRoutes(deps: AppDeps) {
     return cachedJsonText(c, await jobListJson(deps.db, filter, archive));
   });
 
-  // Tagged by the job's version: an If-None-Match that holds it gets a 304 without the view being built.
+  // Tagged by the job's version: an If-None-Match that holds it gets a 304 from the version alone, no view built.
   const detailFormat = jobDetailFormat(archive);
   app.get('/jobs/:id', async (c) => {
     const id = pathId(c);
     const held = heldVersions(c.req.header('if-none-match'), detailFormat);
-    const detail = await jobDetailJson(deps.db, id, archive, held);
+    const current = held.length ? await jobVersion(deps.db, id) : null;
+    if (current !== null && (held.includes(current) || held.includes('*')))
+      return notModified(c, versionTag(detailFormat, current));
+    const detail = await jobDetailJson(deps.db, id, archive);
     if (detail === null) throw new HttpError(404, 'job_not_found', `job ${id} does not exist`);
-    const etag = versionTag(detailFormat, detail.version);
-    return detail.json === null ? notModified(c, etag) : jsonWithTag(c, detail.json, etag);
+    return jsonWithTag(c, detail.json, versionTag(detailFormat, detail.version));
   });
 
   app.get('/jobs/:id/logs', async (c) => {

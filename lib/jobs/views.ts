@@ -46,58 +46,66 @@ const jobColumns = (j: string) => `
  * shortens it, so any change to any of those rows changes the list (a write that changes nothing the
  * view shows changes it too: a needless 200, never a stale 304). Postgres keeps a row's xmin through
  * VACUUM FREEZE (test/job-etag.test.ts); only a row rewritten by a transaction whose 32-bit id has come
- * round again, four billion transactions later, could repeat a list. It reads no JSON, timestamps or
- * bytes, and the view is built only when the caller does not already hold this version.
+ * round again, four billion transactions later, could repeat a list. JOB_VERSION_SQL reads no JSON,
+ * timestamps or bytes; JOB_DETAIL_SQL lists the same xmins, in the same order, from the scans that
+ * build the view. `xmins` are the three lists (null when empty).
  */
-const versionOf = (j: string) => `md5(${j}.xmin::text
-  || '|' || coalesce((select string_agg(r.xmin::text, ',' order by r.id)
-    from gamepocgen.phase_runs r where r.job_id = ${j}.id), '')
-  || '|' || coalesce((select string_agg(a.xmin::text, ',' order by a.path)
-    from gamepocgen.artifacts a where a.job_id = ${j}.id), '')
-  || '|' || case when ${j}.compare_group is null then '' else coalesce((select string_agg(s.xmin::text, ',' order by s.id)
-    from gamepocgen.jobs s where s.compare_group = ${j}.compare_group), '') end)`;
+const version = (j: string, xmins: [string, string, string]) =>
+  `md5(${j}.xmin::text || '|' || ${xmins.map((x) => `coalesce(${x}, '')`).join(" || '|' || ")})`;
 
-// The version first (offset 0 keeps it one evaluation), then the view only when $5 (the versions the
-// caller holds, or '*') does not hold it: a conditional read of an unchanged job builds no JSON.
+const JOB_VERSION_SQL = `
+select ${version('j', [
+  "(select string_agg(r.xmin::text, ',' order by r.id) from gamepocgen.phase_runs r where r.job_id = j.id)",
+  "(select string_agg(a.xmin::text, ',' order by a.path) from gamepocgen.artifacts a where a.job_id = j.id)",
+  "(select string_agg(s.xmin::text, ',' order by s.id) from gamepocgen.jobs s where s.compare_group = j.compare_group)",
+])} as version
+from gamepocgen.jobs j where j.id = $1`;
+
+// Each part's rows are read once, for its JSON and its xmins.
 const JOB_DETAIL_SQL = `
-select ver.version, case when ver.version = any($5::text[]) or '*' = any($5::text[]) then null else
-  (select row_to_json(v)::text from (select ${jobColumns('j')},
-  coalesce((select json_agg((select x from (select r.phase, ($1::text[])[r.phase] as name, r.status, r.runtime,
-      r.agent, ${iso('r.started_at')} as "startedAt", ${iso('r.finished_at')} as "finishedAt",
-      r.duration_ms as "durationMs", r.agent_ms as "agentMs", r.error, r.usage) x) order by r.id)
-    from gamepocgen.phase_runs r where r.job_id = j.id), '[]') as phases,
-  coalesce((select json_agg(a order by a.path) from (select a.path, octet_length(a.bytes) as size, a.sha256
-    from gamepocgen.artifacts a where a.job_id = j.id) a), '[]') as artifacts,
-  case when j.compare_group is null then '[]'::json else coalesce((select json_agg(s order by s.id)
-    from (select s.id, s.provider, s.status, s.url, s.title from gamepocgen.jobs s
-      where s.compare_group = j.compare_group) s), '[]') end as comparison
-  from gamepocgen.jobs j where j.id = ver.id) v) end as json
-from (select j.id, ${versionOf('j')} as version from gamepocgen.jobs j where j.id = $4 offset 0) ver`;
+select ${version('j', ['pr.xmins', 'ar.xmins', 'cg.xmins'])} as version,
+  (select row_to_json(v)::text from (select ${jobColumns('j')}, coalesce(pr.json, '[]') as phases,
+    coalesce(ar.json, '[]') as artifacts, coalesce(cg.json, '[]') as comparison) v) as json
+from gamepocgen.jobs j
+cross join lateral (select json_agg((select x from (select r.phase, ($1::text[])[r.phase] as name, r.status,
+      r.runtime, r.agent, ${iso('r.started_at')} as "startedAt", ${iso('r.finished_at')} as "finishedAt",
+      r.duration_ms as "durationMs", r.agent_ms as "agentMs", r.error, r.usage) x) order by r.id) as json,
+    string_agg(r.xmin::text, ',' order by r.id) as xmins
+  from gamepocgen.phase_runs r where r.job_id = j.id) pr
+cross join lateral (select json_agg((select x from (select a.path, octet_length(a.bytes) as size, a.sha256) x)
+      order by a.path) as json, string_agg(a.xmin::text, ',' order by a.path) as xmins
+  from gamepocgen.artifacts a where a.job_id = j.id) ar
+cross join lateral (select json_agg((select x from (select s.id, s.provider, s.status, s.url, s.title) x)
+      order by s.id) as json, string_agg(s.xmin::text, ',' order by s.id) as xmins
+  from gamepocgen.jobs s where s.compare_group = j.compare_group) cg
+where j.id = $4`;
 
 /** GET /api/jobs/:id's view, as built by this code for these archive URLs: part of every version tag. */
 export function jobDetailFormat(archive: ArchiveUrlParts): string {
-  const format = JSON.stringify([JOB_DETAIL_SQL, PHASE_NAMES, archive.prefix, archive.suffix]);
+  const format = JSON.stringify([JOB_DETAIL_SQL, JOB_VERSION_SQL, PHASE_NAMES, archive.prefix, archive.suffix]);
   return createHash('sha1').update(format).digest('base64url').slice(0, 10);
 }
 
-/**
- * The body of GET /api/jobs/:id ({"job": …}) as JSON text with its version (versionOf), or null when there
- * is no such job; `json` is null when `held` (versions the caller has, or '*') includes the current one.
- */
+/** The job's version (the one jobDetailJson gives with its view), or null when there is no such job. */
+export async function jobVersion(db: Queryable, id: number): Promise<string | null> {
+  const { rows } = await db.query<{ version: string }>({ name: 'job-version', text: JOB_VERSION_SQL, values: [id] });
+  return rows[0]?.version ?? null;
+}
+
+/** The body of GET /api/jobs/:id ({"job": …}) as JSON text with its version, or null when there is no such job. */
 export async function jobDetailJson(
   db: Queryable,
   id: number,
   archive: ArchiveUrlParts,
-  held: string[] = [],
-): Promise<{ version: string; json: string | null } | null> {
+): Promise<{ version: string; json: string } | null> {
   // Named: each connection prepares it once and reuses the plan (its planning costs more than its execution).
-  const { rows } = await db.query<{ version: string; json: string | null }>({
+  const { rows } = await db.query<{ version: string; json: string }>({
     name: 'job-detail-json',
     text: JOB_DETAIL_SQL,
-    values: [PHASE_NAMES, archive.prefix, archive.suffix, id, held],
+    values: [PHASE_NAMES, archive.prefix, archive.suffix, id],
   });
   const row = rows[0];
-  return row ? { version: row.version, json: row.json === null ? null : `{"job":${row.json}}` } : null;
+  return row ? { version: row.version, json: `{"job":${row.json}}` } : null;
 }
 
 // The page is chosen first (an index scan down jobs_pkey, sargable with or without a cursor, so the
