@@ -116,10 +116,20 @@ wait_for 90 "job $J1's slot container recreated and serving" serves "$J1"
 
 # 6. A phase container killed mid-phase: the phase is retried and the job deployed.
 J2=$(generate "a cozy fishing roguelite"); say "job $J2 queued"
-phase_container() { docker ps -q --filter label=gamepocgen.role=worker --filter "label=gamepocgen.job=$J2" | head -1; }
-# (a phase may end between finding its container and killing it: try the next one until a kill lands)
-kill_phase() { local c; c=$(phase_container) && [ -n "$c" ] && docker kill "$c"; }
-wait_for 300 "a phase container of job $J2 killed mid-phase" kill_phase
+# A builtin-agent phase container runs for only a second or two (creating it, a copy of the image on vfs,
+# is most of a phase), so polling `docker ps` can miss every one: kill on the engine's own start event.
+mkfifo "$WORK/j2-starts"
+docker events --filter type=container --filter event=start --filter label=gamepocgen.role=worker \
+  --filter "label=gamepocgen.job=$J2" --format '{{.ID}}' >"$WORK/j2-starts" &
+EVENTS=$!
+exec 9<"$WORK/j2-starts"
+killed=""
+# (a phase may end between its start event and the kill: wait for the next one until a kill lands)
+while [ -z "$killed" ] && read -r -t 300 -u 9 id; do docker kill "$id" >/dev/null 2>&1 && killed=$id; done
+exec 9<&-
+kill "$EVENTS" 2>/dev/null || true
+[ -n "$killed" ] || fail "a phase container of job $J2 killed mid-phase: no phase container start within 300 s"
+say "ok: a phase container of job $J2 killed mid-phase (${killed:0:12})"
 wait_for 600 "job $J2 deployed after the retry" deployed "$J2"
 api "$API/api/jobs/$J2/logs" | grep -q 'killed from outside' || fail "job $J2's log does not record the outside kill"
 say "ok: job $J2's log records the outside kill"
