@@ -1,5 +1,7 @@
 // The read section: the API alone (no task runner) over 500 seeded jobs, each
 // read endpoint under autocannon load, then the gallery's first screen with 1 000.
+// GET /health is measured between its floors on this machine (bench/floor.ts): what a
+// bare node:http server and a bare Hono app reach answering the same response.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +10,8 @@ import { loadConfig } from '../lib/config.ts';
 import { listGames, listJobs } from '../lib/jobs/repository.ts';
 import { chromiumAvailable } from '../support/browser.ts';
 import { galleryFirstScreen } from './gallery-first-screen.ts';
-import { loadTest, postgresPids } from './http-load.ts';
+import { captureResponse, type FloorServer, honoFloor, nodeHttpFloor } from './floor.ts';
+import { type LoadResult, loadTest, postgresPids } from './http-load.ts';
 import type { BenchDb } from './bench-db.ts';
 import type { createReport } from './report.ts';
 import { seedJobs } from './seed.ts';
@@ -28,31 +31,16 @@ export async function reads(report: ReturnType<typeof createReport>, dbs: BenchD
     const jobUrl = `${base}/api/jobs/${ids[250]}`;
     const etag = (await fetch(jobUrl)).headers.get('etag') ?? '';
     const endpoints: [key: string, label: string, url: string, headers?: Record<string, string>][] = [
-      ['health', 'GET /health', `${base}/health`],
       ['health_ready', 'GET /health/ready', `${base}/health/ready`],
       ['job', 'GET /api/jobs/:id (500 jobs)', jobUrl],
       ['job_304', 'GET /api/jobs/:id, If-None-Match → 304', jobUrl, { 'if-none-match': etag }],
       ['list', 'GET /api/jobs?limit=50 (500 jobs)', `${base}/api/jobs?limit=50`],
     ];
-    for (const [key, label, url, headers] of endpoints) {
-      const r = await loadTest(url, { connections: CONNECTIONS, seconds: SECONDS, headers, pgPids });
-      const failures = r.non2xx - (key === 'job_304' ? r.requests : 0);
-      report.add(`http.${key}.rps`, `${label} req/s`, {
-        value: r.reqPerSec,
-        unit: 'req/s',
-        better: 'higher',
-        note: `autocannon -c${CONNECTIONS} ${SECONDS} s, ${r.requests} requests${failures || r.errors ? `, ${failures} non-2xx, ${r.errors} errors` : ''}`,
-      });
-      report.add(`http.${key}.p99`, `${label} p99`, { value: r.p99Ms, unit: 'ms', better: 'lower' });
-      report.add(`http.${key}.cpu`, `${label} CPU per request`, {
-        value: r.apiCpuUs + (Number.isNaN(r.pgCpuUs) ? 0 : r.pgCpuUs),
-        unit: 'µs',
-        better: 'lower',
-        note: Number.isNaN(r.pgCpuUs)
-          ? `API ${r.apiCpuUs.toFixed(0)} µs; Postgres not on this machine`
-          : `API ${r.apiCpuUs.toFixed(0)} µs + Postgres ${r.pgCpuUs.toFixed(0)} µs`,
-      });
-    }
+    const load = (url: string, headers?: Record<string, string>, pg = pgPids) =>
+      loadTest(url, { connections: CONNECTIONS, seconds: SECONDS, headers, pgPids: pg });
+    await healthAndFloors(report, `${base}/health`, load);
+    for (const [key, label, url, headers] of endpoints)
+      record(report, key, label, await load(url, headers), { expected: key === 'job_304' ? 304 : 200 });
 
     if (!chromiumAvailable()) return report.skip('gallery first screen, 1 000 jobs', 'no Chromium (/usr/bin/chromium)');
     await seedJobs(service.db, 500, 501);
@@ -69,5 +57,88 @@ export async function reads(report: ReturnType<typeof createReport>, dbs: BenchD
   } finally {
     await service.close();
     await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+type Report = ReturnType<typeof createReport>;
+type Load = (url: string, headers?: Record<string, string>, pg?: () => Promise<number[]>) => Promise<LoadResult>;
+
+/** Req/s, p99 and CPU per request of one endpoint; answers other than `expected` are counted in the note. */
+function record(
+  report: Report,
+  key: string,
+  label: string,
+  r: LoadResult,
+  opts: { expected?: number; note?: string } = {},
+): void {
+  const failures = r.non2xx - (opts.expected === 304 ? r.requests : 0);
+  report.add(`http.${key}.rps`, `${label} req/s`, {
+    value: r.reqPerSec,
+    unit: 'req/s',
+    better: 'higher',
+    note: `autocannon -c${CONNECTIONS} ${SECONDS} s, ${r.requests} requests${failures || r.errors ? `, ${failures} non-2xx, ${r.errors} errors` : ''}${opts.note ?? ''}`,
+  });
+  report.add(`http.${key}.p99`, `${label} p99`, { value: r.p99Ms, unit: 'ms', better: 'lower' });
+  report.add(`http.${key}.cpu`, `${label} CPU per request`, {
+    value: r.apiCpuUs + (Number.isNaN(r.pgCpuUs) ? 0 : r.pgCpuUs),
+    unit: 'µs',
+    better: 'lower',
+    note: Number.isNaN(r.pgCpuUs)
+      ? `API ${r.apiCpuUs.toFixed(0)} µs; no Postgres`
+      : `API ${r.apiCpuUs.toFixed(0)} µs + Postgres ${r.pgCpuUs.toFixed(0)} µs`,
+  });
+}
+
+/**
+ * GET /health between its floors on this machine (bench/floor.ts), same load settings: a bare node:http
+ * server (before and after /health: the floor is their mean, so a change of load during the run shows),
+ * then a bare Hono app, then /health; and /health as a share of each.
+ */
+async function healthAndFloors(report: Report, healthUrl: string, load: Load): Promise<void> {
+  const captured = await captureResponse(healthUrl);
+  const floor = async (start: (r: typeof captured) => Promise<FloorServer>) => {
+    const server = await start(captured);
+    try {
+      return await load(server.url, undefined, async () => []);
+    } finally {
+      await server.close();
+    }
+  };
+  const nodeBefore = await floor(nodeHttpFloor);
+  const hono = await floor(honoFloor);
+  const health = await load(healthUrl);
+  const nodeAfter = await floor(nodeHttpFloor);
+  const node: LoadResult = {
+    ...nodeBefore,
+    reqPerSec: (nodeBefore.reqPerSec + nodeAfter.reqPerSec) / 2,
+    p99Ms: (nodeBefore.p99Ms + nodeAfter.p99Ms) / 2,
+    requests: nodeBefore.requests + nodeAfter.requests,
+    non2xx: nodeBefore.non2xx + nodeAfter.non2xx,
+    errors: nodeBefore.errors + nodeAfter.errors,
+    apiCpuUs: (nodeBefore.apiCpuUs + nodeAfter.apiCpuUs) / 2,
+  };
+  const replay = "; same status, body and headers as /health, computed once (this machine's ceiling)";
+  record(report, 'floor.node_http', 'floor: bare node:http, the /health response', node, {
+    note: `${replay}; mean of before (${nodeBefore.reqPerSec.toFixed(0)}) and after (${nodeAfter.reqPerSec.toFixed(0)}) /health`,
+  });
+  record(report, 'floor.hono', 'floor: bare Hono app, the /health response', hono, { note: replay });
+  record(report, 'health', 'GET /health', health);
+  const cpu = (r: LoadResult) => r.apiCpuUs + (Number.isNaN(r.pgCpuUs) ? 0 : r.pgCpuUs);
+  for (const [key, name, f] of [
+    ['node_http', 'bare node:http', node],
+    ['hono', 'bare Hono', hono],
+  ] as const) {
+    report.add(`http.health.of_${key}.rps`, `  /health req/s, % of the ${name} floor`, {
+      value: (100 * health.reqPerSec) / f.reqPerSec,
+      unit: '%',
+      better: 'higher',
+      note: `${health.reqPerSec.toFixed(0)} ÷ ${f.reqPerSec.toFixed(0)} req/s`,
+    });
+    report.add(`http.health.of_${key}.cpu`, `  /health CPU per request ÷ the ${name} floor's`, {
+      value: cpu(health) / cpu(f),
+      unit: '×',
+      better: 'lower',
+      note: `${cpu(health).toFixed(0)} ÷ ${cpu(f).toFixed(0)} µs`,
+    });
   }
 }

@@ -1,5 +1,6 @@
 // JSON responses that clients can re-fetch cheaply: a weak ETag from the body's
-// hash, 304 Not Modified when If-None-Match carries it, and a Content-Length so
+// hash (or from a version of the data, which answers a 304 without building the
+// body), 304 Not Modified when If-None-Match carries it, and a Content-Length so
 // hono/compress (applied to the large read routes) skips bodies under its threshold.
 // `Vary: Accept-Encoding` is set here, with the body: when compress() has to add it
 // after the handler, Hono rebuilds the response around a stream of its body, and an
@@ -14,7 +15,34 @@ export function cachedJson(c: Context, body: unknown): Response {
 /** The same for a body that is already JSON text (built by Postgres: lib/jobs/views.ts). */
 export function cachedJsonText(c: Context, text: string): Response {
   const etag = `W/"${createHash('sha1').update(text).digest('base64url')}"`;
-  if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304, { etag, vary: 'accept-encoding' });
+  if (matches(c.req.header('if-none-match'), etag)) return notModified(c, etag);
+  return jsonWithTag(c, text, etag);
+}
+
+/**
+ * Tags from a version instead of the body's hash, so a 304 needs only the version (GET /api/jobs/:id:
+ * lib/jobs/views.ts): W/"<format>.<version>", where `format` names how the body is built from the data.
+ */
+export const versionTag = (format: string, version: string) => `W/"${format}.${version}"`;
+
+/** The versions an If-None-Match header holds for this format (a tag of another format never matches), or '*'. */
+export function heldVersions(header: string | undefined, format: string): string[] {
+  if (!header) return [];
+  const prefix = `"${format}.`;
+  const held: string[] = [];
+  for (const t of header.split(',', 32)) {
+    const tag = t.trim();
+    const opaque = tag.startsWith('W/') ? tag.slice(2) : tag;
+    if (tag === '*') held.push('*');
+    else if (opaque.startsWith(prefix) && opaque.endsWith('"') && opaque.length > prefix.length + 1)
+      held.push(opaque.slice(prefix.length, -1));
+  }
+  return held;
+}
+
+export const notModified = (c: Context, etag: string): Response => c.body(null, 304, { etag, vary: 'accept-encoding' });
+
+export function jsonWithTag(c: Context, text: string, etag: string): Response {
   return c.body(text, 200, {
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(text)),

@@ -10,8 +10,8 @@ import { listEvents } from '../lib/events.ts';
 import { GenerateRequest, QueueFullError, generateGames } from '../lib/generate.ts';
 import { JOB_STATUSES, isFinished } from '../lib/jobs/lifecycle.ts';
 import { getJob, isSettled } from '../lib/jobs/repository.ts';
-import { jobDetailJson, jobListJson } from '../lib/jobs/views.ts';
-import { cachedJsonText } from './cached-json.ts';
+import { jobDetailFormat, jobDetailJson, jobListJson, jobVersion } from '../lib/jobs/views.ts';
+import { cachedJsonText, heldVersions, jsonWithTag, notModified, versionTag } from './cached-json.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 import { serializeEvent, streamJobEvents } from './sse.ts';
@@ -77,11 +77,17 @@ export function createJobRoutes(deps: AppDeps) {
     return cachedJsonText(c, await jobListJson(deps.db, filter, archive));
   });
 
+  // Tagged by the job's version: an If-None-Match that holds it gets a 304 from the version alone, no view built.
+  const detailFormat = jobDetailFormat(archive);
   app.get('/jobs/:id', async (c) => {
     const id = pathId(c);
-    const json = await jobDetailJson(deps.db, id, archive);
-    if (json === null) throw new HttpError(404, 'job_not_found', `job ${id} does not exist`);
-    return cachedJsonText(c, json);
+    const held = heldVersions(c.req.header('if-none-match'), detailFormat);
+    const current = held.length ? await jobVersion(deps.db, id) : null;
+    if (current !== null && (held.includes(current) || held.includes('*')))
+      return notModified(c, versionTag(detailFormat, current));
+    const detail = await jobDetailJson(deps.db, id, archive);
+    if (detail === null) throw new HttpError(404, 'job_not_found', `job ${id} does not exist`);
+    return jsonWithTag(c, detail.json, versionTag(detailFormat, detail.version));
   });
 
   app.get('/jobs/:id/logs', async (c) => {

@@ -1,8 +1,8 @@
 // Database access: one pg Pool per process, transactions as a helper, and the
 // connection-string resolution shared by the API process, the worker CLI and tests.
 import pg from 'pg';
-import type { Config } from './config.ts';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.ts';
+import { ConfigError, type Config } from './config.ts';
+import type { EmbeddedDatabase } from './embedded-postgres.ts';
 
 export type Db = pg.Pool;
 export type DbClient = pg.PoolClient | pg.Client;
@@ -56,6 +56,13 @@ export async function resolveDatabase(
   onLog?: (line: string) => void,
 ): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: null };
+  // Loaded only here: the app image ships without the embedded server (compose sets DATABASE_URL).
+  const { startEmbeddedPostgres } = await import('./embedded-postgres.ts').catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new ConfigError(
+      `invalid configuration: DATABASE_URL is not set and the embedded Postgres is not installed here (${e.message.split('\n')[0]}); set DATABASE_URL to a PostgreSQL server`,
+    );
+  });
   const embedded = await startEmbeddedPostgres({
     dataDir: config.DATA_DIR,
     port: config.EMBEDDED_PG_PORT,

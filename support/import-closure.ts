@@ -9,8 +9,8 @@ import ts from 'typescript';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 
-/** The specifiers `file` imports at run time, in source order. */
-export function runtimeSpecifiers(file: string): string[] {
+/** The specifiers `file` imports at run time, in source order (`dynamic: false`: static imports and re-exports only). */
+export function runtimeSpecifiers(file: string, opts: { dynamic?: boolean } = {}): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const found: string[] = [];
   const visit = (node: ts.Node) => {
@@ -26,6 +26,7 @@ export function runtimeSpecifiers(file: string): string[] {
     } else if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier) {
       found.push((node.moduleSpecifier as ts.StringLiteral).text);
     } else if (
+      opts.dynamic !== false &&
       ts.isCallExpression(node) &&
       node.expression.kind === ts.SyntaxKind.ImportKeyword &&
       node.arguments[0] &&
@@ -43,8 +44,12 @@ export function runtimeSpecifiers(file: string): string[] {
  * Every code file reached from `entries` (paths relative to the repository root)
  * and every specifier that leaves the repository (packages and `node:*`).
  * Relative imports of other files (JSON, CSS) or of missing ones end the walk there.
+ * `dynamic: false` follows static imports only: what loading the entries loads before anything runs.
  */
-export function importClosure(entries: string | string[]): { files: string[]; external: Set<string> } {
+export function importClosure(
+  entries: string | string[],
+  opts: { dynamic?: boolean } = {},
+): { files: string[]; external: Set<string> } {
   const seen = new Set<string>();
   const external = new Set<string>();
   const queue = [entries].flat().map((e) => path.resolve(e));
@@ -52,7 +57,7 @@ export function importClosure(entries: string | string[]): { files: string[]; ex
     const file = queue.pop()!;
     if (seen.has(file) || !/\.(ts|mjs|js)$/.test(file) || !existsSync(file)) continue;
     seen.add(file);
-    for (const spec of runtimeSpecifiers(file)) {
+    for (const spec of runtimeSpecifiers(file, opts)) {
       if (spec.startsWith('.')) queue.push(path.resolve(path.dirname(file), spec));
       else if (!spec.startsWith('/')) external.add(spec);
     }

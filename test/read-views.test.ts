@@ -117,7 +117,7 @@ describe('GET /api/jobs/:id from one query', () => {
   it('still answers on a connection that prepared it before a migration added a column', async () => {
     const client = await h.service.db.connect();
     const archive = archiveUrlParts({ config: h.config });
-    const detailId = async () => JSON.parse((await jobDetailJson(client, ids.full!, archive))!).job.id;
+    const detailId = async () => JSON.parse((await jobDetailJson(client, ids.full!, archive))!.json).job.id;
     try {
       expect(await detailId()).toBe(ids.full);
       await h.service.db.query('alter table gamepocgen.jobs add column added_by_test integer');

@@ -177,8 +177,10 @@ describe('Dockerfiles', () => {
     expect(f).toMatch(/ENTRYPOINT \["\/usr\/bin\/tini", "--"\]/);
     expect(f).toMatch(/useradd --uid 1001 --gid 1001[^\n]* claude/);
     expect([...f.matchAll(/^USER (\S+)$/gm)].at(-1)?.[1]).toBe('claude');
+    // Into the stage that assembles /app, which the final stage copies whole.
     for (const dir of ['worker', 'lib', 'prompts', 'framework'])
-      expect(f).toMatch(new RegExp(`^COPY ${dir} \\./${dir}$`, 'm'));
+      expect(f).toMatch(new RegExp(`^COPY ${dir} /app/${dir}$`, 'm'));
+    expect(f).toMatch(/^COPY --from=app \/app \/app$/m);
     expect(f).toContain('CMD ["node", "/app/worker/entrypoint.ts"]');
   });
 });

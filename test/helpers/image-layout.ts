@@ -1,6 +1,6 @@
 // Reproduces what `docker build -f Dockerfile.worker .` puts under /app, without
-// Docker: the Dockerfile's COPY lines from the build context (not `--from` stages)
-// and the .dockerignore rules (last matching pattern wins, `!` re-includes, a
+// Docker: the Dockerfile's COPY lines from the build context (the final stage's, and
+// those of a stage it copies a directory from; not other images' or stages' files) and the .dockerignore rules (last matching pattern wins, `!` re-includes, a
 // pattern matching a directory excludes what is under it). Tests render prompts
 // from this layout, so a file the image does not ship is missing there too.
 import { cp, mkdir, readdir, readFile } from 'node:fs/promises';
@@ -13,29 +13,56 @@ export interface CopyRule {
   intoDir: boolean;
 }
 
-/** The COPY instructions that read the build context, with destinations resolved against WORKDIR. */
+interface Stage {
+  name: string | undefined;
+  /** This stage's COPY lines from the build context. */
+  context: CopyRule[];
+  /** Its `COPY --from=<stage> <path> <dest>` lines. */
+  fromStages: { stage: string; source: string; dest: string }[];
+}
+
+/**
+ * The COPY instructions that read the build context and end up in the final image, with
+ * destinations resolved against WORKDIR: the final stage's own, and those of a named stage
+ * it copies a directory from (`COPY --from=app /app /app` brings what `app` put under /app).
+ */
 export function contextCopies(dockerfile: string): CopyRule[] {
-  const rules: CopyRule[] = [];
+  const stages: Stage[] = [];
   let workdir = '/';
-  let stage = 0;
-  const lines = dockerfile.replace(/\\\n/g, ' ').split('\n');
-  const final = lines.filter((l) => /^FROM\s/i.test(l.trim())).length;
-  for (const raw of lines) {
+  for (const raw of dockerfile.replace(/\\\n/g, ' ').split('\n')) {
     const line = raw.trim();
     if (/^FROM\s/i.test(line)) {
-      stage++;
+      stages.push({ name: /\sAS\s+(\S+)/i.exec(line)?.[1], context: [], fromStages: [] });
       workdir = '/';
     } else if (/^WORKDIR\s/i.test(line)) workdir = path.posix.resolve(workdir, line.split(/\s+/)[1]!);
-    else if (/^COPY\s/i.test(line) && stage === final) {
+    else if (/^COPY\s/i.test(line) && stages.length) {
       const args = line.split(/\s+/).slice(1);
-      if (args.some((a) => a.startsWith('--from'))) continue;
+      const from = args.find((a) => a.startsWith('--from='))?.slice('--from='.length);
       const words = args.filter((a) => !a.startsWith('--'));
       const dest = words.pop()!;
-      rules.push({
+      const resolved = path.posix.resolve(workdir, dest);
+      const stage = stages.at(-1)!;
+      if (from) {
+        if (words.length === 1) stage.fromStages.push({ stage: from, source: words[0]!, dest: resolved });
+        continue;
+      }
+      stage.context.push({
         sources: words,
-        dest: path.posix.resolve(workdir, dest),
+        dest: resolved,
         intoDir: dest.endsWith('/') || dest === '.' || words.length > 1,
       });
+    }
+  }
+  const final = stages.at(-1);
+  if (!final) return [];
+  const rules = [...final.context];
+  for (const copy of final.fromStages) {
+    const stage = stages.find((s) => s.name === copy.stage);
+    if (!stage) continue; // an image, not a stage of this file
+    const under = path.posix.resolve('/', copy.source);
+    for (const rule of stage.context) {
+      if (rule.dest !== under && !rule.dest.startsWith(`${under === '/' ? '' : under}/`)) continue;
+      rules.push({ ...rule, dest: path.posix.join(copy.dest, path.posix.relative(under, rule.dest)) });
     }
   }
   return rules;

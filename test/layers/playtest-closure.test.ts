@@ -42,7 +42,7 @@ describe('playtest program import closure', () => {
     }
     const packages = new Set([...external].filter((s) => !s.startsWith('node:')).map(packageOf));
     for (const p of packages)
-      expect(dockerfile, p).toContain(`COPY --from=deps /src/node_modules/${p} ./node_modules/${p}\n`);
+      expect(dockerfile, p).toContain(`COPY --from=deps /src/node_modules/${p} /app/node_modules/${p}\n`);
     expect(dockerfile).toMatch(/apt-get install[^\n]*\bchromium\b/);
   });
 
