@@ -34,7 +34,7 @@ export interface JudgeOptions {
   expect?: JudgeExpectations;
   /**
    * Play under the player's policy: GAME_CSP is added to document responses that carry no CSP (a served one is
-   * kept). The task always sets it (players always get GAME_CSP); the CLI with --enforce-csp.
+   * kept). The task sets it under the docker deployer (lib/playtest/playtest-job.ts); the CLI with --enforce-csp.
    */
   enforceCsp?: boolean;
   signal?: AbortSignal;

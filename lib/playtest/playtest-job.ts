@@ -99,9 +99,12 @@ export async function playtestJob(
   const expect = await withClient((c) => loadExpectations(c, jobId));
   let observed: Awaited<ReturnType<typeof judgeGame>> | null;
   try {
-    // Players always get GAME_CSP; an address that sends none (PLAYTEST_URL=container: the slot's own server,
-    // without Traefik's middleware) is played under it too, so an inline-script game fails here as for them.
-    const judgeOpts = { ...opts, round, expect, now: deps.now, enforceCsp: true };
+    // Players always get GAME_CSP. Under the docker deployer Traefik adds it, so the address the tester opens
+    // (PLAYTEST_URL=container: the slot's own server) may send none: it is played under it too, so an
+    // inline-script game fails here as for players. The local deployer's games are served by this app with
+    // GAME_CSP already (functions/play.ts), and the tester's own fetches could not resolve *.localhost anyway.
+    const enforceCsp = deps.deployer.name !== 'local';
+    const judgeOpts = { ...opts, round, expect, now: deps.now, enforceCsp };
     // The docker runtime plays in a container of its own (container-judge.ts); otherwise this process's Chromium.
     observed = deps.playtester
       ? await deps.playtester.judge(jobId, targets, judgeOpts)
