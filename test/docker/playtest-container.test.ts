@@ -8,14 +8,15 @@ import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDockerDeployer, type DockerDeployer } from '../../lib/deployers/docker.ts';
+import { playtestRig } from './playtest-rig.ts';
+import type { DockerDeployer } from '../../lib/deployers/docker.ts';
 import { LABEL } from '../../lib/docker/labels.ts';
 import { playtestContainerSpec } from '../../lib/docker/playtest-spec.ts';
 import { workerContainerSpec, WORKER_LIMITS } from '../../lib/docker/worker-spec.ts';
-import { createContainerPlaytester, type Playtester } from '../../lib/playtest/container-judge.ts';
+import type { Playtester } from '../../lib/playtest/container-judge.ts';
 import { PlaytestUnreachableError } from '../../lib/playtest/judge.ts';
-import { buildPlaytestImage, PLAYTEST_TEST_IMAGE } from '../../support/playtest-image.ts';
-import { containersOf, probeEngine, startRun, STATIC_TEST_IMAGE, WORKER_TEST_IMAGE, type TestRun } from './helpers.ts';
+import { PLAYTEST_TEST_IMAGE } from '../../support/playtest-image.ts';
+import { containersOf, probeEngine, startRun, WORKER_TEST_IMAGE, type TestRun } from './helpers.ts';
 
 const engine = await probeEngine();
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/playtest-games');
@@ -107,27 +108,7 @@ describe.skipIf(!engine.available)('play-test in its own container (real engine,
 
   beforeAll(async () => {
     run = await startRun(docker, 'ptbox');
-    await buildPlaytestImage({ log: (l) => console.log(`[test/docker] ${l}`) });
-    games = `${run.id}-games`;
-    run.networks.push(games);
-    deployer = createDockerDeployer({
-      docker,
-      image: STATIC_TEST_IMAGE,
-      network: games,
-      domain: 'games.example.test',
-      deployDir: path.join(run.tmp, 'deploy'),
-      namePrefix: `${run.id.replace(/[^a-z0-9]/g, '')}g`,
-      labels: run.labels,
-      handoverMs: 0,
-    });
-    playtester = createContainerPlaytester({
-      docker,
-      image: PLAYTEST_TEST_IMAGE,
-      network: games,
-      namePrefix: `${run.id}-`,
-      labels: run.labels,
-      removeContainers: false,
-    });
+    ({ games, deployer, playtester } = await playtestRig(docker, run, { removeContainers: false }));
     for (const [slot, game] of [
       [1, 'good-freeform'],
       [2, 'throws-first-frame'],

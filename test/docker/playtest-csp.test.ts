@@ -5,10 +5,10 @@
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDockerDeployer, type DockerDeployer } from '../../lib/deployers/docker.ts';
-import { createContainerPlaytester, type Playtester } from '../../lib/playtest/container-judge.ts';
-import { buildPlaytestImage, PLAYTEST_TEST_IMAGE } from '../../support/playtest-image.ts';
-import { probeEngine, startRun, STATIC_TEST_IMAGE, type TestRun } from './helpers.ts';
+import { playtestRig } from './playtest-rig.ts';
+import type { DockerDeployer } from '../../lib/deployers/docker.ts';
+import type { Playtester } from '../../lib/playtest/container-judge.ts';
+import { probeEngine, startRun, type TestRun } from './helpers.ts';
 
 const engine = await probeEngine();
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/playtest-games');
@@ -21,26 +21,7 @@ describe.skipIf(!engine.available)('play-test container under the player CSP (re
 
   beforeAll(async () => {
     run = await startRun(docker, 'ptcsp');
-    await buildPlaytestImage({ log: (l) => console.log(`[test/docker] ${l}`) });
-    const games = `${run.id}-games`;
-    run.networks.push(games);
-    deployer = createDockerDeployer({
-      docker,
-      image: STATIC_TEST_IMAGE,
-      network: games,
-      domain: 'games.example.test',
-      deployDir: path.join(run.tmp, 'deploy'),
-      namePrefix: `${run.id.replace(/[^a-z0-9]/g, '')}g`,
-      labels: run.labels,
-      handoverMs: 0,
-    });
-    playtester = createContainerPlaytester({
-      docker,
-      image: PLAYTEST_TEST_IMAGE,
-      network: games,
-      namePrefix: `${run.id}-`,
-      labels: run.labels,
-    });
+    ({ deployer, playtester } = await playtestRig(docker, run));
     for (const [slot, game] of [
       [1, 'inline-script'],
       [2, 'good-freeform'],
