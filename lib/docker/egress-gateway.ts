@@ -12,7 +12,7 @@ import { lstat, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { withTimeout } from '../timeout.ts';
-import { DockerPathError, engineMessage, isConflict, isNotFound, tolerateGone } from './errors.ts';
+import { DockerPathError, engineMessage, isConflict, isNotFound, missingImageHint, tolerateGone } from './errors.ts';
 import { LABEL, type Role } from './labels.ts';
 import { demuxLines } from './lines.ts';
 import { ensureNetwork } from './networks.ts';
@@ -123,7 +123,7 @@ export async function ensureEgressGateway(
   } catch (e) {
     // Another runner of this installation created it a moment ago: use theirs.
     if (isConflict(e) && attempt < 3) return ensureEgressGateway(docker, o, known, attempt + 1);
-    const hint = isNotFound(e) ? `; build it: docker build -f Dockerfile.worker -t ${o.image} .` : '';
+    const hint = missingImageHint(e, o.image);
     throw fail('create', o, e, hint);
   }
   try {

@@ -34,6 +34,11 @@ export async function tolerateGone(op: () => Promise<unknown>): Promise<boolean>
   }
 }
 
+/** What to do when an image the engine was asked to run is missing (a 404 on create); '' otherwise. */
+export function missingImageHint(e: unknown, image: string): string {
+  return isNotFound(e) ? `; build it: docker build -f Dockerfile.worker -t ${image} .` : '';
+}
+
 /** The engine's own explanation (dockerode keeps it in `json.message`), else the error message. */
 export function engineMessage(e: unknown): string {
   const json = (e as { json?: { message?: unknown } } | null)?.json;

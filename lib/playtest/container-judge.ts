@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { z } from 'zod';
 import { toDocker, type DockerLike } from '../docker/client.ts';
-import { DockerPathError, engineMessage, isNotFound, tolerateGone } from '../docker/errors.ts';
+import { DockerPathError, engineMessage, missingImageHint, tolerateGone } from '../docker/errors.ts';
 import { ensureNetwork } from '../docker/networks.ts';
 import { playtestContainerSpec, playtestName, type PlaytestSpecInput } from '../docker/playtest-spec.ts';
 import { describeZodError } from '../artifacts.ts';
@@ -91,7 +91,7 @@ export function createContainerPlaytester(opts: ContainerPlaytesterOptions): Pla
     try {
       container = await docker.createContainer(spec);
     } catch (e) {
-      const hint = isNotFound(e) ? `; build it: docker build -f Dockerfile.worker -t ${opts.image} .` : '';
+      const hint = missingImageHint(e, opts.image);
       throw new PlaytestContainerError(
         'playtest_create_failed',
         `cannot create the play-test container from ${opts.image}: ${engineMessage(e)}${hint}`,

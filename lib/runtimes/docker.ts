@@ -9,7 +9,7 @@ import type Docker from 'dockerode';
 import { toDocker, engineAnswers, imageExists, type DockerLike } from '../docker/client.ts';
 import path from 'node:path';
 import { withTimeout } from '../timeout.ts';
-import { DockerPathError, engineMessage, isNotFound, tolerateGone } from '../docker/errors.ts';
+import { DockerPathError, engineMessage, missingImageHint, tolerateGone } from '../docker/errors.ts';
 import { demuxLines } from '../docker/lines.ts';
 import { EGRESS_SOCKET, EGRESS_SOCKET_DIR, egressGatewayKeeper } from '../docker/egress-gateway.ts';
 import { makeWritableBy } from '../docker/ownership.ts';
@@ -142,7 +142,7 @@ export function createDockerRuntime(opts: DockerRuntimeOptions): Runtime & { rea
     try {
       container = await docker.createContainer(spec);
     } catch (e) {
-      const hint = isNotFound(e) ? `; build it: docker build -f Dockerfile.worker -t ${opts.image} .` : '';
+      const hint = missingImageHint(e, opts.image);
       throw new DockerPathError(
         'docker_create_failed',
         `cannot create the phase ${request.phase} container from ${opts.image}: ${engineMessage(e)}${hint}`,
