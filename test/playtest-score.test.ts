@@ -1,81 +1,16 @@
 // Judging a play-test without a browser: which observations fail which check,
 // the verdict and the capped score, the declared-controls parser and the repair's
-// defect report. Where the task plays: test/playtest-targets.test.ts.
+// defect report. Where the task plays: test/playtest-targets.test.ts; the design's
+// expectations (rubric, matchesIdea): test/playtest-expectations-score.test.ts.
 import { describe, expect, it } from 'vitest';
-import type { Design, Idea, Keypoint } from '../lib/artifacts.ts';
 import { forms } from '../lib/playtest/checks-look.ts';
 import { declaredControls } from '../lib/playtest/controls.ts';
 import { FAILED_SCORE_CAP, PLAYTEST_CHECKS, type PlaytestDocument } from '../lib/playtest/document.ts';
 import { playtestFeedback } from '../lib/playtest/feedback.ts';
-import { expectationsOf } from '../lib/playtest/expectations.ts';
 import { documentOf } from '../lib/playtest/judge.ts';
 import type { SessionObs } from '../lib/playtest/session.ts';
+import { good, meta, picture } from './helpers/session-obs.ts';
 
-const grid = (shift: number) => Array.from({ length: 48 * 27 * 3 }, (_, i) => ((i * 7 + shift) % 200) + (i % 3));
-const picture = (shift = 0) => ({
-  colours: 40,
-  grid: grid(0).map((v, i) => (i < 30 ? v + shift : v)),
-  canvasShare: 0.6,
-  common: [],
-});
-
-function good(over: Partial<SessionObs> = {}): SessionObs {
-  return {
-    mode: 'own-origin',
-    url: 'http://gamedemo3.localhost:3000/',
-    light: false,
-    csp: 'server',
-    unresponsive: null,
-    foreign: [],
-    violations: [],
-    hasGame: true,
-    frames: 30,
-    firstFrameMs: 120,
-    playFromMs: 2000,
-    titleText: 'Rock Dodger Arrow keys move the ship. Space fires.',
-    endText: 'Score 42',
-    pictures: [picture(), picture(40), picture(), picture(), picture(40), picture()],
-    fits: [
-      { viewport: '1280×800', scrolls: false, canvasInside: true, canvas: { x: 0, y: 0, width: 960, height: 540 } },
-      { viewport: '390×844', scrolls: false, canvasInside: true, canvas: { x: 0, y: 0, width: 390, height: 219 } },
-    ],
-    start: { before: 'title', after: 'playing', byInput: true },
-    idle: {
-      gameSeconds: 26,
-      instantDeathAt: null,
-      endedAt: 14,
-      ended: 'lost',
-      livesLost: true,
-      progress: [],
-      movedCells: 60,
-      movedPaths: ['kit.enemies'],
-    },
-    declared: [
-      { label: 'arrow keys', keys: ['ArrowLeft'], pointer: false },
-      { label: 'Space', keys: ['Space'], pointer: false },
-    ],
-    controls: [
-      { label: 'ArrowLeft', control: 'arrow keys', declared: true, effect: ['kit.player.x'], inconclusive: false },
-      { label: 'Space', control: 'Space', declared: true, effect: ['kit.bullets'], inconclusive: false },
-      { label: 'KeyJ', control: 'KeyJ', declared: false, effect: [], inconclusive: false },
-    ],
-    play: {
-      gameSeconds: 24,
-      wallMs: 6100,
-      maxGapMs: 40,
-      stalledMs: 16,
-      framesDuring: 360,
-      ends: ['lost at 12 s'],
-      livesLost: true,
-      worldPaths: ['kit.enemies'],
-      progress: [],
-    },
-    hud: { score: 42, currency: 0, text: 'Score 42' },
-    rec: { openedAt: 0, mode: 'own-origin', console: [], errors: [], inputScript: [], trace: [], shots: [] },
-    ...over,
-  };
-}
-const meta = { round: 1, seed: 1, at: new Date('2026-11-01T10:00:00Z'), durationMs: 9000.4 };
 const failed = (d: PlaytestDocument) => d.checks.filter((c) => !c.passed).map((c) => c.id);
 
 describe('the verdict', () => {
@@ -253,68 +188,5 @@ describe('playtestFeedback', () => {
     expect(text).toContain('- loads: uncaught error');
     expect(text).toContain('- sandboxed: the sandboxed /play/N/ serving was not played');
     expect(text.length).toBeLessThanOrEqual(10_000);
-  });
-});
-
-const keypoint: Keypoint = {
-  ...{ id: 'fire-scores', text: 'pressing Space fires and a hit scores', baseline: true },
-  ...{ act: { keys: ['Space'], holdMs: 300, seconds: 2 }, expect: { watch: 'score', change: 'rises' } },
-};
-
-it('reports the rubric beside the verdict: as checked, or unverified (passed: null) with why in couldNotCheck', () => {
-  const rubric = [{ id: 'fire-scores', text: keypoint.text, passed: false, evidence: 'saw score 0 → 0' }];
-  const checked = documentOf([good()], { ...meta, expect: { keypoints: [keypoint] }, rubric });
-  expect([checked.rubric, checked.passed, checked.couldNotCheck.some((u) => u.id === 'keypoints')]).toEqual([
-    rubric,
-    true,
-    false,
-  ]);
-  const unplayed = documentOf([good()], { ...meta, expect: { keypoints: [keypoint] } });
-  expect(unplayed.rubric).toEqual([
-    { ...rubric[0], passed: null, evidence: 'not verified: the rubric was not played' },
-  ]);
-  expect(unplayed.couldNotCheck).toContainEqual({
-    id: 'keypoints',
-    why: '1 keypoint(s) not verified: the rubric was not played',
-  });
-});
-
-describe("the design's expectations (matchesIdea)", () => {
-  const palette = {
-    background: '#102030',
-    primary: '#ffcc00',
-    secondary: '#33aa55',
-    accent: '#ff0000',
-    text: '#ffffff',
-  };
-  const idea = { title: 'Rock Dodger', theme: { mood: 'tense', setting: 'space', palette } } as unknown as Idea;
-  const design = {
-    title: 'Rock Dodger',
-    entities: [
-      { name: 'Rock', role: 'enemy', description: 'falls' },
-      { name: 'Pilot', role: 'player', description: 'you' },
-    ],
-    progression: { currency: 'Score', upgrades: [] },
-    keypoints: [keypoint],
-  } as unknown as Design;
-
-  it("takes the title, the player's name, the currency, the palette's background and the keypoints from idea and design", () => {
-    expect(expectationsOf(idea, design)).toEqual({
-      names: ['Rock Dodger', 'Pilot', 'Score'],
-      palette: ['#102030'],
-      keypoints: [keypoint],
-    });
-    expect(expectationsOf(null, null)).toEqual({ names: [], palette: [], keypoints: [] });
-  });
-
-  it('passes a game whose text shows the names and fails one that never shows a name, naming it', () => {
-    const shows = documentOf([good()], { ...meta, expect: { names: ['Rock Dodger', 'Score'] } });
-    expect(shows.checks.find((c) => c.id === 'matchesIdea')).toMatchObject({ passed: true, required: false });
-    const misses = documentOf([good()], { ...meta, expect: expectationsOf(null, design) });
-    expect(misses.checks.find((c) => c.id === 'matchesIdea')).toMatchObject({
-      passed: false,
-      message: `the design's names "Pilot" never appear in the visible text`,
-    });
-    expect(misses.passed).toBe(true); // a minor check: the game still passes
   });
 });
