@@ -9,28 +9,21 @@
 // phase container should pay for. Cached by its inputs-hash label like the others.
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, stat, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import {
-  copyLib,
-  GROUP,
   hashFiles,
   imageId,
   imageLabel,
-  importRootfs,
   listFiles,
   type Log,
-  PASSWD,
   removeReplaced,
   runtimePackages,
-  sharedLibs,
 } from './docker-images.ts';
 import { importClosure } from './import-closure.ts';
+import { finishNodeImage, nodeRootfs, sharedLibs } from './node-rootfs.ts';
 
-const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
 export const PLAYTEST_TEST_IMAGE = 'gamepocgen-playtest:test';
 const BUILDER_VERSION = '1';
@@ -73,13 +66,8 @@ export async function buildPlaytestImage(
   const oldId = await imageId(PLAYTEST_TEST_IMAGE);
   const rootfs = await mkdtemp(path.join(os.tmpdir(), 'gpg-playtest-rootfs-'));
   try {
-    for (const d of ['usr/local/bin', 'usr/bin', 'tmp', 'workspace', 'home/claude', 'etc', 'app/node_modules'])
-      await mkdir(path.join(rootfs, d), { recursive: true });
-    await chmod(path.join(rootfs, 'tmp'), 0o1777);
-    await run('strip', ['-o', path.join(rootfs, 'usr/local/bin/node'), nodeBin]).catch(() =>
-      cp(nodeBin, path.join(rootfs, 'usr/local/bin/node')),
-    );
-    for (const lib of [...libs, ...extraLibs]) await copyLib(rootfs, lib);
+    await nodeRootfs(rootfs, nodeBin, [...libs, ...extraLibs]);
+    await mkdir(path.join(rootfs, 'usr/bin'), { recursive: true });
     await mkdir(path.join(rootfs, CHROMIUM_DIR), { recursive: true });
     for (const f of browserFiles)
       await cp(path.join(CHROMIUM_DIR, f), path.join(rootfs, CHROMIUM_DIR, f), { recursive: true });
@@ -87,30 +75,17 @@ export async function buildPlaytestImage(
     await symlink(chromium, path.join(rootfs, 'usr/bin/chromium'));
     for (const d of DATA_DIRS)
       if (existsSync(d)) await cp(d, path.join(rootfs, d), { recursive: true, dereference: true });
-    await writeFile(path.join(rootfs, 'etc/passwd'), PASSWD);
-    await writeFile(path.join(rootfs, 'etc/group'), GROUP);
     for (const f of sources) {
       const dest = path.join(rootfs, 'app', path.relative(ROOT, f));
       await mkdir(path.dirname(dest), { recursive: true });
       await cp(f, dest);
     }
-    for (const p of packages)
-      await cp(path.join(ROOT, 'node_modules', p), path.join(rootfs, 'app/node_modules', p), {
-        recursive: true,
-        dereference: true,
-      });
-    await writeFile(
-      path.join(rootfs, 'app/package.json'),
-      `${JSON.stringify({ name: 'gamepocgen-playtest', private: true, type: 'module' })}\n`,
-    );
-    await importRootfs(rootfs, PLAYTEST_TEST_IMAGE, [
-      'ENV PATH=/usr/local/bin:/usr/bin:/bin',
-      'ENV HOME=/home/claude',
-      'WORKDIR /app',
-      'USER 1001:1001',
-      `LABEL gamepocgen.inputs-hash=${digest}`,
-      'CMD ["node", "/app/bin/playtest.ts"]',
-    ]);
+    await finishNodeImage(rootfs, PLAYTEST_TEST_IMAGE, {
+      name: 'gamepocgen-playtest',
+      packages,
+      digest,
+      cmd: ['node', '/app/bin/playtest.ts'],
+    });
   } finally {
     await rm(rootfs, { recursive: true, force: true });
   }
