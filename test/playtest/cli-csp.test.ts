@@ -3,7 +3,6 @@
 // real Chromium and a plain node:http static server that sends no CSP header (bin/serve-game-dir.ts sends one).
 // Fixture: inline-script (its code is an inline <script>) fails under the policy and passes without it (so it
 // is a real game); control: good-freeform passes under the policy, reached through a redirect.
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,20 +12,7 @@ import { contentTypeFor } from '../../lib/game-serving.ts';
 import { PlaytestDocument } from '../../lib/playtest/document.ts';
 import { chromiumAvailable } from '../browser/harness.ts';
 import { FIXTURES_DIR } from './fixture-suite.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const NODE = path.join(ROOT, 'node_modules/.bin/node');
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      NODE,
-      [path.join(ROOT, 'bin/gamepocgen.ts'), 'playtest', ...args],
-      { cwd: ROOT, timeout: 280_000, maxBuffer: 64 * 1024 ** 2 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
-    );
-  });
-}
+import { cli } from './playtest-cli.ts';
 
 /**
  * The fixture games folder over plain HTTP, with no CSP (under /own-policy/: with one that allows inline

@@ -3,7 +3,6 @@
 // design's keypoints beside dist/ and reports their rubric; --compact prints the short
 // JSON with the paths of the evidence it wrote; --keypoints checks a file of keypoints
 // (one the game does not meet must show as failed), and an unusable file stops it.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,20 +12,7 @@ import { Design } from '../../lib/artifacts.ts';
 import { PlaytestDocument } from '../../lib/playtest/document.ts';
 import { generateGame, type Generated } from '../../support/generate-game.ts';
 import { chromiumAvailable } from '../browser/harness.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const NODE = path.join(ROOT, 'node_modules/.bin/node');
-
-function cliIn(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      NODE,
-      [path.join(ROOT, 'bin/gamepocgen.ts'), 'playtest', ...args],
-      { cwd, timeout: 280_000 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
-    );
-  });
-}
+import { cliIn } from './playtest-cli.ts';
 
 describe.skipIf(!chromiumAvailable())('gamepocgen playtest with the design keypoints', { timeout: 300_000 }, () => {
   let ws: Generated;

@@ -1,28 +1,13 @@
 // `gamepocgen playtest` end to end, as a user runs it: the real CLI process,
 // real Chromium, a folder (own origin, and --sandbox) and a URL (own origin and
 // the /play/N/ sandboxed variant), the exit codes and the --json document.
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveGameDir, type ServedDir } from '../../bin/serve-game-dir.ts';
 import { PlaytestDocument } from '../../lib/playtest/document.ts';
 import { chromiumAvailable } from '../browser/harness.ts';
 import { FIXTURES_DIR } from './fixture-suite.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const NODE = path.join(ROOT, 'node_modules/.bin/node');
-
-function cliIn(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      NODE,
-      [path.join(ROOT, 'bin/gamepocgen.ts'), 'playtest', ...args],
-      { cwd, timeout: 280_000 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
-    );
-  });
-}
-const cli = (...args: string[]) => cliIn(ROOT, ...args);
+import { cli } from './playtest-cli.ts';
 
 const good = path.join(FIXTURES_DIR, 'good-freeform');
 const storage = path.join(FIXTURES_DIR, 'sandbox-storage');
