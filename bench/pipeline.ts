@@ -88,8 +88,16 @@ async function generate(s: Service_, count: number, seed: number): Promise<numbe
 export interface SequentialFigures {
   /** Job created (phase 1 queued) → phase 1 started. */
   firstPickupMs: number[];
-  /** Commit of one step → start of the next (phases 2‥4 and the deploy). */
+  /**
+   * Hand-off: from the closing phase run's finished_at (its last write before the add_job of the next step and
+   * the commit) to the next step recorded (its phase run's started_at, or the `deploying` status event's time:
+   * the start of the statement that writes it). Phases 2‥4 and the deploy.
+   */
   handoffMs: number[];
+  /** … the hand-offs to phases 2‥4 alone. */
+  handoffPhaseMs: number[];
+  /** … the hand-offs to the deploy alone (its start: the `deploying` status). */
+  handoffDeployMs: number[];
   /** … of which: commit → graphile-worker hands the task to us (job:start). */
   toTaskStartMs: number[];
   /** … of which: task start → the step's first write (its phase run, or the deploying status). */
@@ -150,6 +158,8 @@ export async function sequentialGames(
     const figures: SequentialFigures = {
       firstPickupMs: [],
       handoffMs: [],
+      handoffPhaseMs: [],
+      handoffDeployMs: [],
       toTaskStartMs: [],
       taskStartToRecordMs: [],
       totalMs: ok.map((r) => Number(r.total)),
@@ -165,6 +175,7 @@ export async function sequentialGames(
         continue;
       }
       figures.handoffMs.push(start - prev);
+      (step.task === 'deploy-game' ? figures.handoffDeployMs : figures.handoffPhaseMs).push(start - prev);
       const taskStart = taskStarts.get(`${step.job_id}:${step.task}:${step.phase ?? ''}`);
       if (taskStart === undefined) continue;
       figures.toTaskStartMs.push(taskStart - prev);

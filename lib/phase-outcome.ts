@@ -7,7 +7,7 @@ import { deleteArtifacts, saveArtifacts } from './artifact-store.ts';
 import { forkComparison } from './compare.ts';
 import type { DbClient } from './db.ts';
 import { addEvent } from './events.ts';
-import { chainNext } from './jobs/chain.ts';
+import { chainNext, type Step } from './jobs/chain.ts';
 import { failComparisonSiblings, failJob, markIdeaDone } from './jobs/lifecycle.ts';
 import { finishPhaseRun } from './jobs/phase-runs.ts';
 import { addJobUsage, getJob, setGameGenre, type JobRow } from './jobs/repository.ts';
@@ -19,7 +19,10 @@ import { failActiveFeedback } from './studio/feedback-store.ts';
 import type { TaskDeps } from './task-deps.ts';
 import type { FileMap } from './workspace.ts';
 
-/** Records a phase's outcome and, when it completed, stores its files and chains the next step (one transaction). */
+/**
+ * Records a phase's outcome and, when it completed, stores its files and chains the next step (one transaction).
+ * Returns the step it queued (null: none).
+ */
 export async function recordOutcome(
   deps: TaskDeps,
   tx: DbClient,
@@ -27,7 +30,7 @@ export async function recordOutcome(
   phase: PhaseNumber,
   runId: number,
   ran: WorkspaceRun,
-): Promise<void> {
+): Promise<Step | null> {
   const jobId = job.id;
   // Under the job's row lock: a job cancelled while this phase ran records the run and chains nothing.
   const now = await getJob(tx, jobId, { forUpdate: true });
@@ -46,7 +49,7 @@ export async function recordOutcome(
       message: `phase ${phase} (${phaseName(phase)}) stopped: the job was cancelled`,
       data: { status: 'cancelled' },
     });
-    return;
+    return null;
   }
   const finish = () =>
     finishPhaseRun(tx, runId, {
@@ -71,7 +74,7 @@ export async function recordOutcome(
     } else await failJob(tx, jobId, reason);
     if (phase === IDEA_PHASE && job.compare_group === jobId) await failComparisonSiblings(tx, jobId, reason);
     await finish();
-    return;
+    return null;
   }
   await saveArtifacts(tx, jobId, phase, ran.changed);
   // A build or repair owns dist/: a file it removed (e.g. the broken one a repair replaced) must not be deployed again.
@@ -109,7 +112,7 @@ export async function recordOutcome(
   });
   // Last before commit: finished_at then marks the hand-off to the next step.
   await finish();
-  await chainNext(tx, jobId, { after: 'run-phase', phase });
+  return chainNext(tx, jobId, { after: 'run-phase', phase });
 }
 
 function titleFrom(files: FileMap): string | null {

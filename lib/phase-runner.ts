@@ -10,7 +10,7 @@ import { providerSettings } from './config.ts';
 import { inTransaction, type WithClient } from './db.ts';
 import { addEvent } from './events.ts';
 import { chainNext } from './jobs/chain.ts';
-import { failJob, startPhase } from './jobs/lifecycle.ts';
+import { failJob, startPhase, startPhaseIfDue } from './jobs/lifecycle.ts';
 import { finishPhaseRun } from './jobs/phase-runs.ts';
 import { getJobForPhase, recentTitles, type JobRow } from './jobs/repository.ts';
 import { lessonsForJob } from './lessons/job-lessons.ts';
@@ -26,6 +26,8 @@ import { makeScratchDir, removeDir } from './workspace.ts';
 export interface PhaseRunResult {
   status: 'completed' | 'failed' | 'timeout' | 'skipped';
   error: string | null;
+  /** Whether the phase queued the job's next step (its task then knows the chain goes on). */
+  queuedNext?: boolean;
 }
 
 export async function runPhase(
@@ -42,40 +44,41 @@ export async function runPhase(
   } = {},
 ): Promise<PhaseRunResult> {
   const { repair, signal } = opts;
-  const found = await withClient((c) => getJobForPhase(c, jobId, phase, repair ?? 1));
+  const message = `phase ${phase} (${phaseName(phase)}) started on ${deps.runtime.name}`;
+  const start = { jobId, phase, agent: deps.agent, runtime: deps.runtime.name, workerId, message };
+  // The hand-off's first round trip: phases 1‥4 read the job and, when due, start in the same statement; its
+  // phase run is the step's first write, so its started_at measures the hand-off. The repair reads first.
+  const found = await withClient((c) =>
+    phase === REPAIR_PHASE
+      ? getJobForPhase(c, jobId, phase, repair ?? 1).then((f) => f && { ...f, runId: null })
+      : startPhaseIfDue(c, start),
+  );
   if (!found) throw new MissingJobError(jobId);
   const { job, phaseDone, previousDone } = found;
-  if (job.status === 'cancelled') return { status: 'skipped', error: 'job is cancelled' };
-  // A player's feedback (lib/studio/feedback.ts) calls for a repair as a failed play-test does.
-  const feedbackWaiting = phase === REPAIR_PHASE && (await withClient((c) => activeFeedback(c, jobId))) !== null;
-  const refusal = notCalledFor(job, phase, phaseDone, previousDone, feedbackWaiting);
-  if (refusal) return { status: 'skipped', error: refusal };
-  if (phaseDone) {
-    await withClient((c) => chainNext(c, jobId, { after: 'run-phase', phase }));
-    return { status: 'skipped', error: null };
-  }
-
+  let runId = found.runId;
   let agentEnv: Record<string, string>;
-  try {
-    agentEnv = phaseAgentEnv(deps, job);
-  } catch (e) {
-    await withClient((c) =>
-      failJob(c, jobId, `phase ${phase} (${phaseName(phase)}) cannot start: ${(e as Error).message}`),
-    );
-    return { status: 'failed', error: (e as Error).message };
+  // Started: it was due, and the job has no provider of its own, so this cannot throw.
+  if (runId !== null) agentEnv = phaseAgentEnv(deps, job);
+  else {
+    if (job.status === 'cancelled') return { status: 'skipped', error: 'job is cancelled' };
+    // A player's feedback (lib/studio/feedback.ts) calls for a repair as a failed play-test does.
+    const feedbackWaiting = phase === REPAIR_PHASE && (await withClient((c) => activeFeedback(c, jobId))) !== null;
+    const refusal = notCalledFor(job, phase, phaseDone, previousDone, feedbackWaiting);
+    if (refusal) return { status: 'skipped', error: refusal };
+    if (phaseDone) {
+      const next = await withClient((c) => chainNext(c, jobId, { after: 'run-phase', phase }));
+      return { status: 'skipped', error: null, queuedNext: next !== null };
+    }
+    try {
+      agentEnv = phaseAgentEnv(deps, job);
+    } catch (e) {
+      await withClient((c) =>
+        failJob(c, jobId, `phase ${phase} (${phaseName(phase)}) cannot start: ${(e as Error).message}`),
+      );
+      return { status: 'failed', error: (e as Error).message };
+    }
+    runId = await withClient((c) => startPhase(c, start));
   }
-
-  // The phase run is the first write (one statement), so its started_at measures the hand-off.
-  const runId = await withClient((c) =>
-    startPhase(c, {
-      jobId,
-      phase,
-      agent: deps.agent,
-      runtime: deps.runtime.name,
-      workerId,
-      message: `phase ${phase} (${phaseName(phase)}) started on ${deps.runtime.name}`,
-    }),
-  );
 
   const input = await buildInput(withClient, job, phase);
   if ('error' in input) {
@@ -128,8 +131,8 @@ export async function runPhase(
     );
     throw new RunnerStoppingError(`job ${jobId} phase ${phase}: ${error}`);
   }
-  await withClient((c) => inTransaction(c, (tx) => recordOutcome(deps, tx, job, phase, runId, ran)));
-  return { status: ran.status, error: ran.error };
+  const next = await withClient((c) => inTransaction(c, (tx) => recordOutcome(deps, tx, job, phase, runId, ran)));
+  return { status: ran.status, error: ran.error, queuedNext: next !== null };
 }
 
 /**
@@ -139,7 +142,7 @@ export async function runPhase(
  * (phase 5) only for a deployed game whose repair loop is repairing. A completed
  * phase re-chains its next step only while the job is still on its way.
  */
-function notCalledFor(
+export function notCalledFor(
   job: JobRow,
   phase: PhaseNumber,
   done: boolean,

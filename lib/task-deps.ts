@@ -113,6 +113,9 @@ export function wellFormed(text: string): string {
   return text.toWellFormed();
 }
 
+/** What a step reports: a summary line, and whether it queued the job's next step (then it is not the last). */
+export type StepReport = string | null | { summary: string | null; queuedNext: boolean };
+
 /**
  * The shape every job-step task shares: validate the payload (a bad one fails
  * the graphile job once, readably), run the step, and on the last failed
@@ -121,7 +124,7 @@ export function wellFormed(text: string): string {
 export function defineJobTask<P extends { jobId: number }>(spec: {
   name: string;
   payload: z.ZodType<P>;
-  run: (deps: TaskDeps, payload: P, helpers: JobHelpers) => Promise<string | null>;
+  run: (deps: TaskDeps, payload: P, helpers: JobHelpers) => Promise<StepReport>;
   describeFailure: (payload: P) => string;
 }) {
   return (deps: TaskDeps): TaskFn<unknown> =>
@@ -135,14 +138,18 @@ export function defineJobTask<P extends { jobId: number }>(spec: {
           `${spec.name}: invalid payload ${JSON.stringify(raw)?.slice(0, 200)}: ${describeZodError(parsed.error)}`,
         );
       try {
-        const summary = await spec.run(deps, parsed.data, helpers);
+        const report = await spec.run(deps, parsed.data, helpers);
+        const { summary, queuedNext } =
+          typeof report === 'object' && report !== null ? report : { summary: report, queuedNext: false };
         if (summary) helpers.logger.info(summary);
-        // The last step of a chain says so, so followers (SSE, CLI) know nothing more will happen.
+        // The last step of a chain says so, so followers (SSE, CLI) know nothing more will happen. A step
+        // that queued the next one is not the last (that one checks in turn): no query on the hand-off.
         const jobId = parsed.data.jobId;
-        await helpers.withPgClient(async (c) => {
-          if (!(await hasPendingSteps(c, jobId, helpers.job.key)))
-            await addEvent(c, { jobId, kind: 'done', message: 'nothing left to do for this job' });
-        });
+        if (!queuedNext)
+          await helpers.withPgClient(async (c) => {
+            if (!(await hasPendingSteps(c, jobId, helpers.job.key)))
+              await addEvent(c, { jobId, kind: 'done', message: 'nothing left to do for this job' });
+          });
       } catch (e) {
         // The runner is stopping past its grace: back to the queue, without using up an attempt.
         if (helpers.abortSignal?.aborted && helpers.job.locked_by) {

@@ -14,7 +14,10 @@ export const createRunPhaseTask = defineJobTask({
       repair,
       signal: helpers.abortSignal,
     });
-    return `job ${jobId} phase ${phase}: ${result.status}${result.error ? ` (${result.error})` : ''}`;
+    return {
+      summary: `job ${jobId} phase ${phase}: ${result.status}${result.error ? ` (${result.error})` : ''}`,
+      queuedNext: result.queuedNext === true,
+    };
   },
 });
 

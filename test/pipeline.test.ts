@@ -76,6 +76,23 @@ describe('a job started over HTTP', () => {
     expect(events.filter((e) => e.kind === 'phase_end').map((e) => e.phase)).toEqual([1, 2, 3, 4]);
   });
 
+  it('ends its chain with one done event, after the deploy (a step that queued the next writes none)', async () => {
+    await h.waitForEvent(jobId, (e) => e.kind === 'done');
+    const { events } = (await (await h.api(`/api/jobs/${jobId}/logs`)).json()) as {
+      events: { kind: string; message: string }[];
+    };
+    const kinds = events.map((e) => (e.kind === 'status' ? e.message : e.kind));
+    expect(kinds.filter((k) => k === 'done')).toHaveLength(1);
+    expect(kinds.indexOf('done')).toBeGreaterThan(kinds.indexOf('deployed'));
+    // Each status once, in order: starting a phase in the statement that reads the job loses no transition.
+    expect(events.filter((e) => e.kind === 'status').map((e) => e.message)).toEqual([
+      'queued',
+      'running',
+      'deploying',
+      'deployed',
+    ]);
+  });
+
   it('serves the game on gamedemoN.localhost with a CSP that forbids network access', async () => {
     const res = await h.fetchSlot(job.slot);
     expect(res.status).toBe(200);

@@ -38,6 +38,10 @@
 import { z } from 'zod';
 import type { PhaseNumber } from '../artifacts.ts';
 import type { Queryable } from '../db.ts';
+import { UNDEPLOYED_BUILD_SQL } from './phase-runs.ts';
+import type { JobRow } from './repository.ts';
+
+export type JobForPhaseRow = JobRow & { phase_done: boolean; previous_done: boolean };
 
 export const JOB_STATUSES = [
   'queued',
@@ -101,9 +105,26 @@ export type EventKind = z.infer<typeof EventKind>;
 export const StreamOnlyKind = z.enum(['end', 'reconnected']);
 export type StreamOnlyKind = z.infer<typeof StreamOnlyKind>;
 
-/** The job's side of a phase starting ($1 job id, $2 phase, $3 agent). */
-const MARK_RUNNING_SQL = `update gamepocgen.jobs set status = case when status = 'deployed' then 'deployed' else 'running' end,
-    phase = $2, agent = $3, error = null, started_at = coalesce(started_at, now()), updated_at = now() where id = $1`;
+/** The job's side of a phase starting ($2 phase, $3 agent) for the job(s) `where` picks. */
+const markRunningSql = (
+  where: string,
+) => `update gamepocgen.jobs set status = case when status = 'deployed' then 'deployed' else 'running' end,
+    phase = $2, agent = $3, error = null, started_at = coalesce(started_at, now()), updated_at = now() where ${where}`;
+const MARK_RUNNING_SQL = markRunningSql('id = $1');
+
+/** The job ($1), whether phase $2 completed `times` times for it (phase_done) and whether the phase before did (previous_done). */
+export const jobForPhaseSql = (
+  times: string,
+) => `select j.*, (select count(*) from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed') >= ${times} as phase_done,
+            exists (select 1 from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 - 1 and r.status = 'completed') as previous_done
+       from gamepocgen.jobs j where j.id = $1`;
+
+/**
+ * When phase $2 (1‥4) of a job is due: the job is queued or running, the phase has not completed, and
+ * (after the idea phase) the one before it has. lib/phase-runner.ts notCalledFor says the same in
+ * words for every other case; test/handoff-start.test.ts checks the two agree on every combination.
+ */
+const PHASE_DUE_SQL = `status in ('queued', 'running') and not phase_done and ($2 = 1 or previous_done)`;
 
 /** A phase starts: queued/running → running; a deployed game being repaired stays deployed (and playable). */
 export async function markJobRunning(db: Queryable, jobId: number, phase: PhaseNumber, agent: string): Promise<void> {
@@ -132,12 +153,62 @@ export async function startPhase(
   return rows[0]!.id;
 }
 
+/**
+ * The hand-off's first round trip for phases 1‥4: reads the job as getJobForPhase does and, when the
+ * phase is due (PHASE_DUE_SQL) and the job has no provider of its own (whose settings are checked
+ * before it starts), starts it as startPhase does, in the same statement. `runId` is null when
+ * nothing was started: the caller then decides from the row, exactly as before.
+ */
+export async function startPhaseIfDue(
+  db: Queryable,
+  run: { jobId: number; phase: PhaseNumber; agent: string; runtime: string; workerId: string | null; message: string },
+): Promise<{ job: JobRow; phaseDone: boolean; previousDone: boolean; runId: number | null } | null> {
+  const { rows } = await db.query<JobForPhaseRow & { run_id: number | null }>(
+    `with found as (${jobForPhaseSql('1')}),
+          due as (select id from found where ${PHASE_DUE_SQL} and provider is null),
+          job as (${markRunningSql('id = (select id from due)')}),
+          run as (insert into gamepocgen.phase_runs (job_id, phase, status, runtime, agent, worker_id)
+                  select id, $2, 'running', $4, $3, $5 from due returning id),
+          event as (insert into gamepocgen.job_events (job_id, kind, phase, message) select id, 'phase_start', $2, $6 from due)
+     select found.*, (select id from run) as run_id from found`,
+    [run.jobId, run.phase, run.agent, run.runtime, run.workerId, run.message],
+  );
+  if (!rows[0]) return null;
+  const { phase_done, previous_done, run_id, ...job } = rows[0];
+  return { job, phaseDone: phase_done, previousDone: previous_done, runId: run_id };
+}
+
 /** The idea phase completed: the job has its title. */
 export async function markIdeaDone(db: Queryable, jobId: number, title: string | null): Promise<void> {
   await db.query(
     `update gamepocgen.jobs set status = 'running', title = coalesce($2, title), updated_at = now() where id = $1`,
     [jobId, title],
   );
+}
+
+/**
+ * The deploy's first round trip for a first deploy (not a redeploy, a rollback or a forced one): reads
+ * the job and, when it has a build newer than its last deploy with a dist/index.html and is not
+ * failed, removed, cancelled or already served, marks it deploying in the same statement (lib/deploy.ts
+ * checks the same things one query at a time otherwise). `deploying` says whether it did.
+ */
+export async function startDeployIfDue(
+  db: Queryable,
+  jobId: number,
+): Promise<{ job: JobRow; deploying: boolean } | null> {
+  const { rows } = await db.query<JobRow & { due: boolean }>(
+    `with found as (
+       select j.*, not (j.status = 'deployed' and j.slot is not null and j.url is not null)
+                   and j.status not in ('failed', 'removed', 'cancelled') and ${UNDEPLOYED_BUILD_SQL}
+                   and exists (select 1 from gamepocgen.artifacts a where a.job_id = j.id and a.path = 'dist/index.html') as due
+         from gamepocgen.jobs j where j.id = $1),
+          job as (update gamepocgen.jobs set status = 'deploying', updated_at = now() where id = (select id from found where due))
+     select * from found`,
+    [jobId],
+  );
+  if (!rows[0]) return null;
+  const { due, ...job } = rows[0];
+  return { job, deploying: due };
 }
 
 /** running → deploying (a first deploy; a redeploy after the repair stays deployed). */

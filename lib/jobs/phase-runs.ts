@@ -26,16 +26,19 @@ export async function listPhaseRuns(db: Queryable, jobId: number): Promise<Phase
   return rows;
 }
 
+/** Whether job `j` has a build (a phase that writes dist/: the build or the repair) newer than its last deploy. */
+export const UNDEPLOYED_BUILD_SQL = `exists (
+       select 1 from gamepocgen.phase_runs r
+        where r.job_id = j.id and r.phase = any('{${DIST_PHASES.join(',')}}'::smallint[]) and r.status = 'completed'
+          and r.finished_at > coalesce(j.deployed_at, '-infinity'))`;
+
 /** Whether a build (a phase that writes dist/: the build or the repair) finished after the job was last deployed. */
 export async function hasUndeployedBuild(db: Queryable, jobId: number): Promise<boolean> {
   const { rows } = await db.query<{ newer: boolean }>(
-    `select exists (
-       select 1 from gamepocgen.phase_runs r join gamepocgen.jobs j on j.id = r.job_id
-        where r.job_id = $1 and r.phase = any($2::smallint[]) and r.status = 'completed'
-          and r.finished_at > coalesce(j.deployed_at, '-infinity')) as newer`,
-    [jobId, DIST_PHASES],
+    `select ${UNDEPLOYED_BUILD_SQL} as newer from gamepocgen.jobs j where j.id = $1`,
+    [jobId],
   );
-  return rows[0]!.newer;
+  return rows[0]?.newer ?? false;
 }
 
 export async function startPhaseRun(

@@ -2,7 +2,7 @@
 // are in ./lifecycle.ts, phase runs in ./phase-runs.ts, comparisons in ./comparison.ts).
 import type { PlaytestSummary } from '../artifacts.ts';
 import type { Queryable } from '../db.ts';
-import type { JobStatus } from './lifecycle.ts';
+import { jobForPhaseSql, type JobForPhaseRow, type JobStatus } from './lifecycle.ts';
 
 export { JOB_STATUSES, type JobStatus } from './lifecycle.ts';
 
@@ -80,12 +80,7 @@ export async function getJobForPhase(
   /** Done means completed this many times (the repair loop runs phase 5 once per repair). */
   times = 1,
 ): Promise<{ job: JobRow; phaseDone: boolean; previousDone: boolean } | null> {
-  const { rows } = await db.query<JobRow & { phase_done: boolean; previous_done: boolean }>(
-    `select j.*, (select count(*) from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed') >= $3 as phase_done,
-            exists (select 1 from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 - 1 and r.status = 'completed') as previous_done
-       from gamepocgen.jobs j where j.id = $1`,
-    [id, phase, times],
-  );
+  const { rows } = await db.query<JobForPhaseRow>(jobForPhaseSql('$3'), [id, phase, times]);
   if (!rows[0]) return null;
   const { phase_done, previous_done, ...job } = rows[0];
   return { job, phaseDone: phase_done, previousDone: previous_done };

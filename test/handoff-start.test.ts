@@ -1,0 +1,204 @@
+// The hand-off's first round trip (lib/jobs/lifecycle.ts): a phase 1‥4 that is due starts in the
+// statement that reads the job (startPhaseIfDue), exactly when the phase runner's own rule
+// (lib/phase-runner.ts notCalledFor) would, writing exactly what startPhase writes; a first deploy that
+// is due is marked deploying the same way (startDeployIfDue), exactly when lib/deploy.ts would.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PhaseNumber } from '../lib/artifacts.ts';
+import { createPool, type Db } from '../lib/db.ts';
+import { JOB_STATUSES, startDeployIfDue, startPhase, startPhaseIfDue, type JobStatus } from '../lib/jobs/lifecycle.ts';
+import { createJob } from '../lib/jobs/repository.ts';
+import { notCalledFor } from '../lib/phase-runner.ts';
+import { createTestDatabase } from './helpers/db.ts';
+
+let db: Db;
+let drop: () => Promise<void>;
+beforeAll(async () => {
+  const t = await createTestDatabase();
+  drop = t.drop;
+  db = createPool(t.url, 4);
+});
+afterAll(async () => {
+  await db?.end();
+  await drop?.();
+});
+
+const start = (jobId: number, phase: PhaseNumber) => ({
+  jobId,
+  phase,
+  agent: 'builtin',
+  runtime: 'local',
+  workerId: 'w1',
+  message: `phase ${phase} started`,
+});
+
+/** A job in `status` with a completed run of `phase` (done) and of the phase before (previousDone). */
+async function jobIn(
+  status: JobStatus,
+  phase: number,
+  opts: { done: boolean; previousDone: boolean; provider?: string },
+): Promise<number> {
+  const id = await createJob(db, { idea: `${status} ${phase}`, genre: null, seed: 1 });
+  await db.query('update gamepocgen.jobs set status = $2, provider = $3 where id = $1', [
+    id,
+    status,
+    opts.provider ?? null,
+  ]);
+  for (const [p, completed] of [
+    [phase, opts.done],
+    [phase - 1, opts.previousDone],
+  ] as const)
+    if (completed && p >= 1)
+      await db.query(
+        `insert into gamepocgen.phase_runs (job_id, phase, status, runtime, finished_at) values ($1, $2, 'completed', 'local', now())`,
+        [id, p],
+      );
+  return id;
+}
+
+/** What a start wrote for a job: its row's phase fields, its phase runs and its events, ids and times left out. */
+async function written(jobId: number) {
+  const job = await db.query(
+    'select status, phase, agent, error, started_at is not null as started from gamepocgen.jobs where id = $1',
+    [jobId],
+  );
+  const runs = await db.query(
+    'select phase, status, runtime, agent, worker_id from gamepocgen.phase_runs where job_id = $1 order by id',
+    [jobId],
+  );
+  const events = await db.query(
+    `select kind, phase, message, data from gamepocgen.job_events where job_id = $1 and id > (select max(id) from gamepocgen.job_events where job_id = $1 and kind = 'status' and message = 'queued') order by id`,
+    [jobId],
+  );
+  return { job: job.rows[0], runs: runs.rows, events: events.rows };
+}
+
+describe('starting a due phase in the statement that reads the job', () => {
+  it('starts exactly when the phase runner would, for every status, phase, done and previous-done', async () => {
+    const started: string[] = [];
+    const disagreements: string[] = [];
+    for (const status of JOB_STATUSES)
+      for (const phase of [1, 2, 3, 4] as PhaseNumber[])
+        for (const done of [false, true])
+          for (const previousDone of phase === 1 ? [false] : [false, true])
+            for (const provider of [undefined, 'openai:gpt-x']) {
+              const id = await jobIn(status, phase, { done, previousDone, provider });
+              const client = await db.connect();
+              try {
+                await client.query('begin');
+                const found = await startPhaseIfDue(client, start(id, phase));
+                await client.query('rollback');
+                const runner =
+                  found!.job.status !== 'cancelled' &&
+                  notCalledFor(found!.job, phase, found!.phaseDone, found!.previousDone) === null &&
+                  !found!.phaseDone;
+                const expected = runner && !provider;
+                const label = `${status} phase ${phase} done=${done} previousDone=${previousDone} provider=${!!provider}`;
+                expect([found!.phaseDone, found!.previousDone]).toEqual([done, previousDone]);
+                if ((found!.runId !== null) !== expected) disagreements.push(label);
+                if (found!.runId !== null) started.push(label);
+              } finally {
+                client.release();
+              }
+            }
+    expect(disagreements).toEqual([]);
+    // Not vacuous: both outcomes occur (queued/running, not done, previous done, no provider).
+    expect(started.length).toBeGreaterThan(0);
+    expect(started).toContain('queued phase 1 done=false previousDone=false provider=false');
+    expect(started).not.toContain('running phase 3 done=false previousDone=false provider=false');
+  });
+
+  it('returns null for a job that does not exist, and writes nothing', async () => {
+    expect(await startPhaseIfDue(db, start(987654, 2))).toBeNull();
+    const { rows } = await db.query('select count(*)::int n from gamepocgen.phase_runs where job_id = 987654');
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('writes what startPhase writes: the run, the job marked running, phase_start then the status event', async () => {
+    const a = await jobIn('queued', 2, { done: false, previousDone: true });
+    const b = await jobIn('queued', 2, { done: false, previousDone: true });
+    const viaIfDue = await startPhaseIfDue(db, start(a, 2));
+    const viaStart = await startPhase(db, start(b, 2));
+    expect(viaIfDue!.runId).toBeGreaterThan(0);
+    expect(viaStart).toBeGreaterThan(0);
+    // The job it returns is the row as read, before the start (as getJobForPhase's).
+    expect(viaIfDue!.job.status).toBe('queued');
+    const [wa, wb] = [await written(a), await written(b)];
+    expect(wa).toEqual(wb);
+    expect(wa.job).toMatchObject({ status: 'running', phase: 2, agent: 'builtin', started: true });
+    expect(wa.runs.at(-1)).toMatchObject({ phase: 2, status: 'running', worker_id: 'w1' });
+    expect(wa.events.map((e) => e.kind)).toEqual(['phase_start', 'status']);
+  });
+
+  it('writes nothing for a phase that is not due (control: it starts once the phase before completed)', async () => {
+    const id = await jobIn('running', 3, { done: false, previousDone: false });
+    const before = await written(id);
+    const found = await startPhaseIfDue(db, start(id, 3));
+    expect(found!.runId).toBeNull();
+    expect(await written(id)).toEqual(before);
+    await db.query(
+      `insert into gamepocgen.phase_runs (job_id, phase, status, runtime, finished_at) values ($1, 2, 'completed', 'local', now())`,
+      [id],
+    );
+    expect((await startPhaseIfDue(db, start(id, 3)))!.runId).toBeGreaterThan(0);
+  });
+});
+
+describe('marking a first deploy deploying in the statement that reads the job', () => {
+  /** A job in `status`, optionally served (slot and url), with a completed build (or not), dist/ with an index.html (or not). */
+  async function builtJob(
+    status: JobStatus,
+    o: { served: boolean; build: boolean; index: boolean; deployedAfter: boolean },
+  ) {
+    const id = await jobIn(status, 4, { done: o.build, previousDone: true });
+    // Another dist/ file always: only index.html makes a build deployable.
+    for (const file of o.index ? ['dist/game.js', 'dist/index.html'] : ['dist/game.js'])
+      await db.query(
+        `insert into gamepocgen.artifacts (job_id, path, bytes, sha256, phase) values ($1, $2, '\\x3c68746d6c3e', 'x', 4)`,
+        [id, file],
+      );
+    if (o.served || o.deployedAfter)
+      await db.query(
+        `update gamepocgen.jobs set slot = case when $2 then 1 end, url = case when $2 then 'http://g1' end,
+           deployed_at = case when $3 then now() + interval '1 hour' end where id = $1`,
+        [id, o.served, o.deployedAfter],
+      );
+    return id;
+  }
+  const statusEvents = async (id: number) =>
+    (
+      await db.query(`select message from gamepocgen.job_events where job_id = $1 and kind = 'status' order by id`, [
+        id,
+      ])
+    ).rows.map((r) => r.message);
+
+  it('marks it deploying exactly when deployJob would (not served; not failed, removed or cancelled; a newer build; an index)', async () => {
+    const marked: string[] = [];
+    const disagreements: string[] = [];
+    for (const status of JOB_STATUSES)
+      for (const served of [false, true])
+        for (const build of [false, true])
+          for (const index of [false, true])
+            for (const deployedAfter of [false, true]) {
+              const id = await builtJob(status, { served, build, index, deployedAfter });
+              const before = await statusEvents(id);
+              const found = await startDeployIfDue(db, id);
+              const redeploy = status === 'deployed' && served;
+              const expected =
+                !redeploy && !['failed', 'removed', 'cancelled'].includes(status) && build && !deployedAfter && index;
+              const label = `${status} served=${served} build=${build} index=${index} deployedAfter=${deployedAfter}`;
+              if (found!.deploying !== expected) disagreements.push(label);
+              // The row it returns is the one it read; a start writes the deploying status and its event, nothing else.
+              expect(found!.job.status).toBe(status);
+              const after = await statusEvents(id);
+              expect(after).toEqual(found!.deploying && status !== 'deploying' ? [...before, 'deploying'] : before);
+              if (found!.deploying) marked.push(label);
+            }
+    expect(disagreements).toEqual([]);
+    expect(marked).toContain('running served=false build=true index=true deployedAfter=false');
+    expect(marked).not.toContain('running served=false build=true index=false deployedAfter=false');
+  });
+
+  it('returns null for a job that does not exist', async () => {
+    expect(await startDeployIfDue(db, 987655)).toBeNull();
+  });
+});
