@@ -14,7 +14,14 @@ export function cachedJson(c: Context, body: unknown): Response {
 
 /** The same for a body that is already JSON text (built by Postgres: lib/jobs/views.ts). */
 export function cachedJsonText(c: Context, text: string): Response {
-  const etag = `W/"${createHash('sha1').update(text).digest('base64url')}"`;
+  return taggedJson(c, text, bodyTag(text));
+}
+
+/** The weak ETag cachedJsonText gives `text`: its hash (the view cache keeps it with a list page). */
+export const bodyTag = (text: string) => `W/"${createHash('sha1').update(text).digest('base64url')}"`;
+
+/** `text` tagged `etag`, or a 304 when If-None-Match holds the tag. */
+export function taggedJson(c: Context, text: string, etag: string): Response {
   if (matches(c.req.header('if-none-match'), etag)) return notModified(c, etag);
   return jsonWithTag(c, text, etag);
 }

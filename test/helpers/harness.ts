@@ -30,6 +30,11 @@ export interface Harness {
   api(pathname: string, init?: RequestInit): Promise<Response>;
   /** POST /api/generate for one game; its job id (throws, with the answer, unless 201). */
   generate(idea: string, opts?: { seed?: number; genre?: string }): Promise<number>;
+  /**
+   * Resolves once the API's view cache has applied every change committed so far (lib/jobs/view-cache.ts sync()),
+   * so a read through `api` shows them. waitForJob and waitForEvent do it before they resolve.
+   */
+  syncViews(): Promise<void>;
   /** Resolves with the first event of `jobId` that `match` accepts (woken by NOTIFY, not polling); rejects after `timeoutMs`. */
   waitForEvent(jobId: number, match: (e: EventRow) => boolean, timeoutMs?: number): Promise<EventRow>;
   /** Resolves when the job reaches one of `statuses`, by default any with an outcome (woken by NOTIFY, not polling). */
@@ -60,58 +65,71 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
   const hub = new EventHub(database.url);
   await hub.start();
 
+  const syncViews = async () => {
+    await service.viewCache?.sync();
+  };
   const waitForJob = (id: number, statuses: readonly string[] = OUTCOME_STATUSES, timeoutMs = 60_000) =>
-    new Promise<JobRow>((resolve, reject) => {
-      let settled = false;
-      const check = async () => {
-        const job = await getJob(service.db, id);
-        if (job && statuses.includes(job.status) && !settled) {
-          settled = true;
-          clearTimeout(timer);
+    awaitSynced(
+      new Promise<JobRow>((resolve, reject) => {
+        let settled = false;
+        const check = async () => {
+          const job = await getJob(service.db, id);
+          if (job && statuses.includes(job.status) && !settled) {
+            settled = true;
+            clearTimeout(timer);
+            unsubscribe();
+            resolve(job);
+          }
+        };
+        const timer = setTimeout(async () => {
           unsubscribe();
-          resolve(job);
-        }
-      };
-      const timer = setTimeout(async () => {
-        unsubscribe();
-        const job = await getJob(service.db, id);
-        reject(
-          new Error(
-            `job ${id} did not reach ${statuses.join('/')} within ${timeoutMs} ms (status ${job?.status}, phase ${job?.phase}, error ${job?.error})`,
-          ),
-        );
-      }, timeoutMs);
-      const unsubscribe = hub.subscribe((n) => {
-        if (n.jobId === id) void check();
-      });
-      void check();
-    });
+          const job = await getJob(service.db, id);
+          reject(
+            new Error(
+              `job ${id} did not reach ${statuses.join('/')} within ${timeoutMs} ms (status ${job?.status}, phase ${job?.phase}, error ${job?.error})`,
+            ),
+          );
+        }, timeoutMs);
+        const unsubscribe = hub.subscribe((n) => {
+          if (n.jobId === id) void check();
+        });
+        void check();
+      }),
+    );
+  // What a test waited for is then what the API shows too.
+  async function awaitSynced<T>(waited: Promise<T>): Promise<T> {
+    const value = await waited;
+    await syncViews();
+    return value;
+  }
 
   const api = (pathname: string, init?: RequestInit) => fetch(`${service.url}${pathname}`, withJsonType(init));
 
   const waitForEvent = (jobId: number, match: (e: EventRow) => boolean, timeoutMs = 60_000) =>
-    new Promise<EventRow>((resolve, reject) => {
-      let done = false;
-      const finish = (fn: () => void) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        unsubscribe();
-        fn();
-      };
-      const check = async () => {
-        const found = (await listEvents(service.db, { jobId, afterId: 0, limit: 100_000 })).find(match);
-        if (found) finish(() => resolve(found));
-      };
-      const timer = setTimeout(
-        () => finish(() => reject(new Error(`no matching event for job ${jobId} within ${timeoutMs} ms`))),
-        timeoutMs,
-      );
-      const unsubscribe = hub.subscribe((n) => {
-        if (n.jobId === jobId) void check().catch((e) => finish(() => reject(e)));
-      });
-      void check().catch((e) => finish(() => reject(e)));
-    });
+    awaitSynced(
+      new Promise<EventRow>((resolve, reject) => {
+        let done = false;
+        const finish = (fn: () => void) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          unsubscribe();
+          fn();
+        };
+        const check = async () => {
+          const found = (await listEvents(service.db, { jobId, afterId: 0, limit: 100_000 })).find(match);
+          if (found) finish(() => resolve(found));
+        };
+        const timer = setTimeout(
+          () => finish(() => reject(new Error(`no matching event for job ${jobId} within ${timeoutMs} ms`))),
+          timeoutMs,
+        );
+        const unsubscribe = hub.subscribe((n) => {
+          if (n.jobId === jobId) void check().catch((e) => finish(() => reject(e)));
+        });
+        void check().catch((e) => finish(() => reject(e)));
+      }),
+    );
 
   return {
     service,
@@ -123,6 +141,7 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
       if (res.status !== 201) throw new Error(`POST /api/generate answered ${res.status}: ${await res.text()}`);
       return ((await res.json()) as { jobIds: number[] }).jobIds[0]!;
     },
+    syncViews,
     waitForEvent,
     fetchSlot: (slot, pathname = '/') =>
       getWithHost(service.port, `gamedemo${slot}.localhost:${service.port}`, pathname),
