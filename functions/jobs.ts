@@ -10,7 +10,7 @@ import { listEvents } from '../lib/events.ts';
 import { GenerateRequest, QueueFullError, generateGames } from '../lib/generate.ts';
 import { JOB_STATUSES, isFinished } from '../lib/jobs/lifecycle.ts';
 import { getJob, isSettled } from '../lib/jobs/repository.ts';
-import { listKey } from '../lib/jobs/view-cache.ts';
+import { listKey, viewOf } from '../lib/jobs/view-cache.ts';
 import { jobDetailFormat, jobDetailJson, jobListJson, jobVersion } from '../lib/jobs/views.ts';
 import {
   bodyTag,
@@ -89,9 +89,9 @@ export function createJobRoutes(deps: AppDeps) {
     if (!cache) return cachedJsonText(c, await jobListJson(deps.db, filter, archive));
     const page = await cache.list(listKey(filter), async () => {
       const json = await jobListJson(deps.db, filter, archive);
-      return { json, version: bodyTag(json) };
+      return viewOf(json, bodyTag(json));
     });
-    return taggedJson(c, page.json, page.version);
+    return taggedJson(c, page.body, page.version);
   });
 
   // Tagged by the job's version: an If-None-Match that holds it gets a 304 from the version alone, no view built.
@@ -101,11 +101,14 @@ export function createJobRoutes(deps: AppDeps) {
     const held = heldVersions(c.req.header('if-none-match'), detailFormat);
     if (cache) {
       // Kept views carry their version: a 304 and a 200 cost the same (nothing, on a hit).
-      const detail = await cache.job(id, () => jobDetailJson(deps.db, id, archive));
+      const detail = await cache.job(id, async () => {
+        const d = await jobDetailJson(deps.db, id, archive);
+        return d && viewOf(d.json, d.version);
+      });
       if (detail === null) throw new HttpError(404, 'job_not_found', `job ${id} does not exist`);
       const tag = versionTag(detailFormat, detail.version);
       if (held.includes(detail.version) || held.includes('*')) return notModified(c, tag);
-      return jsonWithTag(c, detail.json, tag);
+      return jsonWithTag(c, detail.body, tag);
     }
     const current = held.length ? await jobVersion(deps.db, id) : null;
     if (current !== null && (held.includes(current) || held.includes('*')))

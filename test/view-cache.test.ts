@@ -10,7 +10,15 @@ import { createPool, type Db, type Queryable } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
 import { markIdeaDone } from '../lib/jobs/lifecycle.ts';
 import { createJob } from '../lib/jobs/repository.ts';
-import { DEFAULT_LIMITS, listKey, VIEWS_CHANNEL, ViewCache, type ViewCacheLimits } from '../lib/jobs/view-cache.ts';
+import {
+  DEFAULT_LIMITS,
+  listKey,
+  VIEWS_CHANNEL,
+  type View,
+  ViewCache,
+  type ViewCacheLimits,
+  viewOf,
+} from '../lib/jobs/view-cache.ts';
 import { jobDetailJson, jobListJson } from '../lib/jobs/views.ts';
 import { createTestDatabase } from './helpers/db.ts';
 import { createHarness } from './helpers/harness.ts';
@@ -121,7 +129,12 @@ async function cacheOnHub(limits?: ViewCacheLimits) {
 }
 const forward: { cache?: ViewCache; up: () => void; down: () => void } = { up() {}, down() {} };
 
-const detail = (db: Queryable, id: number) => () => jobDetailJson(db, id, archive);
+const detail = (db: Queryable, id: number) => async () => {
+  const d = await jobDetailJson(db, id, archive);
+  return d && viewOf(d.json, d.version);
+};
+/** A kept view's JSON text. */
+const text = (v: View | null) => Buffer.from(v!.body).toString('utf8');
 
 describe('view cache', () => {
   it('answers a repeated read from memory, with no query, until the job changes', async () => {
@@ -133,10 +146,7 @@ describe('view cache', () => {
     expect(n(), 'a hit sends no query').toBe(1);
     expect(again).toBe(first);
     const list = () =>
-      cache.list(listKey({ limit: 50 }), async () => ({
-        json: await jobListJson(db, { limit: 50 }, archive),
-        version: 'v',
-      }));
+      cache.list(listKey({ limit: 50 }), async () => viewOf(await jobListJson(db, { limit: 50 }, archive), 'v'));
     const page = await list();
     expect(await list()).toBe(page);
     expect(n()).toBe(2);
@@ -147,9 +157,9 @@ describe('view cache', () => {
     await cache.sync();
     const changed = await cache.job(ids[0]!, detail(db, ids[0]!));
     expect(n()).toBe(3);
-    expect(changed!.json).toContain('"title":"Renamed"');
+    expect(text(changed)).toContain('"title":"Renamed"');
     expect(changed!.version).not.toBe(first!.version);
-    expect((await list()).json).toContain('"title":"Renamed"');
+    expect(text(await list())).toContain('"title":"Renamed"');
     // Another job's artifacts drop that job's view only; the list (jobs columns) stays.
     const other = await cache.job(ids[1]!, detail(db, ids[1]!));
     const before = n();
@@ -158,7 +168,7 @@ describe('view cache', () => {
     await cache.job(ids[0]!, detail(db, ids[0]!));
     await list();
     expect(n(), 'unrelated view and the list still kept').toBe(before);
-    expect((await cache.job(ids[1]!, detail(db, ids[1]!)))!.json).not.toBe(other!.json);
+    expect(text(await cache.job(ids[1]!, detail(db, ids[1]!)))).not.toBe(text(other));
     // Concurrent misses of one key share one query; a missing job is not kept.
     await markIdeaDone(pool, ids[2]!, 'Shared');
     await cache.sync();
@@ -184,7 +194,7 @@ describe('view cache', () => {
     const wasRead = new Promise<void>((r) => (read = r));
     // The miss's query has answered (the old view), but the read has not finished when the change commits.
     const slow = cache.job(id, async () => {
-      const view = await jobDetailJson(db, id, archive);
+      const view = await detail(db, id)();
       read();
       await held;
       return view;
@@ -194,13 +204,13 @@ describe('view cache', () => {
     await cache.sync();
     // A read after the notification does not wait for the stale query: it reads anew.
     const fresh = await cache.job(id, detail(db, id));
-    expect(fresh!.json).toContain('Changed meanwhile');
+    expect(text(fresh)).toContain('Changed meanwhile');
     release();
     const stale = await slow;
-    expect(stale!.json, 'the fixture: the held read saw the job before the change').not.toContain('Changed meanwhile');
+    expect(text(stale), 'the fixture: the held read saw the job before the change').not.toContain('Changed meanwhile');
     const k = n();
     const now = await cache.job(id, detail(db, id));
-    expect(now!.json, 'what is kept is the new view').toContain('Changed meanwhile');
+    expect(text(now), 'what is kept is the new view').toContain('Changed meanwhile');
     expect(n(), 'kept: a hit').toBe(k);
   });
 
@@ -225,7 +235,7 @@ describe('view cache', () => {
     // A change nobody hears of now: reads go to Postgres (and keep nothing) until LISTEN is back.
     await markIdeaDone(pool, id, 'While deaf');
     const bypassed = cache.stats().job.bypass;
-    expect((await cache.job(id, detail(db, id)))!.json).toContain('While deaf');
+    expect(text(await cache.job(id, detail(db, id)))).toContain('While deaf');
     await cache.job(id, detail(db, id));
     expect(n()).toBe(3);
     expect(cache.stats().job.bypass).toBe(bypassed + 2);
@@ -240,11 +250,11 @@ describe('view cache', () => {
     expect(n(), 'cached again: one miss, one hit').toBe(4);
     await markIdeaDone(pool, id, 'Heard again');
     await cache.sync();
-    expect((await cache.job(id, detail(db, id)))!.json).toContain('Heard again');
+    expect(text(await cache.job(id, detail(db, id)))).toContain('Heard again');
   });
 
   it('keeps at most its limits: least recently read first out, and no view larger than the size bound', async () => {
-    const { cache } = await cacheOnHub({ jobs: 3, lists: 2, chars: DEFAULT_LIMITS.chars });
+    const { cache } = await cacheOnHub({ jobs: 3, lists: 2, bytes: DEFAULT_LIMITS.bytes });
     const { db, n } = counted();
     for (const id of ids) await cache.job(id, detail(db, id));
     expect(cache.stats().kept.job).toBe(3);
@@ -257,11 +267,10 @@ describe('view cache', () => {
     expect(n(), 'ids[2] and ids[4] still kept').toBe(6);
     await cache.job(ids[3]!, detail(db, ids[3]!));
     expect(n(), 'ids[3] was dropped').toBe(7);
-    for (const limit of [1, 2, 3])
-      await cache.list(listKey({ limit }), async () => ({ json: `[${limit}]`, version: 'v' }));
+    for (const limit of [1, 2, 3]) await cache.list(listKey({ limit }), async () => viewOf(`[${limit}]`, 'v'));
     expect(cache.stats().kept.list).toBe(2);
 
-    const small = (await cacheOnHub({ jobs: 10, lists: 10, chars: 20 })).cache;
+    const small = (await cacheOnHub({ jobs: 10, lists: 10, bytes: 20 })).cache;
     await small.job(ids[0]!, detail(db, ids[0]!));
     expect(small.stats().kept.job, 'a view over the size bound is not kept').toBe(0);
   });

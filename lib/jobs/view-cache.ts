@@ -1,6 +1,6 @@
 // The view cache: GET /api/jobs/:id and GET /api/jobs answers kept in the API's memory, so repeated reads
 // of an unchanged job or list page cost no query. lib/jobs/views.ts stays the source of truth: a miss
-// calls it and keeps its {json, version}. Entries are dropped when Postgres announces a change to a row
+// calls it and keeps its JSON (encoded once: writing a kept body costs no UTF-8 encoding) and version. Entries are dropped when Postgres announces a change to a row
 // they show (migrations/015_view_change_notify.sql, channel gamepocgen_views, heard on the process's
 // EventHub connection), never by a timer: 'j:<id>' drops that job's view and every list page (a list
 // shows jobs columns only), 'g:<id>' / 'r:<id>' / 'a:<id>' that job's view (a comparison sibling, phase
@@ -19,11 +19,15 @@ import type { ChannelListener } from '../events.ts';
 
 export const VIEWS_CHANNEL = 'gamepocgen_views';
 
-/** A cached answer: the body's JSON text and what its ETag is made of (the job's version, a list body's tag). */
+/** A cached answer: the body's JSON as UTF-8 and what its ETag is made of (the job's version, a list body's tag). */
 export interface View {
-  json: string;
+  body: Uint8Array;
   version: string;
 }
+
+const utf8 = new TextEncoder();
+/** A view of this JSON text (in an ArrayBuffer of its own, so nothing else shares or detaches it). */
+export const viewOf = (json: string, version: string): View => ({ body: utf8.encode(json), version });
 
 export type ViewKind = 'job' | 'list';
 /** hit: served from memory; miss: queried (and kept); shared: waited for another read's query; bypass: cache down. */
@@ -35,17 +39,17 @@ export interface ViewCacheLimits {
   jobs: number;
   /** List pages kept, by their normalised query. */
   lists: number;
-  /** Characters of JSON kept per kind, whatever the counts. */
-  chars: number;
+  /** Bytes of JSON kept per kind, whatever the counts. */
+  bytes: number;
 }
 
 /**
  * 2 000 job views: the job pages being watched and the gallery's recent games, with room (a view is 1–10 kB,
  * so ≤ ~20 MB); older ones cost one query to read again. 200 list pages: every status × genre filter and
- * page a gallery walks through (each is dropped on any job change anyway). 32 M characters per kind bound
- * the memory when views are large (a list page of 200 jobs is ~150 kB).
+ * page a gallery walks through (each is dropped on any job change anyway). 32 MB per kind bound the
+ * memory when views are large (a list page of 200 jobs is ~150 kB).
  */
-export const DEFAULT_LIMITS: ViewCacheLimits = { jobs: 2000, lists: 200, chars: 32 * 1024 * 1024 };
+export const DEFAULT_LIMITS: ViewCacheLimits = { jobs: 2000, lists: 200, bytes: 32 * 1024 * 1024 };
 
 /** One kind of view: the kept entries, and the load in flight per key (its generation). */
 class Space<K extends string | number> {
@@ -53,8 +57,8 @@ class Space<K extends string | number> {
   private readonly inflight = new Map<K, Promise<View | null>>();
   readonly counts: Record<ViewResult, number> = { hit: 0, miss: 0, shared: 0, bypass: 0 };
 
-  constructor(max: number, chars: number) {
-    this.entries = new LRUCache<K, View>({ max, maxSize: chars, sizeCalculation: (v) => v.json.length || 1 });
+  constructor(max: number, bytes: number) {
+    this.entries = new LRUCache<K, View>({ max, maxSize: bytes, sizeCalculation: (v) => v.body.byteLength || 1 });
   }
 
   async get(key: K, live: () => boolean, load: () => Promise<View | null>): Promise<View | null> {
@@ -116,8 +120,8 @@ export class ViewCache implements ChannelListener {
   /** `db` sends the sync() barrier; `limits` bound the memory (DEFAULT_LIMITS). */
   constructor(db: Queryable, limits: ViewCacheLimits = DEFAULT_LIMITS) {
     this.db = db;
-    this.jobs = new Space(limits.jobs, limits.chars);
-    this.lists = new Space(limits.lists, limits.chars);
+    this.jobs = new Space(limits.jobs, limits.bytes);
+    this.lists = new Space(limits.lists, limits.bytes);
   }
 
   /** GET /api/jobs/:id's view of `id` (null: no such job, not kept), from memory or from `load`. */
