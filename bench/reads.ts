@@ -80,7 +80,7 @@ function hitRatio(cache: ViewCache, view: ViewKind) {
       const after = cache.stats()[view];
       const n = (k: keyof typeof after) => after[k] - before[k];
       const total = n('hit') + n('miss') + n('shared') + n('bypass');
-      report.add(`http.${key}.hit_ratio`, `  ${label}: view cache hits`, {
+      report.add(`http.${key}.hit_ratio`, '  of which answered from the view cache', {
         value: total ? (100 * n('hit')) / total : 0,
         unit: '%',
         better: 'higher',
@@ -112,8 +112,14 @@ async function uncachedReads(
   try {
     const base = `http://127.0.0.1:${service.port}`;
     const etag = (await fetch(`${base}/api/jobs/${jobId}`)).headers.get('etag') ?? '';
-    for (const [key, label] of endpoints) {
-      if (!['job', 'job_304', 'list'].includes(key)) continue;
+    const labels: Record<string, string> = {
+      job: 'GET /api/jobs/:id, uncached',
+      job_304: 'GET /api/jobs/:id → 304, uncached',
+      list: 'GET /api/jobs?limit=50, uncached',
+    };
+    for (const [key] of endpoints) {
+      const label = labels[key];
+      if (!label) continue;
       const url = key === 'list' ? `${base}/api/jobs?limit=50` : `${base}/api/jobs/${jobId}`;
       const headers = key === 'job_304' ? { 'if-none-match': etag } : undefined;
       const r = await loadTest(url, {
@@ -122,9 +128,9 @@ async function uncachedReads(
         headers,
         pgPids: () => postgresPids(service.db),
       });
-      record(report, `${key}.uncached`, `${label}, uncached (READ_CACHE=off)`, r, {
+      record(report, `${key}.uncached`, label, r, {
         expected: key === 'job_304' ? 304 : 200,
-        note: '; every read queries Postgres, as the first read after a change does',
+        note: '; READ_CACHE=off: every read queries Postgres, as the first read after a change does',
       });
     }
   } finally {
