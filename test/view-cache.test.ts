@@ -2,7 +2,7 @@
 // a hit costs no query, a change is seen once its notification was applied (sync()), a read that began
 // before a change does not keep what it read, a lost LISTEN connection empties and bypasses the cache
 // until it is back, and the LRU bounds hold. Which writes notify is test/job-etag.test.ts's job (every
-// write kind, READ_CACHE=on); the HTTP side (/metrics) is at the end.
+// write kind, READ_CACHE=on); the API's side is test/view-cache-api.test.ts.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveArtifacts } from '../lib/artifact-store.ts';
@@ -21,7 +21,6 @@ import {
 } from '../lib/jobs/view-cache.ts';
 import { jobDetailJson, jobListJson } from '../lib/jobs/views.ts';
 import { createTestDatabase } from './helpers/db.ts';
-import { createHarness } from './helpers/harness.ts';
 
 const archive = { prefix: 'http://game-', suffix: '.localhost/' };
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -287,23 +286,5 @@ describe('view cache', () => {
     await cache.job(ids[0]!, detail(db, ids[0]!));
     cache.notify('r:987654'); // control: another job's change keeps it
     expect(cache.stats().kept.job).toBe(1);
-  });
-});
-
-describe('view cache in the API', () => {
-  it('answers repeated reads from memory and counts hits and misses at /metrics', async () => {
-    const h = await createHarness({}, { runner: false });
-    try {
-      const id = await createJob(h.service.db, { idea: 'read me twice', genre: null, seed: 1 });
-      await h.syncViews();
-      for (let i = 0; i < 3; i++) expect((await h.api(`/api/jobs/${id}`)).status).toBe(200);
-      for (let i = 0; i < 2; i++) expect((await h.api('/api/jobs?limit=50')).status).toBe(200);
-      expect(h.service.viewCache!.stats()).toMatchObject({ job: { miss: 1, hit: 2 }, list: { miss: 1, hit: 1 } });
-      const metrics = await (await h.api('/metrics')).text();
-      expect(metrics).toContain('gamepocgen_view_cache_reads_total{view="job",result="hit"} 2');
-      expect(metrics).toContain('gamepocgen_view_cache_reads_total{view="list",result="miss"} 1');
-    } finally {
-      await h.close();
-    }
   });
 });
