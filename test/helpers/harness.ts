@@ -65,71 +65,68 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
   const hub = new EventHub(database.url);
   await hub.start();
 
-  const syncViews = async () => {
-    await service.viewCache?.sync();
-  };
   const waitForJob = (id: number, statuses: readonly string[] = OUTCOME_STATUSES, timeoutMs = 60_000) =>
-    awaitSynced(
-      new Promise<JobRow>((resolve, reject) => {
-        let settled = false;
-        const check = async () => {
-          const job = await getJob(service.db, id);
-          if (job && statuses.includes(job.status) && !settled) {
-            settled = true;
-            clearTimeout(timer);
-            unsubscribe();
-            resolve(job);
-          }
-        };
-        const timer = setTimeout(async () => {
+    new Promise<JobRow>((resolve, reject) => {
+      let settled = false;
+      const check = async () => {
+        const job = await getJob(service.db, id);
+        if (job && statuses.includes(job.status) && !settled) {
+          settled = true;
+          clearTimeout(timer);
           unsubscribe();
-          const job = await getJob(service.db, id);
-          reject(
-            new Error(
-              `job ${id} did not reach ${statuses.join('/')} within ${timeoutMs} ms (status ${job?.status}, phase ${job?.phase}, error ${job?.error})`,
-            ),
-          );
-        }, timeoutMs);
-        const unsubscribe = hub.subscribe((n) => {
-          if (n.jobId === id) void check();
-        });
-        void check();
-      }),
-    );
-  // What a test waited for is then what the API shows too.
-  async function awaitSynced<T>(waited: Promise<T>): Promise<T> {
-    const value = await waited;
-    await syncViews();
-    return value;
-  }
+          resolve(job);
+        }
+      };
+      const timer = setTimeout(async () => {
+        unsubscribe();
+        const job = await getJob(service.db, id);
+        reject(
+          new Error(
+            `job ${id} did not reach ${statuses.join('/')} within ${timeoutMs} ms (status ${job?.status}, phase ${job?.phase}, error ${job?.error})`,
+          ),
+        );
+      }, timeoutMs);
+      const unsubscribe = hub.subscribe((n) => {
+        if (n.jobId === id) void check();
+      });
+      void check();
+    });
 
   const api = (pathname: string, init?: RequestInit) => fetch(`${service.url}${pathname}`, withJsonType(init));
 
   const waitForEvent = (jobId: number, match: (e: EventRow) => boolean, timeoutMs = 60_000) =>
-    awaitSynced(
-      new Promise<EventRow>((resolve, reject) => {
-        let done = false;
-        const finish = (fn: () => void) => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          unsubscribe();
-          fn();
-        };
-        const check = async () => {
-          const found = (await listEvents(service.db, { jobId, afterId: 0, limit: 100_000 })).find(match);
-          if (found) finish(() => resolve(found));
-        };
-        const timer = setTimeout(
-          () => finish(() => reject(new Error(`no matching event for job ${jobId} within ${timeoutMs} ms`))),
-          timeoutMs,
-        );
-        const unsubscribe = hub.subscribe((n) => {
-          if (n.jobId === jobId) void check().catch((e) => finish(() => reject(e)));
-        });
-        void check().catch((e) => finish(() => reject(e)));
-      }),
-    );
+    new Promise<EventRow>((resolve, reject) => {
+      let done = false;
+      const finish = (fn: () => void) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        unsubscribe();
+        fn();
+      };
+      const check = async () => {
+        const found = (await listEvents(service.db, { jobId, afterId: 0, limit: 100_000 })).find(match);
+        if (found) finish(() => resolve(found));
+      };
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`no matching event for job ${jobId} within ${timeoutMs} ms`))),
+        timeoutMs,
+      );
+      const unsubscribe = hub.subscribe((n) => {
+        if (n.jobId === jobId) void check().catch((e) => finish(() => reject(e)));
+      });
+      void check().catch((e) => finish(() => reject(e)));
+    });
+
+  const syncViews = async () => {
+    await service.viewCache?.sync();
+  };
+  // What a test waited for is then what the API shows too.
+  const synced = async <T>(waited: Promise<T>): Promise<T> => {
+    const value = await waited;
+    await syncViews();
+    return value;
+  };
 
   return {
     service,
@@ -142,10 +139,10 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
       return ((await res.json()) as { jobIds: number[] }).jobIds[0]!;
     },
     syncViews,
-    waitForEvent,
+    waitForEvent: (jobId, match, timeoutMs) => synced(waitForEvent(jobId, match, timeoutMs)),
     fetchSlot: (slot, pathname = '/') =>
       getWithHost(service.port, `gamedemo${slot}.localhost:${service.port}`, pathname),
-    waitForJob,
+    waitForJob: (id, statuses, timeoutMs) => synced(waitForJob(id, statuses, timeoutMs)),
     async close() {
       await hub.stop();
       await service.close();
