@@ -122,11 +122,6 @@ export class EventHub {
     if (this.client === client) listener.up();
   }
 
-  /** Whether the LISTEN connection is up now. */
-  get connected(): boolean {
-    return this.client !== null;
-  }
-
   /** The backend pid of the LISTEN connection (tests end it with pg_terminate_backend), or null when down. */
   get backendPid(): number | null {
     return (this.client as unknown as { processID?: number } | null)?.processID ?? null;
