@@ -4,7 +4,8 @@
 // endpoint; prints the self time by module and the top functions, and writes the
 // .cpuprofile (open it in Chrome DevTools) under bench/results/profiles/.
 // Endpoints: health, health_ready, job, job_304, list (default: all). PROFILE=0 measures without the
-// profiler (for before/after comparisons of the API's CPU per request).
+// profiler (for before/after comparisons of the API's CPU per request). READ_CACHE=off: job and list reads
+// without the view cache (every read queries).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
@@ -76,7 +77,13 @@ async function main() {
   session.connect();
   try {
     const databaseUrl = await benchDatabases(pg.url).database('profile_reads');
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      READ_CACHE: process.env.READ_CACHE ?? 'on',
+    });
     const service = await startService(config, { databaseUrl, tasks: false });
     try {
       const ids = await seedJobs(service.db, 500);

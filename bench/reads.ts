@@ -1,13 +1,18 @@
 // The read section: the API alone (no task runner) over 500 seeded jobs, each
 // read endpoint under autocannon load, then the gallery's first screen with 1 000.
 // GET /health is measured between its floors on this machine (bench/floor.ts): what a
-// bare node:http server and a bare Hono app reach answering the same response.
+// bare node:http server and a bare Hono app reach answering the same response. The job and
+// list reads are measured twice: with the view cache (lib/jobs/view-cache.ts; what a gallery
+// re-reading unchanged jobs gets, with the cache's hit ratio during the run) and, on a second
+// API over the same database with READ_CACHE=off, uncached (every read queries Postgres, as the
+// first read after a change does).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startService } from '../bin/server.ts';
 import { loadConfig } from '../lib/config.ts';
 import { listGames, listJobs } from '../lib/jobs/repository.ts';
+import type { ViewCache, ViewKind } from '../lib/jobs/view-cache.ts';
 import { chromiumAvailable } from '../support/browser.ts';
 import { galleryFirstScreen } from './gallery-first-screen.ts';
 import { captureResponse, type FloorServer, honoFloor, nodeHttpFloor } from './floor.ts';
@@ -39,8 +44,13 @@ export async function reads(report: ReturnType<typeof createReport>, dbs: BenchD
     const load = (url: string, headers?: Record<string, string>, pg = pgPids) =>
       loadTest(url, { connections: CONNECTIONS, seconds: SECONDS, headers, pgPids: pg });
     await healthAndFloors(report, `${base}/health`, load);
-    for (const [key, label, url, headers] of endpoints)
+    for (const [key, label, url, headers] of endpoints) {
+      const view: ViewKind | null = key === 'list' ? 'list' : key.startsWith('job') ? 'job' : null;
+      const counted = view && service.viewCache ? hitRatio(service.viewCache, view) : null;
       record(report, key, label, await load(url, headers), { expected: key === 'job_304' ? 304 : 200 });
+      if (counted) counted.report(report, key, label);
+    }
+    await uncachedReads(report, databaseUrl, dataDir, ids[250]!, endpoints);
 
     if (!chromiumAvailable()) return report.skip('gallery first screen, 1 000 jobs', 'no Chromium (/usr/bin/chromium)');
     await seedJobs(service.db, 500, 501);
@@ -61,6 +71,72 @@ export async function reads(report: ReturnType<typeof createReport>, dbs: BenchD
 }
 
 type Report = ReturnType<typeof createReport>;
+
+/** The view cache's answers from now until report(): the share served from memory. */
+function hitRatio(cache: ViewCache, view: ViewKind) {
+  const before = cache.stats()[view];
+  return {
+    report(report: Report, key: string, label: string) {
+      const after = cache.stats()[view];
+      const n = (k: keyof typeof after) => after[k] - before[k];
+      const total = n('hit') + n('miss') + n('shared') + n('bypass');
+      report.add(`http.${key}.hit_ratio`, '  of which answered from the view cache', {
+        value: total ? (100 * n('hit')) / total : 0,
+        unit: '%',
+        better: 'higher',
+        note: `${n('hit')} hits, ${n('miss')} misses (queried), ${n('shared')} waited for a concurrent miss, ${n('bypass')} bypassed`,
+      });
+    },
+  };
+}
+
+/**
+ * The job and list reads on a second API with READ_CACHE=off over the same database (the first API idle):
+ * every read queries, which is what the first read of a job or page after a change costs.
+ */
+async function uncachedReads(
+  report: Report,
+  databaseUrl: string,
+  dataDir: string,
+  jobId: number,
+  endpoints: [key: string, label: string, url: string, headers?: Record<string, string>][],
+): Promise<void> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    READ_CACHE: 'off',
+  });
+  const service = await startService(config, { databaseUrl, tasks: false });
+  try {
+    const base = `http://127.0.0.1:${service.port}`;
+    const etag = (await fetch(`${base}/api/jobs/${jobId}`)).headers.get('etag') ?? '';
+    const labels: Record<string, string> = {
+      job: 'GET /api/jobs/:id, uncached',
+      job_304: 'GET /api/jobs/:id → 304, uncached',
+      list: 'GET /api/jobs?limit=50, uncached',
+    };
+    for (const [key] of endpoints) {
+      const label = labels[key];
+      if (!label) continue;
+      const url = key === 'list' ? `${base}/api/jobs?limit=50` : `${base}/api/jobs/${jobId}`;
+      const headers = key === 'job_304' ? { 'if-none-match': etag } : undefined;
+      const r = await loadTest(url, {
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        headers,
+        pgPids: () => postgresPids(service.db),
+      });
+      record(report, `${key}.uncached`, label, r, {
+        expected: key === 'job_304' ? 304 : 200,
+        note: '; READ_CACHE=off: every read queries Postgres, as the first read after a change does',
+      });
+    }
+  } finally {
+    await service.close();
+  }
+}
 type Load = (url: string, headers?: Record<string, string>, pg?: () => Promise<number[]>) => Promise<LoadResult>;
 
 /** Req/s, p99 and CPU per request of one endpoint; answers other than `expected` are counted in the note. */

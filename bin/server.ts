@@ -13,6 +13,7 @@ import { resolveApiToken } from '../lib/api-token.ts';
 import { ROOT_DIR, type Config } from '../lib/config.ts';
 import { createPool, resolveDatabase, type Db } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
+import { VIEWS_CHANNEL, ViewCache } from '../lib/jobs/view-cache.ts';
 import { storedInstanceId } from '../lib/instance.ts';
 import { graphileLogger, silentLogger, type Logger } from '../lib/log.ts';
 import { createMetrics } from '../lib/metrics.ts';
@@ -37,6 +38,8 @@ export interface Service {
   /** null when this process runs no tasks (`gamepocgen api`). */
   taskDeps: TaskDeps | null;
   runner: Runner | null;
+  /** The job and list view cache (null with READ_CACHE=off). */
+  viewCache: ViewCache | null;
   close(): Promise<void>;
 }
 
@@ -130,6 +133,9 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
 
   const events = new EventHub(database.url);
   await events.start();
+  // Reads of unchanged jobs and list pages from memory, dropped on the change notifications heard on `events`.
+  const viewCache = config.READ_CACHE === 'on' ? new ViewCache(db) : null;
+  if (viewCache) await events.listen(VIEWS_CHANNEL, viewCache);
   const token = await resolveApiToken(config);
   const appDeps: AppDeps = {
     db,
@@ -141,7 +147,8 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     browserDescription: describeBrowser(config, taskDeps !== null),
     startedAt: new Date(),
     logger,
-    metrics: createMetrics(db),
+    viewCache: viewCache ?? undefined,
+    metrics: createMetrics(db, { viewCache }),
   };
   // One set of health answers for the app's /health routes and the Node-level fast path in front of them.
   const healthAnswers = createHealthAnswers(appDeps);
@@ -158,6 +165,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     tokenConfigured: token.configured,
     taskDeps,
     runner,
+    viewCache,
     /**
      * Stops in order: no new jobs, running steps finish (up to SHUTDOWN_GRACE_SECONDS; then their workers are
      * stopped and the steps return to the queue), the play-test browser, HTTP (drained), the pools, and the

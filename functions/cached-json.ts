@@ -14,7 +14,14 @@ export function cachedJson(c: Context, body: unknown): Response {
 
 /** The same for a body that is already JSON text (built by Postgres: lib/jobs/views.ts). */
 export function cachedJsonText(c: Context, text: string): Response {
-  const etag = `W/"${createHash('sha1').update(text).digest('base64url')}"`;
+  return taggedJson(c, text, bodyTag(text));
+}
+
+/** The weak ETag cachedJsonText gives `text`: its hash (the view cache keeps it with a list page). */
+export const bodyTag = (text: string) => `W/"${createHash('sha1').update(text).digest('base64url')}"`;
+
+/** `text` (or its UTF-8 bytes) tagged `etag`, or a 304 when If-None-Match holds the tag. */
+export function taggedJson(c: Context, text: string | Uint8Array, etag: string): Response {
   if (matches(c.req.header('if-none-match'), etag)) return notModified(c, etag);
   return jsonWithTag(c, text, etag);
 }
@@ -42,10 +49,10 @@ export function heldVersions(header: string | undefined, format: string): string
 
 export const notModified = (c: Context, etag: string): Response => c.body(null, 304, { etag, vary: 'accept-encoding' });
 
-export function jsonWithTag(c: Context, text: string, etag: string): Response {
-  return c.body(text, 200, {
+export function jsonWithTag(c: Context, text: string | Uint8Array, etag: string): Response {
+  return c.body(text as string, 200, {
     'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(text)),
+    'content-length': String(typeof text === 'string' ? Buffer.byteLength(text) : text.byteLength),
     etag,
     vary: 'accept-encoding',
   });

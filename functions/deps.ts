@@ -2,6 +2,7 @@
 import type { Config } from '../lib/config.ts';
 import type { Db } from '../lib/db.ts';
 import type { EventHub } from '../lib/events.ts';
+import type { ViewCache } from '../lib/jobs/view-cache.ts';
 import type { Logger } from '../lib/log.ts';
 import type { HealthAnswers } from './health.ts';
 import type { Metrics } from '../lib/metrics.ts';
@@ -25,6 +26,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Structured log (default: silent). */
   logger?: Logger;
+  /** The job and list views kept in memory (lib/jobs/view-cache.ts; default: none, every read queries). */
+  viewCache?: ViewCache;
   /** Prometheus registry for GET /metrics (default: none, 404). */
   metrics?: Metrics;
 }

@@ -25,6 +25,7 @@ export function createGameRoutes(deps: AppDeps) {
     if (job.status !== 'deployed')
       throw new HttpError(409, 'not_deployed', `job ${id} is ${job.status}, not a deployed game`);
     const slot = await removeGame(deps.db, id);
+    deps.viewCache?.jobChanged(id); // read-your-writes (lib/jobs/view-cache.ts)
     return c.json({ removed: id, freedSlot: slot });
   });
 

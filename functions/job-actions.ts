@@ -36,14 +36,27 @@ export function createJobActionRoutes(deps: AppDeps) {
     return job;
   };
 
-  app.post('/:id/cancel', async (c) => c.json(await studio(() => cancelJob(deps.db, pathId(c)))));
+  // Read-your-writes: once an action has committed, this process's view cache forgets the job (and the list
+  // pages) at once; other processes, and the job's comparison siblings, follow on the change notification.
+  const changed = <T>(id: number, result: T): T => {
+    deps.viewCache?.jobChanged(id);
+    return result;
+  };
 
-  app.post('/:id/retry', async (c) => c.json(await studio(() => retryJob(deps.db, pathId(c))), 202));
+  app.post('/:id/cancel', async (c) => {
+    const id = pathId(c);
+    return c.json(changed(id, await studio(() => cancelJob(deps.db, id))));
+  });
+
+  app.post('/:id/retry', async (c) => {
+    const id = pathId(c);
+    return c.json(changed(id, await studio(() => retryJob(deps.db, id))), 202);
+  });
 
   app.post('/:id/feedback', async (c) => {
     const id = pathId(c);
     const body = await jsonBody(c, FeedbackRequest);
-    const row = await studio(() => postFeedback(deps.db, id, body.feedback));
+    const row = changed(id, await studio(() => postFeedback(deps.db, id, body.feedback)));
     return c.json({ feedback: feedbackView(row) }, 202);
   });
 
@@ -62,10 +75,13 @@ export function createJobActionRoutes(deps: AppDeps) {
     const label = Label.safeParse(c.req.param('label'));
     if (!label.success)
       throw new HttpError(400, 'invalid_version', `"${c.req.param('label').slice(0, 64)}" is not a version label`);
-    return c.json(await studio(() => restoreVersion(deps.db, id, label.data)), 202);
+    return c.json(changed(id, await studio(() => restoreVersion(deps.db, id, label.data))), 202);
   });
 
-  app.post('/:id/deploy', async (c) => c.json(await studio(() => redeployJob(deps.db, pathId(c))), 202));
+  app.post('/:id/deploy', async (c) => {
+    const id = pathId(c);
+    return c.json(changed(id, await studio(() => redeployJob(deps.db, id))), 202);
+  });
 
   return app;
 }

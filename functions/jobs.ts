@@ -10,8 +10,17 @@ import { listEvents } from '../lib/events.ts';
 import { GenerateRequest, QueueFullError, generateGames } from '../lib/generate.ts';
 import { JOB_STATUSES, isFinished } from '../lib/jobs/lifecycle.ts';
 import { getJob, isSettled } from '../lib/jobs/repository.ts';
+import { listKey, viewOf } from '../lib/jobs/view-cache.ts';
 import { jobDetailFormat, jobDetailJson, jobListJson, jobVersion } from '../lib/jobs/views.ts';
-import { cachedJsonText, heldVersions, jsonWithTag, notModified, versionTag } from './cached-json.ts';
+import {
+  bodyTag,
+  cachedJsonText,
+  heldVersions,
+  jsonWithTag,
+  notModified,
+  taggedJson,
+  versionTag,
+} from './cached-json.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 import { serializeEvent, streamJobEvents } from './sse.ts';
@@ -62,6 +71,7 @@ export function createJobRoutes(deps: AppDeps) {
       c.header('retry-after', String(QUEUE_RETRY_AFTER_SECONDS));
       throw new HttpError(429, e.code, e.message, { active: e.active, limit: e.limit });
     }
+    deps.viewCache?.listsChanged(); // read-your-writes: the new jobs are on the next list read
     return c.json({ jobIds, jobs: jobIds.map((id) => ({ id, url: `/api/jobs/${id}` })) }, 201);
   });
 
@@ -70,11 +80,18 @@ export function createJobRoutes(deps: AppDeps) {
   app.use('/jobs/:id', compress());
 
   // Postgres writes these two bodies (lib/jobs/views.ts); the API hashes and sends the text as it comes.
+  // With the view cache (lib/jobs/view-cache.ts) an unchanged view is answered from memory, tag included.
   const archive = archiveUrlParts(deps);
+  const cache = deps.viewCache;
   app.get('/jobs', async (c) => {
     const q = query(c, ListQuery);
     const filter = { status: q.status, genre: q.genre, limit: q.limit, before: q.cursor };
-    return cachedJsonText(c, await jobListJson(deps.db, filter, archive));
+    if (!cache) return cachedJsonText(c, await jobListJson(deps.db, filter, archive));
+    const page = await cache.list(listKey(filter), async () => {
+      const json = await jobListJson(deps.db, filter, archive);
+      return viewOf(json, bodyTag(json));
+    });
+    return taggedJson(c, page.body, page.version);
   });
 
   // Tagged by the job's version: an If-None-Match that holds it gets a 304 from the version alone, no view built.
@@ -82,6 +99,17 @@ export function createJobRoutes(deps: AppDeps) {
   app.get('/jobs/:id', async (c) => {
     const id = pathId(c);
     const held = heldVersions(c.req.header('if-none-match'), detailFormat);
+    if (cache) {
+      // Kept views carry their version: a 304 and a 200 cost the same (nothing, on a hit).
+      const detail = await cache.job(id, async () => {
+        const d = await jobDetailJson(deps.db, id, archive);
+        return d && viewOf(d.json, d.version);
+      });
+      if (detail === null) throw new HttpError(404, 'job_not_found', `job ${id} does not exist`);
+      const tag = versionTag(detailFormat, detail.version);
+      if (held.includes(detail.version) || held.includes('*')) return notModified(c, tag);
+      return jsonWithTag(c, detail.body, tag);
+    }
     const current = held.length ? await jobVersion(deps.db, id) : null;
     if (current !== null && (held.includes(current) || held.includes('*')))
       return notModified(c, versionTag(detailFormat, current));

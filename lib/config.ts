@@ -90,6 +90,8 @@ export const ConfigSchema = z.object({
   MAX_QUEUED: int(100, 1, 1_000_000),
   /** When set, reads (GET /api/*, /metrics) need `Authorization: Bearer <READ_TOKEN or API_TOKEN>`. */
   READ_TOKEN: optionalText,
+  /** `off`: GET /api/jobs/:id and GET /api/jobs query Postgres on every read (no view cache: lib/jobs/view-cache.ts). */
+  READ_CACHE: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_IMAGE: z.string().default('gamepocgen-worker:latest'),
   GAME_SERVER_IMAGE: z.string().default('nginx:alpine'),

@@ -56,6 +56,18 @@ export async function listEvents(
 export type EventNotice = { id: number; jobId: number; kind: EventKind | StreamOnlyKind };
 
 /**
+ * Another channel on the hub's LISTEN connection (lib/jobs/view-cache.ts): its payloads, and whether
+ * it is being listened to. Between down() and up() notifications may have been missed.
+ */
+export interface ChannelListener {
+  notify(payload: string): void;
+  /** LISTEN is in place (after start, after every reconnect): every later commit's notification arrives. */
+  up(): void;
+  /** The connection is lost or the hub stopped. */
+  down(): void;
+}
+
+/**
  * One LISTEN connection per process, fanned out to subscribers. Subscribers get
  * the notice only; they read rows with listEvents, so nothing is lost between
  * a reconnect and the next notice.
@@ -65,6 +77,7 @@ export class EventHub {
   private stopped = false;
   private retryMs = 250;
   private readonly subscribers = new Set<(n: EventNotice) => void>();
+  private readonly channels = new Map<string, ChannelListener>();
   private readonly connectionString: string;
 
   constructor(connectionString: string) {
@@ -75,7 +88,8 @@ export class EventHub {
     this.stopped = false;
     const client = new pg.Client({ connectionString: this.connectionString, application_name: 'gamepocgen-events' });
     client.on('notification', (msg) => {
-      if (msg.channel !== EVENTS_CHANNEL || !msg.payload) return;
+      if (msg.channel !== EVENTS_CHANNEL) return this.channels.get(msg.channel)?.notify(msg.payload ?? '');
+      if (!msg.payload) return;
       this.publish(JSON.parse(msg.payload) as EventNotice);
     });
     // A lost connection (Postgres restart) reconnects with backoff; subscribers
@@ -83,6 +97,7 @@ export class EventHub {
     const lost = () => {
       if (this.client !== client || this.stopped) return;
       this.client = null;
+      for (const l of this.channels.values()) l.down();
       setTimeout(() => void this.reconnect(), this.retryMs).unref();
       this.retryMs = Math.min(this.retryMs * 2, 10_000);
     };
@@ -90,8 +105,26 @@ export class EventHub {
     client.on('end', lost);
     await client.connect();
     await client.query(`listen ${EVENTS_CHANNEL}`);
+    for (const channel of this.channels.keys()) await client.query(`listen ${channel}`);
     this.client = client;
     this.retryMs = 250;
+    for (const l of this.channels.values()) l.up();
+  }
+
+  /** Listens to `channel` too, on the same connection (up() once it is in place); one listener per channel. */
+  async listen(channel: string, listener: ChannelListener): Promise<void> {
+    if (!/^[a-z_]+$/.test(channel) || channel === EVENTS_CHANNEL || this.channels.has(channel))
+      throw new Error(`cannot listen to channel "${channel}" twice or by a name that is not lowercase letters`);
+    this.channels.set(channel, listener);
+    const client = this.client;
+    if (!client) return; // start() or the next reconnect listens and calls up()
+    await client.query(`listen ${channel}`);
+    if (this.client === client) listener.up();
+  }
+
+  /** The backend pid of the LISTEN connection (tests end it with pg_terminate_backend), or null when down. */
+  get backendPid(): number | null {
+    return (this.client as unknown as { processID?: number } | null)?.processID ?? null;
   }
 
   private async reconnect() {
@@ -119,6 +152,8 @@ export class EventHub {
     const c = this.client;
     this.client = null;
     this.subscribers.clear();
+    for (const l of this.channels.values()) l.down();
+    this.channels.clear();
     await c?.end().catch(() => {});
   }
 }

@@ -2,7 +2,7 @@
 // answered; everything about jobs is read from Postgres when scraped, so the
 // figures are the whole system's (API, runners in other processes, psql users)
 // and survive restarts.
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queryable } from './db.ts';
 import {
   jobsByStatus,
@@ -12,6 +12,7 @@ import {
   runningPhases,
   slotUsage,
 } from './jobs/metrics-queries.ts';
+import type { ViewCache } from './jobs/view-cache.ts';
 import { liveRunnerCount } from './presence.ts';
 import { queueDepth } from './queue/queries.ts';
 
@@ -20,7 +21,7 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
 }
 
-export function createMetrics(db: Queryable): Metrics {
+export function createMetrics(db: Queryable, opts: { viewCache?: ViewCache | null } = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'gamepocgen_process_' });
   const httpDuration = new Histogram({
@@ -74,6 +75,21 @@ export function createMetrics(db: Queryable): Metrics {
     for (const r of await playtestVerdicts(db)) g.set({ verdict: r.verdict }, r.n);
   });
   registry.registerMetric(phaseDurations(db) as never);
+  const cache = opts.viewCache;
+  if (cache)
+    // Counted by the cache as plain numbers (nothing per read here), copied when scraped.
+    new Counter({
+      name: 'gamepocgen_view_cache_reads_total',
+      help: 'job (GET /api/jobs/:id) and list (GET /api/jobs) reads by view cache result: hit (from memory), miss (queried), shared (waited for a concurrent miss), bypass (cache down: LISTEN lost)',
+      labelNames: ['view', 'result'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        const stats = cache.stats();
+        for (const view of ['job', 'list'] as const)
+          for (const [result, n] of Object.entries(stats[view])) this.inc({ view, result }, n);
+      },
+    });
   return { registry, httpDuration };
 }
 

@@ -30,6 +30,11 @@ export interface Harness {
   api(pathname: string, init?: RequestInit): Promise<Response>;
   /** POST /api/generate for one game; its job id (throws, with the answer, unless 201). */
   generate(idea: string, opts?: { seed?: number; genre?: string }): Promise<number>;
+  /**
+   * Resolves once the API's view cache has applied every change committed so far (lib/jobs/view-cache.ts sync()),
+   * so a read through `api` shows them. waitForJob and waitForEvent do it before they resolve.
+   */
+  syncViews(): Promise<void>;
   /** Resolves with the first event of `jobId` that `match` accepts (woken by NOTIFY, not polling); rejects after `timeoutMs`. */
   waitForEvent(jobId: number, match: (e: EventRow) => boolean, timeoutMs?: number): Promise<EventRow>;
   /** Resolves when the job reaches one of `statuses`, by default any with an outcome (woken by NOTIFY, not polling). */
@@ -113,6 +118,16 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
       void check().catch((e) => finish(() => reject(e)));
     });
 
+  const syncViews = async () => {
+    await service.viewCache?.sync();
+  };
+  // What a test waited for is then what the API shows too.
+  const synced = async <T>(waited: Promise<T>): Promise<T> => {
+    const value = await waited;
+    await syncViews();
+    return value;
+  };
+
   return {
     service,
     config,
@@ -123,10 +138,11 @@ export async function createHarness(env: Record<string, string> = {}, opts: Serv
       if (res.status !== 201) throw new Error(`POST /api/generate answered ${res.status}: ${await res.text()}`);
       return ((await res.json()) as { jobIds: number[] }).jobIds[0]!;
     },
-    waitForEvent,
+    syncViews,
+    waitForEvent: (jobId, match, timeoutMs) => synced(waitForEvent(jobId, match, timeoutMs)),
     fetchSlot: (slot, pathname = '/') =>
       getWithHost(service.port, `gamedemo${slot}.localhost:${service.port}`, pathname),
-    waitForJob,
+    waitForJob: (id, statuses, timeoutMs) => synced(waitForJob(id, statuses, timeoutMs)),
     async close() {
       await hub.stop();
       await service.close();
