@@ -9,7 +9,7 @@ import type { DbClient } from './db.ts';
 import { addEvent } from './events.ts';
 import { chainNext, type Step } from './jobs/chain.ts';
 import { failComparisonSiblings, failJob, markIdeaDone } from './jobs/lifecycle.ts';
-import { finishPhaseRun } from './jobs/phase-runs.ts';
+import { finishPhaseRun, finishPhaseRunWrite } from './jobs/phase-runs.ts';
 import { addJobUsage, getJob, setGameGenre, type JobRow } from './jobs/repository.ts';
 import type { WorkspaceRun } from './phase-workspace.ts';
 import { IDEA_PHASE, REPAIR_PHASE, writesDist } from './phases.ts';
@@ -51,14 +51,14 @@ export async function recordOutcome(
     });
     return null;
   }
-  const finish = () =>
-    finishPhaseRun(tx, runId, {
-      status: ran.status,
-      error: ran.error,
-      durationMs: ran.durationMs,
-      agentMs: ran.agentMs,
-      usage: ran.usage,
-    });
+  const result = {
+    status: ran.status,
+    error: ran.error,
+    durationMs: ran.durationMs,
+    agentMs: ran.agentMs,
+    usage: ran.usage,
+  };
+  const finish = () => finishPhaseRun(tx, runId, result);
   if (Object.keys(ran.usage).length) await addJobUsage(tx, jobId, ran.usage);
   if (ran.status !== 'completed') {
     const reason = `phase ${phase} (${phaseName(phase)}) ${ran.status === 'timeout' ? 'timed out' : 'failed'}: ${ran.error ?? 'no reason given'}`;
@@ -110,9 +110,8 @@ export async function recordOutcome(
       agentMs: ran.agentMs,
     },
   });
-  // Last before commit: finished_at then marks the hand-off to the next step.
-  await finish();
-  return chainNext(tx, jobId, { after: 'run-phase', phase });
+  // Last before commit, in the next step's add_job statement: finished_at then marks the hand-off to it.
+  return chainNext(tx, jobId, { after: 'run-phase', phase }, { leading: finishPhaseRunWrite(runId, result) });
 }
 
 function titleFrom(files: FileMap): string | null {

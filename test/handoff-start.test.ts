@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhaseNumber } from '../lib/artifacts.ts';
 import { createPool, type Db } from '../lib/db.ts';
 import { JOB_STATUSES, startDeployIfDue, startPhase, startPhaseIfDue, type JobStatus } from '../lib/jobs/lifecycle.ts';
+import { chainNext } from '../lib/jobs/chain.ts';
+import { finishPhaseRunWrite, listPhaseRuns, startPhaseRun } from '../lib/jobs/phase-runs.ts';
 import { createJob } from '../lib/jobs/repository.ts';
 import { notCalledFor } from '../lib/phase-runner.ts';
 import { createTestDatabase } from './helpers/db.ts';
@@ -200,5 +202,50 @@ describe('marking a first deploy deploying in the statement that reads the job',
 
   it('returns null for a job that does not exist', async () => {
     expect(await startDeployIfDue(db, 987655)).toBeNull();
+  });
+});
+
+describe("closing a step's phase run in the add_job statement of the next step", () => {
+  const completed = { status: 'completed' as const, error: null, durationMs: 12.4, agentMs: 3, usage: { t: 1 } };
+  /** chainNext on a fresh job's open phase run, counting the statements it sends. */
+  async function chainWithLeadingWrite(outcome: Parameters<typeof chainNext>[2]) {
+    const jobId = await createJob(db, { idea: 'leading write', genre: null, seed: 1 });
+    const runId = await startPhaseRun(db, { jobId, phase: 2, runtime: 'local', agent: 'builtin', workerId: 'w1' });
+    const client = await db.connect();
+    let statements = 0;
+    const counting = {
+      query: ((...a: Parameters<typeof client.query>) => (statements++, client.query(...a))) as typeof client.query,
+    };
+    try {
+      await client.query('begin');
+      const step = await chainNext(counting, jobId, outcome, { leading: finishPhaseRunWrite(runId, completed) });
+      await client.query('commit');
+      const queued = await db.query<{ key: string; priority: number }>(
+        `select key, priority from graphile_worker.jobs where key like $1 and key <> $2 order by id`,
+        [`job:${jobId}:%`, `job:${jobId}:phase:1`],
+      );
+      const run = (await listPhaseRuns(db, jobId)).find((r) => r.id === runId)!;
+      return { jobId, step, statements, queued: queued.rows, run };
+    } finally {
+      client.release();
+    }
+  }
+
+  it('closes the run and queues the next step in one statement', async () => {
+    const r = await chainWithLeadingWrite({ after: 'run-phase', phase: 2 });
+    expect(r.step).toEqual({ task: 'run-phase', phase: 3 });
+    expect(r.statements).toBe(1);
+    expect(r.queued).toEqual([{ key: `job:${r.jobId}:phase:3`, priority: -2 }]);
+    expect(r.run).toMatchObject({ status: 'completed', duration_ms: 12, agent_ms: 3, usage: { t: 1 } });
+    expect(r.run.finished_at).not.toBeNull();
+  });
+
+  it('runs the write alone when nothing follows (control: the run is still closed, nothing is queued)', async () => {
+    const r = await chainWithLeadingWrite({ after: 'deploy-game', playtest: false });
+    expect(r.step).toBeNull();
+    expect(r.statements).toBe(1);
+    expect(r.queued).toEqual([]);
+    expect(r.run).toMatchObject({ status: 'completed' });
+    expect(r.run.finished_at).not.toBeNull();
   });
 });

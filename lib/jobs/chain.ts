@@ -17,7 +17,14 @@
 import type { PhaseNumber } from '../artifacts.ts';
 import type { Queryable } from '../db.ts';
 import { PHASES, REPAIR_PHASE } from '../phases.ts';
-import { enqueueDeploy, enqueuePhase, enqueuePlaytest, enqueueRepair, enqueueRollback } from '../queue/enqueue.ts';
+import {
+  enqueueDeploy,
+  enqueuePhase,
+  enqueuePlaytest,
+  enqueueRepair,
+  enqueueRollback,
+  type LeadingWrite,
+} from '../queue/enqueue.ts';
 import { playtestRound } from './phase-runs.ts';
 
 export type Step =
@@ -46,23 +53,37 @@ export function nextStep(outcome: StepOutcome): Step | null {
   }
 }
 
-/** Queues `step` for the job in the caller's transaction (idempotent: job keys, lib/queue/keys.ts). */
-export async function enqueueStep(db: Queryable, jobId: number, step: Step): Promise<void> {
+/**
+ * Queues `step` for the job in the caller's transaction (idempotent: job keys, lib/queue/keys.ts); `leading`
+ * is a write run in the add_job's own statement, just before it.
+ */
+export async function enqueueStep(db: Queryable, jobId: number, step: Step, leading?: LeadingWrite): Promise<void> {
   switch (step.task) {
     case 'run-phase':
-      return step.repair ? enqueueRepair(db, jobId, step.repair) : enqueuePhase(db, jobId, step.phase);
+      return step.repair
+        ? enqueueRepair(db, jobId, step.repair, leading)
+        : enqueuePhase(db, jobId, step.phase, leading);
     case 'deploy-game':
       return step.rollback
-        ? enqueueRollback(db, jobId, step.rollback.to, step.rollback.after)
-        : enqueueDeploy(db, jobId);
+        ? enqueueRollback(db, jobId, step.rollback.to, step.rollback.after, leading)
+        : enqueueDeploy(db, jobId, leading);
     case 'playtest-game':
-      return enqueuePlaytest(db, jobId, await playtestRound(db, jobId));
+      return enqueuePlaytest(db, jobId, await playtestRound(db, jobId), leading);
   }
 }
 
-/** nextStep, then enqueueStep when there is one; returns what was queued. */
-export async function chainNext(db: Queryable, jobId: number, outcome: StepOutcome): Promise<Step | null> {
+/**
+ * nextStep, then enqueueStep when there is one; returns what was queued. `leading` (the step's last write)
+ * runs in the add_job's statement, or alone when nothing follows: one round trip less before the commit.
+ */
+export async function chainNext(
+  db: Queryable,
+  jobId: number,
+  outcome: StepOutcome,
+  opts: { leading?: LeadingWrite } = {},
+): Promise<Step | null> {
   const step = nextStep(outcome);
-  if (step) await enqueueStep(db, jobId, step);
+  if (step) await enqueueStep(db, jobId, step, opts.leading);
+  else if (opts.leading) await db.query(opts.leading.sql, opts.leading.params);
   return step;
 }

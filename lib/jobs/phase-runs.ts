@@ -2,6 +2,7 @@
 import type { PhaseNumber } from '../artifacts.ts';
 import type { Queryable } from '../db.ts';
 import { DIST_PHASES, REPAIR_PHASE } from '../phases.ts';
+import type { LeadingWrite } from '../queue/enqueue.ts';
 
 export interface PhaseRunRow {
   id: number;
@@ -53,21 +54,20 @@ export async function startPhaseRun(
   return rows[0]!.id;
 }
 
-export async function finishPhaseRun(
-  db: Queryable,
-  id: number,
-  result: {
-    status: 'completed' | 'failed' | 'timeout';
-    error: string | null;
-    durationMs: number;
-    agentMs: number;
-    usage: Record<string, number>;
-  },
-): Promise<void> {
-  await db.query(
-    `update gamepocgen.phase_runs set status = $2, error = $3, duration_ms = $4, agent_ms = $5, usage = $6, finished_at = clock_timestamp()
-      where id = $1`,
-    [
+export interface FinishedRun {
+  status: 'completed' | 'failed' | 'timeout';
+  error: string | null;
+  durationMs: number;
+  agentMs: number;
+  usage: Record<string, number>;
+}
+
+/** Closing a phase run as a statement of its own, to run alone (finishPhaseRun) or before an add_job (chainNext). */
+export function finishPhaseRunWrite(id: number, result: FinishedRun): LeadingWrite {
+  return {
+    sql: `update gamepocgen.phase_runs set status = $2, error = $3, duration_ms = $4, agent_ms = $5, usage = $6, finished_at = clock_timestamp()
+      where id = $1 returning id`,
+    params: [
       id,
       result.status,
       result.error,
@@ -75,7 +75,12 @@ export async function finishPhaseRun(
       Math.round(result.agentMs),
       JSON.stringify(result.usage),
     ],
-  );
+  };
+}
+
+export async function finishPhaseRun(db: Queryable, id: number, result: FinishedRun): Promise<void> {
+  const { sql, params } = finishPhaseRunWrite(id, result);
+  await db.query(sql, params);
 }
 
 /** The play-test round a job is on: round 1 follows the build, round k + 1 repair k (1 + completed repairs). */

@@ -24,45 +24,65 @@ export const PRIORITY = {
   reaper: -20,
 } as const;
 
+/**
+ * A write that runs in the same statement as an add_job, just before it (one round trip for both): its SQL
+ * uses its own parameters from $1 and must end in `returning …`.
+ */
+export interface LeadingWrite {
+  sql: string;
+  params: unknown[];
+}
+
 export async function enqueue<T extends TaskName>(
   db: Queryable,
   task: T,
   payload: TaskPayload<T>,
   jobKey: string,
-  opts: { priority?: number } = {},
+  opts: { priority?: number; leading?: LeadingWrite } = {},
 ): Promise<void> {
-  await db.query('select graphile_worker.add_job($1, $2::json, job_key := $3, max_attempts := $4, priority := $5)', [
-    task,
-    JSON.stringify(payload),
-    jobKey,
-    MAX_ATTEMPTS,
-    opts.priority ?? null,
-  ]);
+  const lead = opts.leading;
+  const at = (i: number) => `$${(lead?.params.length ?? 0) + i}`;
+  const addJob = `graphile_worker.add_job(${at(1)}, ${at(2)}::json, job_key := ${at(3)}, max_attempts := ${at(4)}, priority := ${at(5)})`;
+  // The main query reads the leading write's rows, so it runs to completion before the add_job.
+  await db.query(
+    lead ? `with lead as (${lead.sql}) select ${addJob} from (select count(*) from lead) done` : `select ${addJob}`,
+    [...(lead?.params ?? []), task, JSON.stringify(payload), jobKey, MAX_ATTEMPTS, opts.priority ?? null],
+  );
 }
 
-export const enqueuePhase = (db: Queryable, jobId: number, phase: PhaseNumber) =>
-  enqueue(db, 'run-phase', { jobId, phase }, jobKeys.phase(jobId, phase), { priority: PRIORITY.phase[phase] });
+export const enqueuePhase = (db: Queryable, jobId: number, phase: PhaseNumber, leading?: LeadingWrite) =>
+  enqueue(db, 'run-phase', { jobId, phase }, jobKeys.phase(jobId, phase), { priority: PRIORITY.phase[phase], leading });
 
-export const enqueueDeploy = (db: Queryable, jobId: number) =>
-  enqueue(db, 'deploy-game', { jobId }, jobKeys.deploy(jobId), { priority: PRIORITY.deploy });
+export const enqueueDeploy = (db: Queryable, jobId: number, leading?: LeadingWrite) =>
+  enqueue(db, 'deploy-game', { jobId }, jobKeys.deploy(jobId), { priority: PRIORITY.deploy, leading });
 
 /** Deploys the job's current dist/ even when no newer build exists (a restored version, "put on a slot"). */
 export const enqueueForcedDeploy = (db: Queryable, jobId: number) =>
   enqueue(db, 'deploy-game', { jobId, force: true }, jobKeys.deploy(jobId));
 
 /** Repair k of a job's repair loop (lib/playtest/store.ts): its own key, so each repair is a new step. */
-export const enqueueRepair = (db: Queryable, jobId: number, repair: number) =>
-  enqueue(db, 'run-phase', { jobId, phase: 5, repair }, jobKeys.repair(jobId, repair), { priority: PRIORITY.phase[5] });
+export const enqueueRepair = (db: Queryable, jobId: number, repair: number, leading?: LeadingWrite) =>
+  enqueue(db, 'run-phase', { jobId, phase: 5, repair }, jobKeys.repair(jobId, repair), {
+    priority: PRIORITY.phase[5],
+    leading,
+  });
 
 /** Republishes round `round`'s version after round `afterRound` was rolled back. */
-export const enqueueRollback = (db: Queryable, jobId: number, round: number, afterRound: number) =>
+export const enqueueRollback = (
+  db: Queryable,
+  jobId: number,
+  round: number,
+  afterRound: number,
+  leading?: LeadingWrite,
+) =>
   enqueue(db, 'deploy-game', { jobId, rollbackTo: round }, jobKeys.rollback(jobId, afterRound), {
     priority: PRIORITY.deploy,
+    leading,
   });
 
 /** Chained after a deploy; the key names the round so a redeploy after a repair queues a new one. */
-export const enqueuePlaytest = (db: Queryable, jobId: number, round: number) =>
-  enqueue(db, 'playtest-game', { jobId }, jobKeys.playtest(jobId, round), { priority: PRIORITY.playtest });
+export const enqueuePlaytest = (db: Queryable, jobId: number, round: number, leading?: LeadingWrite) =>
+  enqueue(db, 'playtest-game', { jobId }, jobKeys.playtest(jobId, round), { priority: PRIORITY.playtest, leading });
 
 export const enqueueRemoveGame = (db: Queryable, jobId: number, slot: number) =>
   enqueue(db, 'remove-game', { jobId, slot }, jobKeys.removeGame(slot, jobId), { priority: PRIORITY.removeGame });
