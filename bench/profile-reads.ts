@@ -3,8 +3,10 @@
 // the API alone), with the V8 sampling profiler on while autocannon drives one
 // endpoint; prints the self time by module and the top functions, and writes the
 // .cpuprofile (open it in Chrome DevTools) under bench/results/profiles/.
-// Endpoints: health, health_ready, job, job_304, list (default: all). PROFILE=0 measures without the
-// profiler (for before/after comparisons of the API's CPU per request).
+// Endpoints: health, health_ready, job, job_304, list, chain (default: all). `chain` is GET /api/providers:
+// answered from memory through the whole middleware chain (request id, log, guards, security headers, rate
+// limit, body limit, token), so its CPU is the route chain's alone, no Postgres. PROFILE=0 measures without
+// the profiler (for before/after comparisons of the API's CPU per request).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
@@ -89,6 +91,7 @@ async function main() {
         ['job', jobUrl],
         ['job_304', jobUrl, { 'if-none-match': etag }],
         ['list', `${base}/api/jobs?limit=50`],
+        ['chain', `${base}/api/providers`],
       ];
       await mkdir(OUT_DIR, { recursive: true });
       await session.post('Profiler.enable');
