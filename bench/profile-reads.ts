@@ -3,10 +3,8 @@
 // the API alone), with the V8 sampling profiler on while autocannon drives one
 // endpoint; prints the self time by module and the top functions, and writes the
 // .cpuprofile (open it in Chrome DevTools) under bench/results/profiles/.
-// Endpoints: health, health_ready, job, job_304, list, chain (default: all). `chain` is GET /api/providers:
-// answered from memory through the whole middleware chain (request id, log, guards, security headers, rate
-// limit, body limit, token), so its CPU is the route chain's alone, no Postgres. PROFILE=0 measures without
-// the profiler (for before/after comparisons of the API's CPU per request).
+// Endpoints: health, health_ready, job, job_304, list (default: all). PROFILE=0 measures without the
+// profiler (for before/after comparisons of the API's CPU per request).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
@@ -91,6 +89,8 @@ async function main() {
         ['job', jobUrl],
         ['job_304', jobUrl, { 'if-none-match': etag }],
         ['list', `${base}/api/jobs?limit=50`],
+        // The API chain floor: answered from memory through the whole middleware chain (request id and log,
+        // guards, security headers, rate and body limits, token), so its CPU is the chain's alone, no Postgres.
         ['chain', `${base}/api/providers`],
       ];
       await mkdir(OUT_DIR, { recursive: true });
