@@ -84,7 +84,9 @@ function hitRatio(cache: ViewCache, view: ViewKind) {
         value: total ? (100 * n('hit')) / total : 0,
         unit: '%',
         better: 'higher',
-        note: `${n('hit')} hits, ${n('miss')} misses (queried), ${n('shared')} waited for a concurrent miss, ${n('bypass')} bypassed`,
+        note:
+          `${n('hit')} hits, ${n('miss')} misses (queried), ` +
+          `${n('shared')} waited for a concurrent miss, ${n('bypass')} bypassed`,
       });
     },
   };
