@@ -167,10 +167,14 @@ function record(
   });
 }
 
+/** A route answered from memory behind every middleware of the API (functions/app.ts): the chain's own cost. */
+const CHAIN_FLOOR_PATH = '/api/providers';
+
 /**
  * GET /health between its floors on this machine (bench/floor.ts), same load settings: a bare node:http
  * server (before and after /health: the floor is their mean, so a change of load during the run shows),
- * then a bare Hono app, then /health; and /health as a share of each.
+ * then a bare Hono app, then /health, then the API chain floor (a read through the whole app that does no
+ * query); /health as a share of each floor, and the chain floor's CPU against bare Hono's.
  */
 async function healthAndFloors(report: Report, healthUrl: string, load: Load): Promise<void> {
   const captured = await captureResponse(healthUrl);
@@ -185,6 +189,7 @@ async function healthAndFloors(report: Report, healthUrl: string, load: Load): P
   const nodeBefore = await floor(nodeHttpFloor);
   const hono = await floor(honoFloor);
   const health = await load(healthUrl);
+  const chain = await load(new URL(CHAIN_FLOOR_PATH, healthUrl).href);
   const nodeAfter = await floor(nodeHttpFloor);
   const node: LoadResult = {
     ...nodeBefore,
@@ -201,7 +206,16 @@ async function healthAndFloors(report: Report, healthUrl: string, load: Load): P
   });
   record(report, 'floor.hono', 'floor: bare Hono app, the /health response', hono, { note: replay });
   record(report, 'health', 'GET /health', health);
+  record(report, 'floor.api_chain', `API chain floor: GET ${CHAIN_FLOOR_PATH}, no query`, chain, {
+    note: "; answered from memory through the app's whole middleware chain and router: what a read costs before its own work",
+  });
   const cpu = (r: LoadResult) => r.apiCpuUs + (Number.isNaN(r.pgCpuUs) ? 0 : r.pgCpuUs);
+  report.add('http.floor.api_chain.of_hono.cpu', "  API chain floor's CPU per request ÷ the bare Hono floor's", {
+    value: cpu(chain) / cpu(hono),
+    unit: '×',
+    better: 'lower',
+    note: `${cpu(chain).toFixed(0)} ÷ ${cpu(hono).toFixed(0)} µs`,
+  });
   for (const [key, name, f] of [
     ['node_http', 'bare node:http', node],
     ['hono', 'bare Hono', hono],
