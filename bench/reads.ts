@@ -48,7 +48,7 @@ export async function reads(report: ReturnType<typeof createReport>, dbs: BenchD
       const view: ViewKind | null = key === 'list' ? 'list' : key.startsWith('job') ? 'job' : null;
       const counted = view && service.viewCache ? hitRatio(service.viewCache, view) : null;
       record(report, key, label, await load(url, headers), { expected: key === 'job_304' ? 304 : 200 });
-      if (counted) counted.report(report, key, label);
+      if (counted) counted.report(report, key);
     }
     await uncachedReads(report, databaseUrl, dataDir, ids[250]!, endpoints);
 
@@ -76,7 +76,7 @@ type Report = ReturnType<typeof createReport>;
 function hitRatio(cache: ViewCache, view: ViewKind) {
   const before = cache.stats()[view];
   return {
-    report(report: Report, key: string, label: string) {
+    report(report: Report, key: string) {
       const after = cache.stats()[view];
       const n = (k: keyof typeof after) => after[k] - before[k];
       const total = n('hit') + n('miss') + n('shared') + n('bypass');
@@ -84,7 +84,9 @@ function hitRatio(cache: ViewCache, view: ViewKind) {
         value: total ? (100 * n('hit')) / total : 0,
         unit: '%',
         better: 'higher',
-        note: `${n('hit')} hits, ${n('miss')} misses (queried), ${n('shared')} waited for a concurrent miss, ${n('bypass')} bypassed`,
+        note:
+          `${n('hit')} hits, ${n('miss')} misses (queried), ` +
+          `${n('shared')} waited for a concurrent miss, ${n('bypass')} bypassed`,
       });
     },
   };
