@@ -4,8 +4,9 @@
 // Per request this is on every read's path, so it does only what the line needs:
 // the request's child logger is made when something asks for it (requestLogger),
 // the request id goes into the line as a field (the same JSON as a child's binding),
-// health and metrics lines are only built when debug is on, and the histogram's
-// series for a method/route/status is looked up once, not hashed from labels each time.
+// a line is only built when its level is on (health and metrics: debug), it skips pino's
+// by-name redaction (requestLineLogger), and the histogram's child for a method/route/status
+// is made once (prom-client still checks and hashes its labels on each observe, ~1.5 µs).
 // It also gives each request its id (X-Request-Id: the caller's when valid, as hono/request-id's rule,
 // else a new UUID), answered in the response's header (functions/node-response.ts) and in the log line.
 import { randomUUID } from 'node:crypto';
