@@ -29,6 +29,9 @@ const UNIT = [
   'test/playtest-targets.test.ts',
   'test/unit-guard.test.ts',
   'test/request-path.test.ts',
+  'test/request-log.test.ts',
+  'test/response-headers.test.ts',
+  'test/host-memo.test.ts',
 ];
 
 export default defineConfig({

@@ -96,6 +96,9 @@ async function main() {
         ['job', jobUrl],
         ['job_304', jobUrl, { 'if-none-match': etag }],
         ['list', `${base}/api/jobs?limit=50`],
+        // The API chain floor: answered from memory through the whole middleware chain (request id and log,
+        // guards, security headers, rate and body limits, token), so its CPU is the chain's alone, no Postgres.
+        ['chain', `${base}/api/providers`],
       ];
       await mkdir(OUT_DIR, { recursive: true });
       await session.post('Profiler.enable');

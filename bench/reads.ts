@@ -48,7 +48,7 @@ export async function reads(report: ReturnType<typeof createReport>, dbs: BenchD
       const view: ViewKind | null = key === 'list' ? 'list' : key.startsWith('job') ? 'job' : null;
       const counted = view && service.viewCache ? hitRatio(service.viewCache, view) : null;
       record(report, key, label, await load(url, headers), { expected: key === 'job_304' ? 304 : 200 });
-      if (counted) counted.report(report, key, label);
+      if (counted) counted.report(report, key);
     }
     await uncachedReads(report, databaseUrl, dataDir, ids[250]!, endpoints);
 
@@ -76,7 +76,7 @@ type Report = ReturnType<typeof createReport>;
 function hitRatio(cache: ViewCache, view: ViewKind) {
   const before = cache.stats()[view];
   return {
-    report(report: Report, key: string, label: string) {
+    report(report: Report, key: string) {
       const after = cache.stats()[view];
       const n = (k: keyof typeof after) => after[k] - before[k];
       const total = n('hit') + n('miss') + n('shared') + n('bypass');
@@ -84,7 +84,9 @@ function hitRatio(cache: ViewCache, view: ViewKind) {
         value: total ? (100 * n('hit')) / total : 0,
         unit: '%',
         better: 'higher',
-        note: `${n('hit')} hits, ${n('miss')} misses (queried), ${n('shared')} waited for a concurrent miss, ${n('bypass')} bypassed`,
+        note:
+          `${n('hit')} hits, ${n('miss')} misses (queried), ` +
+          `${n('shared')} waited for a concurrent miss, ${n('bypass')} bypassed`,
       });
     },
   };
@@ -165,10 +167,14 @@ function record(
   });
 }
 
+/** A route answered from memory behind every middleware of the API (functions/app.ts): the chain's own cost. */
+const CHAIN_FLOOR_PATH = '/api/providers';
+
 /**
  * GET /health between its floors on this machine (bench/floor.ts), same load settings: a bare node:http
  * server (before and after /health: the floor is their mean, so a change of load during the run shows),
- * then a bare Hono app, then /health; and /health as a share of each.
+ * then a bare Hono app, then /health, then the API chain floor (a read through the whole app that does no
+ * query); /health as a share of each floor, and the chain floor's CPU against bare Hono's.
  */
 async function healthAndFloors(report: Report, healthUrl: string, load: Load): Promise<void> {
   const captured = await captureResponse(healthUrl);
@@ -183,6 +189,7 @@ async function healthAndFloors(report: Report, healthUrl: string, load: Load): P
   const nodeBefore = await floor(nodeHttpFloor);
   const hono = await floor(honoFloor);
   const health = await load(healthUrl);
+  const chain = await load(new URL(CHAIN_FLOOR_PATH, healthUrl).href);
   const nodeAfter = await floor(nodeHttpFloor);
   const node: LoadResult = {
     ...nodeBefore,
@@ -199,7 +206,16 @@ async function healthAndFloors(report: Report, healthUrl: string, load: Load): P
   });
   record(report, 'floor.hono', 'floor: bare Hono app, the /health response', hono, { note: replay });
   record(report, 'health', 'GET /health', health);
+  record(report, 'floor.api_chain', `API chain floor: GET ${CHAIN_FLOOR_PATH}, no query`, chain, {
+    note: "; answered from memory through the app's whole middleware chain and router: what a read costs before its own work",
+  });
   const cpu = (r: LoadResult) => r.apiCpuUs + (Number.isNaN(r.pgCpuUs) ? 0 : r.pgCpuUs);
+  report.add('http.floor.api_chain.of_hono.cpu', "  API chain floor's CPU per request ÷ the bare Hono floor's", {
+    value: cpu(chain) / cpu(hono),
+    unit: '×',
+    better: 'lower',
+    note: `${cpu(chain).toFixed(0)} ÷ ${cpu(hono).toFixed(0)} µs`,
+  });
   for (const [key, name, f] of [
     ['node_http', 'bare node:http', node],
     ['hono', 'bare Hono', hono],

@@ -56,12 +56,21 @@ export function listen(
   });
 }
 
+/** Host header values found well-formed (nearly every request names one of a few); emptied when full. */
+const wellFormedHosts = new Set<string>();
+const WELL_FORMED_HOSTS = 256;
+
 function targetProblem(host: string | undefined, url: string): string | null {
-  const name = hostName(host);
-  const port = Number(/:(\d+)$/.exec(host ?? '')?.[1] ?? 0);
-  if (!name || port > 65535) return `malformed Host header "${printable(host ?? '', 100)}"`;
-  const path = url.split('?')[0]!;
-  if (!url.startsWith('/') || path.includes('\\'))
+  if (host === undefined || !wellFormedHosts.has(host)) {
+    const name = hostName(host);
+    const port = Number(/:(\d+)$/.exec(host ?? '')?.[1] ?? 0);
+    if (!name || port > 65535) return `malformed Host header "${printable(host ?? '', 100)}"`;
+    if (wellFormedHosts.size >= WELL_FORMED_HOSTS) wellFormedHosts.clear();
+    wellFormedHosts.add(host as string);
+  }
+  const query = url.indexOf('?');
+  const backslash = url.indexOf('\\');
+  if (!url.startsWith('/') || (backslash >= 0 && (query < 0 || backslash < query)))
     return 'malformed request target (expected a path starting with "/")';
   return null;
 }

@@ -3,7 +3,6 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
-import { requestId } from 'hono/request-id';
 import { serveStatic } from '@hono/node-server/serve-static';
 import path from 'node:path';
 import { ROOT_DIR } from '../lib/config.ts';
@@ -42,12 +41,12 @@ export function createApp(deps: AppDeps) {
   const logger = deps.logger ?? silentLogger;
   const policy = createHostPolicy(deps.config);
   const app = new Hono();
-  app.use('*', requestId());
-  app.use('*', requestLog(logger, deps.metrics ?? null));
+  app.use('*', requestLog(logger, deps.metrics ?? null)); // and the request id
   app.use('*', closeUnreadBodies());
-  app.use('*', hostGuard(policy));
-  app.use('*', slotHostMiddleware(deps, policy));
-  app.use('*', archiveHostMiddleware(deps, policy));
+  app.use(
+    '*',
+    hostGuard(policy, { slot: slotHostMiddleware(deps, policy), archive: archiveHostMiddleware(deps, policy) }),
+  );
   const securityHeaders = appSecurityHeaders(deps.config);
   app.use('*', (c, next) => (GAME_PATHS.test(c.req.path) ? next() : securityHeaders(c, next)));
   if (policy.corsOrigins.length)

@@ -17,9 +17,11 @@ export function requireToken(deps: AppDeps): MiddlewareHandler {
   const writeToken = Buffer.from(deps.apiToken);
   const readToken = deps.config.READ_TOKEN ? Buffer.from(deps.config.READ_TOKEN) : null;
   return async (c, next) => {
+    const safe = SAFE_METHODS.has(c.req.method);
+    if (safe && !readToken) return next(); // reads are open: nothing to look at
     const given = presentedToken(c);
     const trustedLocal = !deps.tokenConfigured && isLocalCaller(c);
-    if (SAFE_METHODS.has(c.req.method)) {
+    if (safe) {
       if (!readToken || trustedLocal || matches(given, readToken) || matches(given, writeToken)) return next();
       return errorResponse(
         c,

@@ -15,10 +15,19 @@ export function requestHost(c: Context): string {
   return c.req.header('host') ?? new URL(c.req.url).host;
 }
 
-export function hostGuard(policy: HostPolicy): MiddlewareHandler {
+/**
+ * Refuses hosts the app does not serve (421). A game's host (a slot's, an archived game's) goes to the
+ * middleware given for it, when there is one, instead of the rest of the chain: one look at the Host per request.
+ */
+export function hostGuard(
+  policy: HostPolicy,
+  games: { slot?: MiddlewareHandler; archive?: MiddlewareHandler } = {},
+): MiddlewareHandler {
   return async (c, next) => {
     const host = requestHost(c);
-    if (policy.classify(host).kind !== 'unknown') return next();
+    const { kind } = policy.classify(host);
+    if (kind === 'app') return next();
+    if (kind !== 'unknown') return (games[kind] ?? next)(c, next);
     return errorResponse(
       c,
       421,

@@ -25,6 +25,9 @@ export interface HostPolicy {
   frameAncestors: string[];
 }
 
+/** How many Host values' answers classify keeps. */
+const KNOWN_HOSTS = 256;
+
 type HostConfig = Pick<Config, 'DOMAIN' | 'PUBLIC_URL' | 'ALLOWED_HOSTS' | 'CORS_ORIGINS' | 'HOST'>;
 
 /** The host name of a Host header value, lower-cased, without port or trailing dot; null when malformed. */
@@ -49,7 +52,7 @@ export function createHostPolicy(config: HostConfig): HostPolicy {
   const publicOrigin = config.PUBLIC_URL ? new URL(config.PUBLIC_URL).origin : null;
   const corsOrigins = config.CORS_ORIGINS.map((o) => new URL(o).origin);
 
-  const classify = (host: string | undefined): HostKind => {
+  const kindOf = (host: string | undefined): HostKind => {
     const name = hostName(host);
     if (!name) return { kind: 'unknown' };
     const slot = SLOT_NAME.exec(name);
@@ -57,6 +60,20 @@ export function createHostPolicy(config: HostConfig): HostPolicy {
     const archive = ARCHIVE_NAME.exec(name);
     if (archive && slotBases.has(archive[2]!)) return { kind: 'archive', jobId: Number(archive[1]) };
     return appHosts.has(name) ? { kind: 'app' } : { kind: 'unknown' };
+  };
+  // Every request asks (the host guard, the slot and archive hosts' middleware, the health fast path) and
+  // nearly all name one of a few hosts: each Host value's answer is kept, up to KNOWN_HOSTS of them (a
+  // flood of made-up hosts only empties the table).
+  const known = new Map<string, HostKind>();
+  const classify = (host: string | undefined): HostKind => {
+    if (host === undefined) return kindOf(host);
+    let kind = known.get(host);
+    if (!kind) {
+      kind = kindOf(host);
+      if (known.size >= KNOWN_HOSTS) known.clear();
+      known.set(host, kind);
+    }
+    return kind;
   };
 
   return {

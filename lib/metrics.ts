@@ -80,7 +80,9 @@ export function createMetrics(db: Queryable, opts: { viewCache?: ViewCache | nul
     // Counted by the cache as plain numbers (nothing per read here), copied when scraped.
     new Counter({
       name: 'gamepocgen_view_cache_reads_total',
-      help: 'job (GET /api/jobs/:id) and list (GET /api/jobs) reads by view cache result: hit (from memory), miss (queried), shared (waited for a concurrent miss), bypass (cache down: LISTEN lost)',
+      help:
+        'job (GET /api/jobs/:id) and list (GET /api/jobs) reads by view cache result: hit (from memory), ' +
+        'miss (queried), shared (waited for a concurrent miss), bypass (cache down: LISTEN lost)',
       labelNames: ['view', 'result'] as const,
       registers: [registry],
       collect() {

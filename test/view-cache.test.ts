@@ -278,7 +278,8 @@ describe('view cache', () => {
     const { cache } = await cacheOnHub();
     const { db } = counted();
     await cache.job(ids[0]!, detail(db, ids[0]!));
-    cache.notify('*');
+    await pool.query('truncate gamepocgen.phase_runs'); // no rows: only its statement trigger says anything
+    await cache.sync();
     expect(cache.stats().kept.job).toBe(0);
     await cache.job(ids[0]!, detail(db, ids[0]!));
     cache.notify('x:1');

@@ -1,11 +1,12 @@
 // The view cache: GET /api/jobs/:id and GET /api/jobs answers kept in the API's memory, so repeated reads
 // of an unchanged job or list page cost no query. lib/jobs/views.ts stays the source of truth: a miss
 // calls it and keeps its JSON (encoded once: writing a kept body costs no UTF-8 encoding) and version.
-// Entries are dropped when Postgres announces a change to a row they show (migrations/015_view_change_notify.sql,
-// channel gamepocgen_views, heard on the process's EventHub connection), never by a timer: 'j:<id>' drops that job's view and every list page (a list
-// shows jobs columns only), 'g:<id>' / 'r:<id>' / 'a:<id>' that job's view (a comparison sibling, phase
-// runs, artifacts), '*' everything. While the LISTEN connection is down (before it is up, or until it
-// reconnects) a notification may be missed: the cache is emptied and every read goes to Postgres.
+// Entries are dropped when Postgres announces a change to a row they show (channel gamepocgen_views,
+// migrations/015_view_change_notify.sql, heard on the process's EventHub connection), never by a timer:
+// 'j:<id>' drops that job's view and every list page (a list shows jobs columns only), 'g:<id>' / 'r:<id>'
+// / 'a:<id>' that job's view (a comparison sibling, phase runs, artifacts), '*' everything. While the
+// LISTEN connection is down (before it is up, or until it reconnects) a notification may be missed: the
+// cache is emptied and every read goes to Postgres.
 //
 // A read that misses while a change commits must not keep what it read before the change: each key's
 // load in flight is its generation; a drop of the key forgets it (later reads start a new load), and a
