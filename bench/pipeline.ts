@@ -10,7 +10,6 @@ import path from 'node:path';
 import type { WorkerEvents } from 'graphile-worker';
 import { startService, type Service } from '../bin/server.ts';
 import { loadConfig } from '../lib/config.ts';
-import { EventHub } from '../lib/events.ts';
 import { OUTCOME_STATUSES } from '../lib/jobs/lifecycle.ts';
 import { countJobsWithStatus } from '../lib/jobs/repository.ts';
 import { OFFLINE_SERVICE_ENV } from '../support/offline-env.ts';
@@ -19,7 +18,6 @@ import { epochMs } from './stats.ts';
 
 interface Service_ {
   service: Service;
-  hub: EventHub;
   close(): Promise<void>;
 }
 
@@ -42,13 +40,9 @@ async function startBenchService(
     RATE_LIMIT_PER_MINUTE: '100000',
   });
   const service = await startService(config, { databaseUrl, workerLogger: benchLogger(), workerEvents });
-  const hub = new EventHub(databaseUrl);
-  await hub.start();
   return {
     service,
-    hub,
     async close() {
-      await hub.stop();
       await service.close();
       await rm(dataDir, { recursive: true, force: true });
     },
@@ -65,7 +59,8 @@ function allFinished(s: Service_, ids: number[]): Promise<void> {
       }
     };
     let chain = Promise.resolve();
-    const unsubscribe = s.hub.subscribe((n) => {
+    // The service's own hub: a LISTEN connection of the bench's would be woken by every commit too, which raw has not.
+    const unsubscribe = s.service.events.subscribe((n) => {
       if (n.kind === 'status' && ids.includes(n.jobId)) chain = chain.then(check);
     });
     chain = chain.then(check);

@@ -40,6 +40,8 @@ export interface Service {
   runner: Runner | null;
   /** The job and list view cache (null with READ_CACHE=off). */
   viewCache: ViewCache | null;
+  /** The process's job event hub (its LISTEN connection): subscribe to it rather than opening another. */
+  events: EventHub;
   close(): Promise<void>;
 }
 
@@ -91,8 +93,11 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
   config = { ...config, PORT: port };
 
   const instanceId = config.INSTANCE_ID ?? (await storedInstanceId(db));
-  // This process's runner kills the workers of jobs cancelled through the API.
-  const cancellations = opts.tasks === false ? null : createCancelWatcher(database.url);
+  // The process's one LISTEN connection (besides graphile-worker's): the API's event streams and view cache,
+  // and the runner's cancel watcher, which kills the workers of jobs cancelled through the API.
+  const events = new EventHub(database.url);
+  await events.start();
+  const cancellations = opts.tasks === false ? null : createCancelWatcher(events);
   const taskDeps =
     opts.tasks === false ? null : await createTaskDeps(config, { instanceId, cancellations, ...opts.taskDeps });
   const runtimeDescription = taskDeps
@@ -131,8 +136,6 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
   const keeper =
     runner && taskDeps && config.SERVE_GAMES ? startSlotKeeper(reconcileDeps(taskDeps), poolClient(db), log) : null;
 
-  const events = new EventHub(database.url);
-  await events.start();
   // Reads of unchanged jobs and list pages from memory, dropped on the change notifications heard on `events`.
   const viewCache = config.READ_CACHE === 'on' ? new ViewCache(db) : null;
   if (viewCache) await events.listen(VIEWS_CHANNEL, viewCache);
@@ -166,6 +169,7 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     taskDeps,
     runner,
     viewCache,
+    events,
     /**
      * Stops in order: no new jobs, running steps finish (up to SHUTDOWN_GRACE_SECONDS; then their workers are
      * stopped and the steps return to the queue), the play-test browser, HTTP (drained), the pools, and the

@@ -2,7 +2,7 @@
 // Docker socket: it writes a `cancel` job event (NOTIFY on commit), and the
 // runner process that is running one of that job's phases hears it here and
 // aborts the phase's signal — the runtime then kills the child or container.
-import { EventHub } from '../events.ts';
+import { EventHub, type EventNotice } from '../events.ts';
 
 /** The job event kind that asks runners to stop a job's worker. */
 export const CANCEL_EVENT = 'cancel';
@@ -14,27 +14,34 @@ export interface CancelWatcher {
 }
 
 /**
- * One LISTEN connection per runner process, opened on the first watched phase.
- * `closeWhenIdle` closes it again when no phase is watched, so a process that
- * must exit by itself (the graphile-worker CLI, `--once`) is not held open by it.
+ * Hears cancel events on the process's own EventHub when it is given one (bin/server.ts: the hub is started
+ * before the runner, and stays the owner's to stop), so a runner adds no LISTEN connection of its own — every
+ * listening backend is woken by each commit that notifies, graphile-worker's listener among them.
+ * Given a connection string instead (the graphile-worker CLI, no hub in that process), it opens one LISTEN
+ * connection on the first watched phase; `closeWhenIdle` closes it again when no phase is watched, so a
+ * process that must exit by itself (`--once`) is not held open by it.
  */
-export function createCancelWatcher(connectionString: string, opts: { closeWhenIdle?: boolean } = {}): CancelWatcher {
+export function createCancelWatcher(source: string | EventHub, opts: { closeWhenIdle?: boolean } = {}): CancelWatcher {
   const watched = new Map<number, Set<AbortController>>();
+  const onNotice = (n: EventNotice) => {
+    if (n.kind !== CANCEL_EVENT) return;
+    for (const controller of watched.get(n.jobId) ?? []) controller.abort();
+  };
+  const shared = typeof source === 'string' ? null : source;
+  const unsubscribeShared = shared?.subscribe(onNotice) ?? null;
   let hub: Promise<EventHub> | null = null;
-  const ensureStarted = () => {
+  const ensureStarted = async () => {
+    if (shared) return;
     hub ??= (async () => {
-      const h = new EventHub(connectionString);
-      h.subscribe((n) => {
-        if (n.kind !== CANCEL_EVENT) return;
-        for (const controller of watched.get(n.jobId) ?? []) controller.abort();
-      });
+      const h = new EventHub(source as string);
+      h.subscribe(onNotice);
       await h.start();
       return h;
     })().catch((e) => {
       hub = null; // the next phase tries again
       throw e;
     });
-    return hub;
+    await hub;
   };
   const stopIfIdle = () => {
     if (!opts.closeWhenIdle || watched.size > 0 || !hub) return;
@@ -64,6 +71,7 @@ export function createCancelWatcher(connectionString: string, opts: { closeWhenI
     },
     async close() {
       watched.clear();
+      unsubscribeShared?.(); // a shared hub is its owner's to stop
       const h = hub;
       hub = null;
       await h?.then((started) => started.stop()).catch(() => {});
