@@ -42,6 +42,13 @@ describe('cancel and retry', () => {
     const id = await generate(h, 'a sleepy lighthouse [sleep]');
     await waitForEvent(h, id, (e) => e.kind === 'log' && e.message.includes('sleeping until cancelled'));
     expect(workerPids(h, id).length).toBeGreaterThan(0);
+    // The runner's cancel watcher listens on the service's own hub: while a phase is watched, this database has
+    // two event LISTEN connections (the service's and the harness's), not a third for the watcher.
+    const listeners = await h.service.db.query<{ pid: number }>(
+      `select pid from pg_stat_activity where datname = current_database() and application_name = 'gamepocgen-events'`,
+    );
+    expect(listeners.rows.map((r) => r.pid)).toContain(h.service.events.backendPid);
+    expect(listeners.rows).toHaveLength(2);
 
     const res = await post(h, `/api/jobs/${id}/cancel`);
     expect(res.status).toBe(200);
