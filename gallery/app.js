@@ -133,6 +133,9 @@ function connect() {
   events.onopen = () => {
     $('live').textContent = 'live';
     $('live').classList.add('on');
+    // The stream starts at its own connect (and again after a reconnect): a change between the page's
+    // read and that moment comes as no event, so the cards shown are read again once it is open.
+    for (const id of cards.keys()) refreshJob(id);
   };
   events.onerror = () => {
     $('live').textContent = 'reconnecting…';
