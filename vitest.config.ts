@@ -32,6 +32,7 @@ const UNIT = [
   'test/request-log.test.ts',
   'test/response-headers.test.ts',
   'test/host-memo.test.ts',
+  'test/closers.test.ts',
 ];
 
 export default defineConfig({

@@ -11,6 +11,7 @@ import { createHealthAnswers } from '../functions/health.ts';
 import { healthFastPath, type FastPath } from '../functions/health-fast-path.ts';
 import { resolveApiToken } from '../lib/api-token.ts';
 import { ROOT_DIR, type Config } from '../lib/config.ts';
+import { Closers, startedOrUndone } from '../lib/closers.ts';
 import { createPool, resolveDatabase, type Db } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
 import { VIEWS_CHANNEL, ViewCache } from '../lib/jobs/view-cache.ts';
@@ -64,20 +65,46 @@ export interface ServiceOptions {
 }
 
 export async function startService(initialConfig: Config, opts: ServiceOptions = {}): Promise<Service> {
-  let config = initialConfig;
   const logger = opts.logger ?? silentLogger;
   const log = opts.log ?? ((line: string) => logger.info(line));
+  // Each part is added as it starts; close() stops them last first, and so does a step that fails.
+  const closers = new Closers();
+  return startedOrUndone(
+    closers,
+    () => startParts(initialConfig, opts, log, closers),
+    (e) => log(`start-up failed, and stopping what had started failed too: ${e.message}`),
+  );
+}
+
+async function startParts(
+  initialConfig: Config,
+  opts: ServiceOptions,
+  log: (line: string) => void,
+  closers: Closers,
+): Promise<Service> {
+  let config = initialConfig;
+  const logger = opts.logger ?? silentLogger;
   const database = opts.databaseUrl ? { url: opts.databaseUrl, embedded: null } : await resolveDatabase(config);
+  const embedded = database.embedded;
+  if (embedded) closers.add('the embedded Postgres', () => embedded.stop());
   log(
-    database.embedded
+    embedded
       ? `database: embedded PostgreSQL under ${path.relative(ROOT_DIR, config.DATA_DIR) || config.DATA_DIR}`
       : 'database: DATABASE_URL',
   );
   const db = createPool(database.url, 10);
+  closers.add('the database pool', () => db.end());
   for (const m of await migrate(db)) log(`applied migration ${m}`);
   // Jobs a previous run was holding when it stopped resume now, not at the reaper's next minute.
   const reaped = await db.connect().then((c) => reapDeadRunners(c).finally(() => c.release()));
   if (reaped.unlockedJobs) log(`resumed ${reaped.unlockedJobs} job(s) left by a stopped process`);
+
+  // The process's one LISTEN connection (besides graphile-worker's): the API's event streams and view cache,
+  // and the runner's cancel watcher, which kills the workers of jobs cancelled through the API. Started
+  // before HTTP so it stops after HTTP has drained.
+  const events = new EventHub(database.url);
+  await events.start();
+  closers.add('the event hub', () => events.stop());
 
   // Bind first, so PORT=0 (tests) resolves to a real port before deployers build URLs.
   let handle: Fetch = () => new Response('starting', { status: 503 });
@@ -89,17 +116,20 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     logger,
     (req, res) => fastPath(req, res),
   );
+  closers.add('the HTTP server', () => drain(server)); // requests in flight finish; streams are closed
   const port = (server.address() as { port: number }).port;
   config = { ...config, PORT: port };
 
   const instanceId = config.INSTANCE_ID ?? (await storedInstanceId(db));
-  // The process's one LISTEN connection (besides graphile-worker's): the API's event streams and view cache,
-  // and the runner's cancel watcher, which kills the workers of jobs cancelled through the API.
-  const events = new EventHub(database.url);
-  await events.start();
   const cancellations = opts.tasks === false ? null : createCancelWatcher(events);
+  if (cancellations) closers.add('the cancel watcher', () => cancellations.close());
   const taskDeps =
     opts.tasks === false ? null : await createTaskDeps(config, { instanceId, cancellations, ...opts.taskDeps });
+  if (taskDeps) {
+    closers.add('the runtime', () => taskDeps.runtime.close?.());
+    closers.add('the play-tester', () => taskDeps.playtester?.close?.());
+    closers.add('the play-test browser', () => taskDeps.playtestBrowser.close());
+  }
   const runtimeDescription = taskDeps
     ? taskDeps.runtime.describe()
     : 'none in this process (tasks run in the worker service)';
@@ -116,9 +146,12 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     opts.runner === false || !taskDeps
       ? null
       : createPool(database.url, config.MAX_CONCURRENT + 4, { waitForServerMs: RESTART_PATIENCE_MS });
+  if (runnerPool) closers.add("the runner's pool", () => runnerPool.end());
   const runnerEvents = presenceEvents(database.url, opts.workerEvents, log, { servesGames: config.SERVE_GAMES });
+  // Once the runner has stopped: its presence row deregistered, not left for the reaper.
+  closers.add("the runner's presence", () => presenceStopped(runnerEvents));
   if (runnerPool && taskDeps) {
-    runner = await run({
+    const started = await run({
       pgPool: runnerPool,
       concurrency: config.MAX_CONCURRENT,
       taskList: createTaskList(taskDeps),
@@ -129,12 +162,15 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
       events: runnerEvents,
       logger: opts.workerLogger ?? (opts.logger ? graphileLogger(opts.logger) : undefined),
     });
+    closers.add('the task runner', () => started.stop()); // no new jobs; running steps get the grace
+    runner = started;
   }
 
   // Slots Postgres says are served must be: checked now, and on every Docker event about a game container
   // (by the games host's runners only: SERVE_GAMES=0 runs phases alone).
   const keeper =
     runner && taskDeps && config.SERVE_GAMES ? startSlotKeeper(reconcileDeps(taskDeps), poolClient(db), log) : null;
+  if (keeper) closers.add('the slot keeper', () => keeper.stop()); // before the runner: no restore starts while it stops
 
   // Reads of unchanged jobs and list pages from memory, dropped on the change notifications heard on `events`.
   const viewCache = config.READ_CACHE === 'on' ? new ViewCache(db) : null;
@@ -171,24 +207,12 @@ export async function startService(initialConfig: Config, opts: ServiceOptions =
     viewCache,
     events,
     /**
-     * Stops in order: no new jobs, running steps finish (up to SHUTDOWN_GRACE_SECONDS; then their workers are
-     * stopped and the steps return to the queue), the play-test browser, HTTP (drained), the pools, and the
-     * embedded Postgres last.
+     * Stops what start-up started, last first: the slot keeper, the runner (no new jobs; running steps
+     * finish within SHUTDOWN_GRACE_SECONDS, then their workers are stopped and the steps return to the
+     * queue) and its presence and pool, the play-test browser and runtime, HTTP (drained), the event hub,
+     * the pool, and the embedded Postgres last.
      */
-    async close() {
-      await keeper?.stop(); // before the runner: no restore starts while it stops
-      await runner?.stop();
-      await presenceStopped(runnerEvents); // deregistered, not left for the reaper
-      await taskDeps?.playtestBrowser.close(); // after the runner: no play-test is using it any more
-      await taskDeps?.playtester?.close?.();
-      await drain(server);
-      await events.stop();
-      await cancellations?.close();
-      await runnerPool?.end();
-      await taskDeps?.runtime.close?.();
-      await db.end();
-      await database.embedded?.stop();
-    },
+    close: () => closers.close(),
   };
 }
 

@@ -11,13 +11,25 @@ export async function resolveApiToken(
   if (config.API_TOKEN) return { token: config.API_TOKEN, configured: true, file: null };
   const file = path.join(config.DATA_DIR, 'api-token');
   try {
-    const existing = (await readFile(file, 'utf8')).trim();
-    if (existing.length >= 16) return { token: existing, configured: false, file };
-  } catch {
-    // first start
+    try {
+      const existing = (await readFile(file, 'utf8')).trim();
+      if (existing.length >= 16) return { token: existing, configured: false, file };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; // else: first start
+    }
+    const token = randomBytes(24).toString('base64url');
+    await mkdir(config.DATA_DIR, { recursive: true });
+    await writeFile(file, token + '\n', { mode: 0o600 });
+    return { token, configured: false, file };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    // The file system's code (EISDIR, EACCES, …) stays; the message says which file and what to do.
+    throw Object.assign(
+      new Error(
+        `cannot read or write the API token file ${file} (${err.message}): make it a readable, writable file or remove it, or set API_TOKEN`,
+        { cause: e },
+      ),
+      { code: err.code },
+    );
   }
-  const token = randomBytes(24).toString('base64url');
-  await mkdir(config.DATA_DIR, { recursive: true });
-  await writeFile(file, token + '\n', { mode: 0o600 });
-  return { token, configured: false, file };
 }

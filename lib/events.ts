@@ -103,9 +103,15 @@ export class EventHub {
     };
     client.on('error', lost);
     client.on('end', lost);
-    await client.connect();
-    await client.query(`listen ${EVENTS_CHANNEL}`);
-    for (const channel of this.channels.keys()) await client.query(`listen ${channel}`);
+    try {
+      await client.connect();
+      await client.query(`listen ${EVENTS_CHANNEL}`);
+      for (const channel of this.channels.keys()) await client.query(`listen ${channel}`);
+    } catch (e) {
+      // Not yet this.client, so stop() could not end it: a failed start (or reconnect) leaves no connection.
+      await client.end().catch(() => {});
+      throw e;
+    }
     this.client = client;
     this.retryMs = 250;
     for (const l of this.channels.values()) l.up();

@@ -51,14 +51,19 @@ function track(proc: ChildProcess): Child {
 
 const baseEnv = () => ({ PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp' });
 
-/** `gamepocgen start` (API + runner); resolves once it serves, with its port. */
-export async function startApp(env: Record<string, string>): Promise<Child & { port: number }> {
+/** `gamepocgen start` (API + runner), as it starts (or fails to). */
+export function spawnApp(env: Record<string, string>): Child {
   const proc = spawn(process.execPath, [path.join(ROOT_DIR, 'bin', 'gamepocgen.ts'), 'start'], {
     cwd: ROOT_DIR,
     env: { ...baseEnv(), PORT: '0', HOST: '127.0.0.1', RUNTIME: 'local', PLAYTEST: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const child = track(proc);
+  return track(proc);
+}
+
+/** `gamepocgen start` (API + runner); resolves once it serves, with its port. */
+export async function startApp(env: Record<string, string>): Promise<Child & { port: number }> {
+  const child = spawnApp(env);
   const m = await child.waitForOutput(/running at http:\/\/localhost:(\d+)\//);
   return { ...child, port: Number(m[1]) };
 }
