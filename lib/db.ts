@@ -1,5 +1,6 @@
 // Database access: one pg Pool per process, transactions as a helper, and the
 // connection-string resolution shared by the API process, the worker CLI and tests.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { ConfigError, type Config } from './config.ts';
 import type { EmbeddedDatabase } from './embedded-postgres.ts';
@@ -48,6 +49,25 @@ function waitForServerOnConnect(pool: pg.Pool, limitMs: number) {
   };
   // The promise form only: pool.query() uses the callback form internally and keeps failing fast.
   pool.connect = ((cb?: unknown) => (cb ? (connect as (cb: unknown) => void)(cb) : patient())) as typeof pool.connect;
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * `text` as a named prepared statement (pg's `{name, text, values}`): each connection parses and
+ * describes it once, later runs send only its values. For the hand-off's statements, where parsing
+ * and planning cost as much as running (a job read: 0.78 ms a round trip unnamed, 0.37 ms named).
+ * The name is the text's hash, so one name never meets two texts (pg refuses that). Only for texts
+ * from our code, a bounded set; not for statements whose result columns a migration may change
+ * while connections stay open (a prepared `select *` then fails with "cached plan must not change result type").
+ */
+export function namedStatement(text: string, values: unknown[]): pg.QueryConfig {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `gpg_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
 }
 
 /** DATABASE_URL when set, otherwise the embedded server under DATA_DIR. */

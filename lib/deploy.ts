@@ -5,8 +5,8 @@ import { loadArtifacts } from './artifact-store.ts';
 import { inTransaction } from './db.ts';
 import { addEvent } from './events.ts';
 import { chainNext } from './jobs/chain.ts';
+import { readDeployState } from './jobs/deploy-state.ts';
 import { failJob, markDeployed, markDeploying, markRecycled, startDeployIfDue } from './jobs/lifecycle.ts';
-import { hasUndeployedBuild } from './jobs/phase-runs.ts';
 import { getJob } from './jobs/repository.ts';
 import type { WithClient } from './db.ts';
 import { MissingJobError } from './phase-errors.ts';
@@ -28,40 +28,38 @@ export async function deployJob(
 ): Promise<{ slot: number; url: string } | null> {
   const { rollbackTo, force } = opts;
   // The hand-off's first round trip: a first deploy that is due is marked deploying by the statement that reads
-  // the job (its `deploying` status event is the step's first write); anything else is decided below, as before.
+  // the job (its `deploying` status event is the step's first write). Every other case is decided below from the
+  // same read's flags (lib/jobs/deploy-state.ts: the one copy of the rule), each with its reason.
   const found = await withClient((c) =>
-    rollbackTo === undefined && !force
-      ? startDeployIfDue(c, jobId)
-      : getJob(c, jobId).then((job) => job && { job, deploying: false }),
+    rollbackTo === undefined && !force ? startDeployIfDue(c, jobId) : readDeployState(c, jobId),
   );
   if (!found) throw new MissingJobError(jobId);
-  const { job } = found;
-  const redeploy = job.status === 'deployed' && job.slot !== null && job.url !== null; // never when found.deploying
+  const { job, served: redeploy } = found; // never a redeploy when found.deploying
   if (!found.deploying) {
     // A rollback only ever replaces a deployed game's files; a game gone since has nothing to roll back.
     if (rollbackTo !== undefined && !redeploy) return null;
     // `force`: a version restored by request (lib/studio/) is published as it is.
-    if (redeploy && rollbackTo === undefined && !force && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) {
+    if (redeploy && rollbackTo === undefined && !force && !found.newerBuild) {
       // Idempotent by effect, not by a flag: the slot must really serve the job (its container may be gone).
       const outcome = await reconcileSlot(reconcileDeps(deps), withClient, job.slot!, jobId);
       if (outcome.action === 'failed')
         throw new Error(`slot ${job.slot} does not serve job ${jobId} (${outcome.problem}): ${outcome.error}`);
       return { slot: job.slot!, url: job.url! };
     }
-    if (job.status === 'failed' || job.status === 'removed' || job.status === 'cancelled') return null;
+    // Failed, removed or cancelled.
+    if (!found.live) return null;
     // Idempotent by state: only a finished build that isn't deployed yet is published (not a job still being built,
     // nor a recycled one) — unless a person asked (`force`: a restored version, "put on a slot").
-    if (!redeploy && !force && !(await withClient((c) => hasUndeployedBuild(c, jobId)))) return null;
+    if (!redeploy && !force && !found.newerBuild) return null;
+    if (!found.hasIndex) {
+      await withClient((c) => failJob(c, jobId, 'deploy failed: the build produced no dist/index.html'));
+      return null;
+    }
+    // A repaired game stays listed as deployed while its new build is published.
+    if (!redeploy) await withClient((c) => markDeploying(c, jobId));
   }
 
   const dist = await withClient((c) => loadArtifacts(c, jobId, 'dist/'));
-  if (!dist.has('dist/index.html')) {
-    await withClient((c) => failJob(c, jobId, 'deploy failed: the build produced no dist/index.html'));
-    return null;
-  }
-  // A repaired game stays listed as deployed while its new build is published.
-  if (!redeploy && !found.deploying) await withClient((c) => markDeploying(c, jobId));
-
   const source = await makeScratchDir(deps.config.workspaceDir, `deploy-job${jobId}`);
   try {
     await writeTree(source, new Map([...dist].map(([p, b]) => [p.slice('dist/'.length), b])));

@@ -5,12 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhaseNumber } from '../lib/artifacts.ts';
 import { createPool, type Db } from '../lib/db.ts';
+import { readDeployState, type DeployState } from '../lib/jobs/deploy-state.ts';
 import { JOB_STATUSES, startDeployIfDue, startPhase, startPhaseIfDue, type JobStatus } from '../lib/jobs/lifecycle.ts';
 import { chainNext } from '../lib/jobs/chain.ts';
 import { finishPhaseRunWrite, listPhaseRuns, startPhaseRun } from '../lib/jobs/phase-runs.ts';
 import { createJob } from '../lib/jobs/repository.ts';
 import { notCalledFor } from '../lib/phase-runner.ts';
 import { createTestDatabase } from './helpers/db.ts';
+import { builtJob, builtStates, jobIn as jobInState } from './helpers/job-states.ts';
 
 let db: Db;
 let drop: () => Promise<void>;
@@ -33,29 +35,8 @@ const start = (jobId: number, phase: PhaseNumber) => ({
   message: `phase ${phase} started`,
 });
 
-/** A job in `status` with a completed run of `phase` (done) and of the phase before (previousDone). */
-async function jobIn(
-  status: JobStatus,
-  phase: number,
-  opts: { done: boolean; previousDone: boolean; provider?: string },
-): Promise<number> {
-  const id = await createJob(db, { idea: `${status} ${phase}`, genre: null, seed: 1 });
-  await db.query('update gamepocgen.jobs set status = $2, provider = $3 where id = $1', [
-    id,
-    status,
-    opts.provider ?? null,
-  ]);
-  for (const [p, completed] of [
-    [phase, opts.done],
-    [phase - 1, opts.previousDone],
-  ] as const)
-    if (completed && p >= 1)
-      await db.query(
-        `insert into gamepocgen.phase_runs (job_id, phase, status, runtime, finished_at) values ($1, $2, 'completed', 'local', now())`,
-        [id, p],
-      );
-  return id;
-}
+const jobIn = (status: JobStatus, phase: number, opts: { done: boolean; previousDone: boolean; provider?: string }) =>
+  jobInState(db, status, phase, opts);
 
 /** What a start wrote for a job: its row's phase fields, its phase runs and its events, ids and times left out. */
 async function written(jobId: number) {
@@ -131,6 +112,19 @@ describe('starting a due phase in the statement that reads the job', () => {
     expect(wa.events.map((e) => e.kind)).toEqual(['phase_start', 'status']);
   });
 
+  it('startPhase starts whatever the state, and names a job that does not exist', async () => {
+    // Not due (phase 1 not completed), yet started: the caller of startPhase has decided.
+    const id = await jobIn('running', 3, { done: false, previousDone: false });
+    expect(await startPhase(db, start(id, 3))).toBeGreaterThan(0);
+    expect((await written(id)).runs.at(-1)).toMatchObject({ phase: 3, status: 'running' });
+    await expect(startPhase(db, start(987653, 2))).rejects.toMatchObject({
+      code: 'job_not_found',
+      message: 'job 987653 does not exist',
+    });
+    const { rows } = await db.query('select count(*)::int n from gamepocgen.job_events where job_id = 987653');
+    expect(rows[0].n).toBe(0);
+  });
+
   it('writes nothing for a phase that is not due (control: it starts once the phase before completed)', async () => {
     const id = await jobIn('running', 3, { done: false, previousDone: false });
     const before = await written(id);
@@ -146,26 +140,6 @@ describe('starting a due phase in the statement that reads the job', () => {
 });
 
 describe('marking a first deploy deploying in the statement that reads the job', () => {
-  /** A job in `status`, optionally served (slot and url), with a completed build (or not), dist/ with an index.html (or not). */
-  async function builtJob(
-    status: JobStatus,
-    o: { served: boolean; build: boolean; index: boolean; deployedAfter: boolean },
-  ) {
-    const id = await jobIn(status, 4, { done: o.build, previousDone: true });
-    // Another dist/ file always: only index.html makes a build deployable.
-    for (const file of o.index ? ['dist/game.js', 'dist/index.html'] : ['dist/game.js'])
-      await db.query(
-        `insert into gamepocgen.artifacts (job_id, path, bytes, sha256, phase) values ($1, $2, '\\x3c68746d6c3e', 'x', 4)`,
-        [id, file],
-      );
-    if (o.served || o.deployedAfter)
-      await db.query(
-        `update gamepocgen.jobs set slot = case when $2 then 1 end, url = case when $2 then 'http://g1' end,
-           deployed_at = case when $3 then now() + interval '1 hour' end where id = $1`,
-        [id, o.served, o.deployedAfter],
-      );
-    return id;
-  }
   const statusEvents = async (id: number) =>
     (
       await db.query(`select message from gamepocgen.job_events where job_id = $1 and kind = 'status' order by id`, [
@@ -177,24 +151,27 @@ describe('marking a first deploy deploying in the statement that reads the job',
     const marked: string[] = [];
     const disagreements: string[] = [];
     for (const status of JOB_STATUSES)
-      for (const served of [false, true])
-        for (const build of [false, true])
-          for (const index of [false, true])
-            for (const deployedAfter of [false, true]) {
-              const id = await builtJob(status, { served, build, index, deployedAfter });
-              const before = await statusEvents(id);
-              const found = await startDeployIfDue(db, id);
-              const redeploy = status === 'deployed' && served;
-              const expected =
-                !redeploy && !['failed', 'removed', 'cancelled'].includes(status) && build && !deployedAfter && index;
-              const label = `${status} served=${served} build=${build} index=${index} deployedAfter=${deployedAfter}`;
-              if (found!.deploying !== expected) disagreements.push(label);
-              // The row it returns is the one it read; a start writes the deploying status and its event, nothing else.
-              expect(found!.job.status).toBe(status);
-              const after = await statusEvents(id);
-              expect(after).toEqual(found!.deploying && status !== 'deploying' ? [...before, 'deploying'] : before);
-              if (found!.deploying) marked.push(label);
-            }
+      for (const state of builtStates()) {
+        const { served, build, index, deployedAfter } = state;
+        const id = await builtJob(db, status, state);
+        const before = await statusEvents(id);
+        const read = await readDeployState(db, id);
+        const found = await startDeployIfDue(db, id);
+        // The other paths (lib/deploy.ts) read the same flags from the same predicate, writing nothing.
+        const flags = ({ served, live, newerBuild, hasIndex }: DeployState) => ({ served, live, newerBuild, hasIndex });
+        expect(flags(read!)).toEqual(flags(found!));
+        expect(read!.deploying).toBe(false);
+        const redeploy = status === 'deployed' && served;
+        const expected =
+          !redeploy && !['failed', 'removed', 'cancelled'].includes(status) && build && !deployedAfter && index;
+        const label = `${status} served=${served} build=${build} index=${index} deployedAfter=${deployedAfter}`;
+        if (found!.deploying !== expected) disagreements.push(label);
+        // The row it returns is the one it read; a start writes the deploying status and its event, nothing else.
+        expect(found!.job.status).toBe(status);
+        const after = await statusEvents(id);
+        expect(after).toEqual(found!.deploying && status !== 'deploying' ? [...before, 'deploying'] : before);
+        if (found!.deploying) marked.push(label);
+      }
     expect(disagreements).toEqual([]);
     expect(marked).toContain('running served=false build=true index=true deployedAfter=false');
     expect(marked).not.toContain('running served=false build=true index=false deployedAfter=false');
@@ -202,6 +179,7 @@ describe('marking a first deploy deploying in the statement that reads the job',
 
   it('returns null for a job that does not exist', async () => {
     expect(await startDeployIfDue(db, 987655)).toBeNull();
+    expect(await readDeployState(db, 987655)).toBeNull();
   });
 });
 

@@ -37,9 +37,17 @@
 // trigger rather than a call here.
 import { z } from 'zod';
 import type { PhaseNumber } from '../artifacts.ts';
-import type { Queryable } from '../db.ts';
-import { UNDEPLOYED_BUILD_SQL } from './phase-runs.ts';
-import type { JobRow } from './repository.ts';
+import { namedStatement, type Queryable } from '../db.ts';
+import { MissingJobError } from '../phase-errors.ts';
+import {
+  deployStateOf,
+  deployStateSql,
+  FIRST_DEPLOY_DUE_SQL,
+  type DeployState,
+  type DeployStateRow,
+} from './deploy-state.ts';
+// jobColumns is only called inside functions (so are jobForPhaseSql and deployStateSql): repository.ts imports this module too.
+import { jobColumns, type JobRow } from './repository.ts';
 
 export type JobForPhaseRow = JobRow & { phase_done: boolean; previous_done: boolean };
 
@@ -115,7 +123,7 @@ const MARK_RUNNING_SQL = markRunningSql('id = $1');
 /** The job ($1), whether phase $2 completed `times` times for it (phase_done) and whether the phase before did (previous_done). */
 export const jobForPhaseSql = (
   times: string,
-) => `select j.*, (select count(*) from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed') >= ${times} as phase_done,
+) => `select ${jobColumns('j')}, (select count(*) from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 and r.status = 'completed') >= ${times} as phase_done,
             exists (select 1 from gamepocgen.phase_runs r where r.job_id = j.id and r.phase = $2 - 1 and r.status = 'completed') as previous_done
        from gamepocgen.jobs j where j.id = $1`;
 
@@ -132,26 +140,56 @@ export async function markJobRunning(db: Queryable, jobId: number, phase: PhaseN
 }
 
 /**
- * A phase starts, in one statement (one round trip on the hand-off's critical
- * path instead of begin, three writes and commit): its phase run row, the job
- * marked running as markJobRunning does, and the phase_start event. Returns the
- * run's id. The `status` event the trigger writes comes after phase_start (an
- * AFTER trigger fires at the end of the statement).
+ * A phase starts ($2, by agent $3, on runtime $4, worker $5, with phase_start message $6) for job $1 when
+ * `due` holds of its row as jobForPhaseSql reads it: its phase run row, the job marked running as
+ * markJobRunning does, and the phase_start event, in the statement that reads the job. The one place
+ * these writes are made (startPhase and startPhaseIfDue differ only in `due`). The `status` event the
+ * trigger writes comes after phase_start (an AFTER trigger fires at the end of the statement).
  */
-export async function startPhase(
-  db: Queryable,
-  run: { jobId: number; phase: PhaseNumber; agent: string; runtime: string; workerId: string | null; message: string },
-): Promise<number> {
-  const { rows } = await db.query<{ id: number }>(
-    `with job as (${MARK_RUNNING_SQL}),
+const startPhaseSql = (due: string) => `with found as (${jobForPhaseSql('1')}),
+          due as (select id from found where ${due}),
+          job as (${markRunningSql('id = (select id from due)')}),
           run as (insert into gamepocgen.phase_runs (job_id, phase, status, runtime, agent, worker_id)
-                  values ($1, $2, 'running', $4, $3, $5) returning id),
-          event as (insert into gamepocgen.job_events (job_id, kind, phase, message) values ($1, 'phase_start', $2, $6))
-     select id from run`,
-    [run.jobId, run.phase, run.agent, run.runtime, run.workerId, run.message],
-  );
-  return rows[0]!.id;
+                  select id, $2, 'running', $4, $3, $5 from due returning id),
+          event as (insert into gamepocgen.job_events (job_id, kind, phase, message) select id, 'phase_start', $2, $6 from due)
+     select found.*, (select id from run) as run_id from found`;
+
+type PhaseStart = {
+  jobId: number;
+  phase: PhaseNumber;
+  agent: string;
+  runtime: string;
+  workerId: string | null;
+  message: string;
+};
+const startParams = (run: PhaseStart) => [run.jobId, run.phase, run.agent, run.runtime, run.workerId, run.message];
+
+/**
+ * A phase starts, in one statement (one round trip instead of begin, three writes and commit), whatever
+ * the job's state (the caller decided it is due). Returns the run's id.
+ */
+export async function startPhase(db: Queryable, run: PhaseStart): Promise<number> {
+  const { rows } = await db.query<{ run_id: number }>(startPhaseSql('true'), startParams(run));
+  if (!rows[0]) throw new MissingJobError(run.jobId);
+  return rows[0].run_id;
 }
+
+// The hand-off statements' texts, built on first use (not at load: jobColumns comes through an import cycle)
+// rather than on every hand-off, which also spared namedStatement hashing a fresh copy each time.
+const once = (build: () => string) => {
+  let text: string | undefined;
+  return () => {
+    text ??= build();
+    return text;
+  };
+};
+const startIfDueText = once(() => startPhaseSql(`${PHASE_DUE_SQL} and provider is null`));
+const deployIfDueText = once(
+  () => `with found as (${deployStateSql()}),
+          job as (update gamepocgen.jobs set status = 'deploying', updated_at = now()
+                   where id = (select id from found where ${FIRST_DEPLOY_DUE_SQL}))
+     select found.*, ${FIRST_DEPLOY_DUE_SQL} as due from found`,
+);
 
 /**
  * The hand-off's first round trip for phases 1‥4: reads the job as getJobForPhase does and, when the
@@ -161,17 +199,11 @@ export async function startPhase(
  */
 export async function startPhaseIfDue(
   db: Queryable,
-  run: { jobId: number; phase: PhaseNumber; agent: string; runtime: string; workerId: string | null; message: string },
+  run: PhaseStart,
 ): Promise<{ job: JobRow; phaseDone: boolean; previousDone: boolean; runId: number | null } | null> {
+  // Named: prepared once per connection, as this is the hand-off's first round trip (lib/db.ts).
   const { rows } = await db.query<JobForPhaseRow & { run_id: number | null }>(
-    `with found as (${jobForPhaseSql('1')}),
-          due as (select id from found where ${PHASE_DUE_SQL} and provider is null),
-          job as (${markRunningSql('id = (select id from due)')}),
-          run as (insert into gamepocgen.phase_runs (job_id, phase, status, runtime, agent, worker_id)
-                  select id, $2, 'running', $4, $3, $5 from due returning id),
-          event as (insert into gamepocgen.job_events (job_id, kind, phase, message) select id, 'phase_start', $2, $6 from due)
-     select found.*, (select id from run) as run_id from found`,
-    [run.jobId, run.phase, run.agent, run.runtime, run.workerId, run.message],
+    namedStatement(startIfDueText(), startParams(run)),
   );
   if (!rows[0]) return null;
   const { phase_done, previous_done, run_id, ...job } = rows[0];
@@ -188,27 +220,16 @@ export async function markIdeaDone(db: Queryable, jobId: number, title: string |
 
 /**
  * The deploy's first round trip for a first deploy (not a redeploy, a rollback or a forced one): reads
- * the job and, when it has a build newer than its last deploy with a dist/index.html and is not
- * failed, removed, cancelled or already served, marks it deploying in the same statement (lib/deploy.ts
- * checks the same things one query at a time otherwise). `deploying` says whether it did.
+ * the job and its deploy flags (lib/jobs/deploy-state.ts) and, when a first deploy is due
+ * (FIRST_DEPLOY_DUE_SQL), marks it deploying in the same statement. `deploying` says whether it did;
+ * lib/deploy.ts decides every other case from the same flags.
  */
-export async function startDeployIfDue(
-  db: Queryable,
-  jobId: number,
-): Promise<{ job: JobRow; deploying: boolean } | null> {
-  const { rows } = await db.query<JobRow & { due: boolean }>(
-    `with found as (
-       select j.*, not (j.status = 'deployed' and j.slot is not null and j.url is not null)
-                   and j.status not in ('failed', 'removed', 'cancelled') and ${UNDEPLOYED_BUILD_SQL}
-                   and exists (select 1 from gamepocgen.artifacts a where a.job_id = j.id and a.path = 'dist/index.html') as due
-         from gamepocgen.jobs j where j.id = $1),
-          job as (update gamepocgen.jobs set status = 'deploying', updated_at = now() where id = (select id from found where due))
-     select * from found`,
-    [jobId],
-  );
+export async function startDeployIfDue(db: Queryable, jobId: number): Promise<DeployState | null> {
+  // Named: prepared once per connection, as this is the deploy hand-off's first round trip (lib/db.ts).
+  const { rows } = await db.query<DeployStateRow & { due: boolean }>(namedStatement(deployIfDueText(), [jobId]));
   if (!rows[0]) return null;
-  const { due, ...job } = rows[0];
-  return { job, deploying: due };
+  const { due, ...row } = rows[0];
+  return deployStateOf(row, due);
 }
 
 /** running → deploying (a first deploy; a redeploy after the repair stays deployed). */

@@ -35,6 +35,43 @@ export interface JobRow {
 }
 
 /**
+ * JobRow's columns, named: a prepared statement (lib/db.ts namedStatement) that said `j.*` would fail on
+ * every later run on its connection once a migration added a column. test/named-statements.test.ts checks
+ * this list is the table's.
+ */
+export const JOB_COLUMNS = [
+  'id',
+  'idea',
+  'genre',
+  'game_genre',
+  'seed',
+  'status',
+  'phase',
+  'game_name',
+  'title',
+  'error',
+  'agent',
+  'slot',
+  'url',
+  'provider',
+  'compare_group',
+  'usage',
+  'playtest_score',
+  'playtest',
+  'created_at',
+  'updated_at',
+  'started_at',
+  'deployed_at',
+  'finished_at',
+] as const satisfies readonly (keyof JobRow)[];
+// Every JobRow field is listed (a compile error names the missing one).
+const _allColumns: Record<Exclude<keyof JobRow, (typeof JOB_COLUMNS)[number]>, never> = {};
+void _allColumns;
+
+/** The job's columns as `alias.column, …` for a select list. */
+export const jobColumns = (alias: string) => JOB_COLUMNS.map((c) => `${alias}.${c}`).join(', ');
+
+/**
  * Jobs queued or running (not yet deployed or ended), counted under a transaction-scoped
  * advisory lock so concurrent callers of a cap check can't both slip under it. Call in a transaction.
  */

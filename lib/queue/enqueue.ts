@@ -1,7 +1,7 @@
 // Enqueueing the next step of a chain inside the caller's transaction, with a
 // job_key (lib/queue/keys.ts) so the same step can never be queued twice.
 import type { PhaseNumber } from '../artifacts.ts';
-import type { Queryable } from '../db.ts';
+import { namedStatement, type Queryable } from '../db.ts';
 import { jobKeys } from './keys.ts';
 import type { TaskName, TaskPayload } from './tasks.ts';
 
@@ -44,9 +44,12 @@ export async function enqueue<T extends TaskName>(
   const at = (i: number) => `$${(lead?.params.length ?? 0) + i}`;
   const addJob = `graphile_worker.add_job(${at(1)}, ${at(2)}::json, job_key := ${at(3)}, max_attempts := ${at(4)}, priority := ${at(5)})`;
   // The main query reads the leading write's rows, so it runs to completion before the add_job.
+  // Named (prepared once per connection, lib/db.ts): it is on the hand-off's critical path.
   await db.query(
-    lead ? `with lead as (${lead.sql}) select ${addJob} from (select count(*) from lead) done` : `select ${addJob}`,
-    [...(lead?.params ?? []), task, JSON.stringify(payload), jobKey, MAX_ATTEMPTS, opts.priority ?? null],
+    namedStatement(
+      lead ? `with lead as (${lead.sql}) select ${addJob} from (select count(*) from lead) done` : `select ${addJob}`,
+      [...(lead?.params ?? []), task, JSON.stringify(payload), jobKey, MAX_ATTEMPTS, opts.priority ?? null],
+    ),
   );
 }
 
