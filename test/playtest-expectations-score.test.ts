@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Design, Idea, Keypoint } from '../lib/artifacts.ts';
 import { expectationsOf } from '../lib/playtest/expectations.ts';
 import { documentOf } from '../lib/playtest/judge.ts';
+import { IDEA } from './fixtures/scenarios/artifacts.ts';
 import { good, meta } from './helpers/session-obs.ts';
 
 const keypoint: Keypoint = {
@@ -29,13 +30,8 @@ it('reports the rubric beside the verdict: as checked, or unverified (passed: nu
 });
 
 describe("the design's expectations (matchesIdea)", () => {
-  const palette = {
-    background: '#102030',
-    primary: '#ffcc00',
-    secondary: '#33aa55',
-    accent: '#ff0000',
-    text: '#ffffff',
-  };
+  // The fixture idea's palette (its background differs from its other colours, so picking another would show).
+  const { palette } = IDEA.theme;
   const idea = { title: 'Rock Dodger', theme: { mood: 'tense', setting: 'space', palette } } as unknown as Idea;
   const design = {
     title: 'Rock Dodger',
@@ -50,7 +46,7 @@ describe("the design's expectations (matchesIdea)", () => {
   it("takes the title, the player's name, the currency, the palette's background and the keypoints from idea and design", () => {
     expect(expectationsOf(idea, design)).toEqual({
       names: ['Rock Dodger', 'Pilot', 'Score'],
-      palette: ['#102030'],
+      palette: ['#10141f'],
       keypoints: [keypoint],
     });
     expect(expectationsOf(null, null)).toEqual({ names: [], palette: [], keypoints: [] });

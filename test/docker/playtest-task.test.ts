@@ -3,16 +3,13 @@
 // container from gamepocgen-playtest:test at the slot's address (PLAYTEST_URL=container),
 // and the round is stored exactly as the in-process play-test stores it (playtest.json,
 // the screenshots, the job's score), while the worker process never opens a browser.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDockerDeployer } from '../../lib/deployers/docker.ts';
 import { LABEL } from '../../lib/docker/labels.ts';
 import type { BrowserProvider } from '../../lib/playtest/browser.ts';
-import { createContainerPlaytester } from '../../lib/playtest/container-judge.ts';
-import { buildPlaytestImage, PLAYTEST_TEST_IMAGE } from '../../support/playtest-image.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 import { jobEvents, pngSize, storedPlaytest, waitForPlaytest, waitsFor } from '../playtest-helpers.ts';
-import { containersOf, probeEngine, startRun, STATIC_TEST_IMAGE, type TestRun } from './helpers.ts';
+import { containersOf, probeEngine, startRun, type TestRun } from './helpers.ts';
+import { playtestRig } from './playtest-rig.ts';
 
 const engine = await probeEngine();
 
@@ -25,19 +22,7 @@ describe.skipIf(!engine.available)('playtest-game with a play-test container (re
 
   beforeAll(async () => {
     run = await startRun(docker, 'pttask');
-    await buildPlaytestImage({ log: (l) => console.log(`[test/docker] ${l}`) });
-    const network = `${run.id}-games`;
-    run.networks.push(network);
-    const deployer = createDockerDeployer({
-      docker,
-      image: STATIC_TEST_IMAGE,
-      network,
-      domain: 'games.example.test',
-      deployDir: path.join(run.tmp, 'deploy'),
-      namePrefix: `${run.id.replace(/[^a-z0-9]/g, '')}g`,
-      labels: run.labels,
-      handoverMs: 0,
-    });
+    const { deployer, playtester } = await playtestRig(docker, run, { removeContainers: false });
     // The in-process browser must not be used: a provider that counts and refuses.
     const playtestBrowser: BrowserProvider = {
       use: async () => {
@@ -52,14 +37,7 @@ describe.skipIf(!engine.available)('playtest-game with a play-test container (re
         taskDeps: {
           deployer,
           playtestBrowser,
-          playtester: createContainerPlaytester({
-            docker,
-            image: PLAYTEST_TEST_IMAGE,
-            network,
-            namePrefix: `${run.id}-`,
-            labels: run.labels,
-            removeContainers: false,
-          }),
+          playtester,
         },
       },
     );
