@@ -1,7 +1,8 @@
 // A second Docker engine on this machine, for the multi-host tests: its own dockerd (vfs, its own
 // bridge, no iptables) with its own data root, exec root, pid file and socket under a temp dir,
 // with the given images copied in from the machine's engine (`docker save | docker -H … load`:
-// no registry). stop() ends that dockerd (only it: by its own pid) and removes its directory.
+// no registry). stop() ends that dockerd (only it: by its own pid), deletes the host bridges of the
+// networks it made and removes its directory.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -48,6 +49,26 @@ async function copyImages(images: string[], host: string): Promise<void> {
 }
 
 const ip = (...args: string[]) => promisify(execFile)('ip', args);
+const deleteLink = (name: string) =>
+  ip('link', 'del', name).then(
+    () => undefined,
+    () => undefined,
+  );
+
+/**
+ * The host bridges (`br-<id>`) of the networks this engine made. A stopped dockerd leaves them (with
+ * their addresses and routes) on the machine, and once its data root is gone nothing owns them: one
+ * left holding 172.17.0.0/16 (most likely made while docker0 was missing) took the replies of every
+ * container on the first engine's docker0 once that was re-created, so `docker build` there could no
+ * longer resolve the npm registry (EAI_AGAIN).
+ */
+async function networkBridges(docker: Docker): Promise<string[]> {
+  const answer = docker.listNetworks().catch(() => []);
+  const networks = await Promise.race([answer, new Promise<[]>((r) => setTimeout(() => r([]), 10_000).unref())]);
+  return networks
+    .filter((n) => n.Driver === 'bridge' && !['bridge', 'host', 'none'].includes(n.Name))
+    .map((n) => n.Options?.['com.docker.network.bridge.name'] ?? `br-${n.Id.slice(0, 12)}`);
+}
 
 /**
  * A bridge of the engine's own. `--bridge=none` would be simpler, but dockerd then deletes the
@@ -61,11 +82,7 @@ async function ownBridge(): Promise<{ name: string; remove(): Promise<void> }> {
   await ip('link', 'set', name, 'up');
   return {
     name,
-    remove: () =>
-      ip('link', 'del', name).then(
-        () => undefined,
-        () => undefined,
-      ),
+    remove: () => deleteLink(name),
   };
 }
 
@@ -93,7 +110,9 @@ export async function startSecondEngine(images: string[]): Promise<SecondEngine>
   let log = '';
   dockerd.stderr.on('data', (d) => (log = (log + d).slice(-4000)));
   const exited = new Promise<void>((resolve) => dockerd.once('close', () => resolve()));
+  const docker = new Docker({ socketPath: socket });
   const stop = async () => {
+    const bridges = await networkBridges(docker);
     if (dockerd.exitCode === null && dockerd.signalCode === null) {
       dockerd.kill('SIGTERM');
       const killer = setTimeout(() => dockerd.kill('SIGKILL'), 20_000);
@@ -102,15 +121,15 @@ export async function startSecondEngine(images: string[]): Promise<SecondEngine>
     }
     await rm(dir, { recursive: true, force: true });
     await bridge.remove();
+    for (const name of bridges) await deleteLink(name);
   };
-  const docker = new Docker({ socketPath: socket });
   try {
     for (let i = 0; !(existsSync(socket) && (await engineAnswers(docker, 1000))); i++) {
       if (dockerd.exitCode !== null || i > 120) throw new Error(`the second dockerd did not start: ${log.trim()}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     const startMs = Date.now() - started;
-    await copyImages(images, host);
+    if (images.length > 0) await copyImages(images, host);
     return { host, docker, timings: { startMs, loadMs: Date.now() - started - startMs }, stop };
   } catch (e) {
     await stop();

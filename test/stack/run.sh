@@ -25,6 +25,18 @@ export COMPOSE_HTTP_TIMEOUT="${COMPOSE_HTTP_TIMEOUT:-900}" DOCKER_CLIENT_TIMEOUT
 dc() { "${DC[@]}" --project-directory "$ROOT" --env-file "$WORK/.env" -p "$PROJECT" -f "$ROOT/docker-compose.yml" -f "$ROOT/test/stack/no-traefik.yml" "$@"; }
 
 # 1. Images.
+registry_reachable() {
+  local out
+  out=$(docker run --rm node:24-slim sh -c 'timeout 90 npm ping' 2>&1) && return 0
+  say "npm ping in a node:24-slim container: $(printf '%s' "$out" | tail -3 | tr '\n' ' ')"
+  # Seen here: a bridge left by a stopped engine (not in `docker network ls`) holding docker0's subnet takes
+  # the replies to docker0's containers (DNS: EAI_AGAIN). Each prefix should have one route.
+  local subnet clash
+  subnet=$(docker network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' bridge 2>/dev/null || true)
+  clash=$(ip -4 route show 2>/dev/null | awk -v s="$subnet" '$1 == s && $3 != "docker0" {print $3}' || true)
+  [ -n "$clash" ] && say "docker0's subnet $subnet is also routed to: $clash (an engine's leftover bridge? if no engine owns it: ip link del <name>)"
+  return 1
+}
 if [ -z "${STACK_SKIP_BUILD:-}" ]; then
   missing=0
   for img in node:24-slim nginx:alpine postgres:16-alpine; do docker image inspect "$img" >/dev/null 2>&1 || missing=1; done
@@ -32,6 +44,10 @@ if [ -z "${STACK_SKIP_BUILD:-}" ]; then
     say "base images missing and no registry assumed: ${BASE_IMAGES_SCRIPT:=$ROOT/../shared/tools/make-base-images.sh}"
     bash "$BASE_IMAGES_SCRIPT"
   fi
+  # The builds' `npm ci` reaches the registry from the default bridge; when it cannot, npm retries for
+  # many minutes inside `docker build`. Ask once, briefly, and say why not.
+  registry_reachable || fail "containers on the default bridge cannot reach the npm registry (docker build would wait on npm ci)"
+  say "ok: the default bridge reaches the npm registry"
   # One build at a time: on a vfs engine each is disk-bound already.
   for spec in "Dockerfile.worker $WORKER_IMAGE" "Dockerfile $APP_IMAGE"; do
     set -- $spec; b0=$(date +%s)
