@@ -103,6 +103,23 @@ export interface SequentialFigures {
   failed: number;
 }
 
+/** The figures of several rounds as one: samples pooled, failures summed. */
+export function mergeFigures(rounds: SequentialFigures[]): SequentialFigures {
+  const pooled = (key: Exclude<keyof SequentialFigures, 'failed'>) => rounds.flatMap((r) => r[key]);
+  return {
+    firstPickupMs: pooled('firstPickupMs'),
+    handoffMs: pooled('handoffMs'),
+    handoffPhaseMs: pooled('handoffPhaseMs'),
+    handoffDeployMs: pooled('handoffDeployMs'),
+    toTaskStartMs: pooled('toTaskStartMs'),
+    taskStartToRecordMs: pooled('taskStartToRecordMs'),
+    totalMs: pooled('totalMs'),
+    agentMs: pooled('agentMs'),
+    workerMs: pooled('workerMs'),
+    failed: rounds.reduce((n, r) => n + r.failed, 0),
+  };
+}
+
 /** Games one at a time: chain hand-off latencies (and where they go) and where each game's time goes. */
 export async function sequentialGames(
   databaseUrl: string,

@@ -6,6 +6,14 @@ export function percentile(values: number[], p: number): number {
   return sorted[i]!;
 }
 
+/** The median (the mean of the two middle values for an even count). */
+export function median(values: number[]): number {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 export const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
 
 /** Now on the wall clock in ms, to sub-millisecond precision (comparable with Postgres timestamps). */
