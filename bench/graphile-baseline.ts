@@ -1,8 +1,9 @@
 // The floors our pipeline figures are read against: raw graphile-worker pickup
 // (add_job → task start) and hand-off (a chain of no-op tasks, each queueing the
 // next in a transaction) on the same Postgres, with no service in between.
+import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import { run } from 'graphile-worker';
+import { run, type WorkerEvents } from 'graphile-worker';
 import { benchLogger } from './bench-db.ts';
 import { epochMs } from './stats.ts';
 
@@ -41,18 +42,30 @@ export async function rawPickupLatency(databaseUrl: string, jobs = 300, concurre
  * queueing the next in a transaction on its own connection (as our steps do);
  * measured from just before that add_job to the next task's start.
  */
-export async function rawHandoffLatency(databaseUrl: string, steps = 300, concurrency = 5): Promise<number[]> {
+export async function rawHandoffLatency(
+  databaseUrl: string,
+  steps = 300,
+  concurrency = 5,
+  parts?: HandoffParts,
+): Promise<number[]> {
   const samples: number[] = [];
   let resolveDone: () => void = () => {};
   const done = new Promise<void>((r) => (resolveDone = r));
+  const events = new EventEmitter() as WorkerEvents;
+  const notices = noticeTimes(events);
   const runner = await run({
     connectionString: databaseUrl,
     concurrency,
     noHandleSignals: true,
+    events,
     taskList: {
       step: async (payload, helpers) => {
         const { t, left } = payload as { t: number | null; left: number };
-        if (t !== null) samples.push(epochMs() - t);
+        if (t !== null) {
+          const start = epochMs();
+          samples.push(start - t);
+          if (parts) splitAtNotice(parts, notices, t, start);
+        }
         if (left === 0) return resolveDone();
         await helpers.withPgClient(async (c) => {
           await c.query('begin');
@@ -70,4 +83,27 @@ export async function rawHandoffLatency(databaseUrl: string, steps = 300, concur
   await done;
   await runner.stop();
   return samples;
+}
+
+/** A hand-off split where the runner hears the next step's NOTIFY (graphile-worker's `jobs:insert`). */
+export interface HandoffParts {
+  /** Hand-off start → the runner's LISTEN connection hears the NOTIFY: rest of the statement, commit, delivery. */
+  toNoticeMs: number[];
+  /** NOTIFY heard → the task starts: graphile-worker's get_job round trip and its own work. */
+  noticeToStartMs: number[];
+}
+
+/** When each NOTIFY reaches the runner (wall clock, ms), in order. */
+export function noticeTimes(events: WorkerEvents): number[] {
+  const times: number[] = [];
+  events.on('pool:listen:notification', () => times.push(epochMs()));
+  return times;
+}
+
+/** Adds one hand-off (from `t` to task start `start`) to `parts`, split at the first NOTIFY heard after `t`. */
+export function splitAtNotice(parts: HandoffParts, notices: number[], t: number, start: number): void {
+  const notice = notices.find((n) => n >= t && n <= start);
+  if (notice === undefined) return;
+  parts.toNoticeMs.push(notice - t);
+  parts.noticeToStartMs.push(start - notice);
 }

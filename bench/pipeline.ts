@@ -14,6 +14,7 @@ import { OUTCOME_STATUSES } from '../lib/jobs/lifecycle.ts';
 import { countJobsWithStatus } from '../lib/jobs/repository.ts';
 import { OFFLINE_SERVICE_ENV } from '../support/offline-env.ts';
 import { benchLogger } from './bench-db.ts';
+import { noticeTimes, splitAtNotice } from './graphile-baseline.ts';
 import { epochMs } from './stats.ts';
 
 interface Service_ {
@@ -97,6 +98,9 @@ export interface SequentialFigures {
   toTaskStartMs: number[];
   /** … of which: task start → the step's first write (its phase run, or the deploying status). */
   taskStartToRecordMs: number[];
+  /** … commit → task start split where the runner hears the NOTIFY (graphile-baseline.ts HandoffParts). */
+  toNoticeMs: number[];
+  noticeToStartMs: number[];
   totalMs: number[];
   agentMs: number[];
   workerMs: number[];
@@ -113,6 +117,8 @@ export function mergeFigures(rounds: SequentialFigures[]): SequentialFigures {
     handoffDeployMs: pooled('handoffDeployMs'),
     toTaskStartMs: pooled('toTaskStartMs'),
     taskStartToRecordMs: pooled('taskStartToRecordMs'),
+    toNoticeMs: pooled('toNoticeMs'),
+    noticeToStartMs: pooled('noticeToStartMs'),
     totalMs: pooled('totalMs'),
     agentMs: pooled('agentMs'),
     workerMs: pooled('workerMs'),
@@ -133,6 +139,7 @@ export async function sequentialGames(
     const p = job.payload as { jobId?: number; phase?: number };
     taskStarts.set(`${p.jobId}:${job.task_identifier}:${p.phase ?? ''}`, epochMs());
   });
+  const notices = noticeTimes(workerEvents);
   const s = await startBenchService(databaseUrl, maxConcurrent, games, workerEvents);
   try {
     const ids: number[] = [];
@@ -174,6 +181,8 @@ export async function sequentialGames(
       handoffDeployMs: [],
       toTaskStartMs: [],
       taskStartToRecordMs: [],
+      toNoticeMs: [],
+      noticeToStartMs: [],
       totalMs: ok.map((r) => Number(r.total)),
       agentMs: ok.map((r) => r.agent),
       workerMs: ok.map((r) => r.worker),
@@ -192,6 +201,7 @@ export async function sequentialGames(
       if (taskStart === undefined) continue;
       figures.toTaskStartMs.push(taskStart - prev);
       figures.taskStartToRecordMs.push(start - taskStart);
+      splitAtNotice(figures, notices, prev, taskStart);
     }
     return figures;
   } finally {

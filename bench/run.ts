@@ -11,7 +11,7 @@ import path from 'node:path';
 import { ROOT_DIR } from '../lib/config.ts';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
 import { benchDatabases, logWorkersTo } from './bench-db.ts';
-import { rawHandoffLatency, rawPickupLatency } from './graphile-baseline.ts';
+import { rawHandoffLatency, rawPickupLatency, type HandoffParts } from './graphile-baseline.ts';
 import { mergeFigures, sequentialGames, throughput, type SequentialFigures } from './pipeline.ts';
 import { median, summarize } from './stats.ts';
 import { compareReports, createReport, writeReport } from './report.ts';
@@ -43,11 +43,13 @@ async function pipeline(report: Report, dbs: ReturnType<typeof benchDatabases>) 
   const rawSamples: number[] = [];
   const seqRounds: SequentialFigures[] = [];
   const perRound: { raw: number; ours: number; toTask: number }[] = [];
+  const rawParts: HandoffParts = { toNoticeMs: [], noticeToStartMs: [] };
   for (let round = 0; round < ROUNDS; round++) {
     const raw = await rawHandoffLatency(
       await dbs.database(`bench_raw_chain_${round}`),
       Math.ceil(300 / ROUNDS),
       MAX_CONCURRENT,
+      rawParts,
     );
     const ours = await sequentialGames(
       await dbs.database(`bench_seq_${round}`),
@@ -102,6 +104,19 @@ async function pipeline(report: Report, dbs: ReturnType<typeof benchDatabases>) 
     better: 'lower',
     note: `ours also records the step; raw starts a no-op; per round: ${perRound.map((r) => (r.toTask / r.raw).toFixed(2)).join(', ')}`,
   });
+  // Where the two spans part: each split where the runner hears the NOTIFY (p50 of each part, so they need not add
+  // up). Only hand-offs whose task started after its NOTIFY count: the other ones were taken by the worker that
+  // ran the step before, looking for more work as it finished (raw: about half; n says how many).
+  for (const [key, label, mine, theirs] of [
+    ['to_notice', 'add_job+commit → the runner hears the NOTIFY', seq.toNoticeMs, rawParts.toNoticeMs],
+    ['notice_to_task', 'NOTIFY heard → task start (get_job)', seq.noticeToStartMs, rawParts.noticeToStartMs],
+  ] as const)
+    report.add(`handoff.ours.${key}.p50`, `    ${label}`, {
+      ...ms(
+        summarize(mine).p50,
+        `p50, n=${mine.length}; raw ${summarize(theirs).p50.toFixed(2)} ms (n=${theirs.length})`,
+      ),
+    });
   report.add(
     'handoff.ours.task_to_record.p50',
     '  of which task start → step recorded',
