@@ -2,7 +2,7 @@
 // service and the CLI path). `npm start` builds the same runner in-process.
 import type {} from 'graphile-worker';
 import { loadConfig } from './lib/config.ts';
-import { createPool, resolveDatabase } from './lib/db.ts';
+import { createPool, resolveDatabase, runnerDatabaseUrl } from './lib/db.ts';
 import { migrate } from './lib/migrate.ts';
 import { gamesHostTasksPlugin } from './lib/queue/games-host-plugin.ts';
 import { presenceEvents } from './lib/runner-events.ts';
@@ -29,7 +29,8 @@ const preset: GraphileConfig.Preset = {
   // SERVE_GAMES=0 (an extra worker host): deploys, removals, play-tests and slot passes are left to the games host.
   plugins: [gamesHostTasksPlugin(config.SERVE_GAMES, (line) => console.log(`[gamepocgen] ${line}`))],
   worker: {
-    connectionString: url,
+    // Sessions that plan each prepared statement once, as the in-process runner's (lib/db.ts runnerDatabaseUrl).
+    connectionString: runnerDatabaseUrl(url),
     concurrentJobs: config.MAX_CONCURRENT,
     maxPoolSize: config.MAX_CONCURRENT + 4,
     taskDirectory: `${import.meta.dirname}/tasks`,

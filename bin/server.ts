@@ -12,7 +12,7 @@ import { healthFastPath, type FastPath } from '../functions/health-fast-path.ts'
 import { resolveApiToken } from '../lib/api-token.ts';
 import { ROOT_DIR, type Config } from '../lib/config.ts';
 import { Closers, startedOrUndone } from '../lib/closers.ts';
-import { createPool, resolveDatabase, type Db } from '../lib/db.ts';
+import { createPool, resolveDatabase, runnerDatabaseUrl, type Db } from '../lib/db.ts';
 import { EventHub } from '../lib/events.ts';
 import { VIEWS_CHANNEL, ViewCache } from '../lib/jobs/view-cache.ts';
 import { storedInstanceId } from '../lib/instance.ts';
@@ -141,11 +141,14 @@ async function startParts(
 
   let runner: Runner | null = null;
   // The runner's own pool, so its connections carry our error handlers and end with us; it waits out a
-  // Postgres restart on connect, so a step finishing meanwhile still records its outcome.
+  // Postgres restart on connect, so a step finishing meanwhile still records its outcome. Its sessions plan
+  // each prepared statement once (runnerDatabaseUrl): the hand-off's statements run on them.
   const runnerPool =
     opts.runner === false || !taskDeps
       ? null
-      : createPool(database.url, config.MAX_CONCURRENT + 4, { waitForServerMs: RESTART_PATIENCE_MS });
+      : createPool(runnerDatabaseUrl(database.url), config.MAX_CONCURRENT + 4, {
+          waitForServerMs: RESTART_PATIENCE_MS,
+        });
   if (runnerPool) closers.add("the runner's pool", () => runnerPool.end());
   const runnerEvents = presenceEvents(database.url, opts.workerEvents, log, { servesGames: config.SERVE_GAMES });
   // Once the runner has stopped: its presence row deregistered, not left for the reaper.

@@ -2,18 +2,21 @@
 // that starts a phase, the deploy's, and every add_job. A prepared statement keeps its result columns,
 // so they name the job's columns (JOB_COLUMNS) rather than `j.*`: a migration that adds a column must
 // not break a connection that prepared them before it.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, namedStatement, type Db } from '../lib/db.ts';
+import { createPool, namedStatement, runnerDatabaseUrl, type Db } from '../lib/db.ts';
 import { startDeployIfDue, startPhaseIfDue } from '../lib/jobs/lifecycle.ts';
 import { JOB_COLUMNS, createJob } from '../lib/jobs/repository.ts';
 import { enqueueDeploy } from '../lib/queue/enqueue.ts';
 import { createTestDatabase } from './helpers/db.ts';
 
 let db: Db;
+let url: string;
 let drop: () => Promise<void>;
 beforeAll(async () => {
   const t = await createTestDatabase();
   drop = t.drop;
+  url = t.url;
   db = createPool(t.url, 2);
 });
 afterAll(async () => {
@@ -92,5 +95,42 @@ describe('named statements', () => {
     } finally {
       c.release();
     }
+  });
+
+  it("plans them once on a runner's connection (generic plans), where a default session re-plans each run", async () => {
+    /** How the hand-off's first statement was planned on this connection so far. */
+    const plans = async (c: { query: Db['query'] }) => {
+      const { rows } = await c.query<{ generic_plans: number; custom_plans: number }>(
+        `select generic_plans::int, custom_plans::int from pg_prepared_statements where statement like '%insert into gamepocgen.phase_runs%'`,
+      );
+      return rows[0];
+    };
+    for (const [sessionUrl, expected] of [
+      [url, { generic_plans: 0, custom_plans: 2 }], // the control: Postgres's default for a young session
+      [runnerDatabaseUrl(url), { generic_plans: 2, custom_plans: 0 }],
+    ] as const) {
+      const c = new pg.Client({ connectionString: sessionUrl });
+      await c.connect();
+      try {
+        for (let i = 0; i < 2; i++) {
+          const id = await createJob(c, { idea: `plans ${i}`, genre: null, seed: 1 });
+          expect((await startPhaseIfDue(c, start(id)))?.runId).toEqual(expect.any(Number));
+        }
+        expect(await plans(c)).toEqual(expected);
+      } finally {
+        await c.end();
+      }
+    }
+  });
+
+  it("adds the runner's plan setting to a URL's own options, and leaves an operator's plan_cache_mode alone", () => {
+    const url = new URL(
+      runnerDatabaseUrl('postgres://u:p%40ss@db:5432/app?sslmode=require&options=-c%20search_path%3Dx'),
+    );
+    expect(url.password).toBe('p%40ss');
+    expect(url.searchParams.get('sslmode')).toBe('require');
+    expect(url.searchParams.get('options')).toBe('-c search_path=x -c plan_cache_mode=force_generic_plan');
+    const own = 'postgres://u:p@db/app?options=-c%20plan_cache_mode%3Dauto';
+    expect(runnerDatabaseUrl(own)).toBe(own);
   });
 });
