@@ -106,7 +106,7 @@ async function pipeline(report: Report, dbs: ReturnType<typeof benchDatabases>) 
   });
   // Where the two spans part: each split where the runner hears the NOTIFY (p50 of each part, so they need not add
   // up). Only hand-offs whose task started after its NOTIFY count: the other ones were taken by the worker that
-  // ran the step before, looking for more work as it finished (raw: about half; n says how many).
+  // ran the step before, looking for more work as it finished (n says how many are left).
   for (const [key, label, mine, theirs] of [
     ['to_notice', 'add_job+commit → the runner hears the NOTIFY', seq.toNoticeMs, rawParts.toNoticeMs],
     ['notice_to_task', 'NOTIFY heard → task start (get_job)', seq.noticeToStartMs, rawParts.noticeToStartMs],
