@@ -12,20 +12,26 @@
 -- job a new version (xmin) for the detail view's ETag.
 alter table gamepocgen.jobs add column view_head text, add column view_tail text;
 
+-- The two pieces' keys, in order, and their types: row_to_json of a row cast to one of these writes
+-- `{"key":value,…}`. (A plpgsql assignment with no subquery runs as a simple expression, with no
+-- executor start per row: the trigger adds ~28 µs of Postgres CPU to a job update, against ~40 µs
+-- for the same JSON from a SELECT … INTO over two subqueries.)
+create type gamepocgen.job_view_head as (
+  id bigint, idea text, genre text, "gameGenre" text, seed integer, status text, phase smallint);
+create type gamepocgen.job_view_tail as (
+  title text, error text, agent text, slot integer, url text, provider text, "compareGroup" bigint,
+  usage jsonb, playtest jsonb, "createdAt" text, "startedAt" text, "deployedAt" text, "finishedAt" text);
+
 create function gamepocgen.job_view_json() returns trigger language plpgsql as $$
 begin
-  select left(row_to_json(h)::text, -1), substr(left(row_to_json(t)::text, -1), 2)
-    into new.view_head, new.view_tail
-    from (select new.id as id, new.idea as idea, new.genre as genre,
-            coalesce(new.game_genre, new.genre) as "gameGenre", new.seed as seed, new.status as status,
-            new.phase as phase) h,
-         (select new.title as title, new.error as error, new.agent as agent, new.slot as slot, new.url as url,
-            new.provider as provider, new.compare_group as "compareGroup", new.usage as usage,
-            new.playtest as playtest,
-            to_char(new.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "createdAt",
-            to_char(new.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "startedAt",
-            to_char(new.deployed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "deployedAt",
-            to_char(new.finished_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "finishedAt") t;
+  new.view_head := left(row_to_json(row(new.id, new.idea, new.genre, coalesce(new.game_genre, new.genre),
+    new.seed, new.status, new.phase)::gamepocgen.job_view_head)::text, -1);
+  new.view_tail := substr(left(row_to_json(row(new.title, new.error, new.agent, new.slot, new.url,
+    new.provider, new.compare_group, new.usage, new.playtest,
+    to_char(new.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    to_char(new.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    to_char(new.deployed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    to_char(new.finished_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::gamepocgen.job_view_tail)::text, -1), 2);
   return new;
 end $$;
 
