@@ -10,7 +10,7 @@ import { createPool, type Db } from '../lib/db.ts';
 import { insertComparisonSibling, markComparisonLead } from '../lib/jobs/comparison.ts';
 import { failJob, markDeployed, markIdeaDone, markJobRunning } from '../lib/jobs/lifecycle.ts';
 import { finishPhaseRun, startPhaseRun } from '../lib/jobs/phase-runs.ts';
-import { addJobUsage, createJob, setJobPlaytest } from '../lib/jobs/repository.ts';
+import { addJobUsage, createJob, getJob, setJobPlaytest } from '../lib/jobs/repository.ts';
 import type { JobStatus } from '../lib/jobs/lifecycle.ts';
 import { type ArchiveUrlParts, jobDetailJson, jobListJson } from '../lib/jobs/views.ts';
 import { PHASES, type PhaseNo } from '../lib/phases.ts';
@@ -197,6 +197,13 @@ describe('the job JSON kept on its row', () => {
       const after = await expectSameBytes(`${column} = ${value}`);
       expect(after, `${column} = ${value} changes the view`).not.toBe(before);
     }
+  });
+
+  it('is not read into a JobRow', async () => {
+    const job = (await getJob(db, ids.full!))!;
+    expect(job.title).toBeTruthy(); // the control: the row was read
+    expect(Object.keys(job)).not.toContain('view_head');
+    expect(Object.keys(job)).not.toContain('view_tail');
   });
 
   it('is left as it was by a write to a column the view does not show', async () => {
