@@ -11,7 +11,7 @@ import { GenerateRequest, QueueFullError, generateGames } from '../lib/generate.
 import { JOB_STATUSES, isFinished } from '../lib/jobs/lifecycle.ts';
 import { getJob, isSettled } from '../lib/jobs/repository.ts';
 import { listKey, viewOf } from '../lib/jobs/view-cache.ts';
-import { jobDetailFormat, jobDetailJson, jobListJson, jobVersion } from '../lib/jobs/views.ts';
+import { JOB_LIST_MAX, jobDetailFormat, jobDetailJson, jobListJson, jobVersion } from '../lib/jobs/views.ts';
 import {
   bodyTag,
   cachedJsonText,
@@ -32,7 +32,7 @@ import { Genre } from '../lib/artifacts.ts';
 export const ListQuery = z.object({
   status: z.enum(JOB_STATUSES).optional(),
   genre: Genre.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce.number().int().min(1).max(JOB_LIST_MAX).default(50),
   cursor: z.coerce.number().int().positive().optional(),
 });
 

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, namedStatement, runnerDatabaseUrl, type Db } from '../lib/db.ts';
 import { startDeployIfDue, startPhaseIfDue } from '../lib/jobs/lifecycle.ts';
-import { JOB_COLUMNS, createJob } from '../lib/jobs/repository.ts';
+import { JOB_COLUMNS, JOB_VIEW_COLUMNS, createJob } from '../lib/jobs/repository.ts';
 import { enqueueDeploy } from '../lib/queue/enqueue.ts';
 import { createTestDatabase } from './helpers/db.ts';
 
@@ -47,11 +47,11 @@ describe('named statements', () => {
     expect(a.name).toMatch(/^gpg_[0-9a-f]{20}$/);
   });
 
-  it('lists every column of gamepocgen.jobs in JOB_COLUMNS', async () => {
+  it('lists every column of gamepocgen.jobs in JOB_COLUMNS (or, the view JSON, JOB_VIEW_COLUMNS)', async () => {
     const { rows } = await db.query<{ column_name: string }>(
       `select column_name from information_schema.columns where table_schema = 'gamepocgen' and table_name = 'jobs'`,
     );
-    expect([...JOB_COLUMNS].sort()).toEqual(rows.map((r) => r.column_name).sort());
+    expect([...JOB_COLUMNS, ...JOB_VIEW_COLUMNS].sort()).toEqual(rows.map((r) => r.column_name).sort());
   });
 
   it('prepares the hand-off statements once per connection', async () => {

@@ -72,6 +72,14 @@ void _allColumns;
 export const jobColumns = (alias: string) => JOB_COLUMNS.map((c) => `${alias}.${c}`).join(', ');
 
 /**
+ * The table's other columns: the job's JSON for the read views, kept by a trigger
+ * (migrations/016_job_view_json.sql, lib/jobs/views.ts). Not part of JobRow: JobRow reads name
+ * JOB_COLUMNS (JOB_SELECT), never `*`, so they neither carry nor expose it.
+ */
+export const JOB_VIEW_COLUMNS = ['view_head', 'view_tail'] as const;
+const JOB_SELECT = JOB_COLUMNS.join(', ');
+
+/**
  * Jobs queued or running (not yet deployed or ended), counted under a transaction-scoped
  * advisory lock so concurrent callers of a cap check can't both slip under it. Call in a transaction.
  */
@@ -103,7 +111,7 @@ export async function setJobProvider(db: Queryable, id: number, provider: string
 
 export async function getJob(db: Queryable, id: number, opts: { forUpdate?: boolean } = {}): Promise<JobRow | null> {
   const { rows } = await db.query<JobRow>(
-    `select * from gamepocgen.jobs where id = $1${opts.forUpdate ? ' for update' : ''}`,
+    `select ${JOB_SELECT} from gamepocgen.jobs where id = $1${opts.forUpdate ? ' for update' : ''}`,
     [id],
   );
   return rows[0] ?? null;
@@ -128,7 +136,7 @@ export async function listJobs(
   q: { status?: JobStatus; genre?: string; limit: number; before?: number },
 ): Promise<JobRow[]> {
   const { rows } = await db.query<JobRow>(
-    `select * from gamepocgen.jobs
+    `select ${JOB_SELECT} from gamepocgen.jobs
       where ($1::text is null or status = $1) and ($2::bigint is null or id < $2) and ($4::text is null or coalesce(game_genre, genre) = $4)
       order by id desc limit $3`,
     [q.status ?? null, q.before ?? null, q.limit, q.genre ?? null],
@@ -173,7 +181,7 @@ export async function recentTitles(db: Queryable, limit = 50): Promise<string[]>
 /** The deployed games, newest deploy first. */
 export async function listGames(db: Queryable, limit = 100): Promise<JobRow[]> {
   const { rows } = await db.query<JobRow>(
-    `select * from gamepocgen.jobs where status = 'deployed' and slot is not null order by deployed_at desc limit $1`,
+    `select ${JOB_SELECT} from gamepocgen.jobs where status = 'deployed' and slot is not null order by deployed_at desc limit $1`,
     [limit],
   );
   return rows;

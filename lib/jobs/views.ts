@@ -1,11 +1,15 @@
 // The reads behind GET /api/jobs/:id and GET /api/jobs, one round trip each, with
 // the response's JSON text built by Postgres: the API passes it through (ETag, write)
 // instead of parsing every column (dates, jsonb) into objects and
-// serialising them again, which was most of a list read's CPU. The objects have the
-// keys, order and values of lib/job-view.ts's jobView/phaseRunView (plus archiveUrl,
-// phases, artifacts, comparison); timestamps are formatted exactly as a JS Date
-// serialises (UTC, milliseconds, "Z"). test/read-views.test.ts holds both to the
-// JSON the per-part queries and JS views give. Both are named statements (each
+// serialising them again, which was most of a list read's CPU. The job's own object
+// (lib/job-view.ts's jobView) is kept on its row, in two pieces around phaseName, by a
+// trigger (migrations/016_job_view_json.sql): reads concatenate it with phaseName and
+// archiveUrl instead of building it (to_char and row_to_json per row were most of a
+// list read's Postgres CPU). The detail adds phases (phaseRunView), artifacts and
+// comparison, built here; timestamps are formatted exactly as a JS Date serialises
+// (UTC, milliseconds, "Z"). test/read-views.test.ts holds both to the JSON the
+// per-part queries and JS views give, and test/view-json.test.ts to the bytes the
+// statements built before the trigger gave. Both are named statements (each
 // connection plans them once); every part is an index scan (jobs_pkey,
 // phase_runs_job, artifacts_pkey, jobs_compare_group).
 import { createHash } from 'node:crypto';
@@ -16,8 +20,14 @@ import type { JobStatus } from './lifecycle.ts';
 /** A timestamptz as JSON.stringify(new Date(...)) writes it. */
 const iso = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** Phase names by number, for `($1::text[])[phase]` (null for 0, before any phase). */
+/** Phase names by number, for a phase run's `($5::text[])[phase]`. */
 const PHASE_NAMES = (Object.keys(PHASES).map(Number) as PhaseNo[]).sort((a, b) => a - b).map((n) => PHASES[n].name);
+
+/**
+ * What goes between a job's view_head and view_tail for each phase number, for `($1::text[])[phase]`:
+ * `,"phaseName":"<name>",` (the fallback, `,"phaseName":null,`, is for phase 0, before any phase).
+ */
+const PHASE_NAME_JSON = PHASE_NAMES.map((name) => `,"phaseName":${JSON.stringify(name)},`);
 
 /** Where a job's archived game is served: prefix || id || suffix (functions/archive.ts archiveUrlParts). */
 export interface ArchiveUrlParts {
@@ -25,19 +35,23 @@ export interface ArchiveUrlParts {
   suffix: string;
 }
 
+/** A string's JSON escape without its quotes: JSON.stringify(a + b) is `"` + inJson(a) + inJson(b) + `"`. */
+const inJson = (s: string) => JSON.stringify(s).slice(1, -1);
+
 /**
- * jobView(j) and archiveUrl as columns named and ordered as its JSON keys: json_agg/row_to_json of
- * a row of these (a third of the Postgres CPU of json_build_object, which looks up every argument's
- * type on every row). $1 = phase names, $2/$3 = archive URL prefix/suffix.
+ * A job's JSON object (jobView plus archiveUrl), still open after archiveUrl: its row's pieces
+ * (migrations/016_job_view_json.sql) with phaseName from $1 (PHASE_NAME_JSON) and archiveUrl from
+ * $2/$3 (archiveJson). For a page of 50, concatenating stored text is a quarter of the Postgres CPU of
+ * building the objects (bench/read-statements.ts).
  */
-const jobColumns = (j: string) => `
-  ${j}.id, ${j}.idea, ${j}.genre, coalesce(${j}.game_genre, ${j}.genre) as "gameGenre",
-  ${j}.seed, ${j}.status, ${j}.phase, ($1::text[])[${j}.phase] as "phaseName",
-  ${j}.title, ${j}.error, ${j}.agent, ${j}.slot, ${j}.url,
-  ${j}.provider, ${j}.compare_group as "compareGroup", ${j}.usage, ${j}.playtest,
-  ${iso(`${j}.created_at`)} as "createdAt", ${iso(`${j}.started_at`)} as "startedAt",
-  ${iso(`${j}.deployed_at`)} as "deployedAt", ${iso(`${j}.finished_at`)} as "finishedAt",
-  $2::text || ${j}.id || $3::text as "archiveUrl"`;
+const jobJsonOpen = (j: string) =>
+  `${j}.view_head || coalesce(($1::text[])[${j}.phase], ',"phaseName":null,') || ${j}.view_tail || $2::text || ${j}.id::text || $3::text`;
+
+/** $2 and $3 of jobJsonOpen: `,"archiveUrl":"<prefix>` and `<suffix>"`, JSON-escaped. */
+const archiveJson = (archive: ArchiveUrlParts) => [
+  `,"archiveUrl":"${inJson(archive.prefix)}`,
+  `${inJson(archive.suffix)}"`,
+];
 
 /**
  * The job view's version: what changes whenever its JSON can. Every row the view reads (the job, its
@@ -64,10 +78,10 @@ from gamepocgen.jobs j where j.id = $1`;
 // Each part's rows are read once, for its JSON and its xmins.
 const JOB_DETAIL_SQL = `
 select ${version('j', ['pr.xmins', 'ar.xmins', 'cg.xmins'])} as version,
-  (select row_to_json(v)::text from (select ${jobColumns('j')}, coalesce(pr.json, '[]') as phases,
-    coalesce(ar.json, '[]') as artifacts, coalesce(cg.json, '[]') as comparison) v) as json
+  ${jobJsonOpen('j')} || ',"phases":' || coalesce(pr.json::text, '[]') || ',"artifacts":' || coalesce(ar.json::text, '[]')
+    || ',"comparison":' || coalesce(cg.json::text, '[]') || '}' as json
 from gamepocgen.jobs j
-cross join lateral (select json_agg((select x from (select r.phase, ($1::text[])[r.phase] as name, r.status,
+cross join lateral (select json_agg((select x from (select r.phase, ($5::text[])[r.phase] as name, r.status,
       r.runtime, r.agent, ${iso('r.started_at')} as "startedAt", ${iso('r.finished_at')} as "finishedAt",
       r.duration_ms as "durationMs", r.agent_ms as "agentMs", r.error, r.usage) x) order by r.id) as json,
     string_agg(r.xmin::text, ',' order by r.id) as xmins
@@ -82,7 +96,7 @@ where j.id = $4`;
 
 /** GET /api/jobs/:id's view, as built by this code for these archive URLs: part of every version tag. */
 export function jobDetailFormat(archive: ArchiveUrlParts): string {
-  const format = JSON.stringify([JOB_DETAIL_SQL, JOB_VERSION_SQL, PHASE_NAMES, archive.prefix, archive.suffix]);
+  const format = JSON.stringify([JOB_DETAIL_SQL, JOB_VERSION_SQL, PHASE_NAME_JSON, archive.prefix, archive.suffix]);
   return createHash('sha1').update(format).digest('base64url').slice(0, 10);
 }
 
@@ -102,20 +116,40 @@ export async function jobDetailJson(
   const { rows } = await db.query<{ version: string; json: string }>({
     name: 'job-detail-json',
     text: JOB_DETAIL_SQL,
-    values: [PHASE_NAMES, archive.prefix, archive.suffix, id],
+    values: [PHASE_NAME_JSON, ...archiveJson(archive), id, PHASE_NAMES],
   });
   const row = rows[0];
   return row ? { version: row.version, json: `{"job":${row.json}}` } : null;
 }
 
-// The page is chosen first (an index scan down jobs_pkey, sargable with or without a cursor, so the
-// statement's generic plan uses it too) and only its rows are turned into JSON.
-const JOB_LIST_SQL = `
-select coalesce(json_agg(v order by v.id desc), '[]')::text as jobs, count(*)::int as n, min(v.id) as last_id
-from (select ${jobColumns('j')} from (select * from gamepocgen.jobs
-    where id < coalesce($5::bigint, 9223372036854775807) and ($4::text is null or status = $4)
-      and ($7::text is null or coalesce(game_genre, genre) = $7)
-    order by id desc limit $6) j) v`;
+/** The most jobs a page holds (functions/jobs.ts ListQuery): a bound on the page the planner can see. */
+export const JOB_LIST_MAX = 200;
+
+/**
+ * The list statement for the filters a request has, one text (and name) per combination: $1–$3 as
+ * jobJsonOpen, $4 the cursor (null: from the newest), $5 the limit, then the status and the genre when
+ * given. The page is chosen first (an index scan down jobs_pkey, sargable with or without a cursor) and
+ * only its rows' JSON is read, joined as json_agg joins objects (", \n "), so the body is byte for byte
+ * what json_agg gave. With only the clauses it needs and the constant bound under the limit, the plan
+ * Postgres keeps for a prepared statement (generic: planned once per connection) costs what a per-call
+ * one does at any table size, so it is used, instead of planning every call (a third of its CPU).
+ */
+const jobListSql = (status: boolean, genre: boolean) => `
+select coalesce('[' || string_agg(${jobJsonOpen('j')} || '}', E', \\n ' order by j.id desc) || ']', '[]') as jobs,
+  count(*)::int as n, min(j.id) as last_id
+from (select * from (select id, phase, view_head, view_tail from gamepocgen.jobs
+    where id < coalesce($4::bigint, 9223372036854775807)${status ? ' and status = $6' : ''}${
+      genre ? ` and coalesce(game_genre, genre) = $${status ? 7 : 6}` : ''
+    }
+    order by id desc limit ${JOB_LIST_MAX}) page order by id desc limit $5) j`;
+
+/** Each combination's statement, by `s` (status) and `g` (genre): named, so each connection prepares it once. */
+const LIST_STATEMENTS = new Map(
+  ['', 's', 'g', 'sg'].map((key) => [
+    key,
+    { name: `job-list-json-${key}`, text: jobListSql(key.includes('s'), key.includes('g')) },
+  ]),
+);
 
 /** The body of GET /api/jobs ({"jobs": […], "nextCursor": …}) as JSON text: newest first, keyset-paged by id. */
 export async function jobListJson(
@@ -123,10 +157,12 @@ export async function jobListJson(
   q: { status?: JobStatus; genre?: string; limit: number; before?: number },
   archive: ArchiveUrlParts,
 ): Promise<string> {
+  if (!(q.limit >= 1 && q.limit <= JOB_LIST_MAX))
+    throw new RangeError(`a job list page holds 1 to ${JOB_LIST_MAX} jobs, not ${q.limit}`);
+  const filters = [...(q.status ? [q.status] : []), ...(q.genre ? [q.genre] : [])];
   const { rows } = await db.query<{ jobs: string; n: number; last_id: number | null }>({
-    name: 'job-list-json',
-    text: JOB_LIST_SQL,
-    values: [PHASE_NAMES, archive.prefix, archive.suffix, q.status ?? null, q.before ?? null, q.limit, q.genre ?? null],
+    ...LIST_STATEMENTS.get(`${q.status ? 's' : ''}${q.genre ? 'g' : ''}`)!,
+    values: [PHASE_NAME_JSON, ...archiveJson(archive), q.before ?? null, q.limit, ...filters],
   });
   const { jobs, n, last_id } = rows[0]!;
   // A full page may have more after it: the cursor is its last (oldest) id, a string as before.
