@@ -16,6 +16,7 @@ import { mergeFigures, sequentialGames, throughput, type SequentialFigures } fro
 import { median, summarize } from './stats.ts';
 import { compareReports, createReport, writeReport } from './report.ts';
 import { freePort } from '../support/free-port.ts';
+import { runnerDatabaseUrl } from '../lib/db.ts';
 
 const MAX_CONCURRENT = Number(process.env.MAX_CONCURRENT ?? 5);
 const GAMES = Number(process.env.BENCH_GAMES ?? 40);
@@ -42,7 +43,10 @@ async function pipeline(report: Report, dbs: ReturnType<typeof benchDatabases>) 
   // a ratio is read per round too (median and range), not only from two measurements minutes apart.
   const rawSamples: number[] = [];
   const seqRounds: SequentialFigures[] = [];
-  const perRound: { raw: number; ours: number; toTask: number }[] = [];
+  const perRound: { raw: number; ours: number; toTask: number; rawGeneric: number }[] = [];
+  // Raw again with our runner's session setting (generic plans, lib/db.ts runnerDatabaseUrl): how much of the
+  // ratio that setting buys, and what is left of the gap when raw has it too.
+  const rawGenericSamples: number[] = [];
   const rawParts: HandoffParts = { toNoticeMs: [], noticeToStartMs: [] };
   for (let round = 0; round < ROUNDS; round++) {
     const raw = await rawHandoffLatency(
@@ -51,17 +55,24 @@ async function pipeline(report: Report, dbs: ReturnType<typeof benchDatabases>) 
       MAX_CONCURRENT,
       rawParts,
     );
+    const rawGeneric = await rawHandoffLatency(
+      runnerDatabaseUrl(await dbs.database(`bench_raw_generic_${round}`)),
+      Math.ceil(300 / ROUNDS),
+      MAX_CONCURRENT,
+    );
     const ours = await sequentialGames(
       await dbs.database(`bench_seq_${round}`),
       Math.ceil(GAMES / ROUNDS),
       MAX_CONCURRENT,
     );
     rawSamples.push(...raw);
+    rawGenericSamples.push(...rawGeneric);
     seqRounds.push(ours);
     perRound.push({
       raw: summarize(raw).p50,
       ours: summarize(ours.handoffMs).p50,
       toTask: summarize(ours.toTaskStartMs).p50,
+      rawGeneric: summarize(rawGeneric).p50,
     });
   }
   const rawHandoff = summarize(rawSamples);
@@ -71,6 +82,12 @@ async function pipeline(report: Report, dbs: ReturnType<typeof benchDatabases>) 
     ms(rawHandoff.p50, `n=${rawHandoff.n}, ${ROUNDS} rounds`),
   );
   report.add('handoff.raw.p99', 'raw graphile-worker hand-off p99', ms(rawHandoff.p99));
+  const rawGeneric = summarize(rawGenericSamples);
+  report.add(
+    'handoff.raw_generic.p50',
+    "  raw, with our runner sessions' generic plans, p50",
+    ms(rawGeneric.p50, `n=${rawGeneric.n}; plan_cache_mode=force_generic_plan, as lib/db.ts runnerDatabaseUrl`),
+  );
 
   const seq = mergeFigures(seqRounds);
   const handoff = summarize(seq.handoffMs);
@@ -92,6 +109,12 @@ async function pipeline(report: Report, dbs: ReturnType<typeof benchDatabases>) 
     unit: '×',
     better: 'lower',
     note: `rounds: ${ratios.map((x) => x.toFixed(2)).join(', ')} (raw p50 ${perRound.map((r) => r.raw.toFixed(2)).join(', ')} ms)`,
+  });
+  report.add('handoff.ratio_generic.p50', '  ours ÷ raw with the same session setting, p50', {
+    value: handoff.p50 / rawGeneric.p50,
+    unit: '×',
+    better: 'lower',
+    note: `per round: ${perRound.map((r) => (r.ours / r.rawGeneric).toFixed(2)).join(', ')}; the gap left when raw is tuned as ours`,
   });
   report.add(
     'handoff.ours.to_task.p50',
