@@ -15,12 +15,11 @@ import { jobDetailJson, jobListJson } from '../lib/jobs/views.ts';
 import { freePort } from '../support/free-port.ts';
 import { benchDatabases } from './bench-db.ts';
 import { seedJobs } from './seed.ts';
+import { median } from './stats.ts';
 
 const N = Number(process.env.BENCH_STATEMENT_RUNS ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const ARCHIVE = { prefix: 'http://127.0.0.1:8080/archive/', suffix: '/' };
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
   const jobs = Number(process.argv[2] ?? 500);
