@@ -141,9 +141,7 @@ export function defineJobTask<P extends { jobId: number }>(spec: {
         const report = await spec.run(deps, parsed.data, helpers);
         const { summary, queuedNext } =
           typeof report === 'object' && report !== null ? report : { summary: report, queuedNext: false };
-        // Written once graphile-worker has sent this worker's next get_job and the completion: a log write
-        // (40‥150 µs with a file or pipe behind it) on the hand-off's path delayed the next step's start.
-        if (summary) setImmediate(() => helpers.logger.info(summary));
+        if (summary) helpers.logger.info(summary);
         // The last step of a chain says so, so followers (SSE, CLI) know nothing more will happen. A step
         // that queued the next one is not the last (that one checks in turn): no query on the hand-off.
         const jobId = parsed.data.jobId;
