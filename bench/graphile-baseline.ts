@@ -53,6 +53,8 @@ export async function rawHandoffLatency(
   const done = new Promise<void>((r) => (resolveDone = r));
   const events = new EventEmitter() as WorkerEvents;
   const notices = noticeTimes(events);
+  // When the step that queued each hand-off returned (its commit done), by the hand-off's start time.
+  const returned = new Map<number, number>();
   const runner = await run({
     connectionString: databaseUrl,
     concurrency,
@@ -64,17 +66,22 @@ export async function rawHandoffLatency(
         if (t !== null) {
           const start = epochMs();
           samples.push(start - t);
-          if (parts) splitAtNotice(parts, notices, t, start);
+          if (parts) {
+            splitAtNotice(parts, notices, t, start);
+            splitAtReturn(parts, returned.get(t), t, start);
+          }
         }
         if (left === 0) return resolveDone();
+        const next = epochMs();
         await helpers.withPgClient(async (c) => {
           await c.query('begin');
           await c.query(`select graphile_worker.add_job('step', json_build_object('t', $1::float8, 'left', $2::int))`, [
-            epochMs(),
+            next,
             left - 1,
           ]);
           await c.query('commit');
         });
+        returned.set(next, epochMs());
       },
     },
     logger: benchLogger(),
@@ -91,6 +98,17 @@ export interface HandoffParts {
   toNoticeMs: number[];
   /** NOTIFY heard → the task starts: graphile-worker's get_job round trip and its own work. */
   noticeToStartMs: number[];
+  /** Hand-off start → the step that queued it has returned: the rest of its statement, its commit, its after-work. */
+  toReturnMs: number[];
+  /** … → the next task starts: get_job (its worker's next one, or the nudged worker's), whichever is first. */
+  returnToStartMs: number[];
+}
+
+/** Adds one hand-off (from `t` to task start `start`) split where the step that queued it returned (`returned`). */
+export function splitAtReturn(parts: HandoffParts, returned: number | undefined, t: number, start: number): void {
+  if (returned === undefined) return;
+  parts.toReturnMs.push(returned - t);
+  parts.returnToStartMs.push(start - returned);
 }
 
 /** When each NOTIFY reaches the runner (wall clock, ms), in order. */

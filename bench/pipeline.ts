@@ -14,7 +14,7 @@ import { OUTCOME_STATUSES } from '../lib/jobs/lifecycle.ts';
 import { countJobsWithStatus } from '../lib/jobs/repository.ts';
 import { OFFLINE_SERVICE_ENV } from '../support/offline-env.ts';
 import { benchLogger } from './bench-db.ts';
-import { noticeTimes, splitAtNotice } from './graphile-baseline.ts';
+import { noticeTimes, splitAtNotice, splitAtReturn } from './graphile-baseline.ts';
 import { epochMs } from './stats.ts';
 
 interface Service_ {
@@ -101,6 +101,9 @@ export interface SequentialFigures {
   /** … commit → task start split where the runner hears the NOTIFY (graphile-baseline.ts HandoffParts). */
   toNoticeMs: number[];
   noticeToStartMs: number[];
+  /** … split where the step before returned (graphile-baseline.ts HandoffParts). */
+  toReturnMs: number[];
+  returnToStartMs: number[];
   totalMs: number[];
   agentMs: number[];
   workerMs: number[];
@@ -119,6 +122,8 @@ export function mergeFigures(rounds: SequentialFigures[]): SequentialFigures {
     taskStartToRecordMs: pooled('taskStartToRecordMs'),
     toNoticeMs: pooled('toNoticeMs'),
     noticeToStartMs: pooled('noticeToStartMs'),
+    toReturnMs: pooled('toReturnMs'),
+    returnToStartMs: pooled('returnToStartMs'),
     totalMs: pooled('totalMs'),
     agentMs: pooled('agentMs'),
     workerMs: pooled('workerMs'),
@@ -138,6 +143,12 @@ export async function sequentialGames(
   workerEvents.on('job:start', ({ job }) => {
     const p = job.payload as { jobId?: number; phase?: number };
     taskStarts.set(`${p.jobId}:${job.task_identifier}:${p.phase ?? ''}`, epochMs());
+  });
+  // When each step's task returned to graphile-worker (its closing commit done, its after-work run).
+  const taskReturns = new Map<string, number>();
+  workerEvents.on('job:success', ({ job }) => {
+    const p = job.payload as { jobId?: number; phase?: number };
+    taskReturns.set(`${p.jobId}:${job.task_identifier}:${p.phase ?? ''}`, epochMs());
   });
   const notices = noticeTimes(workerEvents);
   const s = await startBenchService(databaseUrl, maxConcurrent, games, workerEvents);
@@ -183,6 +194,8 @@ export async function sequentialGames(
       taskStartToRecordMs: [],
       toNoticeMs: [],
       noticeToStartMs: [],
+      toReturnMs: [],
+      returnToStartMs: [],
       totalMs: ok.map((r) => Number(r.total)),
       agentMs: ok.map((r) => r.agent),
       workerMs: ok.map((r) => r.worker),
@@ -202,6 +215,9 @@ export async function sequentialGames(
       figures.toTaskStartMs.push(taskStart - prev);
       figures.taskStartToRecordMs.push(start - taskStart);
       splitAtNotice(figures, notices, prev, taskStart);
+      // The step before: phase 4 before the deploy, the phase before otherwise.
+      const before = `${step.job_id}:run-phase:${step.task === 'deploy-game' ? 4 : step.phase! - 1}`;
+      splitAtReturn(figures, taskReturns.get(before), prev, taskStart);
     }
     return figures;
   } finally {

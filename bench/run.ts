@@ -47,7 +47,7 @@ async function pipeline(report: Report, dbs: ReturnType<typeof benchDatabases>) 
   // Raw again with our runner's session setting (generic plans, lib/db.ts runnerDatabaseUrl): how much of the
   // ratio that setting buys, and what is left of the gap when raw has it too.
   const rawGenericSamples: number[] = [];
-  const rawParts: HandoffParts = { toNoticeMs: [], noticeToStartMs: [] };
+  const rawParts: HandoffParts = { toNoticeMs: [], noticeToStartMs: [], toReturnMs: [], returnToStartMs: [] };
   for (let round = 0; round < ROUNDS; round++) {
     const raw = await rawHandoffLatency(
       await dbs.database(`bench_raw_chain_${round}`),
@@ -133,6 +133,10 @@ async function pipeline(report: Report, dbs: ReturnType<typeof benchDatabases>) 
   for (const [key, label, mine, theirs] of [
     ['to_notice', 'add_job+commit → the runner hears the NOTIFY', seq.toNoticeMs, rawParts.toNoticeMs],
     ['notice_to_task', 'NOTIFY heard → task start (get_job)', seq.noticeToStartMs, rawParts.noticeToStartMs],
+    // The other split: the step's own end (its commit: Postgres wakes every listening backend of the database
+    // on a commit that notifies, ours has the event hub's besides graphile-worker's) and the next get_job after it.
+    ['to_return', 'add_job+commit → the step before has returned', seq.toReturnMs, rawParts.toReturnMs],
+    ['return_to_task', 'the step before returned → task start', seq.returnToStartMs, rawParts.returnToStartMs],
   ] as const)
     report.add(`handoff.ours.${key}.p50`, `    ${label}`, {
       ...ms(

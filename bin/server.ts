@@ -150,7 +150,11 @@ async function startParts(
           waitForServerMs: RESTART_PATIENCE_MS,
         });
   if (runnerPool) closers.add("the runner's pool", () => runnerPool.end());
-  const runnerEvents = presenceEvents(database.url, opts.workerEvents, log, { servesGames: config.SERVE_GAMES });
+  // Its presence hears other runners on the event hub's connection: no LISTEN session of its own (lib/presence.ts).
+  const runnerEvents = presenceEvents(database.url, opts.workerEvents, log, {
+    servesGames: config.SERVE_GAMES,
+    hub: events,
+  });
   // Once the runner has stopped: its presence row deregistered, not left for the reaper.
   closers.add("the runner's presence", () => presenceStopped(runnerEvents));
   if (runnerPool && taskDeps) {

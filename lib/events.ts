@@ -128,6 +128,12 @@ export class EventHub {
     if (this.client === client) listener.up();
   }
 
+  /** Stops listening to `channel` (its listener is dropped at once); the channel may be listened to again. */
+  async unlisten(channel: string): Promise<void> {
+    if (!this.channels.delete(channel)) return;
+    await this.client?.query(`unlisten ${channel}`).catch(() => {}); // a lost connection listens to nothing
+  }
+
   /** The backend pid of the LISTEN connection (tests end it with pg_terminate_backend), or null when down. */
   get backendPid(): number | null {
     return (this.client as unknown as { processID?: number } | null)?.processID ?? null;

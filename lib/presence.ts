@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
 import { inTransaction, type Queryable } from './db.ts';
+import type { ChannelListener } from './events.ts';
 import { scheduleReapAfterRestart } from './queue/enqueue.ts';
 import { releaseStrandedJobs } from './queue/queries.ts';
 import { PRESENCE_CHANNEL, RUNNER_LOCK_CLASS, watchRing, type RingWatch } from './runner-watch.ts';
@@ -26,6 +27,13 @@ export interface PresenceOptions {
   log?: (line: string) => void;
   /** SERVE_GAMES: whether this runner takes the steps about served games (default true). */
   servesGames?: boolean;
+  /**
+   * The process's LISTEN connection (bin/server.ts: its EventHub), to hear PRESENCE_CHANNEL on instead of
+   * the presence session: Postgres wakes every listening backend of the database on each commit that
+   * notifies (a step's hand-off commits five), and one more listener cost each hand-off commit ~0.15 ms of
+   * round trip on 2 cores. Absent (the graphile-worker CLI), the presence session listens itself.
+   */
+  hub?: { listen(channel: string, listener: ChannelListener): Promise<void>; unlisten(channel: string): Promise<void> };
 }
 
 /** Seconds a runner has after a Postgres restart to reconnect before it counts as dead (runner_dead's default). */
@@ -81,7 +89,7 @@ export async function registerPresence(connectionString: string, opts: PresenceO
         }
         return key;
       });
-      await c.query(`listen ${PRESENCE_CHANNEL}`);
+      if (!opts.hub) await c.query(`listen ${PRESENCE_CHANNEL}`);
       await c.query('select pg_notify($1, $2)', [PRESENCE_CHANNEL, id]);
       if (reconnect) await afterReconnect(c);
     } catch (e) {
@@ -132,6 +140,15 @@ export async function registerPresence(connectionString: string, opts: PresenceO
     onReaped: (r) =>
       log(`reaper: runner(s) ${r.processes.join(', ')} died; ${r.unlockedJobs} job(s) returned to the queue`),
   });
+  // On the hub: a registration may be missed while its connection is down (or before it listened), so each
+  // time it is up the watcher looks for its neighbour again, as it does after the presence reconnects.
+  await opts.hub?.listen(PRESENCE_CHANNEL, {
+    notify: (payload) => {
+      if (payload !== id) watch?.wake();
+    },
+    up: () => watch?.wake(),
+    down: () => {},
+  });
 
   return {
     id,
@@ -143,6 +160,7 @@ export async function registerPresence(connectionString: string, opts: PresenceO
     },
     async stop() {
       stopped = true;
+      await opts.hub?.unlisten(PRESENCE_CHANNEL);
       await watch?.stop();
       await queue;
       const c = client;

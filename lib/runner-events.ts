@@ -4,13 +4,13 @@
 // returns the others it still has locked to the queue).
 import { EventEmitter } from 'node:events';
 import type { WorkerEvents } from 'graphile-worker';
-import { registerPresence, type Presence } from './presence.ts';
+import { registerPresence, type Presence, type PresenceOptions } from './presence.ts';
 
 export function presenceEvents(
   connectionString: string,
   events: WorkerEvents = new EventEmitter() as WorkerEvents,
   log?: (line: string) => void,
-  opts: { servesGames?: boolean } = {},
+  opts: Pick<PresenceOptions, 'servesGames' | 'hub'> = {},
 ): WorkerEvents {
   let presence: Promise<Presence> | null = null;
   const active = new Set<string>();
@@ -19,6 +19,7 @@ export function presenceEvents(
       activeJobIds: () => [...active],
       log,
       servesGames: opts.servesGames,
+      hub: opts.hub,
     }));
   // graphile-worker 0.18 locks jobs with the pool's id (locked_by); record it.
   events.on('pool:create', ({ workerPool }) => {
