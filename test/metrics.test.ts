@@ -1,6 +1,6 @@
 // GET /metrics: Prometheus text with the job, queue, runner, slot, play-test, phase
 // duration and HTTP families, and figures that move as a job runs.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createHarness, type Harness } from './helpers/harness.ts';
 
 let h: Harness;
@@ -21,7 +21,16 @@ const value = (text: string, series: string) => {
 };
 
 it('exposes every family, and the figures change as a job runs', { timeout: 120_000 }, async () => {
-  const before = await scrape();
+  // The runner registers its presence just after the service starts (on its pool's creation, asynchronously),
+  // as /health's tests also wait for: read once it has, or the runner gauge can still say 0.
+  const before = await vi.waitFor(
+    async () => {
+      const text = await scrape();
+      expect(value(text, 'gamepocgen_live_runners')).toBe(1);
+      return text;
+    },
+    { timeout: 10_000, interval: 50 },
+  );
   for (const family of [
     'gamepocgen_jobs',
     'gamepocgen_queue_depth',
