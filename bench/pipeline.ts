@@ -14,7 +14,7 @@ import { OUTCOME_STATUSES } from '../lib/jobs/lifecycle.ts';
 import { countJobsWithStatus } from '../lib/jobs/repository.ts';
 import { OFFLINE_SERVICE_ENV } from '../support/offline-env.ts';
 import { benchLogger } from './bench-db.ts';
-import { noticeTimes, splitAtNotice, splitAtReturn } from './graphile-baseline.ts';
+import { noticeTimes, splitAtNotice, splitAtReturn, type HandoffParts } from './graphile-baseline.ts';
 import { epochMs } from './stats.ts';
 
 interface Service_ {
@@ -81,7 +81,8 @@ async function generate(s: Service_, count: number, seed: number): Promise<numbe
   return ids;
 }
 
-export interface SequentialFigures {
+/** The hand-off parts are graphile-baseline.ts's HandoffParts, split the same way as raw's. */
+export interface SequentialFigures extends HandoffParts {
   /** Job created (phase 1 queued) → phase 1 started. */
   firstPickupMs: number[];
   /**
@@ -98,12 +99,6 @@ export interface SequentialFigures {
   toTaskStartMs: number[];
   /** … of which: task start → the step's first write (its phase run, or the deploying status). */
   taskStartToRecordMs: number[];
-  /** … commit → task start split where the runner hears the NOTIFY (graphile-baseline.ts HandoffParts). */
-  toNoticeMs: number[];
-  noticeToStartMs: number[];
-  /** … split where the step before returned (graphile-baseline.ts HandoffParts). */
-  toReturnMs: number[];
-  returnToStartMs: number[];
   totalMs: number[];
   agentMs: number[];
   workerMs: number[];
